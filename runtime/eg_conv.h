@@ -1,0 +1,27 @@
+/* edgegen runtime: 2-D convolution (1-D is H = 1), NHWC activations,
+ * OHWI weights ([out_c][k_h][k_w][in_c / groups]). */
+#ifndef EG_CONV_H
+#define EG_CONV_H
+#include <stdint.h>
+
+typedef struct {
+  int32_t batch, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w;
+  int32_t stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, groups;
+  int32_t in_zp, out_zp, act_min, act_max; /* act_min/max in the output's int8 domain */
+  const int8_t *weights;                   /* symmetric per-channel int8 */
+  const int32_t *bias;                     /* int32, scale in_scale * w_scale[c]; may be NULL */
+  const int32_t *mult, *shift;             /* per output channel requantization */
+} eg_conv_s8_params;
+
+typedef struct {
+  int32_t batch, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w;
+  int32_t stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, groups;
+  float act_min, act_max;
+  const float *weights;
+  const float *bias; /* may be NULL */
+} eg_conv_f32_params;
+
+void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
+void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out);
+
+#endif

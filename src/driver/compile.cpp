@@ -1,0 +1,129 @@
+#include "driver/compile.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "ops/registry.h"
+#include "onnx/import.h"
+#include "util/error.h"
+
+namespace eg::driver {
+namespace {
+
+std::string file_digest(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string b = ss.str();
+  // two independent FNV-1a 64-bit lanes -> 128-bit hex digest
+  uint64_t h1 = 1469598103934665603ull, h2 = 0x84222325cbf29ce4ull;
+  for (unsigned char c : b) {
+    h1 = (h1 ^ c) * 1099511628211ull;
+    h2 = (h2 ^ static_cast<unsigned char>(c + 0x5b)) * 0x100000001b3ull;
+  }
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "0x%016llx%016llx", static_cast<unsigned long long>(h1),
+                static_cast<unsigned long long>(h2));
+  return buf;
+}
+
+// Every node whose op we do not know, listed in one error.
+void check_known_ops(const Graph& g) {
+  std::vector<std::string> bad;
+  for (const auto& n : g.nodes)
+    if (!ops::find_op(n.op))
+      bad.push_back("'" + n.name + "' (" + n.op + ", opset " + std::to_string(g.opset) + ")");
+  if (bad.empty()) return;
+  std::string msg = std::to_string(bad.size()) + " unsupported node(s): ";
+  for (size_t i = 0; i < bad.size(); ++i) msg += (i ? ", " : "") + bad[i];
+  fail(g.model_path, msg + ": unsupported operator (see 'edgegen supported-ops')");
+}
+
+// Every lowered node whose configuration has no C kernel, listed in one error.
+void check_lowered(const Graph& g) {
+  std::vector<std::string> bad;
+  for (const auto& n : g.nodes) {
+    const ops::OpDef* def = ops::find_op(n.op);
+    std::string why;
+    if (!def || !def->emit) why = "no C kernel";
+    else if (def->check) why = def->check(g, n);
+    if (why.empty()) continue;
+    std::string dt;
+    if (!n.inputs.empty() && n.inputs[0] != kNoTensor) dt = std::string(dtype_name(g.t(n.inputs[0]).dtype));
+    bad.push_back("node '" + n.name + "' (" + n.op + ", opset " + std::to_string(g.opset) + ", " + dt + "): " + why);
+  }
+  if (bad.empty()) return;
+  if (bad.size() == 1) fail(g.model_path, bad[0]);
+  std::string msg = std::to_string(bad.size()) + " unsupported node(s): ";
+  for (size_t i = 0; i < bad.size(); ++i) msg += (i ? "; " : "") + bad[i];
+  fail(g.model_path, msg);
+}
+
+bool has_qdq(const Graph& g) {
+  for (const auto& n : g.nodes)
+    if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear") return true;
+  return false;
+}
+
+}  // namespace
+
+Compiled compile(const Options& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Compiled c;
+  c.options = opt;
+  if (opt.optimization != "time" && opt.optimization != "balanced" && opt.optimization != "ram")
+    throw CompileError(opt.model + ": unknown --optimization '" + opt.optimization + "' (time, balanced, ram)");
+  Graph g = onnx_import::load_model(opt.model);
+  c.model_hash = file_digest(opt.model);
+  check_known_ops(g);
+  for (TensorId in : g.inputs)
+    if (!dtype_is_compilable(g.t(in).dtype))
+      fail(opt.model, "input '" + g.t(in).name + "' has type " + std::string(dtype_name(g.t(in).dtype)) +
+                          ", which microcontroller code does not compute with");
+  c.original = g;
+  // Keep QDQ nodes for the folding pass; everything else constant is folded now.
+  const std::vector<std::string> keep = has_qdq(g) ? std::vector<std::string>{"DequantizeLinear", "QuantizeLinear"}
+                                                   : std::vector<std::string>{};
+  ops::infer_shapes(g, true, keep);
+  c.original.tensors = g.tensors;  // shapes for the model table; nodes as imported
+  for (const auto& t : c.original.tensors)
+    if (t.is_const && !t.data.empty()) c.model_weights_bytes += t.data.size();
+  // weights of the model as ST counts them: constants read by compute nodes
+  for (const auto& n : c.original.nodes) {
+    const ops::OpDef* def = ops::find_op(n.op);
+    bool all_const = !n.inputs.empty();
+    for (TensorId i : n.inputs)
+      if (i != kNoTensor && !c.original.t(i).is_const) all_const = false;
+    if (def && def->macc && !all_const && n.op != "Constant") {
+      try {
+        c.model_macc += def->macc(c.original, n);
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  passes::run_pipeline(g, c.log);
+  check_lowered(g);
+  c.plan = plan::plan_memory(g);
+  std::string model_name = opt.model;
+  if (auto s = model_name.find_last_of('/'); s != std::string::npos) model_name = model_name.substr(s + 1);
+  c.code = emit::emit_c(g, c.plan, opt.name, model_name);
+  c.lowered = std::move(g);
+  for (const auto& l : c.code.layers) c.c_macc += l.macc;
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return c;
+}
+
+std::map<int, std::vector<int>> layers_by_origin(const Compiled& c) {
+  std::map<int, std::vector<int>> m;
+  for (const auto& l : c.code.layers)
+    for (int o : c.lowered.nodes[static_cast<size_t>(l.node)].origin) {
+      auto& v = m[o];
+      if (std::find(v.begin(), v.end(), l.index) == v.end()) v.push_back(l.index);
+    }
+  return m;
+}
+
+}  // namespace eg::driver

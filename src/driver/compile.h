@@ -1,0 +1,54 @@
+// The compile pipeline as one call: import -> shape inference/constant folding
+// -> passes -> memory plan -> C emission. Everything the report needs is kept.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "emit/c_emitter.h"
+#include "ir/graph.h"
+#include "passes/passes.h"
+#include "plan/memory_plan.h"
+
+namespace eg::driver {
+
+struct Options {
+  std::string command = "generate";  // analyze | generate | validate
+  std::string model;
+  std::string target = "stm32f4";
+  std::string optimization = "time";  // time | balanced | ram
+  std::string name = "network";
+  std::string workspace;  // temporary files; default: a fresh temp dir
+  std::string output;     // generate: where files land
+};
+
+// Section sizes of one compiled object (bytes).
+struct SectionSizes {
+  std::string module;
+  size_t text = 0, rodata = 0, data = 0, bss = 0;
+};
+
+struct Compiled {
+  Options options;
+  Graph original;  // as imported, shapes inferred, constants not folded
+  Graph lowered;   // after the passes: one node per C layer
+  plan::MemoryPlan plan;
+  emit::Generated code;
+  passes::PassLog log;
+  std::string model_hash;      // md5-like hex digest of the model file
+  int64_t model_macc = 0;      // original graph, seed-report rules
+  int64_t c_macc = 0;          // generated layers
+  size_t model_weights_bytes = 0;  // constant bytes of the original graph
+  double seconds = 0;          // wall time of compile()
+  // Filled when the C was compiled (report "memory by section"); empty otherwise.
+  std::vector<SectionSizes> sections;
+  std::string sections_toolchain;  // e.g. "arm-none-eabi-gcc -mcpu=cortex-m4 ..." or "host gcc"
+};
+
+// Throws CompileError on any user-facing problem.
+Compiled compile(const Options& opt);
+
+// Per original node (m_id): the C layers it became.
+std::map<int, std::vector<int>> layers_by_origin(const Compiled& c);
+
+}  // namespace eg::driver

@@ -1,0 +1,77 @@
+#include "emit/emit_context.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace eg {
+
+std::string EmitContext::c_ident(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  // collapse runs of '_' and trim, for readability
+  std::string r;
+  for (char c : out)
+    if (!(c == '_' && !r.empty() && r.back() == '_')) r += c;
+  while (!r.empty() && r.front() == '_') r.erase(r.begin());
+  while (!r.empty() && r.back() == '_') r.pop_back();
+  if (r.empty() || std::isdigit(static_cast<unsigned char>(r[0]))) r = "t_" + r;
+  return r;
+}
+
+std::string EmitContext::float_lit(float v) {
+  if (std::isnan(v)) return "(0.0f/0.0f)";
+  if (std::isinf(v)) return v > 0 ? "(1.0f/0.0f)" : "(-1.0f/0.0f)";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  std::string s = buf;
+  if (s.find_first_of(".eE") == std::string::npos) s += ".0";
+  return s + "f";
+}
+
+std::string EmitContext::ints_lit(const std::vector<int64_t>& v) {
+  std::string s = "{";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  return s + "}";
+}
+
+std::string EmitContext::ptr_as(TensorId id, const std::string& ctype) {
+  const Tensor& t = g.t(id);
+  if (t.is_const) {
+    std::string sym = add_array(prefix + "_" + c_ident(t.name), t, t.name);
+    return "(" + ctype + ")" + sym;
+  }
+  auto it = plan.offset.find(id);
+  if (it == plan.offset.end()) throw CompileError("internal: tensor '" + t.name + "' has no planned offset");
+  return "(" + ctype + ")(act + " + std::to_string(it->second) + ")";
+}
+
+std::string EmitContext::ptr(TensorId id) {
+  const Tensor& t = g.t(id);
+  std::string ct = std::string(dtype_ctype(t.dtype));
+  return ptr_as(id, (t.is_const ? "const " : "") + ct + "*");
+}
+
+std::string EmitContext::scratch(int node_index, const std::string& ctype) {
+  auto it = plan.scratch_offset.find(node_index);
+  if (it == plan.scratch_offset.end()) throw CompileError("internal: node has no planned scratch");
+  return "(" + ctype + ")(act + " + std::to_string(it->second) + ")";
+}
+
+std::string EmitContext::add_array(const std::string& base, const Tensor& data, const std::string& source) {
+  std::string sym = c_ident(base);
+  for (const auto& a : arrays)
+    if (a.symbol == sym) return sym;
+  ConstArray a;
+  a.symbol = sym;
+  a.ctype = std::string(dtype_ctype(data.dtype));
+  a.data = data;
+  a.source = source;
+  arrays.push_back(std::move(a));
+  return sym;
+}
+
+}  // namespace eg

@@ -1,0 +1,56 @@
+// What a kernel's emit function writes into: the statements of network_run,
+// the const arrays of network_data.c and the runtime units it needs.
+#pragma once
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "plan/memory_plan.h"
+
+namespace eg {
+
+struct ConstArray {
+  std::string symbol;  // C identifier, e.g. "network_conv0_weights"
+  std::string ctype;   // "int8_t", "float", ...
+  Tensor data;         // values (dtype decides the printing)
+  std::string source;  // tensor or parameter it comes from, for the C-arrays table
+};
+
+struct EmitContext {
+  const Graph& g;
+  const plan::MemoryPlan& plan;
+  std::string prefix;  // "network"
+
+  std::vector<std::string> lines;       // statements for the current node
+  std::vector<std::string> decls;       // static const parameter structs (network.c, file scope)
+  std::set<std::string> runtime_units;  // e.g. "eg_conv" -> runtime/eg_conv.{c,h}
+  std::vector<ConstArray> arrays;       // weights and kernel parameters (flash)
+
+  EmitContext(const Graph& graph, const plan::MemoryPlan& p, std::string pfx)
+      : g(graph), plan(p), prefix(std::move(pfx)) {}
+
+  // C expression of a typed pointer to tensor `id`: into the activations
+  // buffer (`act`) for planned tensors, or the const array for constants.
+  std::string ptr(TensorId id);
+  // Same, with an explicit C type ("const int8_t*" for example).
+  std::string ptr_as(TensorId id, const std::string& ctype);
+  // Pointer to the node's planned scratch area.
+  std::string scratch(int node_index, const std::string& ctype);
+  // Adds a const array (deduplicated by symbol) and returns its symbol.
+  std::string add_array(const std::string& base, const Tensor& data, const std::string& source);
+  void use(const std::string& unit) { runtime_units.insert(unit); }
+  void emit(const std::string& stmt) { lines.push_back(stmt); }
+  void decl(const std::string& d) { decls.push_back(d); }
+  // Unique identifier for the current node's parameter struct: "<prefix>_l<idx>".
+  std::string layer_ident() const { return prefix + "_l" + std::to_string(current_node); }
+  int current_node = -1;
+
+  // C identifier made from a tensor/node name.
+  static std::string c_ident(const std::string& s);
+  // A float literal that round-trips exactly ("0x1.8p-3f" style is avoided for readability).
+  static std::string float_lit(float v);
+  static std::string ints_lit(const std::vector<int64_t>& v);
+};
+
+}  // namespace eg

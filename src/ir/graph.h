@@ -1,0 +1,124 @@
+// The typed graph every stage works on: tensors (dtype, shape, quantization,
+// constant payload), nodes (op, attributes, inputs/outputs by tensor id).
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ir/dtype.h"
+
+namespace eg {
+
+using Shape = std::vector<int64_t>;
+using TensorId = int;
+constexpr TensorId kNoTensor = -1;  // an omitted optional input
+
+int64_t num_elements(const Shape& s);
+std::string shape_str(const Shape& s, char sep = 'x');  // "1x30x10"
+
+// Affine quantization: real = (q - zero_point) * scale. One entry = per tensor,
+// otherwise one per slice along `axis`.
+struct QuantParams {
+  std::vector<float> scale;
+  std::vector<int32_t> zero_point;
+  int axis = 0;
+  bool per_channel() const { return scale.size() > 1; }
+  bool operator==(const QuantParams&) const = default;
+};
+
+struct Tensor {
+  std::string name;
+  DType dtype = DType::Undefined;
+  Shape shape;
+  bool shape_known = false;
+  std::optional<QuantParams> quant;  // set when integer values stand for reals
+  bool is_const = false;
+  std::vector<uint8_t> data;         // constant payload, little-endian, row-major
+
+  int64_t elements() const { return num_elements(shape); }
+  size_t bytes() const { return static_cast<size_t>(elements()) * dtype_size(dtype); }
+
+  template <class T>
+  std::span<const T> values() const {
+    return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(T)};
+  }
+  template <class T>
+  std::span<T> mutable_values() {
+    return {reinterpret_cast<T*>(data.data()), data.size() / sizeof(T)};
+  }
+  // Constant values widened to int64 / float (for shapes, indices, scalars).
+  std::vector<int64_t> as_int64() const;
+  std::vector<float> as_float() const;
+};
+
+// A constant tensor made from typed values.
+template <class T>
+Tensor make_const(std::string name, DType dtype, Shape shape, const std::vector<T>& v) {
+  Tensor t;
+  t.name = std::move(name);
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  t.shape_known = true;
+  t.is_const = true;
+  t.data.resize(v.size() * sizeof(T));
+  if (!v.empty()) std::memcpy(t.data.data(), v.data(), t.data.size());
+  return t;
+}
+
+struct Graph;  // for subgraph attributes
+
+using AttrValue = std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>,
+                               std::vector<std::string>, Tensor>;
+
+struct Node {
+  std::string name;
+  std::string op;      // ONNX op type (domain-qualified when not ai.onnx, e.g. "com.microsoft.X")
+  std::string domain;  // "" for ai.onnx
+  std::vector<TensorId> inputs;
+  std::vector<TensorId> outputs;
+  std::map<std::string, AttrValue> attrs;
+  std::vector<int> origin;  // indices of the imported ONNX nodes this node stands for (m_id)
+
+  bool has_attr(const std::string& k) const { return attrs.count(k) != 0; }
+  int64_t attr_int(const std::string& k, int64_t dflt) const;
+  float attr_float(const std::string& k, float dflt) const;
+  std::string attr_string(const std::string& k, const std::string& dflt) const;
+  std::vector<int64_t> attr_ints(const std::string& k, std::vector<int64_t> dflt = {}) const;
+  std::vector<float> attr_floats(const std::string& k, std::vector<float> dflt = {}) const;
+  const Tensor* attr_tensor(const std::string& k) const;
+  // Input i, or kNoTensor when absent.
+  TensorId in(size_t i) const { return i < inputs.size() ? inputs[i] : kNoTensor; }
+};
+
+struct Graph {
+  std::string name;
+  std::string model_path;
+  int64_t opset = 13;
+  std::vector<Tensor> tensors;
+  std::vector<Node> nodes;  // in a valid topological (execution) order
+  std::vector<TensorId> inputs;
+  std::vector<TensorId> outputs;
+
+  TensorId add_tensor(Tensor t);
+  std::optional<TensorId> find_tensor(const std::string& name) const;
+  Tensor& t(TensorId id) { return tensors.at(static_cast<size_t>(id)); }
+  const Tensor& t(TensorId id) const { return tensors.at(static_cast<size_t>(id)); }
+
+  // Index of the node producing `id`, or -1 for graph inputs and constants.
+  int producer(TensorId id) const;
+  // Indices of the nodes reading `id`.
+  std::vector<int> consumers(TensorId id) const;
+  bool is_graph_output(TensorId id) const;
+  bool is_graph_input(TensorId id) const;
+  // A name not used by any tensor yet, derived from `base`.
+  std::string unique_name(const std::string& base) const;
+  // Drop tensors no node or graph input/output refers to (renumbers ids).
+  void compact();
+};
+
+}  // namespace eg

@@ -1,0 +1,71 @@
+// edgegen command line: analyze | generate | validate | supported-ops, with the
+// options of ST Edge AI Core. User errors: one line on stderr, exit code 2.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "driver/commands.h"
+#include "util/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"edgegen: ONNX (float and int8 QDQ) to dependency-free C99 for STM32 microcontrollers"};
+  app.require_subcommand(1);
+  eg::driver::CliOptions o;
+
+  auto common = [&](CLI::App* sub, bool needs_model) {
+    auto* m = sub->add_option("-m,--model", o.compile.model, "ONNX model file");
+    if (needs_model) m->required();
+    sub->add_option("-t,--target", o.compile.target, "target series (stm32f4, stm32l4, stm32f7, stm32h7, stm32u5, host)")
+        ->capture_default_str();
+    sub->add_option("-O,--optimization", o.compile.optimization, "time | balanced | ram")->capture_default_str();
+    sub->add_option("-n,--name", o.compile.name, "C name of the network (files and symbols)")->capture_default_str();
+    sub->add_option("-w,--workspace", o.compile.workspace, "folder for temporary files (default: a fresh temp dir)");
+    sub->add_option("-o,--output", o.compile.output, "folder for the generated files")->capture_default_str();
+  };
+  auto* analyze = app.add_subcommand("analyze", "print the report without writing C");
+  common(analyze, true);
+  auto* generate = app.add_subcommand("generate", "write network.c/.h, network_data.c/.h, runtime and report");
+  common(generate, true);
+  auto* validate = app.add_subcommand("validate", "run the generated C and compare with the reference");
+  common(validate, true);
+  validate->add_option("--valinput,--vi", o.valinput, "inputs: .npy, .npz, .pb or a test_data_set folder");
+  validate->add_option("--valoutput,--vo", o.valoutput, "expected outputs (default: reference interpreter)");
+  validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")->capture_default_str();
+  validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
+  validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
+  validate->add_option("--mode", o.mode, "host | target (emulated Cortex-M4)")->capture_default_str();
+  auto* supported = app.add_subcommand("supported-ops", "list supported operators and data types");
+  supported->add_option("--format", o.format, "text | json")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  try {
+    if (*supported) return eg::driver::cmd_supported_ops(o);
+    if (*analyze) {
+      o.compile.command = "analyze";
+      return eg::driver::cmd_analyze(o);
+    }
+    if (*generate) {
+      o.compile.command = "generate";
+      return eg::driver::cmd_generate(o);
+    }
+    if (*validate) {
+      o.compile.command = "validate";
+      return eg::driver::cmd_validate(o);
+    }
+  } catch (const eg::CompileError& e) {
+    std::cerr << "edgegen: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "edgegen: internal error: " << (o.compile.model.empty() ? "" : o.compile.model + ": ") << e.what()
+              << "\n";
+    return 3;
+  }
+  return 0;
+}

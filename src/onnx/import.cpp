@@ -1,0 +1,201 @@
+#include "onnx/import.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace eg::onnx_import {
+namespace {
+
+template <class Dst, class Src>
+void append_values(std::vector<uint8_t>& out, const Src& src) {
+  for (auto v : src) {
+    Dst d = static_cast<Dst>(v);
+    const auto* p = reinterpret_cast<const uint8_t*>(&d);
+    out.insert(out.end(), p, p + sizeof(Dst));
+  }
+}
+
+Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model) {
+  Tensor t;
+  t.name = tp.name();
+  t.dtype = dtype_from_onnx(tp.data_type());
+  t.shape.assign(tp.dims().begin(), tp.dims().end());
+  t.shape_known = true;
+  t.is_const = true;
+  if (tp.data_location() == onnx::TensorProto::EXTERNAL)
+    fail(model, "tensor '" + tp.name() + "' uses external data, which is not supported");
+  const size_t n = static_cast<size_t>(num_elements(t.shape));
+  const size_t esize = dtype_size(t.dtype);
+  if (tp.has_raw_data()) {
+    const std::string& raw = tp.raw_data();
+    t.data.assign(raw.begin(), raw.end());
+  } else {
+    switch (t.dtype) {
+      case DType::F32: append_values<float>(t.data, tp.float_data()); break;
+      case DType::F64: append_values<double>(t.data, tp.double_data()); break;
+      case DType::I64: append_values<int64_t>(t.data, tp.int64_data()); break;
+      case DType::U32:
+      case DType::U64: append_values<uint64_t>(t.data, tp.uint64_data()); break;
+      case DType::I32: append_values<int32_t>(t.data, tp.int32_data()); break;
+      case DType::I8: append_values<int8_t>(t.data, tp.int32_data()); break;
+      case DType::U8: append_values<uint8_t>(t.data, tp.int32_data()); break;
+      case DType::I16: append_values<int16_t>(t.data, tp.int32_data()); break;
+      case DType::U16:
+      case DType::F16:
+      case DType::BF16: append_values<uint16_t>(t.data, tp.int32_data()); break;
+      case DType::Bool: append_values<uint8_t>(t.data, tp.int32_data()); break;
+      default: break;  // strings and exotic types keep no payload
+    }
+    if (t.dtype == DType::U32) {  // stored in uint64_data, narrow
+      std::vector<uint8_t> narrow;
+      append_values<uint32_t>(narrow, tp.uint64_data());
+      t.data = std::move(narrow);
+    }
+  }
+  if (esize && dtype_is_compilable(t.dtype) && t.data.size() != n * esize)
+    fail(model, "tensor '" + tp.name() + "' holds " + std::to_string(t.data.size()) +
+                    " bytes, expected " + std::to_string(n * esize));
+  return t;
+}
+
+void read_type(const onnx::TypeProto& tp, Tensor& t) {
+  if (!tp.has_tensor_type()) {
+    t.dtype = DType::Other;
+    return;
+  }
+  const auto& tt = tp.tensor_type();
+  t.dtype = dtype_from_onnx(tt.elem_type());
+  if (!tt.has_shape()) return;
+  t.shape.clear();
+  bool known = true;
+  for (const auto& d : tt.shape().dim()) {
+    if (d.has_dim_value()) {
+      t.shape.push_back(d.dim_value());
+    } else {
+      // A symbolic dim: microcontroller code is static, batch-like dims become 1.
+      t.shape.push_back(1);
+      known = d.has_dim_param();
+    }
+  }
+  t.shape_known = known;
+}
+
+AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model) {
+  switch (a.type()) {
+    case onnx::AttributeProto::INT: return static_cast<int64_t>(a.i());
+    case onnx::AttributeProto::FLOAT: return a.f();
+    case onnx::AttributeProto::STRING: return a.s();
+    case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+    case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
+    case onnx::AttributeProto::STRINGS:
+      return std::vector<std::string>(a.strings().begin(), a.strings().end());
+    case onnx::AttributeProto::TENSOR: return decode_tensor(a.t(), model);
+    default: return std::string("<unsupported attribute type>");
+  }
+}
+
+}  // namespace
+
+Graph load_model(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) fail(path, "file not found");
+  if (fs::is_directory(path, ec)) fail(path, "is a directory, expected an .onnx file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string bytes = buf.str();
+  if (bytes.empty()) fail(path, "file is empty, not an ONNX model");
+  onnx::ModelProto mp;
+  if (!mp.ParseFromString(bytes)) fail(path, "not a valid ONNX model (protobuf parse failed; truncated or not ONNX)");
+  if (!mp.has_graph() || mp.graph().node_size() == 0)
+    fail(path, "not a valid ONNX model (no graph or no nodes)");
+
+  Graph g;
+  g.model_path = path;
+  g.name = mp.graph().name();
+  g.opset = 0;
+  for (const auto& op : mp.opset_import())
+    if (op.domain().empty() || op.domain() == "ai.onnx") g.opset = op.version();
+  if (g.opset == 0) g.opset = 1;
+
+  const auto& gp = mp.graph();
+  auto get_or_add = [&](const std::string& name) -> TensorId {
+    if (auto id = g.find_tensor(name)) return *id;
+    Tensor t;
+    t.name = name;
+    return g.add_tensor(std::move(t));
+  };
+  for (const auto& init : gp.initializer()) g.add_tensor(decode_tensor(init, path));
+  for (const auto& vi : gp.input()) {
+    if (g.find_tensor(vi.name())) continue;  // initializer listed as input: a constant
+    Tensor t;
+    t.name = vi.name();
+    read_type(vi.type(), t);
+    g.inputs.push_back(g.add_tensor(std::move(t)));
+  }
+  for (const auto& vi : gp.value_info()) {
+    TensorId id = get_or_add(vi.name());
+    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
+  }
+  for (const auto& vi : gp.output()) {
+    TensorId id = get_or_add(vi.name());
+    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
+    g.outputs.push_back(id);
+  }
+
+  int index = 0;
+  for (const auto& np : gp.node()) {
+    Node n;
+    n.name = np.name().empty() ? np.op_type() + "_" + std::to_string(index) : np.name();
+    n.domain = np.domain() == "ai.onnx" ? "" : np.domain();
+    n.op = n.domain.empty() ? np.op_type() : n.domain + "." + np.op_type();
+    n.origin = {index++};
+    for (const auto& a : np.attribute()) {
+      if (a.type() == onnx::AttributeProto::GRAPH || a.type() == onnx::AttributeProto::GRAPHS) {
+        n.attrs[a.name()] = std::string("<subgraph>");
+        continue;
+      }
+      n.attrs[a.name()] = decode_attr(a, path);
+    }
+    for (const auto& i : np.input()) n.inputs.push_back(i.empty() ? kNoTensor : get_or_add(i));
+    for (const auto& o : np.output()) n.outputs.push_back(o.empty() ? kNoTensor : get_or_add(o));
+    g.nodes.push_back(std::move(n));
+  }
+  for (TensorId id : g.outputs)
+    if (g.producer(id) < 0 && !g.is_graph_input(id) && !g.t(id).is_const)
+      fail(path, "graph output '" + g.t(id).name + "' is produced by no node");
+  return g;
+}
+
+Tensor load_tensor_pb(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open tensor file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  onnx::TensorProto tp;
+  if (!tp.ParseFromString(buf.str())) fail(path, "not a serialized onnx.TensorProto");
+  return decode_tensor(tp, path);
+}
+
+void save_tensor_pb(const Tensor& t, const std::string& path) {
+  onnx::TensorProto tp;
+  tp.set_name(t.name);
+  static const std::pair<DType, int> kMap[] = {
+      {DType::F32, 1}, {DType::U8, 2},  {DType::I8, 3},  {DType::U16, 4}, {DType::I16, 5},
+      {DType::I32, 6}, {DType::I64, 7}, {DType::Bool, 9}, {DType::F64, 11}};
+  for (auto [d, e] : kMap)
+    if (d == t.dtype) tp.set_data_type(e);
+  for (int64_t d : t.shape) tp.add_dims(d);
+  tp.set_raw_data(std::string(t.data.begin(), t.data.end()));
+  std::ofstream out(path, std::ios::binary);
+  if (!tp.SerializeToOstream(&out)) fail(path, "cannot write tensor file");
+}
+
+}  // namespace eg::onnx_import

@@ -1,0 +1,19 @@
+// ONNX model file -> IR graph. Constants (initializers and Constant nodes)
+// become constant tensors; shapes come from the model where it states them and
+// are completed by ops::infer_shapes.
+#pragma once
+#include <string>
+
+#include "ir/graph.h"
+
+namespace eg::onnx_import {
+
+// Throws CompileError naming the file on anything unreadable.
+Graph load_model(const std::string& path);
+
+// A serialized onnx.TensorProto (test_data_set_*/input_N.pb).
+Tensor load_tensor_pb(const std::string& path);
+// Inverse, for writing reference data.
+void save_tensor_pb(const Tensor& t, const std::string& path);
+
+}  // namespace eg::onnx_import

@@ -1,0 +1,88 @@
+// Clamping activations (Relu, Clip): ONNX semantics and the clamp kernels for
+// the cases the fusion pass could not fold into their producer.
+#include <limits>
+
+#include "emit/emit_context.h"
+#include "ops/common.h"
+#include "ops/quant_math.h"
+#include "ops/registry.h"
+
+namespace eg::ops {
+namespace {
+
+void infer_same(Graph& g, const Node& n) {
+  const Tensor& x = in_t(g, n, 0);
+  set_out(g, n, 0, x.dtype, x.shape);
+}
+
+// Clamp bounds of a Relu/Clip node, in real numbers.
+std::pair<float, float> clamp_bounds(const Graph* g, const Node& n, std::span<const Tensor* const> in) {
+  const float inf = std::numeric_limits<float>::infinity();
+  if (n.op == "Relu") return {0.0f, inf};
+  float lo = n.attr_float("min", -inf), hi = n.attr_float("max", inf);
+  auto get = [&](size_t i, float dflt) {
+    const Tensor* t = nullptr;
+    if (!in.empty()) t = i < in.size() ? in[i] : nullptr;
+    else if (g && has_in(n, i)) t = &g->t(n.inputs[i]);
+    if (!t || t->data.empty()) return dflt;
+    return t->as_float()[0];
+  };
+  lo = get(1, lo);
+  hi = get(2, hi);
+  return {lo, hi};
+}
+
+void ref_clamp(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  auto [lo, hi] = clamp_bounds(nullptr, n, in);
+  const Tensor& x = *in[0];
+  for (size_t i = 0; i < static_cast<size_t>(x.elements()); ++i) {
+    double v = get_as_double(x, i);
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    set_from_double(*out[0], i, v);
+  }
+}
+
+std::string check_clamp(const Graph& g, const Node& n) {
+  const Tensor& x = g.t(n.inputs[0]);
+  if (x.dtype != DType::F32 && x.dtype != DType::I8) return "float32 or int8 only";
+  for (size_t i = 1; i < 3; ++i)
+    if (has_in(n, i) && !g.t(n.inputs[i]).is_const) return "min/max must be constant";
+  return "";
+}
+
+void emit_clamp(EmitContext& ctx, const Graph& g, const Node& n) {
+  auto [lo, hi] = clamp_bounds(&g, n, {});
+  const Tensor& x = g.t(n.inputs[0]);
+  ctx.use("eg_eltwise");
+  const std::string args = ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + std::to_string(x.elements());
+  if (x.dtype == DType::I8) {
+    auto [qlo, qhi] = quantized_act_range(lo, hi, x.quant->scale[0], x.quant->zero_point[0]);
+    ctx.emit("eg_clamp_s8(" + args + ", " + std::to_string(qlo) + ", " + std::to_string(qhi) + ");");
+  } else {
+    ctx.emit("eg_clamp_f32(" + args + ", " + EmitContext::float_lit(lo) + ", " + EmitContext::float_lit(hi) + ");");
+  }
+}
+
+OpDef clamp_op(const std::string& name, const std::string& constraints) {
+  OpDef d;
+  d.op = name;
+  d.constraints = constraints;
+  d.dtypes = {"float32", "int8 (QDQ)"};
+  d.infer = infer_same;
+  d.ref = ref_clamp;
+  d.check = check_clamp;
+  d.emit = emit_clamp;
+  d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
+  d.c_layer_type = "Nonlinearity";
+  return d;
+}
+
+}  // namespace
+
+void register_activation() {
+  register_op(clamp_op("Relu", "fused into the producing Conv/Gemm where possible"));
+  register_op(clamp_op("Clip", "min/max constant; fused into the producing Conv/Gemm where possible"));
+}
+
+}  // namespace eg::ops

@@ -1,0 +1,59 @@
+// Small helpers shared by the op family files.
+#pragma once
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "util/error.h"
+
+namespace eg::ops {
+
+[[noreturn]] inline void bad(const Graph& g, const Node& n, const std::string& reason) {
+  fail_node(g.model_path, n.name, n.op, reason);
+}
+
+inline const Tensor& in_t(const Graph& g, const Node& n, size_t i) {
+  if (i >= n.inputs.size() || n.inputs[i] == kNoTensor) bad(g, n, "missing input " + std::to_string(i));
+  return g.t(n.inputs[i]);
+}
+inline bool has_in(const Node& n, size_t i) { return i < n.inputs.size() && n.inputs[i] != kNoTensor; }
+
+inline void set_out(Graph& g, const Node& n, size_t i, DType dt, Shape s) {
+  if (i >= n.outputs.size() || n.outputs[i] == kNoTensor) return;
+  Tensor& t = g.t(n.outputs[i]);
+  t.dtype = dt;
+  t.shape = std::move(s);
+  t.shape_known = true;
+}
+
+// Constant input values (shape, axes, indices...). Fails when not constant.
+inline std::vector<int64_t> const_ints(const Graph& g, const Node& n, size_t i) {
+  const Tensor& t = in_t(g, n, i);
+  if (!t.is_const) bad(g, n, "input '" + t.name + "' must be a constant for static compilation");
+  return t.as_int64();
+}
+
+inline int64_t norm_axis(const Graph& g, const Node& n, int64_t axis, size_t rank) {
+  int64_t r = static_cast<int64_t>(rank);
+  if (axis < -r || axis >= r) bad(g, n, "axis " + std::to_string(axis) + " out of range");
+  return axis < 0 ? axis + r : axis;
+}
+
+// Numpy-style broadcast of two shapes.
+Shape broadcast_shapes(const Graph& g, const Node& n, const Shape& a, const Shape& b);
+
+// Strides (in elements) of a row-major shape.
+std::vector<int64_t> strides_of(const Shape& s);
+
+// For each output index, the index into an input broadcast to out_shape.
+std::vector<int64_t> broadcast_index_map(const Shape& in_shape, const Shape& out_shape);
+
+// float <-> typed element access for reference implementations.
+double get_as_double(const Tensor& t, size_t i);
+void set_from_double(Tensor& t, size_t i, double v);
+
+// Round half to even, as ONNX QuantizeLinear requires.
+inline float round_half_even(float x) { return std::nearbyint(x); }
+
+}  // namespace eg::ops

@@ -1,0 +1,213 @@
+// Conv: ONNX semantics (N-d, groups, pads, strides, dilations, auto_pad) and
+// its lowering to NHWC kernels (int8 with per-channel requantization, float).
+// The layout pass turns a Conv into attribute layout="NHWC" with OHWI weights.
+#include <limits>
+
+#include "emit/emit_context.h"
+#include "ops/common.h"
+#include "ops/quant_math.h"
+#include "ops/registry.h"
+#include "ops/window.h"
+
+namespace eg::ops {
+namespace {
+
+bool is_nhwc(const Node& n) { return n.attr_string("layout", "NCHW") == "NHWC"; }
+
+void infer_conv(Graph& g, const Node& n) {
+  const Tensor& x = in_t(g, n, 0);
+  const Tensor& w = in_t(g, n, 1);
+  if (x.shape.size() < 3) bad(g, n, "input must have rank >= 3");
+  if (w.shape.size() != x.shape.size()) bad(g, n, "weight rank differs from input rank");
+  const int64_t group = n.attr_int("group", 1);
+  const int64_t cin = x.shape[1];
+  if (group <= 0 || cin % group != 0 || w.shape[0] % group != 0 || w.shape[1] * group != cin)
+    bad(g, n, "channels " + std::to_string(cin) + " do not match weights " + shape_str(w.shape) +
+                  " with group " + std::to_string(group));
+  std::vector<int64_t> spatial(x.shape.begin() + 2, x.shape.end());
+  std::vector<int64_t> kernel(w.shape.begin() + 2, w.shape.end());
+  if (n.has_attr("kernel_shape") && n.attr_ints("kernel_shape") != kernel)
+    bad(g, n, "kernel_shape does not match the weights");
+  Window win = window_geometry(g, n, spatial, kernel);
+  Shape out = {x.shape[0], w.shape[0]};
+  out.insert(out.end(), win.out.begin(), win.out.end());
+  set_out(g, n, 0, x.dtype, out);
+}
+
+// Float reference, NCHW, any number of spatial dims.
+void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& x = *in[0];
+  const Tensor& w = *in[1];
+  const Tensor* b = in.size() > 2 ? in[2] : nullptr;
+  Tensor& y = *out[0];
+  Graph dummy;
+  const size_t r = x.shape.size() - 2;
+  std::vector<int64_t> spatial(x.shape.begin() + 2, x.shape.end());
+  std::vector<int64_t> kernel(w.shape.begin() + 2, w.shape.end());
+  Window win = window_geometry(dummy, n, spatial, kernel);
+  const int64_t N = x.shape[0], C = x.shape[1], M = w.shape[0], G = n.attr_int("group", 1);
+  const int64_t cg = C / G, mg = M / G;
+  const int64_t in_sp = num_elements(spatial), out_sp = num_elements(win.out), k_sp = num_elements(kernel);
+  auto xs = strides_of(spatial), ks = strides_of(kernel), os = strides_of(win.out);
+  std::vector<double> acc(static_cast<size_t>(out_sp));
+  for (int64_t nb = 0; nb < N; ++nb)
+    for (int64_t m = 0; m < M; ++m) {
+      const int64_t grp = m / mg;
+      std::fill(acc.begin(), acc.end(), b ? get_as_double(*b, static_cast<size_t>(m)) : 0.0);
+      for (int64_t o = 0; o < out_sp; ++o) {
+        std::vector<int64_t> oc(r);
+        for (size_t d = 0, rem = 0; d < r; ++d) {
+          (void)rem;
+          oc[d] = (o / os[d]) % win.out[d];
+        }
+        for (int64_t k = 0; k < k_sp; ++k) {
+          int64_t xoff = 0;
+          bool inside = true;
+          for (size_t d = 0; d < r; ++d) {
+            int64_t kd = (k / ks[d]) % kernel[d];
+            int64_t pos = oc[d] * win.strides[d] - win.pad_begin[d] + kd * win.dilations[d];
+            if (pos < 0 || pos >= spatial[d]) {
+              inside = false;
+              break;
+            }
+            xoff += pos * xs[d];
+          }
+          if (!inside) continue;
+          for (int64_t c = 0; c < cg; ++c) {
+            const int64_t ci = grp * cg + c;
+            double xv = get_as_double(x, static_cast<size_t>((nb * C + ci) * in_sp + xoff));
+            double wv = get_as_double(w, static_cast<size_t>((m * cg + c) * k_sp + k));
+            acc[static_cast<size_t>(o)] += xv * wv;
+          }
+        }
+      }
+      for (int64_t o = 0; o < out_sp; ++o)
+        set_from_double(y, static_cast<size_t>((nb * M + m) * out_sp + o), acc[static_cast<size_t>(o)]);
+    }
+}
+
+std::string check_conv(const Graph& g, const Node& n) {
+  const Tensor& x = g.t(n.inputs[0]);
+  if (x.shape.size() != 3 && x.shape.size() != 4) return "only 1-D and 2-D convolutions are supported";
+  if (x.dtype == DType::I8) {
+    const Tensor& w = g.t(n.inputs[1]);
+    if (!w.is_const || w.dtype != DType::I8) return "int8 conv needs constant int8 weights";
+    if (!w.quant || !x.quant || !g.t(n.outputs[0]).quant) return "int8 conv without quantization parameters";
+    for (int32_t z : w.quant->zero_point)
+      if (z != 0) return "int8 weights must be symmetric (zero point 0)";
+    return "";
+  }
+  if (x.dtype != DType::F32) return "dtype " + std::string(dtype_name(x.dtype)) + " is not supported";
+  if (!g.t(n.inputs[1]).is_const) return "weights must be constant";
+  return "";
+}
+
+// Geometry of the lowered NHWC node: input [N,(H,)W,C], weights OHWI.
+struct ConvDims {
+  int64_t batch, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w;
+  int64_t stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1, pad_top = 0, pad_left = 0, groups = 1;
+};
+
+ConvDims conv_dims(const Graph& g, const Node& n) {
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& w = g.t(n.inputs[1]);
+  const Tensor& y = g.t(n.outputs[0]);
+  ConvDims d{};
+  const bool one_d = x.shape.size() == 3;
+  d.batch = x.shape[0];
+  d.in_h = one_d ? 1 : x.shape[1];
+  d.in_w = x.shape[one_d ? 1 : 2];
+  d.in_c = x.shape.back();
+  d.out_h = one_d ? 1 : y.shape[1];
+  d.out_w = y.shape[one_d ? 1 : 2];
+  d.out_c = y.shape.back();
+  d.k_h = one_d ? 1 : w.shape[1];
+  d.k_w = w.shape[one_d ? 1 : 2];
+  auto strides = n.attr_ints("strides"), dil = n.attr_ints("dilations"), pads = n.attr_ints("pads");
+  // explicit per-axis values after the layout pass
+  if (one_d) {
+    d.stride_w = strides.at(0);
+    d.dil_w = dil.at(0);
+    d.pad_left = pads.at(0);
+  } else {
+    d.stride_h = strides.at(0);
+    d.stride_w = strides.at(1);
+    d.dil_h = dil.at(0);
+    d.dil_w = dil.at(1);
+    d.pad_top = pads.at(0);
+    d.pad_left = pads.at(1);
+  }
+  d.groups = n.attr_int("group", 1);
+  return d;
+}
+
+std::string dims_init(const ConvDims& d) {
+  auto s = [](int64_t v) { return std::to_string(v); };
+  return s(d.batch) + ", " + s(d.in_h) + ", " + s(d.in_w) + ", " + s(d.in_c) + ", " + s(d.out_h) + ", " +
+         s(d.out_w) + ", " + s(d.out_c) + ", " + s(d.k_h) + ", " + s(d.k_w) + ",\n    " + s(d.stride_h) +
+         ", " + s(d.stride_w) + ", " + s(d.dil_h) + ", " + s(d.dil_w) + ", " + s(d.pad_top) + ", " +
+         s(d.pad_left) + ", " + s(d.groups);
+}
+
+void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
+  if (!is_nhwc(n)) throw CompileError("internal: Conv reached the emitter without layout lowering");
+  const ConvDims d = conv_dims(g, n);
+  const Tensor& x = g.t(n.inputs[0]);
+  const std::string id = ctx.layer_ident();
+  const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
+  const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
+  ctx.use("eg_conv");
+  if (x.dtype == DType::I8) {
+    const Tensor& w = g.t(n.inputs[1]);
+    const Tensor& y = g.t(n.outputs[0]);
+    std::vector<int32_t> mult, shift;
+    for (int64_t c = 0; c < d.out_c; ++c) {
+      const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
+      auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0]);
+      mult.push_back(f.mult);
+      shift.push_back(f.shift);
+    }
+    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name);
+    std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I32, {d.out_c}, shift), n.name);
+    auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
+    std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+    ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
+             std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(y.quant->zero_point[0]) + ", " +
+             std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + bias +
+             ", " + m + ", " + s + "};");
+    ctx.emit("eg_conv_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    return;
+  }
+  std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+  ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
+           EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " +
+           ctx.ptr(n.inputs[1]) + ", " + bias + "};");
+  ctx.emit("eg_conv_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
+int64_t macc_conv(const Graph& g, const Node& n) {
+  const Tensor& w = g.t(n.inputs[1]);
+  const Tensor& y = g.t(n.outputs[0]);
+  // MACs per output element = weight elements per output channel; plus one per channel (bias)
+  const int64_t per_out = num_elements(w.shape) / w.shape[0];
+  return y.elements() * per_out + w.shape[0];
+}
+
+}  // namespace
+
+void register_conv() {
+  OpDef d;
+  d.op = "Conv";
+  d.constraints = "1-D/2-D; any group (depthwise included), pads, strides, dilations, auto_pad; "
+                  "int8: symmetric per-channel or per-tensor weights";
+  d.dtypes = {"float32", "int8 (QDQ)"};
+  d.infer = infer_conv;
+  d.ref = ref_conv;
+  d.check = check_conv;
+  d.emit = emit_conv;
+  d.macc = macc_conv;
+  d.c_layer_type = "Conv2D";
+  register_op(d);
+}
+
+}  // namespace eg::ops

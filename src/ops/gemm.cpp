@@ -1,0 +1,230 @@
+// Gemm and MatMul: ONNX semantics, and their lowering to the fully connected
+// kernels when the right-hand side is constant (weights).
+#include <limits>
+
+#include "emit/emit_context.h"
+#include "ops/common.h"
+#include "ops/quant_math.h"
+#include "ops/registry.h"
+
+namespace eg::ops {
+namespace {
+
+void infer_gemm(Graph& g, const Node& n) {
+  const Tensor& a = in_t(g, n, 0);
+  const Tensor& b = in_t(g, n, 1);
+  if (a.shape.size() != 2 || b.shape.size() != 2) bad(g, n, "Gemm inputs must be 2-D");
+  const bool ta = n.attr_int("transA", 0), tb = n.attr_int("transB", 0);
+  const int64_t M = ta ? a.shape[1] : a.shape[0], K = ta ? a.shape[0] : a.shape[1];
+  const int64_t K2 = tb ? b.shape[1] : b.shape[0], N = tb ? b.shape[0] : b.shape[1];
+  if (K != K2) bad(g, n, "inner dimensions differ: " + shape_str(a.shape) + " x " + shape_str(b.shape));
+  if (has_in(n, 2)) broadcast_shapes(g, n, in_t(g, n, 2).shape, {M, N});
+  set_out(g, n, 0, a.dtype, {M, N});
+}
+
+void ref_gemm(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& a = *in[0];
+  const Tensor& b = *in[1];
+  const Tensor* c = in.size() > 2 ? in[2] : nullptr;
+  Tensor& y = *out[0];
+  const bool ta = n.attr_int("transA", 0), tb = n.attr_int("transB", 0);
+  const double alpha = n.attr_float("alpha", 1.0f), beta = n.attr_float("beta", 1.0f);
+  const int64_t M = y.shape[0], N = y.shape[1], K = ta ? a.shape[0] : a.shape[1];
+  std::vector<int64_t> cmap;
+  if (c) cmap = broadcast_index_map(c->shape, y.shape);
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double acc = 0;
+      for (int64_t k = 0; k < K; ++k) {
+        double av = get_as_double(a, static_cast<size_t>(ta ? k * M + i : i * K + k));
+        double bv = get_as_double(b, static_cast<size_t>(tb ? j * K + k : k * N + j));
+        acc += av * bv;
+      }
+      acc *= alpha;
+      if (c) acc += beta * get_as_double(*c, static_cast<size_t>(cmap[static_cast<size_t>(i * N + j)]));
+      set_from_double(y, static_cast<size_t>(i * N + j), acc);
+    }
+}
+
+void infer_matmul(Graph& g, const Node& n) {
+  Shape a = in_t(g, n, 0).shape, b = in_t(g, n, 1).shape;
+  const bool a1 = a.size() == 1, b1 = b.size() == 1;
+  if (a1) a.insert(a.begin(), 1);
+  if (b1) b.push_back(1);
+  if (a.back() != b[b.size() - 2]) bad(g, n, "inner dimensions differ");
+  Shape batch = broadcast_shapes(g, n, Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
+  Shape out = batch;
+  if (!a1) out.push_back(a[a.size() - 2]);
+  if (!b1) out.push_back(b.back());
+  set_out(g, n, 0, in_t(g, n, 0).dtype, out);
+}
+
+void ref_matmul(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  Shape a = in[0]->shape, b = in[1]->shape;
+  if (a.size() == 1) a.insert(a.begin(), 1);
+  if (b.size() == 1) b.push_back(1);
+  const int64_t M = a[a.size() - 2], K = a.back(), N = b.back();
+  Shape ab(a.begin(), a.end() - 2), bb(b.begin(), b.end() - 2);
+  Shape batch = ab.size() >= bb.size() ? ab : bb;
+  {
+    Graph dg;
+    Node dn;
+    batch = broadcast_shapes(dg, dn, ab, bb);
+  }
+  auto amap = broadcast_index_map(ab, batch), bmap = broadcast_index_map(bb, batch);
+  const int64_t nb = num_elements(batch);
+  Tensor& y = *out[0];
+  for (int64_t p = 0; p < nb; ++p) {
+    const int64_t ao = amap[static_cast<size_t>(p)] * M * K, bo = bmap[static_cast<size_t>(p)] * K * N;
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) {
+        double acc = 0;
+        for (int64_t k = 0; k < K; ++k)
+          acc += get_as_double(*in[0], static_cast<size_t>(ao + i * K + k)) *
+                 get_as_double(*in[1], static_cast<size_t>(bo + k * N + j));
+        set_from_double(y, static_cast<size_t>((p * M + i) * N + j), acc);
+      }
+  }
+}
+
+// The fully connected view of a Gemm/MatMul node: weights [N][K], bias [N].
+struct FcView {
+  int64_t batch = 0, in = 0, out = 0;
+  Tensor weights;  // [out][in], dtype of B
+  std::optional<Tensor> bias;
+};
+
+std::string fc_unsupported(const Graph& g, const Node& n) {
+  const Tensor& b = g.t(n.inputs[1]);
+  if (!b.is_const) return "right-hand side must be constant (weights)";
+  if (n.op == "Gemm") {
+    if (n.attr_int("transA", 0)) return "transA=1 is not supported";
+    if (has_in(n, 2)) {
+      const Tensor& c = g.t(n.inputs[2]);
+      if (!c.is_const) return "bias must be constant";
+      if (c.elements() != 1 && c.elements() != g.t(n.outputs[0]).shape[1]) return "bias must be per output column";
+    }
+  } else if (b.shape.size() != 2) {
+    return "MatMul with a constant right-hand side of rank 2 only";
+  }
+  const Tensor& a = g.t(n.inputs[0]);
+  if (a.dtype == DType::I8) {
+    if (!b.quant || !a.quant || !g.t(n.outputs[0]).quant) return "int8 without quantization parameters";
+    for (int32_t z : b.quant->zero_point)
+      if (z != 0) return "int8 weights must be symmetric (zero point 0)";
+    if (n.op == "Gemm" && n.attr_float("alpha", 1.0f) != 1.0f) return "int8 Gemm with alpha != 1";
+  } else if (a.dtype != DType::F32) {
+    return "dtype " + std::string(dtype_name(a.dtype)) + " is not supported";
+  }
+  return "";
+}
+
+FcView fc_view(const Graph& g, const Node& n) {
+  const Tensor& a = g.t(n.inputs[0]);
+  const Tensor& b = g.t(n.inputs[1]);
+  const Tensor& y = g.t(n.outputs[0]);
+  FcView v;
+  const bool tb = n.op == "Gemm" && n.attr_int("transB", 0);
+  const int64_t K = tb ? b.shape[1] : b.shape[0], N = tb ? b.shape[0] : b.shape[1];
+  v.in = K;
+  v.out = N;
+  v.batch = a.elements() / K;
+  v.weights = b;
+  v.weights.shape = {N, K};
+  const size_t es = dtype_size(b.dtype);
+  if (!tb)
+    for (int64_t j = 0; j < N; ++j)
+      for (int64_t k = 0; k < K; ++k)
+        std::memcpy(&v.weights.data[static_cast<size_t>(j * K + k) * es], &b.data[static_cast<size_t>(k * N + j) * es], es);
+  const float alpha = n.op == "Gemm" ? n.attr_float("alpha", 1.0f) : 1.0f;
+  if (alpha != 1.0f && b.dtype == DType::F32)
+    for (float& w : v.weights.mutable_values<float>()) w *= alpha;
+  if (n.op == "Gemm" && has_in(n, 2)) {
+    const Tensor& c = g.t(n.inputs[2]);
+    const float beta = n.attr_float("beta", 1.0f);
+    Tensor bias = c;
+    bias.shape = {N};
+    bias.data.resize(static_cast<size_t>(N) * dtype_size(c.dtype));
+    for (int64_t j = 0; j < N; ++j) {
+      double v0 = get_as_double(c, c.elements() == 1 ? 0 : static_cast<size_t>(j));
+      set_from_double(bias, static_cast<size_t>(j), c.dtype == DType::F32 ? v0 * beta : v0);
+    }
+    v.bias = bias;
+  }
+  (void)y;
+  return v;
+}
+
+void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
+  const Tensor& a = g.t(n.inputs[0]);
+  const Tensor& y = g.t(n.outputs[0]);
+  FcView v = fc_view(g, n);
+  const std::string id = ctx.layer_ident();
+  const std::string wname = g.t(n.inputs[1]).name;
+  const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
+  const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
+  std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname), v.weights, wname);
+  std::string bias = "0";
+  if (v.bias) {
+    const std::string bname = g.t(n.inputs[2]).name;
+    bias = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(bname), *v.bias, bname);
+  }
+  auto s = [](int64_t x) { return std::to_string(x); };
+  ctx.use("eg_fc");
+  if (a.dtype == DType::I8) {
+    const auto& wq = *g.t(n.inputs[1]).quant;
+    std::vector<int32_t> mult, shift;
+    for (int64_t c = 0; c < v.out; ++c) {
+      const float ws = wq.scale.size() > 1 ? wq.scale[static_cast<size_t>(c)] : wq.scale[0];
+      auto f = to_fixed(static_cast<double>(a.quant->scale[0]) * ws / y.quant->scale[0]);
+      mult.push_back(f.mult);
+      shift.push_back(f.shift);
+    }
+    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {v.out}, mult), n.name);
+    std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I32, {v.out}, shift), n.name);
+    auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
+    ctx.decl("static const eg_fc_s8_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
+             ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
+             s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
+             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + "};");
+    ctx.emit("eg_fc_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    return;
+  }
+  ctx.decl("static const eg_fc_f32_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
+           ", " + EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + w + ", " +
+           bias + "};");
+  ctx.emit("eg_fc_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
+int64_t macc_fc(const Graph& g, const Node& n) {
+  const Tensor& y = g.t(n.outputs[0]);
+  const Tensor& a = g.t(n.inputs[0]);
+  const int64_t K = n.op == "Gemm" && n.attr_int("transA", 0) ? a.shape[0] : a.shape.back();
+  const int64_t N = y.shape.empty() ? 1 : y.shape.back();
+  return y.elements() * K + (n.op == "Gemm" && has_in(n, 2) ? N : 0);
+}
+
+}  // namespace
+
+void register_gemm() {
+  OpDef d;
+  d.op = "Gemm";
+  d.constraints = "B constant (weights); transA = 0; C constant, per column or scalar";
+  d.dtypes = {"float32", "int8 (QDQ)"};
+  d.infer = infer_gemm;
+  d.ref = ref_gemm;
+  d.check = fc_unsupported;
+  d.emit = emit_fc;
+  d.macc = macc_fc;
+  d.c_layer_type = "Dense";
+  register_op(d);
+
+  OpDef m = d;
+  m.op = "MatMul";
+  m.constraints = "right-hand side constant 2-D (weights)";
+  m.infer = infer_matmul;
+  m.ref = ref_matmul;
+  register_op(m);
+}
+
+}  // namespace eg::ops

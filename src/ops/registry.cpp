@@ -1,0 +1,90 @@
+#include "ops/registry.h"
+
+#include <algorithm>
+
+#include "ops/families.h"
+#include "util/error.h"
+
+namespace eg::ops {
+namespace {
+
+std::map<std::string, OpDef>& table() {
+  static std::map<std::string, OpDef> t;
+  return t;
+}
+
+void ensure_registered() {
+  static const bool done = [] {
+    register_all_families();
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace
+
+void register_op(OpDef def) {
+  std::string key = def.op;
+  table()[key] = std::move(def);
+}
+
+const OpDef* find_op(const std::string& op) {
+  ensure_registered();
+  auto it = table().find(op);
+  return it == table().end() ? nullptr : &it->second;
+}
+
+const std::map<std::string, OpDef>& all_ops() {
+  ensure_registered();
+  return table();
+}
+
+void evaluate_node_into(Graph& g, const Node& n) {
+  const OpDef* def = find_op(n.op);
+  if (!def || !def->ref) fail_node(g.model_path, n.name, n.op, "no reference implementation");
+  std::vector<const Tensor*> ins;
+  for (TensorId id : n.inputs) ins.push_back(id == kNoTensor ? nullptr : &g.t(id));
+  std::vector<Tensor*> outs;
+  for (TensorId id : n.outputs) {
+    if (id == kNoTensor) {
+      outs.push_back(nullptr);
+      continue;
+    }
+    Tensor& t = g.t(id);
+    t.data.assign(t.bytes(), 0);
+    outs.push_back(&t);
+  }
+  def->ref(n, ins, outs);
+  for (TensorId id : n.outputs)
+    if (id != kNoTensor) g.t(id).is_const = true;
+}
+
+void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>& keep_ops) {
+  std::vector<Node> kept;
+  kept.reserve(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    const OpDef* def = find_op(n.op);
+    if (!def || !def->infer) fail_node(g.model_path, n.name, n.op, "unsupported operator");
+    for (TensorId id : n.inputs)
+      if (id != kNoTensor && g.t(id).dtype == DType::Undefined && !g.t(id).is_const &&
+          g.producer(id) < 0 && !g.is_graph_input(id))
+        fail_node(g.model_path, n.name, n.op, "input '" + g.t(id).name + "' is produced by no node");
+    def->infer(g, n);
+    bool all_const = !n.inputs.empty() || n.op == "Constant";
+    for (TensorId id : n.inputs)
+      if (id != kNoTensor && !g.t(id).is_const) all_const = false;
+    const bool keep = std::find(keep_ops.begin(), keep_ops.end(), n.op) != keep_ops.end();
+    bool any_output_is_graph_output = false;
+    for (TensorId id : n.outputs)
+      if (id != kNoTensor && g.is_graph_output(id)) any_output_is_graph_output = true;
+    if (fold_constants && all_const && !keep && def->ref && !any_output_is_graph_output) {
+      evaluate_node_into(g, n);
+      continue;  // node replaced by its constant outputs
+    }
+    kept.push_back(n);
+  }
+  g.nodes = std::move(kept);
+}
+
+}  // namespace eg::ops

@@ -1,0 +1,76 @@
+// The op registry: for each ONNX op, its shape/type inference, its reference
+// semantics (ONNX meaning, used by the reference interpreter and constant
+// folding) and the C kernels it can lower to. supported-ops, the importer's
+// checks, the interpreter and the emitter all read this one table.
+//
+// Where to add an op: a file src/ops/<family>.cpp that calls register_op()
+// from its register_<family>() function, listed in registry.cpp.
+#pragma once
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace eg {
+struct EmitContext;  // emit/emit_context.h
+}
+
+namespace eg::ops {
+
+// Sets dtype and shape of every output of `n` from its inputs (and constant
+// input values). Throws CompileError (via fail_node) when the node is invalid
+// or uses a feature we do not support.
+using InferFn = std::function<void(Graph& g, const Node& n)>;
+
+// Computes the outputs of `n` following ONNX semantics. Inputs carry data
+// (absent optional inputs are nullptr); outputs arrive with dtype and shape
+// set and data sized to bytes().
+using RefFn = std::function<void(const Node& n, std::span<const Tensor* const> in,
+                                 std::span<Tensor* const> out)>;
+
+// Writes the C statement(s) for one lowered node into ctx (see EmitContext).
+using EmitFn = std::function<void(EmitContext& ctx, const Graph& g, const Node& n)>;
+
+// Multiply-accumulate count of one node, with the rules of the seed report:
+// MACs plus one per output channel for bias, 2 per element for conversions,
+// half an element for transposes.
+using MaccFn = std::function<int64_t(const Graph& g, const Node& n)>;
+
+// "" when this node's configuration can be compiled to C; otherwise why not.
+using CheckFn = std::function<std::string(const Graph& g, const Node& n)>;
+
+// Bytes of scratch memory the node's kernel needs while it runs (planned in
+// the activations buffer).
+using ScratchFn = std::function<size_t(const Graph& g, const Node& n)>;
+
+struct OpDef {
+  std::string op;
+  std::string constraints;          // shown by supported-ops
+  std::vector<std::string> dtypes;  // shown by supported-ops: "float32", "int8 (QDQ)", ...
+  InferFn infer;
+  RefFn ref;
+  EmitFn emit;
+  MaccFn macc;
+  CheckFn check;
+  ScratchFn scratch;
+  std::string c_layer_type;  // report name of the C layer: "Conv2D", "Dense", "GRU"...
+};
+
+void register_op(OpDef def);
+const OpDef* find_op(const std::string& op);
+const std::map<std::string, OpDef>& all_ops();
+
+// Fill dtype/shape of every tensor in g in node order, folding nodes whose
+// inputs are all constant (except those listed in keep_ops). Throws CompileError
+// on unsupported ops.
+void infer_shapes(Graph& g, bool fold_constants = true,
+                  const std::vector<std::string>& keep_ops = {});
+
+// Run one node's reference on tensors of g (which must be constant), producing
+// constant output tensors in g.
+void evaluate_node_into(Graph& g, const Node& n);
+
+}  // namespace eg::ops

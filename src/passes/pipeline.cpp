@@ -1,0 +1,33 @@
+#include "passes/passes.h"
+
+namespace eg::passes {
+
+void replace_uses(Graph& g, TensorId from, TensorId to) {
+  for (auto& n : g.nodes)
+    for (auto& i : n.inputs)
+      if (i == from) i = to;
+  for (auto& o : g.outputs)
+    if (o == from) o = to;
+}
+
+bool single_consumer(const Graph& g, TensorId id, int* consumer) {
+  auto c = g.consumers(id);
+  if (c.size() != 1 || g.is_graph_output(id)) return false;
+  if (consumer) *consumer = c[0];
+  return true;
+}
+
+void run_pipeline(Graph& g, PassLog& log) {
+  fold_qdq(g, log);
+  fuse_activation(g, log);
+  dead_code(g, log);
+  rnn_last_step(g, log);
+  dead_code(g, log);
+  layout_nhwc(g, log);
+  transpose_cleanup(g, log);
+  constant_fold(g, log);
+  dead_code(g, log);
+  g.compact();
+}
+
+}  // namespace eg::passes

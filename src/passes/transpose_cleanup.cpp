@@ -1,0 +1,126 @@
+// Transposes cost a copy; most are layout artefacts. Repeatedly:
+//  - sink a transpose below element-wise single-input ops (Relu, Clip, Q/DQ)
+//  - compose two consecutive transposes into one
+//  - drop identity transposes
+//  - a transpose that only moves unit axes keeps the byte order: a free view
+#include "ops/common.h"
+#include "passes/passes.h"
+
+namespace eg::passes {
+namespace {
+
+std::vector<int64_t> perm_of(const Node& n, size_t rank) {
+  auto p = n.attr_ints("perm");
+  if (p.empty())
+    for (size_t i = rank; i-- > 0;) p.push_back(static_cast<int64_t>(i));
+  return p;
+}
+
+bool is_identity(const std::vector<int64_t>& p) {
+  for (size_t i = 0; i < p.size(); ++i)
+    if (p[i] != static_cast<int64_t>(i)) return false;
+  return true;
+}
+
+// True when the permutation keeps the relative order of all non-unit axes.
+bool only_moves_unit_axes(const Shape& in, const std::vector<int64_t>& p) {
+  int64_t prev = -1;
+  for (auto a : p) {
+    if (in[static_cast<size_t>(a)] == 1) continue;
+    if (a < prev) return false;
+    prev = a;
+  }
+  return true;
+}
+
+bool elementwise_unary(const Graph& g, const Node& n) {
+  if (n.op == "Relu" || n.op == "Sigmoid" || n.op == "Tanh" || n.op == "LeakyRelu" || n.op == "HardSwish" ||
+      n.op == "HardSigmoid" || n.op == "Abs" || n.op == "Neg" || n.op == "Exp")
+    return n.inputs.size() == 1;
+  if (n.op == "Clip") return true;
+  if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear")
+    return ops::has_in(n, 1) && g.t(n.inputs[1]).elements() == 1;
+  return false;
+}
+
+bool sink_one(Graph& g) {
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    if (g.nodes[k].op != "Transpose") continue;
+    int c = -1;
+    if (!single_consumer(g, g.nodes[k].outputs[0], &c)) continue;
+    Node& e = g.nodes[static_cast<size_t>(c)];
+    if (!elementwise_unary(g, e) || g.is_graph_output(e.outputs[0])) continue;
+    // T: x -> t ; E: t -> y   becomes   E: x -> e' ; T: e' -> y
+    Node& t = g.nodes[k];
+    const TensorId x = t.inputs[0], y = e.outputs[0];
+    Tensor mid = g.t(y);
+    mid.name = g.unique_name(mid.name + "_pre");
+    mid.shape = g.t(x).shape;
+    const TensorId m = g.add_tensor(mid);
+    Node tn = g.nodes[k], en = e;
+    en.inputs[0] = x;
+    en.outputs[0] = m;
+    tn.inputs[0] = m;
+    tn.outputs[0] = y;
+    g.nodes[k] = en;
+    g.nodes[static_cast<size_t>(c)] = tn;
+    return true;
+  }
+  return false;
+}
+
+bool compose_one(Graph& g) {
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    if (g.nodes[k].op != "Transpose") continue;
+    int c = -1;
+    if (!single_consumer(g, g.nodes[k].outputs[0], &c) || g.nodes[static_cast<size_t>(c)].op != "Transpose") continue;
+    const Node& a = g.nodes[k];
+    Node& b = g.nodes[static_cast<size_t>(c)];
+    const auto pa = perm_of(a, g.t(a.inputs[0]).shape.size());
+    const auto pb = perm_of(b, pa.size());
+    std::vector<int64_t> p;
+    for (auto i : pb) p.push_back(pa[static_cast<size_t>(i)]);
+    b.inputs[0] = a.inputs[0];
+    b.attrs["perm"] = p;
+    b.origin.insert(b.origin.begin(), a.origin.begin(), a.origin.end());
+    g.nodes.erase(g.nodes.begin() + static_cast<long>(k));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void transpose_cleanup(Graph& g, PassLog& log) {
+  int sunk = 0, composed = 0, dropped = 0, viewed = 0;
+  for (int guard = 0; guard < 10000; ++guard) {
+    if (compose_one(g)) {
+      ++composed;
+      continue;
+    }
+    if (sink_one(g)) {
+      ++sunk;
+      continue;
+    }
+    break;
+  }
+  for (auto& n : g.nodes) {
+    if (n.op != "Transpose") continue;
+    const Shape& in = g.t(n.inputs[0]).shape;
+    const auto p = perm_of(n, in.size());
+    if (is_identity(p) || only_moves_unit_axes(in, p)) {
+      n.op = "Reshape";
+      n.attrs.clear();
+      const Shape& os = g.t(n.outputs[0]).shape;
+      n.inputs.push_back(g.add_tensor(make_const(g.unique_name(n.name + "_shape"), DType::I64,
+                                                 {static_cast<int64_t>(os.size())}, os)));
+      ++(is_identity(p) ? dropped : viewed);
+    }
+  }
+  if (sunk + composed + dropped + viewed)
+    log.add("transpose-cleanup: " + std::to_string(composed) + " composed, " + std::to_string(sunk) + " sunk, " +
+            std::to_string(dropped) + " identity and " + std::to_string(viewed) +
+            " unit-axis transpose(s) turned into free views");
+}
+
+}  // namespace eg::passes

@@ -1,0 +1,38 @@
+// Memory planner: every non-constant tensor gets an offset in one activations
+// buffer, from tensor lifetimes over the execution order. Views (Reshape and
+// friends) share their source's bytes; kernel scratch lives only during its node.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace eg::plan {
+
+struct Block {
+  TensorId tensor = kNoTensor;  // kNoTensor for a scratch block
+  int node = -1;                // owning node for scratch
+  size_t offset = 0;
+  size_t size = 0;
+  int first = 0, last = 0;      // live from node `first` to node `last` (inclusive)
+};
+
+struct MemoryPlan {
+  size_t activations_bytes = 0;  // size of the one buffer
+  size_t lower_bound = 0;        // largest sum of simultaneously live bytes
+  size_t alignment = 4;
+  std::map<TensorId, size_t> offset;  // byte offset of each planned tensor
+  std::map<int, size_t> scratch_offset;  // node index -> scratch offset
+  std::map<int, size_t> scratch_size;
+  std::vector<Block> blocks;
+  bool placed(TensorId id) const { return offset.count(id) != 0; }
+};
+
+// Tensors that are views of another (same bytes): Reshape, Squeeze, Unsqueeze,
+// Flatten, Identity outputs map to their source.
+std::map<TensorId, TensorId> view_sources(const Graph& g);
+
+MemoryPlan plan_memory(const Graph& g, size_t alignment = 4);
+
+}  // namespace eg::plan

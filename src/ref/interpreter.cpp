@@ -1,0 +1,33 @@
+#include "ref/interpreter.h"
+
+#include "ops/registry.h"
+#include "util/error.h"
+
+namespace eg::ref {
+
+std::vector<Tensor> run(const Graph& model, const std::vector<Tensor>& inputs) {
+  Graph g = model;
+  if (inputs.size() != g.inputs.size())
+    fail(g.model_path, "reference run needs " + std::to_string(g.inputs.size()) + " input(s), got " +
+                           std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Tensor& t = g.t(g.inputs[i]);
+    if (inputs[i].bytes() != t.bytes() || inputs[i].dtype != t.dtype)
+      fail(g.model_path, "reference input '" + t.name + "' expects " + std::string(dtype_name(t.dtype)) + "[" +
+                             shape_str(t.shape) + "]");
+    t.data = inputs[i].data;
+    t.is_const = true;
+  }
+  for (const Node& n : g.nodes) {
+    // shapes were inferred at compile time; recompute for safety on this copy
+    const ops::OpDef* def = ops::find_op(n.op);
+    if (!def) fail_node(g.model_path, n.name, n.op, "unsupported operator");
+    def->infer(g, n);
+    ops::evaluate_node_into(g, n);
+  }
+  std::vector<Tensor> out;
+  for (TensorId o : g.outputs) out.push_back(g.t(o));
+  return out;
+}
+
+}  // namespace eg::ref

@@ -1,0 +1,110 @@
+#include "validate/host_runner.h"
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace eg::validate {
+namespace fs = std::filesystem;
+
+int run_command(const std::string& cmd, std::string* output) {
+  std::string full = cmd + " 2>&1";
+  FILE* p = popen(full.c_str(), "r");
+  if (!p) return -1;
+  std::array<char, 4096> buf;
+  std::string out;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int st = pclose(p);
+  if (output) *output = out;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+std::string harness_c(const driver::Compiled& c) {
+  const std::string& name = c.options.name;
+  std::string P = name;
+  for (auto& ch : P) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  std::ostringstream o;
+  o << "/* validate harness: reads samples from files, runs the network, writes outputs. */\n"
+    << "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"" << name << ".h\"\n\n"
+    << "static STAI_ALIGNED(8) uint8_t activations[STAI_" << P << "_ACTIVATION_1_SIZE_BYTES + 8];\n"
+    << "static STAI_ALIGNED(8) stai_" << name << " context[STAI_" << P << "_CONTEXT_SIZE];\n\n"
+    << "int main(int argc, char **argv) {\n"
+    << "  const long in_bytes[] = {";
+  for (size_t k = 0; k < c.lowered.inputs.size(); ++k) o << c.lowered.t(c.lowered.inputs[k]).bytes() << ", ";
+  o << "0};\n  const long out_bytes[] = {";
+  for (size_t k = 0; k < c.lowered.outputs.size(); ++k) o << c.lowered.t(c.lowered.outputs[k]).bytes() << ", ";
+  o << "0};\n"
+    << "  const int n_in = STAI_" << P << "_IN_NUM, n_out = STAI_" << P << "_OUT_NUM;\n"
+    << "  FILE *fi[STAI_" << P << "_IN_NUM + 1], *fo[STAI_" << P << "_OUT_NUM + 1];\n"
+    << "  stai_ptr act[1], ins[STAI_" << P << "_IN_NUM + 1], outs[STAI_" << P << "_OUT_NUM + 1];\n"
+    << "  stai_size n;\n  long samples, s;\n  int k;\n"
+    << "  if (argc != 2 + n_in + n_out) { fprintf(stderr, \"usage: samples inputs... outputs...\\n\"); return 2; }\n"
+    << "  samples = atol(argv[1]);\n"
+    << "  for (k = 0; k < n_in; ++k) if (!(fi[k] = fopen(argv[2 + k], \"rb\"))) return 3;\n"
+    << "  for (k = 0; k < n_out; ++k) if (!(fo[k] = fopen(argv[2 + n_in + k], \"wb\"))) return 3;\n"
+    << "  if (stai_" << name << "_init(context) != STAI_SUCCESS) return 4;\n"
+    << "  act[0] = activations;\n"
+    << "  if (stai_" << name << "_set_activations(context, act, 1) != STAI_SUCCESS) return 4;\n"
+    << "  if (stai_" << name << "_get_inputs(context, ins, &n) != STAI_SUCCESS || n != n_in) return 4;\n"
+    << "  if (stai_" << name << "_get_outputs(context, outs, &n) != STAI_SUCCESS || n != n_out) return 4;\n"
+    << "  for (s = 0; s < samples; ++s) {\n"
+    << "    for (k = 0; k < n_in; ++k) if (fread(ins[k], 1, (size_t)in_bytes[k], fi[k]) != (size_t)in_bytes[k]) return 5;\n"
+    << "    if (stai_" << name << "_run(context, STAI_MODE_SYNC) != STAI_SUCCESS) return 6;\n"
+    << "    for (k = 0; k < n_out; ++k) fwrite(outs[k], 1, (size_t)out_bytes[k], fo[k]);\n"
+    << "  }\n"
+    << "  for (k = 0; k < n_in; ++k) fclose(fi[k]);\n"
+    << "  for (k = 0; k < n_out; ++k) fclose(fo[k]);\n"
+    << "  stai_" << name << "_deinit(context);\n  return 0;\n}\n";
+  return o.str();
+}
+
+HostBuild build_host(const driver::Compiled& c, const std::string& dir, const std::string& cc) {
+  fs::create_directories(dir);
+  std::string sources;
+  for (const auto& [f, content] : c.code.files) {
+    std::ofstream(fs::path(dir) / f, std::ios::binary) << content;
+    if (f.size() > 2 && f.substr(f.size() - 2) == ".c") sources += " " + f;
+  }
+  std::ofstream(fs::path(dir) / "harness.c") << harness_c(c);
+  HostBuild b;
+  b.exe = (fs::path(dir) / "network_host").string();
+  std::string out;
+  const std::string cmd = "cd '" + dir + "' && " + cc + " -std=c99 -Wall -Wextra -Werror -pedantic -O2 -I." + sources +
+                          " harness.c -o network_host -lm";
+  if (run_command(cmd, &out) != 0) throw CompileError(c.options.model + ": generated C failed to build:\n" + out);
+  return b;
+}
+
+std::vector<std::vector<uint8_t>> run_host(const driver::Compiled& c, const HostBuild& b, const std::string& dir,
+                                           const std::vector<std::vector<uint8_t>>& inputs, size_t samples) {
+  std::string args = std::to_string(samples);
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const std::string p = (fs::path(dir) / ("in_" + std::to_string(k) + ".bin")).string();
+    std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(inputs[k].data()),
+                                              static_cast<std::streamsize>(inputs[k].size()));
+    args += " '" + p + "'";
+  }
+  for (size_t k = 0; k < c.lowered.outputs.size(); ++k)
+    args += " '" + (fs::path(dir) / ("out_" + std::to_string(k) + ".bin")).string() + "'";
+  std::string out;
+  const int rc = run_command("'" + b.exe + "' " + args, &out);
+  if (rc != 0) throw CompileError(c.options.model + ": generated network failed to run (exit " + std::to_string(rc) + ")" + out);
+  std::vector<std::vector<uint8_t>> res;
+  for (size_t k = 0; k < c.lowered.outputs.size(); ++k) {
+    std::ifstream in(fs::path(dir) / ("out_" + std::to_string(k) + ".bin"), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string s = ss.str();
+    res.emplace_back(s.begin(), s.end());
+  }
+  return res;
+}
+
+}  // namespace eg::validate

@@ -1,0 +1,64 @@
+// validate: run the generated C on inputs and compare every output with a
+// reference (the built-in interpreter, or user-given outputs).
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "driver/compile.h"
+#include "validate/metrics.h"
+
+namespace eg::validate {
+
+struct ValidateOptions {
+  std::string valinput;   // .npy/.npz/.pb or a test_data_set folder; empty: random
+  std::string valoutput;  // same; empty: reference interpreter
+  size_t batches = 10;    // random samples when no valinput
+  uint32_t seed = 1;
+  std::optional<std::pair<float, float>> range;  // random input range
+  std::string mode = "host";  // host | target
+  std::string workdir;        // where to build and run
+};
+
+struct OutputResult {
+  std::string name;
+  std::string dtype;  // of the generated output
+  Metrics metrics;
+  double scale = 0;  // quantized output step (0 for float)
+};
+
+struct ValidateResult {
+  size_t samples = 0;
+  std::string mode;
+  std::vector<OutputResult> outputs;
+  std::string text() const;
+  nlohmann::json json() const;
+};
+
+// Runs the network on `samples` inputs (given as model-level tensors: one
+// vector per sample, one tensor per input) with a runner for the chosen mode.
+// A runner takes raw bytes per network input and returns raw bytes per output.
+using Runner = std::function<std::vector<std::vector<uint8_t>>(const std::vector<std::vector<uint8_t>>& inputs,
+                                                               size_t samples)>;
+
+// Model-level float inputs -> raw bytes for the network's inputs (quantized
+// where the network takes int8).
+std::vector<std::vector<uint8_t>> network_input_bytes(const driver::Compiled& c,
+                                                      const std::vector<std::vector<Tensor>>& samples);
+
+// The network's raw output bytes -> model-level values (dequantized), per output.
+std::vector<std::vector<double>> network_output_values(const driver::Compiled& c,
+                                                       const std::vector<std::vector<uint8_t>>& raw);
+
+// The inputs validate uses: from files or random (deterministic).
+std::vector<std::vector<Tensor>> make_inputs(const driver::Compiled& c, const ValidateOptions& o);
+
+ValidateResult run_validate(const driver::Compiled& c, const ValidateOptions& o, const Runner& runner);
+
+// The host runner (builds with cc into o.workdir).
+Runner host_runner(const driver::Compiled& c, const std::string& workdir);
+
+}  // namespace eg::validate

@@ -10,7 +10,8 @@ typedef struct {
   int32_t in_zp, out_zp, act_min, act_max; /* act_min/max in the output's int8 domain */
   const int8_t *weights;                   /* symmetric per-channel int8 */
   const int32_t *bias;                     /* int32, scale in_scale * w_scale[c]; may be NULL */
-  const int32_t *mult, *shift;             /* per output channel requantization */
+  const int32_t *mult;                     /* per output channel requantization: Q31 multiplier */
+  const int8_t *shift;                     /* and power-of-two exponent */
 } eg_conv_s8_params;
 
 typedef struct {

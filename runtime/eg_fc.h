@@ -8,7 +8,8 @@ typedef struct {
   int32_t in_zp, out_zp, act_min, act_max;
   const int8_t *weights; /* [out][in], symmetric per-channel int8 */
   const int32_t *bias;   /* may be NULL */
-  const int32_t *mult, *shift;
+  const int32_t *mult; /* per output channel Q31 multiplier */
+  const int8_t *shift;  /* and exponent */
 } eg_fc_s8_params;
 
 typedef struct {

@@ -30,7 +30,8 @@ struct Generated {
   std::vector<CLayer> layers;
   std::vector<ConstArray> arrays;
   std::vector<std::string> runtime_units;
-  size_t weights_bytes = 0;
+  size_t weights_bytes = 0;  // model weights (ConstArray::is_param false)
+  size_t params_bytes = 0;   // kernel metadata: requantization multipliers, indices...
 };
 
 Generated emit_c(const Graph& g, const plan::MemoryPlan& plan, const std::string& name,

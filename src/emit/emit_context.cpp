@@ -61,15 +61,24 @@ std::string EmitContext::scratch(int node_index, const std::string& ctype) {
   return "(" + ctype + ")(act + " + std::to_string(it->second) + ")";
 }
 
-std::string EmitContext::add_array(const std::string& base, const Tensor& data, const std::string& source) {
+std::string EmitContext::add_array(const std::string& base, const Tensor& data, const std::string& source,
+                                   bool is_param) {
   std::string sym = c_ident(base);
-  for (const auto& a : arrays)
-    if (a.symbol == sym) return sym;
+  // same symbol and same bytes: share; same symbol, other bytes: a new name
+  for (int k = 1;; ++k) {
+    const ConstArray* hit = nullptr;
+    for (const auto& a : arrays)
+      if (a.symbol == sym) hit = &a;
+    if (!hit) break;
+    if (hit->data.data == data.data && hit->data.dtype == data.dtype) return sym;
+    sym = c_ident(base) + "_" + std::to_string(k);
+  }
   ConstArray a;
   a.symbol = sym;
   a.ctype = std::string(dtype_ctype(data.dtype));
   a.data = data;
   a.source = source;
+  a.is_param = is_param;
   arrays.push_back(std::move(a));
   return sym;
 }

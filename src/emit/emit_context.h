@@ -15,6 +15,7 @@ struct ConstArray {
   std::string ctype;   // "int8_t", "float", ...
   Tensor data;         // values (dtype decides the printing)
   std::string source;  // tensor or parameter it comes from, for the C-arrays table
+  bool is_param = false;  // kernel metadata (requantization multipliers...), not a model weight
 };
 
 struct EmitContext {
@@ -38,7 +39,8 @@ struct EmitContext {
   // Pointer to the node's planned scratch area.
   std::string scratch(int node_index, const std::string& ctype);
   // Adds a const array (deduplicated by symbol) and returns its symbol.
-  std::string add_array(const std::string& base, const Tensor& data, const std::string& source);
+  std::string add_array(const std::string& base, const Tensor& data, const std::string& source,
+                        bool is_param = false);
   void use(const std::string& unit) { runtime_units.insert(unit); }
   void emit(const std::string& stmt) { lines.push_back(stmt); }
   void decl(const std::string& d) { decls.push_back(d); }

@@ -160,15 +160,16 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (x.dtype == DType::I8) {
     const Tensor& w = g.t(n.inputs[1]);
     const Tensor& y = g.t(n.outputs[0]);
-    std::vector<int32_t> mult, shift;
+    std::vector<int32_t> mult;
+    std::vector<int8_t> shift;
     for (int64_t c = 0; c < d.out_c; ++c) {
       const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
       auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0]);
       mult.push_back(f.mult);
-      shift.push_back(f.shift);
+      shift.push_back(static_cast<int8_t>(f.shift));
     }
-    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name);
-    std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I32, {d.out_c}, shift), n.name);
+    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name, true);
+    std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {d.out_c}, shift), n.name, true);
     auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
     std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
     ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
@@ -207,6 +208,7 @@ void register_conv() {
   d.emit = emit_conv;
   d.macc = macc_conv;
   d.c_layer_type = "Conv2D";
+  d.qdq = QdqRole::Compute;
   register_op(d);
 }
 

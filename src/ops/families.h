@@ -10,6 +10,9 @@ void register_gemm();
 void register_rnn();
 void register_movement();
 void register_activation();
+void register_elementwise();  // unary/binary/variadic element-wise, logic, Cast, Where (elementwise.cpp)
+void register_pool_norm();    // pools, reductions, Softmax family, normalizations, LSTM/RNN (pool_norm.cpp)
+void register_tensor_ops();   // Concat/Split/Slice/Pad/Resize/..., ConvTranspose, QOperator forms (tensor_ops.cpp)
 
 // True for ops whose output is a view of the input (no copy).
 bool is_view_op(const std::string& op);
@@ -21,6 +24,9 @@ inline void register_all_families() {
   register_rnn();
   register_movement();
   register_activation();
+  register_elementwise();
+  register_pool_norm();
+  register_tensor_ops();
 }
 
 }  // namespace eg::ops

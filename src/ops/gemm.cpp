@@ -173,15 +173,16 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   ctx.use("eg_fc");
   if (a.dtype == DType::I8) {
     const auto& wq = *g.t(n.inputs[1]).quant;
-    std::vector<int32_t> mult, shift;
+    std::vector<int32_t> mult;
+    std::vector<int8_t> shift;
     for (int64_t c = 0; c < v.out; ++c) {
       const float ws = wq.scale.size() > 1 ? wq.scale[static_cast<size_t>(c)] : wq.scale[0];
       auto f = to_fixed(static_cast<double>(a.quant->scale[0]) * ws / y.quant->scale[0]);
       mult.push_back(f.mult);
-      shift.push_back(f.shift);
+      shift.push_back(static_cast<int8_t>(f.shift));
     }
-    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {v.out}, mult), n.name);
-    std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I32, {v.out}, shift), n.name);
+    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {v.out}, mult), n.name, true);
+    std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {v.out}, shift), n.name, true);
     auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
     ctx.decl("static const eg_fc_s8_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
@@ -217,6 +218,7 @@ void register_gemm() {
   d.emit = emit_fc;
   d.macc = macc_fc;
   d.c_layer_type = "Dense";
+  d.qdq = QdqRole::Compute;
   register_op(d);
 
   OpDef m = d;

@@ -191,7 +191,7 @@ void emit_gather(EmitContext& ctx, const Graph& g, const Node& n) {
   std::vector<int32_t> idx32(idx.begin(), idx.end());
   std::string arr = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(g.t(n.inputs[1]).name),
                                   make_const(g.t(n.inputs[1]).name, DType::I32, {static_cast<int64_t>(idx32.size())}, idx32),
-                                  g.t(n.inputs[1]).name);
+                                  g.t(n.inputs[1]).name, true);
   ctx.use("eg_move");
   ctx.emit("eg_gather(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
            std::to_string(dtype_size(x.dtype)) + ", " + std::to_string(outer) + ", " + std::to_string(x.shape[axis]) +
@@ -251,6 +251,7 @@ OpDef view_op(const std::string& name, const std::string& constraints) {
   d.emit = emit_view;
   d.macc = [](const Graph&, const Node&) { return int64_t{0}; };
   d.c_layer_type = "Reshape";
+  d.qdq = QdqRole::Movement;
   return d;
 }
 
@@ -279,6 +280,7 @@ void register_movement() {
   t.emit = emit_transpose;
   t.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements() / 2; };
   t.c_layer_type = "Transpose";
+  t.qdq = QdqRole::Movement;
   register_op(t);
 
   OpDef ga;
@@ -291,6 +293,7 @@ void register_movement() {
   ga.emit = emit_gather;
   ga.macc = [](const Graph&, const Node&) { return int64_t{0}; };
   ga.c_layer_type = "Gather";
+  ga.qdq = QdqRole::Movement;
   register_op(ga);
 
   OpDef c;

@@ -46,6 +46,16 @@ using CheckFn = std::function<std::string(const Graph& g, const Node& n)>;
 // the activations buffer).
 using ScratchFn = std::function<size_t(const Graph& g, const Node& n)>;
 
+// How the QDQ folding pass treats the op when it sits between DequantizeLinear
+// and QuantizeLinear (see passes/fold_qdq.cpp).
+enum class QdqRole {
+  FloatIsland,  // stays float; explicit conversion layers around it
+  Compute,      // int8 kernel with int8 weights (input 1) and int32 bias (input 2): Conv, Gemm, MatMul
+  Movement,     // int8 kernel when input and output quantization are equal: Transpose, MaxPool...
+  Requantize,   // int8 kernel reading the input/output quantization from the tensors: Add, AveragePool...
+  RnnIsland,    // float math, but reads int8 input and writes int8 outputs itself: GRU, LSTM
+};
+
 struct OpDef {
   std::string op;
   std::string constraints;          // shown by supported-ops
@@ -57,6 +67,7 @@ struct OpDef {
   CheckFn check;
   ScratchFn scratch;
   std::string c_layer_type;  // report name of the C layer: "Conv2D", "Dense", "GRU"...
+  QdqRole qdq = QdqRole::FloatIsland;
 };
 
 void register_op(OpDef def);

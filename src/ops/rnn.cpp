@@ -177,6 +177,7 @@ void register_rnn() {
   d.macc = macc_gru;
   d.scratch = gru_scratch;
   d.c_layer_type = "GRU";
+  d.qdq = QdqRole::RnnIsland;
   register_op(d);
 }
 

@@ -5,7 +5,8 @@
 //     network takes int8; graph output DQ is absorbed: it gives int8
 //  3. Conv/Gemm/MatMul with DQ'd int8 input, DQ'd constant int8 weights, int32
 //     bias and a (Relu/Clip ->) Q consumer become int8 kernels with fused clamp
-//  4. data-movement ops between DQ and Q with equal parameters become int8
+//  4. data-movement ops between DQ and Q with equal parameters become int8;
+//     ops with their own requantizing int8 kernel (Add, AveragePool...) too
 //  5. RNN float islands read int8 / write int8 directly (fused conversions)
 //  6. Q(DQ(x)) with equal parameters disappears
 // What stays are explicit conversion layers (DQ/Q nodes) around float islands.
@@ -14,12 +15,18 @@
 
 #include "ops/common.h"
 #include "ops/families.h"
+#include "ops/registry.h"
 #include "passes/passes.h"
 
 namespace eg::passes {
 namespace {
 
 bool is_q(const Node& n) { return n.op == "QuantizeLinear"; }
+
+ops::QdqRole role(const Node& n) {
+  const ops::OpDef* d = ops::find_op(n.op);
+  return d ? d->qdq : ops::QdqRole::FloatIsland;
+}
 bool is_dq(const Node& n) { return n.op == "DequantizeLinear"; }
 
 std::optional<QuantParams> node_qparams(const Graph& g, const Node& n) {
@@ -129,7 +136,7 @@ int absorb_inputs(Graph& g) {
     first.outputs[0] = qout;
     qn.op = "Identity";
     qn.inputs = {mid};
-    qn.outputs = {g.add_tensor(Tensor{g.unique_name(g.t(mid).name + "_dead"), DType::I8, g.t(mid).shape, true})};
+    qn.outputs = {dead_tensor(g, g.t(mid).name, DType::I8)};
     ++count;
   }
   return count;
@@ -195,7 +202,7 @@ int fold_compute(Graph& g) {
   int count = 0;
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     Node n = g.nodes[k];
-    if (n.op != "Conv" && n.op != "Gemm" && n.op != "MatMul") continue;
+    if (role(n) != ops::QdqRole::Compute) continue;
     if (g.t(n.outputs[0]).dtype != DType::F32) continue;
     const int dx = dq_activation_producer(g, n.inputs[0]);
     const int dw = dq_const_producer(g, n.inputs[1]);
@@ -234,7 +241,7 @@ int fold_compute(Graph& g) {
     if (std::isfinite(hi)) node.attrs["act_max"] = hi;
     // the Q (and Relu) now produce nothing anyone reads: dead code
     Node& q = g.nodes[static_cast<size_t>(qn)];
-    q.outputs[0] = g.add_tensor(Tensor{g.unique_name(q.name + "_dead"), DType::I8, {}, true});
+    q.outputs[0] = dead_tensor(g, q.name, DType::I8);
     // keep node order: the folded node must come after everything it reads (it does)
     // and before its readers (q was after it)
     for (const int o : node.origin) (void)o;
@@ -243,17 +250,13 @@ int fold_compute(Graph& g) {
   return count;
 }
 
-bool movement_op(const std::string& op) {
-  return op == "Transpose" || op == "Gather" || ops::is_view_op(op) || op == "MaxPool" ||
-         op == "GlobalMaxPool";
-}
 
 // DQ -> movement -> Q with equal parameters -> int8 movement.
 int fold_movement(Graph& g) {
   int count = 0;
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     Node& n = g.nodes[k];
-    if (!movement_op(n.op) || g.t(n.outputs[0]).dtype != DType::F32) continue;
+    if (role(n) != ops::QdqRole::Movement || g.t(n.outputs[0]).dtype != DType::F32) continue;
     const int dx = dq_activation_producer(g, n.inputs[0]);
     if (dx < 0) continue;
     float lo, hi;
@@ -265,7 +268,44 @@ int fold_movement(Graph& g) {
     n.inputs[0] = xq;
     n.outputs[0] = yq;
     Node& q = g.nodes[static_cast<size_t>(qn)];
-    q.outputs[0] = g.add_tensor(Tensor{g.unique_name(q.name + "_dead"), DType::I8, {}, true});
+    q.outputs[0] = dead_tensor(g, q.name, DType::I8);
+    ++count;
+  }
+  return count;
+}
+
+// DQ inputs -> op -> (Relu/Clip ->) Q  with any parameters: the op's int8
+// kernel reads the quantization of its input and output tensors.
+int fold_requantize(Graph& g) {
+  int count = 0;
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    Node& n = g.nodes[k];
+    if (role(n) != ops::QdqRole::Requantize || n.outputs.empty() || g.t(n.outputs[0]).dtype != DType::F32) continue;
+    std::vector<TensorId> new_inputs = n.inputs;
+    bool ok = true;
+    for (size_t i = 0; i < n.inputs.size() && ok; ++i) {
+      const TensorId id = n.inputs[i];
+      if (id == kNoTensor) continue;
+      if (g.t(id).is_const) {
+        const int dc = dq_const_producer(g, id);
+        if (dc >= 0) new_inputs[i] = g.nodes[static_cast<size_t>(dc)].inputs[0];
+        continue;  // float constants (axes, shapes...) stay as they are
+      }
+      const int dx = dq_activation_producer(g, id);
+      if (dx < 0) ok = false;
+      else new_inputs[i] = g.nodes[static_cast<size_t>(dx)].inputs[0];
+    }
+    if (!ok) continue;
+    float lo, hi;
+    const int qn = q_consumer(g, n.outputs[0], lo, hi);
+    if (qn < 0) continue;
+    Node& node = g.nodes[k];
+    node.inputs = new_inputs;
+    node.outputs[0] = g.nodes[static_cast<size_t>(qn)].outputs[0];
+    if (std::isfinite(lo)) node.attrs["act_min"] = lo;
+    if (std::isfinite(hi)) node.attrs["act_max"] = hi;
+    Node& q = g.nodes[static_cast<size_t>(qn)];
+    q.outputs[0] = dead_tensor(g, q.name, DType::I8);
     ++count;
   }
   return count;
@@ -276,7 +316,7 @@ int fuse_rnn_conversions(Graph& g) {
   int count = 0;
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     Node& n = g.nodes[k];
-    if (n.op != "GRU") continue;
+    if (role(n) != ops::QdqRole::RnnIsland) continue;
     const int dx = dq_activation_producer(g, n.inputs[0]);
     if (dx >= 0) {
       n.inputs[0] = g.nodes[static_cast<size_t>(dx)].inputs[0];
@@ -289,7 +329,7 @@ int fuse_rnn_conversions(Graph& g) {
       if (qn < 0 || std::isfinite(lo) || std::isfinite(hi)) continue;
       Node& q = g.nodes[static_cast<size_t>(qn)];
       g.nodes[k].outputs[o] = q.outputs[0];
-      q.outputs[0] = g.add_tensor(Tensor{g.unique_name(q.name + "_dead"), DType::I8, {}, true});
+      q.outputs[0] = dead_tensor(g, q.name, DType::I8);
       ++count;
     }
   }
@@ -324,7 +364,8 @@ void fold_qdq(Graph& g, PassLog& log) {
   dead_code(g, log);
   int compute = 0, movement = 0, rnn = 0, pairs = 0;
   for (int iter = 0; iter < 8; ++iter) {
-    const int c = fold_compute(g), m = fold_movement(g), r = fuse_rnn_conversions(g), p = drop_requant_pairs(g);
+    const int c = fold_compute(g) + fold_requantize(g), m = fold_movement(g), r = fuse_rnn_conversions(g),
+              p = drop_requant_pairs(g);
     dead_code(g, log);
     compute += c;
     movement += m;

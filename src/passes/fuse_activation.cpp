@@ -34,7 +34,7 @@ void fuse_activation(Graph& g, PassLog& log) {
     if (std::isfinite(lo)) n.attrs["act_min"] = lo;
     if (std::isfinite(hi)) n.attrs["act_max"] = hi;
     const TensorId out = a.outputs[0];
-    a.outputs[0] = g.add_tensor(Tensor{g.unique_name(a.name + "_dead"), DType::F32, {}, true});
+    a.outputs[0] = dead_tensor(g, a.name, DType::F32);
     g.nodes[k].outputs[0] = out;
     n.origin.insert(n.origin.end(), a.origin.begin(), a.origin.end());
     ++fused;

@@ -36,5 +36,7 @@ void run_pipeline(Graph& g, PassLog& log);
 // Helpers shared by passes.
 void replace_uses(Graph& g, TensorId from, TensorId to);  // in node inputs and graph outputs
 bool single_consumer(const Graph& g, TensorId id, int* consumer = nullptr);
+// A fresh tensor for an output nobody will read (dead-code removes its node).
+TensorId dead_tensor(Graph& g, const std::string& base, DType dt);
 
 }  // namespace eg::passes

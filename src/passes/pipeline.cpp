@@ -17,6 +17,14 @@ bool single_consumer(const Graph& g, TensorId id, int* consumer) {
   return true;
 }
 
+TensorId dead_tensor(Graph& g, const std::string& base, DType dt) {
+  Tensor t;
+  t.name = g.unique_name(base + "_dead");
+  t.dtype = dt;
+  t.shape_known = true;
+  return g.add_tensor(std::move(t));
+}
+
 void run_pipeline(Graph& g, PassLog& log) {
   fold_qdq(g, log);
   fuse_activation(g, log);

@@ -1,5 +1,6 @@
 #include "driver/compile.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -78,6 +79,17 @@ Compiled compile(const Options& opt) {
     throw CompileError(opt.model + ": unknown --optimization '" + opt.optimization + "' (time, balanced, ram)");
   Graph g = onnx_import::load_model(opt.model);
   c.model_hash = file_digest(opt.model);
+  for (const Tensor& f : opt.frozen_inputs) {
+    auto id = g.find_tensor(f.name);
+    if (!id || !g.is_graph_input(*id)) fail(opt.model, "cannot freeze '" + f.name + "': not a graph input");
+    Tensor& t = g.t(*id);
+    t.data = f.data;
+    t.dtype = f.dtype;
+    t.shape = f.shape;
+    t.shape_known = true;
+    t.is_const = true;
+    g.inputs.erase(std::find(g.inputs.begin(), g.inputs.end(), *id));
+  }
   check_known_ops(g);
   for (TensorId in : g.inputs)
     if (!dtype_is_compilable(g.t(in).dtype))

@@ -20,6 +20,9 @@ struct Options {
   std::string name = "network";
   std::string workspace;  // temporary files; default: a fresh temp dir
   std::string output;     // generate: where files land
+  // Graph inputs to treat as constants (by name), e.g. RNN weights that a test
+  // passes as inputs: microcontroller code needs them at compile time.
+  std::vector<Tensor> frozen_inputs;
 };
 
 // Section sizes of one compiled object (bytes).

@@ -251,9 +251,9 @@ Generated emit_c(const Graph& g, const plan::MemoryPlan& plan, const std::string
   c << "};\n\n/* Layer parameters (flash). */\n";
   for (const auto& d : ctx.decls) c << d << "\n";
   c << "\n/* The network, layer by layer: activations at fixed offsets in `act`. */\n"
-    << "static void " << name << "_forward(uint8_t *act) {\n";
+    << "static void " << name << "_forward(uint8_t *act) {\n"
+    << "  (void)act; /* unused when every layer is a view */\n";
   for (const auto& l : body) c << l << "\n";
-  if (body.empty()) c << "  (void)act;\n";
   c << "}\n\n";
   // API
   const std::string C = name + "_context";

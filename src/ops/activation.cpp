@@ -57,7 +57,9 @@ void emit_clamp(EmitContext& ctx, const Graph& g, const Node& n) {
   ctx.use("eg_eltwise");
   const std::string args = ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + std::to_string(x.elements());
   if (x.dtype == DType::I8) {
-    auto [qlo, qhi] = quantized_act_range(lo, hi, x.quant->scale[0], x.quant->zero_point[0]);
+    // quantized: bounds in the int8 domain; plain int8: the bounds themselves
+    auto [qlo, qhi] = x.quant ? quantized_act_range(lo, hi, x.quant->scale[0], x.quant->zero_point[0])
+                              : quantized_act_range(lo, hi, 1.0f, 0);
     ctx.emit("eg_clamp_s8(" + args + ", " + std::to_string(qlo) + ", " + std::to_string(qhi) + ");");
   } else {
     ctx.emit("eg_clamp_f32(" + args + ", " + EmitContext::float_lit(lo) + ", " + EmitContext::float_lit(hi) + ");");

@@ -209,6 +209,7 @@ void register_conv() {
   d.macc = macc_conv;
   d.c_layer_type = "Conv2D";
   d.qdq = QdqRole::Compute;
+  d.channels_last = true;
   register_op(d);
 }
 

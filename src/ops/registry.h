@@ -68,6 +68,9 @@ struct OpDef {
   ScratchFn scratch;
   std::string c_layer_type;  // report name of the C layer: "Conv2D", "Dense", "GRU"...
   QdqRole qdq = QdqRole::FloatIsland;
+  // The kernel runs channels-last: the layout pass gives the node NHWC (or
+  // NWC) input/output with attribute layout="NHWC" (see passes/layout_nhwc.cpp).
+  bool channels_last = false;
 };
 
 void register_op(OpDef def);

@@ -1,8 +1,10 @@
-// Convolutions run channels-last (NHWC / NWC): inputs stream contiguously over
-// channels, which is what the int8 kernels want. Each Conv gets a transpose to
-// NHWC before and back to NCHW after; transpose_cleanup then removes the pairs
-// that cancel and turns unit-axis moves into free views.
+// Convolutions and pools (OpDef::channels_last) run channels-last (NHWC / NWC):
+// inputs stream contiguously over channels, which is what the int8 kernels
+// want. Each such node gets a transpose to NHWC before and back to NCHW after
+// (Conv weights become OHWI); transpose_cleanup then removes the pairs that
+// cancel and turns unit-axis moves into free views.
 #include "ops/common.h"
+#include "ops/registry.h"
 #include "ops/window.h"
 #include "passes/passes.h"
 
@@ -58,32 +60,37 @@ void layout_nhwc(Graph& g, PassLog& log) {
   std::vector<Node> out;
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     Node n = g.nodes[k];
-    const size_t r = n.op == "Conv" ? g.t(n.inputs[0]).shape.size() : 0;
-    if (n.op != "Conv" || (r != 3 && r != 4) || n.attr_string("layout", "NCHW") == "NHWC" ||
-        !g.t(n.inputs[1]).is_const) {
+    const ops::OpDef* def = ops::find_op(n.op);
+    const size_t r = n.inputs.empty() || n.inputs[0] == kNoTensor ? 0 : g.t(n.inputs[0]).shape.size();
+    const bool is_conv = n.op == "Conv";
+    if (!def || !def->channels_last || (r != 3 && r != 4) || n.attr_string("layout", "NCHW") == "NHWC" ||
+        (is_conv && !g.t(n.inputs[1]).is_const)) {
       out.push_back(std::move(n));
       continue;
     }
-    // explicit geometry, so the kernel needs no auto_pad logic
-    const Tensor& x = g.t(n.inputs[0]);
-    const Tensor& w = g.t(n.inputs[1]);
-    std::vector<int64_t> spatial(x.shape.begin() + 2, x.shape.end()), kernel(w.shape.begin() + 2, w.shape.end());
-    const ops::Window win = ops::window_geometry(g, n, spatial, kernel);
-    n.attrs["strides"] = win.strides;
-    n.attrs["dilations"] = win.dilations;
-    n.attrs["pads"] = win.pad_begin;  // the kernel derives the end from the output size
-    n.attrs.erase("auto_pad");
+    if (is_conv) {
+      // explicit geometry, so the kernel needs no auto_pad logic
+      const Tensor& x = g.t(n.inputs[0]);
+      const Tensor& w = g.t(n.inputs[1]);
+      std::vector<int64_t> spatial(x.shape.begin() + 2, x.shape.end()), kernel(w.shape.begin() + 2, w.shape.end());
+      const ops::Window win = ops::window_geometry(g, n, spatial, kernel);
+      n.attrs["strides"] = win.strides;
+      n.attrs["dilations"] = win.dilations;
+      n.attrs["pads"] = win.pad_begin;  // the kernel derives the end from the output size
+      n.attrs.erase("auto_pad");
+    }
     std::vector<int64_t> to_nhwc = r == 3 ? std::vector<int64_t>{0, 2, 1} : std::vector<int64_t>{0, 2, 3, 1};
     std::vector<int64_t> to_nchw = r == 3 ? std::vector<int64_t>{0, 2, 1} : std::vector<int64_t>{0, 3, 1, 2};
     const TensorId xin = n.inputs[0], yout = n.outputs[0];
     const TensorId xt = g.add_tensor(permuted_like(g, xin, to_nhwc, "_nhwc"));
     const TensorId yt = g.add_tensor(permuted_like(g, yout, to_nhwc, "_nhwc"));
-    Tensor wt = weights_ohwi(g.t(n.inputs[1]));
-    wt.name = g.unique_name(wt.name + "_ohwi");
-    const TensorId wid = g.add_tensor(wt);
     out.push_back(transpose_node(n.name + "_to_nhwc", xin, xt, to_nhwc, n.origin));
     n.inputs[0] = xt;
-    n.inputs[1] = wid;
+    if (is_conv) {
+      Tensor wt = weights_ohwi(g.t(n.inputs[1]));
+      wt.name = g.unique_name(wt.name + "_ohwi");
+      n.inputs[1] = g.add_tensor(wt);
+    }
     n.outputs[0] = yt;
     n.attrs["layout"] = std::string("NHWC");
     out.push_back(n);
@@ -91,7 +98,7 @@ void layout_nhwc(Graph& g, PassLog& log) {
     ++count;
   }
   g.nodes = std::move(out);
-  if (count) log.add("layout: " + std::to_string(count) + " convolution(s) run channels-last");
+  if (count) log.add("layout: " + std::to_string(count) + " convolution/pooling layer(s) run channels-last");
 }
 
 }  // namespace eg::passes

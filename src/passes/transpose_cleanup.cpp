@@ -69,6 +69,41 @@ bool sink_one(Graph& g) {
   return false;
 }
 
+// Add(T(a), T(b)) with equal permutations and shapes -> T(Add(a, b)).
+bool sink_binary_one(Graph& g) {
+  static const char* kOps[] = {"Add", "Sub", "Mul", "Div", "Max", "Min"};
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    Node& e = g.nodes[k];
+    bool is_bin = false;
+    for (const char* o : kOps) is_bin |= e.op == o;
+    if (!is_bin || e.inputs.size() != 2 || g.is_graph_output(e.outputs[0])) continue;
+    const int pa = g.producer(e.inputs[0]), pb = g.producer(e.inputs[1]);
+    if (pa < 0 || pb < 0 || pa == pb) continue;
+    const Node& ta = g.nodes[static_cast<size_t>(pa)];
+    const Node& tb = g.nodes[static_cast<size_t>(pb)];
+    if (ta.op != "Transpose" || tb.op != "Transpose") continue;
+    if (!single_consumer(g, ta.outputs[0]) || !single_consumer(g, tb.outputs[0])) continue;
+    const TensorId a = ta.inputs[0], b = tb.inputs[0];
+    if (g.t(a).shape != g.t(b).shape) continue;
+    if (perm_of(ta, g.t(a).shape.size()) != perm_of(tb, g.t(b).shape.size())) continue;
+    const TensorId y = e.outputs[0];
+    Tensor mid = g.t(y);
+    mid.name = g.unique_name(mid.name + "_pre");
+    mid.shape = g.t(a).shape;
+    const TensorId m = g.add_tensor(mid);
+    Node t = g.nodes[static_cast<size_t>(pa)];
+    t.inputs[0] = m;
+    t.outputs[0] = y;
+    t.name = e.name + "_transpose";
+    Node& e2 = g.nodes[k];
+    e2.inputs = {a, b};
+    e2.outputs[0] = m;
+    g.nodes.insert(g.nodes.begin() + static_cast<long>(k) + 1, t);
+    return true;  // the two old transposes are now dead
+  }
+  return false;
+}
+
 bool compose_one(Graph& g) {
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     if (g.nodes[k].op != "Transpose") continue;
@@ -99,6 +134,12 @@ void transpose_cleanup(Graph& g, PassLog& log) {
       continue;
     }
     if (sink_one(g)) {
+      ++sunk;
+      continue;
+    }
+    if (sink_binary_one(g)) {
+      PassLog quiet;
+      dead_code(g, quiet);
       ++sunk;
       continue;
     }

@@ -46,10 +46,10 @@ void eg_dequantize_u8_f32(const uint8_t *in, float *out, int32_t n, float scale,
 }
 
 void eg_requantize_s8(const int8_t *in, int8_t *out, int32_t n, int32_t in_zp, int32_t out_zp,
-                      int32_t mult, int32_t shift) {
+                      int32_t mult, int32_t shift, int32_t lo, int32_t hi) {
   int32_t i;
   for (i = 0; i < n; ++i) {
     int32_t v = eg_requantize((int32_t)in[i] - in_zp, mult, shift) + out_zp;
-    out[i] = (int8_t)eg_clamp_i32(v, -128, 127);
+    out[i] = (int8_t)eg_clamp_i32(v, lo, hi);
   }
 }

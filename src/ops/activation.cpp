@@ -56,6 +56,17 @@ void emit_clamp(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   ctx.use("eg_eltwise");
   const std::string args = ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + std::to_string(x.elements());
+  const Tensor& y = g.t(n.outputs[0]);
+  if (x.dtype == DType::I8 && x.quant && y.quant && !(*x.quant == *y.quant)) {
+    // QDQ: DequantizeLinear -> Relu/Clip -> QuantizeLinear with other parameters
+    auto f = to_fixed(static_cast<double>(x.quant->scale[0]) / y.quant->scale[0]);
+    auto [qlo, qhi] = quantized_act_range(lo, hi, y.quant->scale[0], y.quant->zero_point[0]);
+    ctx.use("eg_quant");
+    ctx.emit("eg_requantize_s8(" + args + ", " + std::to_string(x.quant->zero_point[0]) + ", " +
+             std::to_string(y.quant->zero_point[0]) + ", " + std::to_string(f.mult) + ", " + std::to_string(f.shift) +
+             ", " + std::to_string(qlo) + ", " + std::to_string(qhi) + ");");
+    return;
+  }
   if (x.dtype == DType::I8) {
     // quantized: bounds in the int8 domain; plain int8: the bounds themselves
     auto [qlo, qhi] = x.quant ? quantized_act_range(lo, hi, x.quant->scale[0], x.quant->zero_point[0])
@@ -77,6 +88,7 @@ OpDef clamp_op(const std::string& name, const std::string& constraints) {
   d.emit = emit_clamp;
   d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
   d.c_layer_type = "Nonlinearity";
+  d.qdq = QdqRole::Requantize;
   return d;
 }
 

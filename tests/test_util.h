@@ -1,0 +1,21 @@
+// Paths and small helpers shared by the tests.
+#pragma once
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace eg::test {
+
+inline std::string shared_dir() { return std::string(EDGEGEN_SOURCE_DIR) + "/../shared"; }
+inline std::string model_path(const std::string& name) { return shared_dir() + "/models/" + name + "/model.onnx"; }
+inline std::string model_dir(const std::string& name) { return shared_dir() + "/models/" + name; }
+
+// A fresh empty folder under the system temp dir.
+inline std::string temp_dir(const std::string& tag) {
+  auto p = std::filesystem::temp_directory_path() / ("edgegen-test-" + tag + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p.string();
+}
+
+}  // namespace eg::test

@@ -35,8 +35,12 @@ std::string file_digest(const std::string& path) {
 void check_known_ops(const Graph& g) {
   std::vector<std::string> bad;
   for (const auto& n : g.nodes)
-    if (!ops::find_op(n.op))
-      bad.push_back("'" + n.name + "' (" + n.op + ", opset " + std::to_string(g.opset) + ")");
+    if (!ops::find_op(n.op)) {
+      std::string dt;
+      if (!n.inputs.empty() && n.inputs[0] != kNoTensor && g.t(n.inputs[0]).dtype != DType::Undefined)
+        dt = ", " + std::string(dtype_name(g.t(n.inputs[0]).dtype));
+      bad.push_back("'" + n.name + "' (" + n.op + ", opset " + std::to_string(g.opset) + dt + ")");
+    }
   if (bad.empty()) return;
   std::string msg = std::to_string(bad.size()) + " unsupported node(s): ";
   for (size_t i = 0; i < bad.size(); ++i) msg += (i ? ", " : "") + bad[i];

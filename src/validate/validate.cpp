@@ -87,6 +87,21 @@ std::vector<std::vector<Tensor>> load_samples(const std::string& path, const Gra
   return split_samples(io::load_tensors(path), g, ids, path);
 }
 
+// A classifier's output comes from a Softmax family op (through conversions and views).
+bool is_classifier_output(const Graph& g, TensorId id) {
+  for (int guard = 0; guard < 16; ++guard) {
+    const int p = g.producer(id);
+    if (p < 0) return false;
+    const Node& n = g.nodes[static_cast<size_t>(p)];
+    if (n.op == "Softmax" || n.op == "LogSoftmax") return true;
+    if (n.op != "QuantizeLinear" && n.op != "DequantizeLinear" && n.op != "Identity" && n.op != "Reshape" &&
+        n.op != "Flatten" && n.op != "Squeeze")
+      return false;
+    id = n.inputs[0];
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::vector<Tensor>> make_inputs(const driver::Compiled& c, const ValidateOptions& o) {
@@ -193,7 +208,7 @@ ValidateResult run_validate(const driver::Compiled& c, const ValidateOptions& o,
       }
     }
     const size_t per = static_cast<size_t>(net.elements());
-    const bool classifier = per > 1 && net.shape.size() <= 2;
+    const bool classifier = per > 1 && is_classifier_output(c.original, c.original.outputs[k]);
     res.metrics = compute_metrics(reference, got[k], per, classifier, res.scale);
     r.outputs.push_back(res);
   }

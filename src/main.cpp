@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     sub->add_option("-O,--optimization", o.compile.optimization, "time | balanced | ram")->capture_default_str();
     sub->add_option("-n,--name", o.compile.name, "C name of the network (files and symbols)")->capture_default_str();
     sub->add_option("-w,--workspace", o.compile.workspace, "folder for temporary files (default: a fresh temp dir)");
-    sub->add_option("-o,--output", o.compile.output, "folder for the generated files")->capture_default_str();
+    sub->add_option("-o,--output", o.compile.output, "folder for the generated files and reports")
+        ->capture_default_str();
   };
   auto* analyze = app.add_subcommand("analyze", "print the report without writing C");
   common(analyze, true);

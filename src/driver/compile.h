@@ -19,7 +19,7 @@ struct Options {
   std::string optimization = "time";  // time | balanced | ram
   std::string name = "network";
   std::string workspace;  // temporary files; default: a fresh temp dir
-  std::string output;     // generate: where files land
+  std::string output = "edgegen_output";  // where generated files and reports land
   // Graph inputs to treat as constants (by name), e.g. RNN weights that a test
   // passes as inputs: microcontroller code needs them at compile time.
   std::vector<Tensor> frozen_inputs;

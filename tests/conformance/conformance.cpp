@@ -290,6 +290,15 @@ int main(int argc, char** argv) {
       if (verbose) std::cout << "SKIP     " << cases[i].name << ": " << r.detail << "\n";
     }
   }
+  {
+    // every test not run, with its reason, for the record
+    std::ofstream skipped(fs::path(work) / "skipped.txt");
+    for (size_t i = 0; i < cases.size(); ++i)
+      if (results[i].v == Verdict::Skip || results[i].v == Verdict::Rejected)
+        skipped << cases[i].name << "\t" << results[i].detail << "\n";
+    std::cout << "\nthe skipped and rejected tests with their reasons: " << (fs::path(work) / "skipped.txt").string()
+              << "\n";
+  }
   std::cout << "\nper op: pass / fail / rejected / skipped\n";
   for (const auto& [op, c] : per_op)
     if (c.pass + c.fail + c.rejected)

@@ -1,0 +1,73 @@
+/* edgegen runtime: element-wise kernels with numpy broadcasting (binary
+ * arithmetic/logic/comparison, Where, int8 requantizing Add/Sub/Mul). */
+#ifndef EG_ELTWISE_BIN_H
+#define EG_ELTWISE_BIN_H
+#include <stdint.h>
+
+#include "eg_eltwise.h"
+
+#define EG_ELT_MAX_RANK 6
+
+/* Output shape and, per input, its element strides along the output's axes
+ * (0 where the input is broadcast). The compiler drops unit axes and merges
+ * axes that stay contiguous, so equal shapes become one row of n elements and
+ * a scalar operand a row with stride 0. rank >= 1. */
+typedef struct {
+  int32_t rank;
+  int32_t shape[EG_ELT_MAX_RANK];
+  int32_t stride[3][EG_ELT_MAX_RANK];
+} eg_bcast;
+
+enum {
+  EG_BIN_ADD = 0,
+  EG_BIN_SUB,
+  EG_BIN_MUL,
+  EG_BIN_DIV,  /* integers: truncation toward zero, x / 0 = 0 */
+  EG_BIN_POW,
+  EG_BIN_MAX,
+  EG_BIN_MIN,
+  EG_BIN_MOD,  /* sign of the divisor (Python) */
+  EG_BIN_FMOD, /* sign of the dividend (C) */
+  EG_BIN_PRELU,
+  EG_BIN_AND, /* bitwise; logical on bool */
+  EG_BIN_OR,
+  EG_BIN_XOR,
+  EG_BIN_SHL,
+  EG_BIN_SHR,
+  EG_BIN_EQ, /* comparisons write bool */
+  EG_BIN_LT,
+  EG_BIN_LE,
+  EG_BIN_GT,
+  EG_BIN_GE
+};
+
+typedef struct {
+  eg_bcast bc;
+  int32_t op;
+  int32_t a_type, b_type, y_type; /* EG_T_*; a_type != b_type only for Pow */
+} eg_binary_params;
+
+/* y = a op b with broadcasting. y may be a (same shape) for chained variadic ops. */
+void eg_binary(const eg_binary_params *p, const void *a, const void *b, void *y);
+
+/* out = cond ? x : y, elements of elem_size bytes (1, 2, 4 or 8). */
+void eg_where(const eg_bcast *bc, int32_t elem_size, const uint8_t *cond, const void *x, const void *y,
+              void *out);
+
+/* int8 Add/Sub/Mul, each operand with its own quantization:
+ * Add/Sub: a' = (a - a_zp) << left_shift rescaled by (a_mult, a_shift), same for b,
+ *          y = requant(a' +/- b', y_mult, y_shift) + y_zp;
+ * Mul:     y = requant((a - a_zp) * (b - b_zp), y_mult, y_shift) + y_zp;
+ * clamped to [act_min, act_max]. */
+typedef struct {
+  eg_bcast bc;
+  int32_t op; /* EG_BIN_ADD, EG_BIN_SUB or EG_BIN_MUL */
+  int32_t a_zp, b_zp, y_zp;
+  int32_t a_mult, a_shift, b_mult, b_shift, y_mult, y_shift;
+  int32_t left_shift;
+  int32_t act_min, act_max;
+} eg_qbinary_s8_params;
+
+void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+#endif

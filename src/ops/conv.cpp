@@ -34,7 +34,8 @@ void infer_conv(Graph& g, const Node& n) {
   set_out(g, n, 0, x.dtype, out);
 }
 
-// Float reference, NCHW, any number of spatial dims.
+// Float reference, NCHW, 1-D/2-D/3-D (1-D and 2-D run as 3-D with unit axes).
+// Accumulates in double so the reference is at least as exact as any kernel.
 void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
   const Tensor& w = *in[1];
@@ -45,44 +46,46 @@ void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor
   std::vector<int64_t> spatial(x.shape.begin() + 2, x.shape.end());
   std::vector<int64_t> kernel(w.shape.begin() + 2, w.shape.end());
   Window win = window_geometry(dummy, n, spatial, kernel);
+  // pad every geometry vector to 3 spatial axes (leading unit axes)
+  auto pad3 = [&](std::vector<int64_t> v, int64_t fill) {
+    while (v.size() < 3) v.insert(v.begin(), fill);
+    return v;
+  };
+  const auto S = pad3(spatial, 1), K = pad3(kernel, 1), O = pad3(win.out, 1), st = pad3(win.strides, 1),
+             dl = pad3(win.dilations, 1), pb = pad3(win.pad_begin, 0);
+  (void)r;
   const int64_t N = x.shape[0], C = x.shape[1], M = w.shape[0], G = n.attr_int("group", 1);
   const int64_t cg = C / G, mg = M / G;
-  const int64_t in_sp = num_elements(spatial), out_sp = num_elements(win.out), k_sp = num_elements(kernel);
-  auto xs = strides_of(spatial), ks = strides_of(kernel), os = strides_of(win.out);
-  std::vector<double> acc(static_cast<size_t>(out_sp));
+  const std::vector<float> xv = x.as_float(), wv = w.as_float();
+  const std::vector<float> bv = b ? b->as_float() : std::vector<float>{};
+  const int64_t in_sp = S[0] * S[1] * S[2], out_sp = O[0] * O[1] * O[2], k_sp = K[0] * K[1] * K[2];
   for (int64_t nb = 0; nb < N; ++nb)
     for (int64_t m = 0; m < M; ++m) {
       const int64_t grp = m / mg;
-      std::fill(acc.begin(), acc.end(), b ? get_as_double(*b, static_cast<size_t>(m)) : 0.0);
-      for (int64_t o = 0; o < out_sp; ++o) {
-        std::vector<int64_t> oc(r);
-        for (size_t d = 0, rem = 0; d < r; ++d) {
-          (void)rem;
-          oc[d] = (o / os[d]) % win.out[d];
-        }
-        for (int64_t k = 0; k < k_sp; ++k) {
-          int64_t xoff = 0;
-          bool inside = true;
-          for (size_t d = 0; d < r; ++d) {
-            int64_t kd = (k / ks[d]) % kernel[d];
-            int64_t pos = oc[d] * win.strides[d] - win.pad_begin[d] + kd * win.dilations[d];
-            if (pos < 0 || pos >= spatial[d]) {
-              inside = false;
-              break;
+      for (int64_t o0 = 0; o0 < O[0]; ++o0)
+        for (int64_t o1 = 0; o1 < O[1]; ++o1)
+          for (int64_t o2 = 0; o2 < O[2]; ++o2) {
+            double acc = bv.empty() ? 0.0 : bv[static_cast<size_t>(m)];
+            for (int64_t c = 0; c < cg; ++c) {
+              const float* xc = xv.data() + (nb * C + grp * cg + c) * in_sp;
+              const float* wc = wv.data() + (m * cg + c) * k_sp;
+              for (int64_t k0 = 0; k0 < K[0]; ++k0) {
+                const int64_t i0 = o0 * st[0] - pb[0] + k0 * dl[0];
+                if (i0 < 0 || i0 >= S[0]) continue;
+                for (int64_t k1 = 0; k1 < K[1]; ++k1) {
+                  const int64_t i1 = o1 * st[1] - pb[1] + k1 * dl[1];
+                  if (i1 < 0 || i1 >= S[1]) continue;
+                  for (int64_t k2 = 0; k2 < K[2]; ++k2) {
+                    const int64_t i2 = o2 * st[2] - pb[2] + k2 * dl[2];
+                    if (i2 < 0 || i2 >= S[2]) continue;
+                    acc += static_cast<double>(xc[(i0 * S[1] + i1) * S[2] + i2]) *
+                           static_cast<double>(wc[(k0 * K[1] + k1) * K[2] + k2]);
+                  }
+                }
+              }
             }
-            xoff += pos * xs[d];
+            set_from_double(y, static_cast<size_t>((nb * M + m) * out_sp + (o0 * O[1] + o1) * O[2] + o2), acc);
           }
-          if (!inside) continue;
-          for (int64_t c = 0; c < cg; ++c) {
-            const int64_t ci = grp * cg + c;
-            double xv = get_as_double(x, static_cast<size_t>((nb * C + ci) * in_sp + xoff));
-            double wv = get_as_double(w, static_cast<size_t>((m * cg + c) * k_sp + k));
-            acc[static_cast<size_t>(o)] += xv * wv;
-          }
-        }
-      }
-      for (int64_t o = 0; o < out_sp; ++o)
-        set_from_double(y, static_cast<size_t>((nb * M + m) * out_sp + o), acc[static_cast<size_t>(o)]);
     }
 }
 
@@ -172,11 +175,24 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {d.out_c}, shift), n.name, true);
     auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
     std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+    // Depthwise: the DSP path reads the weights transposed to [k_h * k_w][C] (4 channels a word).
+    std::string dw = "0";
+    if (d.groups == d.in_c && d.out_c == d.in_c && d.groups > 1) {
+      const int64_t taps = d.k_h * d.k_w, C = d.out_c;
+      std::vector<int8_t> t(static_cast<size_t>(taps * C));
+      for (int64_t c = 0; c < C; ++c)
+        for (int64_t k = 0; k < taps; ++k)
+          t[static_cast<size_t>(k * C + c)] = static_cast<int8_t>(w.data[static_cast<size_t>(c * taps + k)]);
+      dw = ctx.add_array(id + "_dw_weights", make_const("w", DType::I8, {taps, C}, t), n.name, true);
+    }
     ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
              std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(y.quant->zero_point[0]) + ", " +
              std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + bias +
-             ", " + m + ", " + s + "};");
-    ctx.emit("eg_conv_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+             ", " + m + ", " + s + ", " + dw + "};");
+    const std::string scratch =
+        ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
+    ctx.emit("eg_conv_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + scratch +
+             ");");
     return;
   }
   std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
@@ -194,6 +210,15 @@ int64_t macc_conv(const Graph& g, const Node& n) {
   return y.elements() * per_out + w.shape[0];
 }
 
+// int8 groups == 1: two int16 im2col columns for the DSP matrix path
+// (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h).
+size_t scratch_conv(const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
+  const ConvDims d = conv_dims(g, n);
+  if (d.groups != 1) return 0;
+  return static_cast<size_t>(4 * d.k_h * d.k_w * d.in_c);
+}
+
 }  // namespace
 
 void register_conv() {
@@ -207,6 +232,7 @@ void register_conv() {
   d.check = check_conv;
   d.emit = emit_conv;
   d.macc = macc_conv;
+  d.scratch = scratch_conv;
   d.c_layer_type = "Conv2D";
   d.qdq = QdqRole::Compute;
   d.channels_last = true;

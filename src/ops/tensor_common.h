@@ -1,0 +1,58 @@
+// Shared helpers of the tensor op files (tensor_*.cpp): the per-axis index
+// gather plan that Slice/Pad/Tile/Expand/DepthToSpace/... lower to, inputs as
+// tensor pointers for infer/ref/emit alike, and small emit helpers.
+#pragma once
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emit/emit_context.h"
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace eg::ops {
+
+// out[i_0..i_r-1] = in[sum_d tables[d][i_d]] (element offsets); a negative
+// entry on any axis produces `fill` (zeros when absent).
+struct GatherPlan {
+  Shape out_shape;
+  std::vector<std::vector<int64_t>> tables;
+  std::optional<Tensor> fill;  // one element of the output dtype
+};
+
+// Inputs of n as pointers into g (nullptr for absent ones).
+std::vector<const Tensor*> graph_inputs(const Graph& g, const Node& n);
+
+// Throws (user error) unless input i is present and constant.
+void need_const(const Graph& g, const Node& n, size_t i);
+
+void apply_gather_plan(const GatherPlan& p, const Tensor& in, Tensor& out);
+void emit_gather_plan(EmitContext& ctx, const Graph& g, const Node& n, const GatherPlan& p, TensorId in,
+                      TensorId out);
+
+// Runs the op's reference at compile time (input data is only read when the
+// inputs are constant) and emits a copy of each output: shape-only ops whose
+// result is a graph output.
+void emit_precomputed(EmitContext& ctx, const Graph& g, const Node& n);
+
+// "(const uint8_t*)... + off" byte address of tensor id.
+std::string byte_ptr(EmitContext& ctx, TensorId id, int64_t offset, bool is_const);
+
+// EG_T_* type code of the runtime (eg_tensor.h); -1 when not supported.
+int type_code(DType t);
+
+inline std::string s64(int64_t v) { return std::to_string(v); }
+
+inline int64_t prod(const Shape& s, size_t from, size_t to) {
+  int64_t p = 1;
+  for (size_t i = from; i < to && i < s.size(); ++i) p *= s[i];
+  return p;
+}
+
+void register_tensor_resize();
+void register_tensor_index();
+void register_tensor_conv();
+void register_tensor_quant();
+
+}  // namespace eg::ops

@@ -1,0 +1,4 @@
+#include "ops/tensor_common.h"
+namespace eg::ops {
+void register_tensor_index() {}
+}  // namespace eg::ops

@@ -84,3 +84,142 @@ void eg_gru(const eg_gru_params *p, const void *X, void *Y, void *Y_h, float *sc
       for (j = 0; j < NB * H; ++j) eg_store(Y_h, d * NB * H + j, h[j], p->yh_type, p->yh_scale, p->yh_zp);
   }
 }
+
+static float eg_act(int32_t kind, float x) {
+  if (kind == EG_ACT_TANH) return tanhf(x);
+  if (kind == EG_ACT_RELU) return x > 0.0f ? x : 0.0f;
+  return eg_sigmoid(x);
+}
+
+static float eg_clipf(float x, float clip) {
+  if (clip <= 0.0f) return x;
+  return x < -clip ? -clip : (x > clip ? clip : x);
+}
+
+static int32_t eg_steps(const int32_t *seq_lens, int32_t b, int32_t seq_len) {
+  int32_t n = seq_lens ? seq_lens[b] : seq_len;
+  return n < 0 ? 0 : (n > seq_len ? seq_len : n);
+}
+
+int32_t eg_lstm_scratch_floats(int32_t batch, int32_t hidden, int32_t input_size) {
+  return batch * hidden * 2 + 4 * hidden + input_size;
+}
+
+void eg_lstm(const eg_lstm_params *p, const void *X, void *Y, void *Y_h, void *Y_c, float *scratch) {
+  const int32_t H = p->hidden, I = p->input_size, NB = p->batch, T = p->seq_len;
+  float *h = scratch;             /* [batch][hidden] */
+  float *c = scratch + NB * H;    /* [batch][hidden] */
+  float *gate = scratch + 2 * NB * H; /* [4][hidden]: i, o, f, c */
+  float *xv = gate + 4 * H;           /* [input_size]: the current input as float */
+  int32_t d, b, t, j, k;
+  for (d = 0; d < p->num_dir; ++d) {
+    const int reverse = (p->num_dir == 2) ? (d == 1) : p->reverse;
+    const float *W = p->W + (int32_t)d * 4 * H * I;
+    const float *R = p->R + (int32_t)d * 4 * H * H;
+    const float *Wb = p->B ? p->B + (int32_t)d * 8 * H : 0;
+    const float *Rb = Wb ? Wb + 4 * H : 0;
+    const float *P = p->P ? p->P + (int32_t)d * 3 * H : 0;
+    for (j = 0; j < NB * H; ++j) {
+      h[j] = p->H0 ? p->H0[(int32_t)d * NB * H + j] : 0.0f;
+      c[j] = p->C0 ? p->C0[(int32_t)d * NB * H + j] : 0.0f;
+    }
+    for (t = 0; t < T; ++t) {
+      for (b = 0; b < NB; ++b) {
+        const int32_t len = eg_steps(p->seq_lens, b, T);
+        const int32_t step = reverse ? len - 1 - t : t;
+        float *hb = h + b * H, *cb = c + b * H;
+        if (t >= len) {
+          if (Y) {
+            const int32_t pos = t; /* padded steps: zeros */
+            for (j = 0; j < H; ++j)
+              eg_store(Y, ((pos * p->num_dir + d) * NB + b) * H + j, 0.0f, p->y_type, p->y_scale, p->y_zp);
+          }
+          continue;
+        }
+        {
+          const int32_t xoff = (step * NB + b) * I;
+          for (k = 0; k < I; ++k) xv[k] = eg_load(X, xoff + k, p->x_type, p->x_scale, p->x_zp);
+          for (j = 0; j < 4 * H; ++j) {
+            const float *w = W + j * I, *r = R + j * H;
+            float acc = Wb ? Wb[j] + Rb[j] : 0.0f;
+            for (k = 0; k < I; ++k) acc += w[k] * xv[k];
+            for (k = 0; k < H; ++k) acc += r[k] * hb[k];
+            gate[j] = acc;
+          }
+          for (j = 0; j < H; ++j) {
+            float gi = gate[j], go = gate[H + j], gf = gate[2 * H + j], gc = gate[3 * H + j], cn;
+            if (P) {
+              gi += P[j] * cb[j];
+              gf += P[2 * H + j] * cb[j];
+            }
+            gi = eg_act(p->act_f, eg_clipf(gi, p->clip));
+            gf = eg_act(p->act_f, eg_clipf(gf, p->clip));
+            gc = eg_act(p->act_g, eg_clipf(gc, p->clip));
+            cn = gf * cb[j] + gi * gc;
+            if (P) go += P[H + j] * cn;
+            go = eg_act(p->act_f, eg_clipf(go, p->clip));
+            cb[j] = cn;
+            hb[j] = go * eg_act(p->act_h, cn);
+          }
+          if (Y)
+            for (j = 0; j < H; ++j)
+              eg_store(Y, ((step * p->num_dir + d) * NB + b) * H + j, hb[j], p->y_type, p->y_scale, p->y_zp);
+        }
+      }
+    }
+    if (Y_h)
+      for (j = 0; j < NB * H; ++j) eg_store(Y_h, d * NB * H + j, h[j], p->yh_type, p->yh_scale, p->yh_zp);
+    if (Y_c)
+      for (j = 0; j < NB * H; ++j) eg_store(Y_c, d * NB * H + j, c[j], p->yc_type, p->yc_scale, p->yc_zp);
+  }
+}
+
+int32_t eg_rnn_scratch_floats(int32_t batch, int32_t hidden, int32_t input_size) {
+  return batch * hidden + hidden + input_size;
+}
+
+void eg_rnn(const eg_rnn_params *p, const void *X, void *Y, void *Y_h, float *scratch) {
+  const int32_t H = p->hidden, I = p->input_size, NB = p->batch, T = p->seq_len;
+  float *h = scratch;           /* [batch][hidden] */
+  float *gate = scratch + NB * H; /* [hidden] */
+  float *xv = gate + H;           /* [input_size] */
+  int32_t d, b, t, j, k;
+  for (d = 0; d < p->num_dir; ++d) {
+    const int reverse = (p->num_dir == 2) ? (d == 1) : p->reverse;
+    const float *W = p->W + (int32_t)d * H * I;
+    const float *R = p->R + (int32_t)d * H * H;
+    const float *Wb = p->B ? p->B + (int32_t)d * 2 * H : 0;
+    const float *Rb = Wb ? Wb + H : 0;
+    for (j = 0; j < NB * H; ++j) h[j] = p->H0 ? p->H0[(int32_t)d * NB * H + j] : 0.0f;
+    for (t = 0; t < T; ++t) {
+      for (b = 0; b < NB; ++b) {
+        const int32_t len = eg_steps(p->seq_lens, b, T);
+        const int32_t step = reverse ? len - 1 - t : t;
+        float *hb = h + b * H;
+        if (t >= len) {
+          if (Y)
+            for (j = 0; j < H; ++j)
+              eg_store(Y, ((t * p->num_dir + d) * NB + b) * H + j, 0.0f, p->y_type, p->y_scale, p->y_zp);
+          continue;
+        }
+        {
+          const int32_t xoff = (step * NB + b) * I;
+          for (k = 0; k < I; ++k) xv[k] = eg_load(X, xoff + k, p->x_type, p->x_scale, p->x_zp);
+          for (j = 0; j < H; ++j) {
+            const float *w = W + j * I, *r = R + j * H;
+            float acc = Wb ? Wb[j] + Rb[j] : 0.0f;
+            for (k = 0; k < I; ++k) acc += w[k] * xv[k];
+            for (k = 0; k < H; ++k) acc += r[k] * hb[k];
+            gate[j] = eg_act(p->act[d], eg_clipf(acc, p->clip));
+          }
+          for (j = 0; j < H; ++j) hb[j] = gate[j];
+          if (Y)
+            for (j = 0; j < H; ++j)
+              eg_store(Y, ((step * p->num_dir + d) * NB + b) * H + j, hb[j], p->y_type, p->y_scale, p->y_zp);
+        }
+      }
+    }
+    if (Y_h)
+      for (j = 0; j < NB * H; ++j) eg_store(Y_h, d * NB * H + j, h[j], p->yh_type, p->yh_scale, p->yh_zp);
+  }
+}

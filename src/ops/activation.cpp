@@ -25,7 +25,9 @@ std::pair<float, float> clamp_bounds(const Graph* g, const Node& n, std::span<co
     if (!in.empty()) t = i < in.size() ? in[i] : nullptr;
     else if (g && has_in(n, i)) t = &g->t(n.inputs[i]);
     if (!t || t->data.empty()) return dflt;
-    return t->as_float()[0];
+    const float v = t->as_float()[0];
+    // an int8 constant standing for a real (QDQ folding replaced its DequantizeLinear)
+    return t->quant ? (v - static_cast<float>(t->quant->zero_point[0])) * t->quant->scale[0] : v;
   };
   lo = get(1, lo);
   hi = get(2, hi);

@@ -363,7 +363,7 @@ std::string check_binary(const Graph& g, const Node& n) {
     if (y.quant->per_channel()) return "per-channel output quantization";
     for (TensorId id : n.inputs) {
       const Tensor& t = g.t(id);
-      if (t.is_const && (t.dtype == DType::F32 || t.dtype == DType::I8)) continue;
+      if (t.is_const && (t.dtype == DType::F32 || t.quant)) continue;  // re-quantized per tensor if needed
       if (t.dtype != DType::I8 || !t.quant || t.quant->per_channel())
         return "int8 " + n.op + " needs per-tensor quantized int8 inputs";
     }

@@ -286,8 +286,8 @@ int fold_requantize(Graph& g) {
     for (size_t i = 0; i < n.inputs.size() && ok; ++i) {
       const TensorId id = n.inputs[i];
       if (id == kNoTensor) continue;
-      if (g.t(id).is_const) {
-        const int dc = dq_const_producer(g, id);
+      const int dc = dq_const_producer(g, id);  // DQ(constant) is not folded yet: not is_const
+      if (g.t(id).is_const || dc >= 0) {
         if (dc >= 0) new_inputs[i] = g.nodes[static_cast<size_t>(dc)].inputs[0];
         continue;  // float constants (axes, shapes...) stay as they are
       }

@@ -22,6 +22,8 @@ void eg_matmul_f32(const eg_matmul_f32_params *p, const float *a, const float *b
         for (k = 0; k < p->K; ++k) acc += ar[k * p->a_cs] * bc[k * p->b_rs];
         acc *= p->alpha;
         if (c) acc += p->beta * c[co + i * p->c_rs + j * p->c_cs];
+        if (acc < p->act_min) acc = p->act_min;
+        if (acc > p->act_max) acc = p->act_max;
         *y++ = acc;
       }
     }

@@ -184,10 +184,19 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
     std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {v.out}, mult), n.name, true);
     std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {v.out}, shift), n.name, true);
     auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
+    // bias - in_zp * sum(w): the input zero point folded into the bias (the DSP path's bias_zp).
+    std::vector<int32_t> bzp(static_cast<size_t>(v.out));
+    for (int64_t o = 0; o < v.out; ++o) {
+      int64_t acc = v.bias ? static_cast<int64_t>(get_as_double(*v.bias, static_cast<size_t>(o))) : 0;
+      for (int64_t k = 0; k < v.in; ++k)
+        acc -= int64_t{a.quant->zero_point[0]} * static_cast<int8_t>(v.weights.data[static_cast<size_t>(o * v.in + k)]);
+      bzp[static_cast<size_t>(o)] = static_cast<int32_t>(acc);
+    }
+    std::string bz = ctx.add_array(id + "_bias_zp", make_const("b", DType::I32, {v.out}, bzp), n.name, true);
     ctx.decl("static const eg_fc_s8_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
              s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
-             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + "};");
+             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + "};");
     ctx.emit("eg_fc_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;
   }
@@ -195,6 +204,90 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
            ", " + EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + w + ", " +
            bias + "};");
   ctx.emit("eg_fc_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
+// General float path (right-hand side not constant weights, transA, batched or
+// broadcast MatMul, any C): eg_matmul_f32 with strides for transposes and broadcasting.
+bool all_float(const Graph& g, const Node& n) {
+  for (TensorId id : n.inputs)
+    if (id != kNoTensor && g.t(id).dtype != DType::F32) return false;
+  return true;
+}
+
+std::string check_gemm(const Graph& g, const Node& n) {
+  std::string why = fc_unsupported(g, n);
+  if (why.empty() || all_float(g, n)) return "";
+  return why;
+}
+
+void emit_gemm(EmitContext& ctx, const Graph& g, const Node& n) {
+  if (fc_unsupported(g, n).empty()) {
+    emit_fc(ctx, g, n);
+    return;
+  }
+  auto s = [](int64_t x) { return std::to_string(x); };
+  Shape a = g.t(n.inputs[0]).shape, b = g.t(n.inputs[1]).shape;
+  int64_t M, N, K, a_rs, a_cs, b_rs, b_cs, c_rs = 0, c_cs = 0;
+  Shape batch;
+  std::vector<int64_t> abs, bbs, cbs;
+  float alpha = 1.0f, beta = 0.0f;
+  bool has_c = false;
+  if (n.op == "Gemm") {
+    const bool ta = n.attr_int("transA", 0), tb = n.attr_int("transB", 0);
+    M = ta ? a[1] : a[0];
+    K = ta ? a[0] : a[1];
+    N = tb ? b[0] : b[1];
+    a_rs = ta ? 1 : K;
+    a_cs = ta ? M : 1;
+    b_rs = tb ? 1 : N;
+    b_cs = tb ? K : 1;
+    alpha = n.attr_float("alpha", 1.0f);
+    if (has_in(n, 2)) {
+      has_c = true;
+      beta = n.attr_float("beta", 1.0f);
+      Shape c = g.t(n.inputs[2]).shape;
+      while (c.size() < 2) c.insert(c.begin(), 1);
+      c_rs = c[0] == 1 ? 0 : c[1];
+      c_cs = c[1] == 1 ? 0 : 1;
+    }
+  } else {
+    if (a.size() == 1) a.insert(a.begin(), 1);
+    if (b.size() == 1) b.push_back(1);
+    M = a[a.size() - 2];
+    K = a.back();
+    N = b.back();
+    a_rs = K;
+    a_cs = 1;
+    b_rs = N;
+    b_cs = 1;
+    Shape ab(a.begin(), a.end() - 2), bb(b.begin(), b.end() - 2);
+    batch = broadcast_shapes(g, n, ab, bb);
+    auto bstrides = [&](const Shape& own, int64_t mat) {
+      std::vector<int64_t> st(batch.size(), 0);
+      int64_t acc = mat;
+      for (size_t i = own.size(); i-- > 0;) {
+        const size_t d = batch.size() - own.size() + i;
+        st[d] = own[i] == 1 ? 0 : acc;
+        acc *= own[i];
+      }
+      return st;
+    };
+    abs = bstrides(ab, M * K);
+    bbs = bstrides(bb, K * N);
+  }
+  if (batch.size() > 6) bad(g, n, "more than 6 batch axes");
+  cbs.assign(batch.size(), 0);
+  auto lit = [](const std::vector<int64_t>& v) { return v.empty() ? std::string("{0}") : EmitContext::ints_lit(v); };
+  const std::string id = ctx.layer_ident();
+  ctx.use("eg_matmul");
+  ctx.decl("static const eg_matmul_f32_params " + id + " = {" + s(M) + ", " + s(N) + ", " + s(K) + ", " +
+           s(static_cast<int64_t>(batch.size())) + ", " + lit(batch) + ", " + lit(abs) + ", " + lit(bbs) + ", " +
+           lit(cbs) + ",\n    " + s(a_rs) + ", " + s(a_cs) + ", " + s(b_rs) + ", " + s(b_cs) + ", " +
+           s(c_rs) + ", " + s(c_cs) + ", " + EmitContext::float_lit(alpha) + ", " + EmitContext::float_lit(beta) + ", " +
+           EmitContext::float_lit(n.attr_float("act_min", -std::numeric_limits<float>::infinity())) + ", " +
+           EmitContext::float_lit(n.attr_float("act_max", std::numeric_limits<float>::infinity())) + "};");
+  ctx.emit("eg_matmul_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[1]) + ", " +
+           (has_c ? ctx.ptr(n.inputs[2]) : std::string("0")) + ", " + ctx.ptr(n.outputs[0]) + ");");
 }
 
 int64_t macc_fc(const Graph& g, const Node& n) {
@@ -210,12 +303,13 @@ int64_t macc_fc(const Graph& g, const Node& n) {
 void register_gemm() {
   OpDef d;
   d.op = "Gemm";
-  d.constraints = "B constant (weights); transA = 0; C constant, per column or scalar";
+  d.constraints = "int8: B constant (weights), transA = 0, C constant per column or scalar; float32: any "
+                  "(constant B lowers to the fully connected kernel, otherwise a general matrix product)";
   d.dtypes = {"float32", "int8 (QDQ)"};
   d.infer = infer_gemm;
   d.ref = ref_gemm;
-  d.check = fc_unsupported;
-  d.emit = emit_fc;
+  d.check = check_gemm;
+  d.emit = emit_gemm;
   d.macc = macc_fc;
   d.c_layer_type = "Dense";
   d.qdq = QdqRole::Compute;
@@ -223,7 +317,7 @@ void register_gemm() {
 
   OpDef m = d;
   m.op = "MatMul";
-  m.constraints = "right-hand side constant 2-D (weights)";
+  m.constraints = "int8: right-hand side constant 2-D (weights); float32: any (batched, broadcast, 1-D)";
   m.infer = infer_matmul;
   m.ref = ref_matmul;
   register_op(m);

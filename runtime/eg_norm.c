@@ -14,6 +14,33 @@ void eg_scale_shift_f32(const float *in, float *out, int32_t outer, int32_t chan
     }
 }
 
+void eg_batchnorm_train_f32(const float *in, float *out, int32_t outer, int32_t channels, int32_t inner,
+                            const float *scale, const float *bias, const float *mean, const float *var, float eps,
+                            float momentum, float *running_mean, float *running_var) {
+  int32_t o, c, i;
+  const float cnt = (float)outer * (float)inner;
+  for (c = 0; c < channels; ++c) {
+    float m = 0.0f, v = 0.0f, k;
+    for (o = 0; o < outer; ++o)
+      for (i = 0; i < inner; ++i) m += in[((int32_t)o * channels + c) * inner + i];
+    m /= cnt;
+    for (o = 0; o < outer; ++o)
+      for (i = 0; i < inner; ++i) {
+        const float dlt = in[((int32_t)o * channels + c) * inner + i] - m;
+        v += dlt * dlt;
+      }
+    v /= cnt;
+    k = scale[c] / sqrtf(v + eps);
+    for (o = 0; o < outer; ++o)
+      for (i = 0; i < inner; ++i) {
+        const int32_t at = ((int32_t)o * channels + c) * inner + i;
+        out[at] = (in[at] - m) * k + bias[c];
+      }
+    if (running_mean) running_mean[c] = mean[c] * momentum + m * (1.0f - momentum);
+    if (running_var) running_var[c] = var[c] * momentum + v * (1.0f - momentum);
+  }
+}
+
 void eg_instnorm_f32(const float *in, float *out, int32_t batch, int32_t channels, int32_t inner, const float *scale,
                      const float *bias, float eps) {
   int32_t b, c, i;

@@ -10,6 +10,13 @@
 void eg_scale_shift_f32(const float *in, float *out, int32_t outer, int32_t channels, int32_t inner,
                         const float *scale, const float *shift);
 
+/* BatchNormalization with training_mode=1: normalizes with the batch mean and
+ * (population) variance; running_mean/var (may be NULL) get
+ * input_stat * momentum + batch_stat * (1 - momentum). */
+void eg_batchnorm_train_f32(const float *in, float *out, int32_t outer, int32_t channels, int32_t inner,
+                            const float *scale, const float *bias, const float *mean, const float *var, float eps,
+                            float momentum, float *running_mean, float *running_var);
+
 /* InstanceNormalization: per (batch, channel) mean and variance over inner. */
 void eg_instnorm_f32(const float *in, float *out, int32_t batch, int32_t channels, int32_t inner, const float *scale,
                      const float *bias, float eps);

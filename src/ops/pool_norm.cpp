@@ -734,7 +734,7 @@ void ref_bn(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* 
 
 std::string check_bn(const Graph& g, const Node& n) {
   if (std::string r = check_float_only(g, n); !r.empty()) return r;
-  if (n.attr_int("training_mode", 0) != 0) return "training_mode=1 is not supported (inference only)";
+  if (n.attr_int("training_mode", 0) != 0) return ok();
   for (size_t i = 1; i <= 4; ++i)
     if (!g.t(n.inputs[i]).is_const) return "scale, B, mean and var must be constant";
   return ok();
@@ -742,6 +742,18 @@ std::string check_bn(const Graph& g, const Node& n) {
 
 void emit_bn(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
+  if (n.attr_int("training_mode", 0) != 0) {
+    auto opt_out = [&](size_t i) {
+      return i < n.outputs.size() && n.outputs[i] != kNoTensor ? ctx.ptr(n.outputs[i]) : std::string("0");
+    };
+    ctx.use("eg_norm");
+    ctx.emit("eg_batchnorm_train_f32(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + s(x.shape[0]) +
+             ", " + s(x.shape[1]) + ", " + s(prod(x.shape, 2, x.shape.size())) + ", " + ctx.ptr(n.inputs[1]) + ", " +
+             ctx.ptr(n.inputs[2]) + ", " + ctx.ptr(n.inputs[3]) + ", " + ctx.ptr(n.inputs[4]) + ", " +
+             f(n.attr_float("epsilon", 1e-5f)) + ", " + f(n.attr_float("momentum", 0.9f)) + ", " + opt_out(1) + ", " +
+             opt_out(2) + ");");
+    return;
+  }
   std::vector<const Tensor*> ins;
   for (TensorId id : n.inputs) ins.push_back(&g.t(id));
   std::vector<double> sc, sh;
@@ -981,7 +993,9 @@ void register_norms() {
     d.c_layer_type = "Norm";
     return d;
   };
-  OpDef bn = base("BatchNormalization", "inference (training_mode=0); constant parameters, folded to scale+shift");
+  OpDef bn = base("BatchNormalization",
+                  "inference: constant parameters, folded to scale+shift (into a preceding float Conv when possible); "
+                  "training_mode=1: batch statistics and running mean/var outputs");
   bn.infer = infer_bn;
   bn.ref = ref_bn;
   bn.check = check_bn;

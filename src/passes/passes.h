@@ -17,6 +17,8 @@ struct PassLog {
 // QDQ: int8 kernels from DequantizeLinear -> op -> QuantizeLinear, int8 graph
 // I/O, float islands with fused or explicit conversions.
 void fold_qdq(Graph& g, PassLog& log);
+// Inference BatchNormalization after a float Conv into the Conv weights.
+void fold_batchnorm(Graph& g, PassLog& log);
 // Relu/Clip into the producing Conv/Gemm/MatMul (float graphs).
 void fuse_activation(Graph& g, PassLog& log);
 // A Gather of an RNN's last time step becomes the RNN's final state output.

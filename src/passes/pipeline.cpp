@@ -26,6 +26,7 @@ TensorId dead_tensor(Graph& g, const std::string& base, DType dt) {
 }
 
 void run_pipeline(Graph& g, PassLog& log) {
+  fold_batchnorm(g, log);
   fold_qdq(g, log);
   fuse_activation(g, log);
   dead_code(g, log);

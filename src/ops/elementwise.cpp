@@ -483,7 +483,7 @@ OpDef binary_op(const std::string& name, const std::string& constraints) {
   OpDef d;
   d.op = name;
   d.constraints = constraints;
-  for (DType t : binary_types(name)) d.dtypes.push_back(std::string(dtype_name(t)));
+  for (DType t : binary_types(name)) d.dtypes.push_back(t == DType::F32 ? "float32" : std::string(dtype_name(t)));
   if (requantizing(name)) d.dtypes.push_back("int8 (QDQ)");
   d.infer = infer_binary;
   d.ref = ref_binary;

@@ -371,3 +371,38 @@ void eg_xor80(const uint8_t *in, uint8_t *out, int32_t n) {
   int32_t i;
   for (i = 0; i < n; ++i) out[i] = (uint8_t)(in[i] ^ 0x80u);
 }
+
+static int32_t eg_q8_read(const void *p, int32_t type, int32_t i) {
+  return type == 0 ? (int32_t)((const int8_t *)p)[i] : (int32_t)((const uint8_t *)p)[i];
+}
+
+void eg_qbinary(const eg_qbinary_params *p, const void *a, const void *b, void *y) {
+  int32_t idx[EG_TENSOR_MAX_RANK];
+  int32_t i, total = 1, o;
+  const int32_t lo = p->y_type == 0 ? -128 : 0, hi = p->y_type == 0 ? 127 : 255;
+  for (i = 0; i < p->rank; ++i) {
+    total *= p->out_shape[i];
+    idx[i] = 0;
+  }
+  for (o = 0; o < total; ++o) {
+    int32_t ao = 0, bo = 0, q;
+    float va, vb, v;
+    for (i = 0; i < p->rank; ++i) {
+      ao += idx[i] * p->a_st[i];
+      bo += idx[i] * p->b_st[i];
+    }
+    va = (float)(eg_q8_read(a, p->a_type, ao) - p->a_zp) * p->a_s;
+    vb = (float)(eg_q8_read(b, p->b_type, bo) - p->b_zp) * p->b_s;
+    v = nearbyintf((p->op == 0 ? va + vb : va * vb) / p->y_s);
+    if (v < -1.0e9f) v = -1.0e9f;
+    if (v > 1.0e9f) v = 1.0e9f;
+    q = (int32_t)v + p->y_zp;
+    q = q < lo ? lo : (q > hi ? hi : q);
+    if (p->y_type == 0) ((int8_t *)y)[o] = (int8_t)q;
+    else ((uint8_t *)y)[o] = (uint8_t)q;
+    for (i = p->rank - 1; i >= 0; --i) {
+      if (++idx[i] < p->out_shape[i]) break;
+      idx[i] = 0;
+    }
+  }
+}

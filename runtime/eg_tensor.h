@@ -90,6 +90,19 @@ void eg_convtranspose_f32(const eg_convtranspose_f32_params *p, const float *in,
 /* DynamicQuantizeLinear: uint8 output, scale and zero point from the data range (including 0). */
 void eg_dynamic_quantize_u8(const float *in, uint8_t *out, float *scale, uint8_t *zero_point, int32_t n);
 
+/* QLinearAdd / QLinearMul (com.microsoft): y = q(op(dq(a), dq(b))) with broadcasting (element strides, 0 on
+ * broadcast axes). Types: 0 int8, 1 uint8. op: 0 add, 1 mul. Float math, round half to even. */
+typedef struct {
+  int32_t rank;
+  int32_t out_shape[EG_TENSOR_MAX_RANK];
+  int32_t a_st[EG_TENSOR_MAX_RANK], b_st[EG_TENSOR_MAX_RANK];
+  int32_t a_type, b_type, y_type;
+  int32_t a_zp, b_zp, y_zp;
+  float a_s, b_s, y_s;
+  int32_t op;
+} eg_qbinary_params;
+void eg_qbinary(const eg_qbinary_params *p, const void *a, const void *b, void *y);
+
 /* Integer conversions at uint8/int8 edges: out = in ^ 0x80 (uint8 <-> int8 with zero point shifted by 128). */
 void eg_xor80(const uint8_t *in, uint8_t *out, int32_t n);
 

@@ -394,6 +394,91 @@ void emit_dql(EmitContext& ctx, const Graph& g, const Node& n) {
            o(2, "uint8_t*") + ", " + s64(g.t(n.inputs[0]).elements()) + ");");
 }
 
+// --------------------------------------- QLinearAdd / QLinearMul (com.microsoft)
+
+struct QBin {
+  Shape out;
+  std::vector<int64_t> a_st, b_st;
+  float as = 1, bs = 1, ys = 1;
+  int32_t azp = 0, bzp = 0, yzp = 0;
+};
+
+QBin qbin(const Graph& g, const Node& n, std::span<const Tensor* const> in) {
+  QBin q;
+  const Tensor& a = *in[0];
+  const Tensor& b = *in[3];
+  q.out = broadcast_shapes(g, n, a.shape, b.shape);
+  auto st = [&](const Shape& s) {
+    std::vector<int64_t> r(q.out.size(), 0);
+    const auto own = strides_of(s);
+    for (size_t i = 0; i < s.size(); ++i)
+      if (s[i] != 1) r[q.out.size() - s.size() + i] = own[i];
+    return r;
+  };
+  q.a_st = st(a.shape);
+  q.b_st = st(b.shape);
+  auto scal = [&](size_t i, double d) { return i < in.size() && in[i] && in[i]->elements() ? get_as_double(*in[i], 0) : d; };
+  q.as = static_cast<float>(scal(1, 1));
+  q.azp = static_cast<int32_t>(scal(2, 0));
+  q.bs = static_cast<float>(scal(4, 1));
+  q.bzp = static_cast<int32_t>(scal(5, 0));
+  q.ys = static_cast<float>(scal(6, 1));
+  q.yzp = static_cast<int32_t>(scal(7, 0));
+  return q;
+}
+
+void infer_qbin(Graph& g, const Node& n) {
+  const Tensor& a = in_t(g, n, 0);
+  const Tensor& b = in_t(g, n, 3);
+  if (!q8(a.dtype) || b.dtype != a.dtype) bad(g, n, "operands must both be int8 or both uint8");
+  for (size_t i : {1, 2, 4, 5, 6, 7})
+    if (has_in(n, i)) {
+      need_const(g, n, i);
+      if (in_t(g, n, i).elements() != 1) bad(g, n, "scales and zero points must be per tensor");
+    }
+  in_t(g, n, 6);
+  QBin q = qbin(g, n, graph_inputs(g, n));
+  if (q.out.size() > 8) bad(g, n, "rank above 8");
+  set_out(g, n, 0, a.dtype, q.out);
+}
+
+bool is_mul(const Node& n) { return n.op.size() >= 10 && n.op.substr(n.op.size() - 10) == "QLinearMul"; }
+
+void ref_qbin(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const QBin q = qbin(none(), n, in);
+  Tensor& y = *out[0];
+  const auto os = strides_of(q.out);
+  for (int64_t o = 0; o < y.elements(); ++o) {
+    int64_t ao = 0, bo = 0;
+    for (size_t d = 0; d < q.out.size(); ++d) {
+      const int64_t c = (o / os[d]) % q.out[d];
+      ao += c * q.a_st[d];
+      bo += c * q.b_st[d];
+    }
+    const float va = static_cast<float>(static_cast<int32_t>(get_as_double(*in[0], static_cast<size_t>(ao))) - q.azp) * q.as;
+    const float vb = static_cast<float>(static_cast<int32_t>(get_as_double(*in[3], static_cast<size_t>(bo))) - q.bzp) * q.bs;
+    float v = std::nearbyint((is_mul(n) ? va * vb : va + vb) / q.ys);
+    v = std::clamp(v, -1.0e9f, 1.0e9f);
+    const int32_t lo = y.dtype == DType::I8 ? -128 : 0, hi = y.dtype == DType::I8 ? 127 : 255;
+    set_from_double(y, static_cast<size_t>(o), std::clamp(static_cast<int32_t>(v) + q.yzp, lo, hi));
+  }
+}
+
+void emit_qbin(EmitContext& ctx, const Graph& g, const Node& n) {
+  const QBin q = qbin(g, n, graph_inputs(g, n));
+  const Tensor& a = g.t(n.inputs[0]);
+  auto lit = [](const std::vector<int64_t>& v) { return v.empty() ? std::string("{0}") : EmitContext::ints_lit(v); };
+  const std::string id = ctx.layer_ident();
+  const std::string t = s64(a.dtype == DType::I8 ? 0 : 1);
+  ctx.use("eg_tensor");
+  ctx.decl("static const eg_qbinary_params " + id + " = {" + s64(static_cast<int64_t>(q.out.size())) + ", " + lit(q.out) +
+           ", " + lit(q.a_st) + ", " + lit(q.b_st) + ",\n    " + t + ", " + t + ", " + t + ", " + s64(q.azp) + ", " +
+           s64(q.bzp) + ", " + s64(q.yzp) + ", " + EmitContext::float_lit(q.as) + ", " + EmitContext::float_lit(q.bs) + ", " +
+           EmitContext::float_lit(q.ys) + ", " + (is_mul(n) ? "1" : "0") + "};");
+  ctx.emit("eg_qbinary(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[3]) + ", " + ctx.ptr(n.outputs[0]) +
+           ");");
+}
+
 OpDef qop(const std::string& name, bool conv, std::string constraints) {
   OpDef d;
   d.op = name;
@@ -419,6 +504,19 @@ void register_tensor_quant() {
   register_op(qop("ConvInteger", true, "1-D/2-D; constant weights and zero points; int32 output"));
   register_op(qop("QLinearMatMul", false, "scales and zero points constant (B per tensor or per column); batched"));
   register_op(qop("MatMulInteger", false, "zero points constant; int32 output; batched"));
+  for (const char* name : {"com.microsoft.QLinearAdd", "com.microsoft.QLinearMul"}) {
+    OpDef b;
+    b.op = name;
+    b.constraints = "int8 or uint8 (both alike); scales and zero points constant, per tensor; broadcasting";
+    b.dtypes = {"int8", "uint8"};
+    b.infer = infer_qbin;
+    b.ref = ref_qbin;
+    b.check = [](const Graph&, const Node&) { return std::string(); };
+    b.emit = emit_qbin;
+    b.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
+    b.c_layer_type = "Eltwise";
+    register_op(b);
+  }
   OpDef d;
   d.op = "DynamicQuantizeLinear";
   d.constraints = "float32 input; uint8 output, scale and zero point computed at run time";

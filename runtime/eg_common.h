@@ -6,8 +6,30 @@
 
 #if defined(__ARM_FEATURE_DSP) && (__ARM_FEATURE_DSP == 1) && !defined(EG_NO_DSP)
 #define EG_USE_DSP 1
+#elif defined(EG_DSP_EMULATION)
+/* Host tests only: the DSP paths compiled against a C emulation of the ACLE
+ * intrinsics (EG_DSP_EMULATION names the header, e.g. "acle_emul.h"). */
+#define EG_USE_DSP 1
 #else
 #define EG_USE_DSP 0
+#endif
+
+#if EG_USE_DSP
+#if defined(EG_DSP_EMULATION)
+#include EG_DSP_EMULATION
+#else
+#include <arm_acle.h>
+#endif
+#include <string.h>
+/* Unaligned-safe 32-bit load/store (one LDR/STR on the Cortex-M4). */
+static inline uint32_t eg_ld32(const void *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+static inline void eg_st32(void *p, uint32_t v) { memcpy(p, &v, 4); }
+/* Rotate right by 8 (GCC folds it into SXTB16/SXTAB16 ..., ROR #8). */
+static inline uint32_t eg_ror8(uint32_t v) { return (v >> 8) | (v << 24); }
 #endif
 
 static inline int32_t eg_clamp_i32(int32_t v, int32_t lo, int32_t hi) {
@@ -26,6 +48,38 @@ static inline int32_t eg_requantize(int32_t acc, int32_t mult, int32_t shift) {
   round = (int64_t)1 << (total - 1);
   res = prod >= 0 ? ((prod + round) >> total) : -((-prod + round) >> total);
   return (int32_t)res;
+}
+
+/* The core of eg_requantize_fast without the fallback, for kernels that checked
+ * eg_requant_fast_ok on every channel beforehand: rnd = eg_requant_round(shift),
+ * rshift = -1 - shift. */
+static inline int32_t eg_requantize_hi(int32_t acc, int32_t mult, int64_t rnd, int32_t rshift) {
+  const int64_t r = rnd + (int64_t)(acc >> 31) + (int64_t)acc * (int64_t)mult;
+  return (int32_t)(r >> 32) >> rshift;
+}
+/* 1 when eg_requantize_hi is exact for this channel (mult >= 0: then the
+ * product's sign is acc's; shift in [-31, -1]). */
+static inline int eg_requant_fast_ok(int32_t mult, int32_t shift) { return mult >= 0 && shift <= -1 && shift >= -31; }
+
+/* Rounding constant of eg_requantize_fast for one channel: 2^(30 - shift), or 0
+ * when that channel must take the general path (shift >= 0 or shift < -31). */
+static inline int64_t eg_requant_round(int32_t shift) {
+  if (shift >= 0 || shift < -31) return 0;
+  if (shift == -1) return (int64_t)0x80000000u;
+  return (int64_t)((uint64_t)(1u << (-2 - shift)) << 32);
+}
+
+/* Bit-exact eg_requantize for shift in [-31, -1] (total = 31 - shift in
+ * [32, 62], the usual case) with `round` = eg_requant_round(shift): half away
+ * from zero equals floor((prod + round - [prod < 0]) / 2^total), and with
+ * total >= 32 only the high word of the 64-bit sum is needed (one SMLAL, one
+ * ASR). Other shifts fall back to eg_requantize. */
+static inline int32_t eg_requantize_fast(int32_t acc, int32_t mult, int32_t shift, int64_t round) {
+  if (round != 0) {
+    int64_t r = round + (int64_t)((acc ^ mult) >> 31) + (int64_t)acc * (int64_t)mult;
+    return (int32_t)(r >> 32) >> (-1 - shift);
+  }
+  return eg_requantize(acc, mult, shift);
 }
 
 #endif

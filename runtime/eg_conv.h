@@ -12,6 +12,9 @@ typedef struct {
   const int32_t *bias;                     /* int32, scale in_scale * w_scale[c]; may be NULL */
   const int32_t *mult;                     /* per output channel requantization: Q31 multiplier */
   const int8_t *shift;                     /* and power-of-two exponent */
+  /* Optional (may be NULL): depthwise weights (groups == in_c == out_c)
+   * transposed to [k_h * k_w][out_c], read by the DSP path 4 channels a word. */
+  const int8_t *dw_weights;
 } eg_conv_s8_params;
 
 typedef struct {
@@ -22,7 +25,16 @@ typedef struct {
   const float *bias; /* may be NULL */
 } eg_conv_f32_params;
 
-void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
+/* Bytes of scratch eg_conv_s8 needs (4-byte aligned): two im2col columns of
+ * int16 for the DSP matrix path when groups == 1, else none. */
+#define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
+  ((groups) == 1 ? 4 * (int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) : 0)
+
+/* Optimized when the target has the DSP extension (EG_USE_DSP), the portable
+ * reference otherwise; both give identical results. scratch: see above. */
+void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+/* The portable reference (plain loops). */
+void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out);
 
 #endif

@@ -10,6 +10,10 @@ typedef struct {
   const int32_t *bias;   /* may be NULL */
   const int32_t *mult; /* per output channel Q31 multiplier */
   const int8_t *shift;  /* and exponent */
+  /* Optional (may be NULL): bias[o] - in_zp * sum_i w[o][i], the input zero
+   * point folded into the bias; the DSP path needs it (else it runs the
+   * reference). */
+  const int32_t *bias_zp;
 } eg_fc_s8_params;
 
 typedef struct {
@@ -19,7 +23,9 @@ typedef struct {
   const float *bias;    /* [out] or NULL */
 } eg_fc_f32_params;
 
+/* Optimized with the DSP extension (EG_USE_DSP), else the reference; identical results. */
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_f32(const eg_fc_f32_params *p, const float *in, float *out);
 
 #endif

@@ -1,0 +1,161 @@
+/* Per-kernel Cortex-M4 cycle benchmark (m4bench): each layer shape runs the
+ * portable reference (region 2*i) and the optimized entry point (region
+ * 2*i+1), which is the DSP path when built for the Cortex-M4. The firmware
+ * prints "layer <i> <macs> <name>"; bench/kernels/run.sh turns the JSON into
+ * cycles/MAC. Outputs of both paths are compared (exit 1 on a difference). */
+#include <stdint.h>
+#include <string.h>
+
+#include "eg_common.h"
+#include "eg_conv.h"
+#include "eg_fc.h"
+#include "m4bench.h"
+
+#define BUF_IN (96 * 96 * 3)
+#define BUF_OUT (48 * 48 * 8)
+#define BUF_W (640 * 128)
+static int8_t in_buf[BUF_IN] __attribute__((aligned(4)));
+static int8_t out_a[BUF_OUT] __attribute__((aligned(4)));
+static int8_t out_b[BUF_OUT] __attribute__((aligned(4)));
+static int8_t w_buf[BUF_W] __attribute__((aligned(4)));
+static int8_t dw_buf[9 * 256] __attribute__((aligned(4)));
+static int32_t bias_buf[256], bzp_buf[256], mult_buf[256];
+static int8_t shift_buf[256];
+static uint32_t scratch[2304];
+
+static uint32_t rng = 1u;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
+}
+
+static void fill(int32_t n_in, int32_t n_w, int32_t n_c) {
+  int32_t i;
+  for (i = 0; i < n_in; ++i) in_buf[i] = (int8_t)rnd();
+  for (i = 0; i < n_w; ++i) w_buf[i] = (int8_t)((int32_t)(rnd() % 255u) - 127);
+  for (i = 0; i < n_c; ++i) {
+    bias_buf[i] = (int32_t)(rnd() % 4001u) - 2000;
+    mult_buf[i] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    shift_buf[i] = (int8_t)(-7 - (int32_t)(rnd() % 4u));
+  }
+}
+
+/* Region ids must be compile-time constants: one case per layer id. */
+#define CASE(i, ref, opt) \
+  case i:                 \
+    M4_BEGIN(2 * i);      \
+    ref;                  \
+    M4_END(2 * i);        \
+    M4_BEGIN(2 * i + 1);  \
+    opt;                  \
+    M4_END(2 * i + 1);    \
+    break;
+#define RUN_BOTH(id, ref, opt)                                                                                   \
+  switch (id) {                                                                                                  \
+    CASE(1, ref, opt) CASE(2, ref, opt) CASE(3, ref, opt) CASE(4, ref, opt) CASE(5, ref, opt) CASE(6, ref, opt) \
+    CASE(7, ref, opt) CASE(8, ref, opt) CASE(9, ref, opt) CASE(10, ref, opt) CASE(11, ref, opt)                 \
+    CASE(12, ref, opt) CASE(13, ref, opt) CASE(14, ref, opt) CASE(15, ref, opt) CASE(16, ref, opt)             \
+    default: break;                                                                                              \
+  }
+
+__attribute__((noinline)) static void conv_ref(const eg_conv_s8_params *p) { eg_conv_s8_ref(p, in_buf, out_a); }
+__attribute__((noinline)) static void conv_opt(const eg_conv_s8_params *p) { eg_conv_s8(p, in_buf, out_b, scratch); }
+__attribute__((noinline)) static void fc_ref(const eg_fc_s8_params *p) { eg_fc_s8_ref(p, in_buf, out_a); }
+__attribute__((noinline)) static void fc_opt(const eg_fc_s8_params *p) { eg_fc_s8(p, in_buf, out_b); }
+
+static int fails = 0;
+
+static void conv(int id, const char *name, int32_t ih, int32_t iw, int32_t ic, int32_t oc, int32_t k_h, int32_t k_w,
+                 int32_t s, int32_t pt, int32_t pl, int32_t pb, int32_t pr, int dw) {
+  eg_conv_s8_params p;
+  int32_t n_out, macs, t, c;
+  memset(&p, 0, sizeof p);
+  p.batch = 1;
+  p.in_h = ih;
+  p.in_w = iw;
+  p.in_c = ic;
+  p.out_c = oc;
+  p.k_h = k_h;
+  p.k_w = k_w;
+  p.stride_h = p.stride_w = s;
+  p.dil_h = p.dil_w = 1;
+  p.pad_top = pt;
+  p.pad_left = pl;
+  p.groups = dw ? ic : 1;
+  p.out_h = (ih + pt + pb - k_h) / s + 1;
+  p.out_w = (iw + pl + pr - k_w) / s + 1;
+  p.in_zp = -3;
+  p.out_zp = 5;
+  p.act_min = -128;
+  p.act_max = 127;
+  fill(ih * iw * ic, oc * k_h * k_w * (dw ? 1 : ic), oc);
+  if (dw)
+    for (t = 0; t < k_h * k_w; ++t)
+      for (c = 0; c < oc; ++c) dw_buf[t * oc + c] = w_buf[c * k_h * k_w + t];
+  p.weights = w_buf;
+  p.bias = bias_buf;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.dw_weights = dw ? dw_buf : 0;
+  n_out = p.out_h * p.out_w * oc;
+  macs = n_out * k_h * k_w * (dw ? 1 : ic);
+  RUN_BOTH(id, conv_ref(&p), conv_opt(&p));
+  if (memcmp(out_a, out_b, (size_t)n_out) != 0) {
+    m4_printf("MISMATCH %s\n", name);
+    ++fails;
+  }
+  m4_printf("layer %d %d %s\n", id, (int)macs, name);
+}
+
+static void fc(int id, const char *name, int32_t K, int32_t N) {
+  eg_fc_s8_params p;
+  int32_t o, k;
+  memset(&p, 0, sizeof p);
+  p.batch = 1;
+  p.in_features = K;
+  p.out_features = N;
+  p.in_zp = -3;
+  p.out_zp = 5;
+  p.act_min = -128;
+  p.act_max = 127;
+  fill(K, K * N, N);
+  for (o = 0; o < N; ++o) {
+    int32_t s = bias_buf[o];
+    for (k = 0; k < K; ++k) s -= p.in_zp * w_buf[o * K + k];
+    bzp_buf[o] = s;
+  }
+  p.weights = w_buf;
+  p.bias = bias_buf;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.bias_zp = bzp_buf;
+  RUN_BOTH(id, fc_ref(&p), fc_opt(&p));
+  if (memcmp(out_a, out_b, (size_t)N) != 0) {
+    m4_printf("MISMATCH %s\n", name);
+    ++fails;
+  }
+  m4_printf("layer %d %d %s\n", id, (int)(K * N), name);
+}
+
+int main(void) {
+  /* kws_dscnn: input 49x10x1 */
+  conv(1, "kws_conv1_10x4s2_1to64_25x5", 49, 10, 1, 64, 10, 4, 2, 4, 1, 5, 2, 0);
+  conv(2, "kws_dw3x3_64ch_25x5", 25, 5, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(3, "kws_pw1x1_64to64_25x5", 25, 5, 64, 64, 1, 1, 1, 0, 0, 0, 0, 0);
+  /* vww_mbv1 (0.25): 96x96x3 input */
+  conv(4, "vww_conv1_3x3s2_3to8_96x96", 96, 96, 3, 8, 3, 3, 2, 0, 0, 1, 1, 0);
+  conv(5, "vww_dw3x3_32ch_24x24", 24, 24, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(6, "vww_dw3x3s2_64ch_24x24", 24, 24, 64, 64, 3, 3, 2, 0, 0, 1, 1, 1);
+  conv(7, "vww_pw1x1_64to128_12x12", 12, 12, 64, 128, 1, 1, 1, 0, 0, 0, 0, 0);
+  conv(8, "vww_pw1x1_128to128_6x6", 6, 6, 128, 128, 1, 1, 1, 0, 0, 0, 0, 0);
+  /* ic_resnet8: 32x32x3 input */
+  conv(9, "ic_conv3x3_16to16_32x32", 32, 32, 16, 16, 3, 3, 1, 1, 1, 1, 1, 0);
+  conv(10, "ic_conv3x3_32to32_16x16", 16, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 0);
+  conv(11, "ic_conv3x3_64to64_8x8", 8, 8, 64, 64, 3, 3, 1, 1, 1, 1, 1, 0);
+  /* ad_fc_ae */
+  fc(12, "ad_fc_640to128", 640, 128);
+  fc(13, "ad_fc_128to128", 128, 128);
+  return fails ? 1 : 0;
+}

@@ -1,0 +1,204 @@
+/* Randomized bit-exactness test of the edgegen int8 kernels: the optimized
+ * entry points (eg_conv_s8, eg_fc_s8: the DSP paths when EG_USE_DSP) against
+ * the portable references (eg_conv_s8_ref, eg_fc_s8_ref), and
+ * eg_requantize_fast against eg_requantize. Same source for the host (DSP path
+ * through tests/kernels/acle_emul.h) and the emulated Cortex-M4 (m4run).
+ * Exit status 0 = all equal. */
+#include <stdint.h>
+#include <string.h>
+
+#include "eg_common.h"
+#include "eg_conv.h"
+#include "eg_fc.h"
+
+#ifdef EG_M4
+#include "m4bench.h"
+#define PRINT m4_printf
+#else
+#include <stdio.h>
+#define PRINT printf
+#endif
+
+static uint32_t rng = 12345u;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
+}
+static int32_t rr(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
+
+#define MAX_IN 6144
+#define MAX_W 12288
+#define MAX_OUT 8192
+#define MAX_C 160
+static int8_t in_buf[MAX_IN + 8];
+static int8_t w_buf[MAX_W + 8], dw_buf[MAX_W + 8];
+static int32_t bias_buf[MAX_C], bzp_buf[MAX_C], mult_buf[MAX_C];
+static int8_t shift_buf[MAX_C];
+static int8_t out_ref[MAX_OUT], out_opt[MAX_OUT];
+static uint32_t scratch[4 * 1024];
+
+static void fill_quant(int32_t n, int wide) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    bias_buf[i] = rr(-20000, 20000);
+    mult_buf[i] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    /* typical shifts are -12..-5; sometimes exercise the general path too */
+    shift_buf[i] = (int8_t)(wide ? rr(-33, 2) : rr(-12, -1));
+  }
+}
+
+static int check_requant(void) {
+  int32_t i, fails = 0;
+  for (i = 0; i < 200000; ++i) {
+    int32_t acc = (int32_t)rnd() >> rr(0, 31);
+    int32_t mult = (i & 7) == 0 ? rr(0, 3) : (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    int32_t shift = rr(-40, 30);
+    if (i % 5 == 0) acc = -acc;
+    if (eg_requantize_fast(acc, mult, shift, eg_requant_round(shift)) != eg_requantize(acc, mult, shift)) {
+      if (fails++ < 5) PRINT("requant mismatch acc=%d mult=%d shift=%d\n", (int)acc, (int)mult, (int)shift);
+    }
+  }
+  return fails;
+}
+
+static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w, int32_t sh,
+                    int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pb, int32_t pr, int32_t groups,
+                    int use_bias) {
+  eg_conv_s8_params p;
+  int32_t i, n_in, n_w, n_out, cin_g = in_c / groups, t, c;
+  memset(&p, 0, sizeof p);
+  p.batch = 1;
+  p.in_h = in_h;
+  p.in_w = in_w;
+  p.in_c = in_c;
+  p.out_c = out_c;
+  p.k_h = k_h;
+  p.k_w = k_w;
+  p.stride_h = sh;
+  p.stride_w = sw;
+  p.dil_h = dh;
+  p.dil_w = dw;
+  p.pad_top = pt;
+  p.pad_left = pl;
+  p.groups = groups;
+  p.out_h = (in_h + pt + pb - dh * (k_h - 1) - 1) / sh + 1;
+  p.out_w = (in_w + pl + pr - dw * (k_w - 1) - 1) / sw + 1;
+  if (p.out_h <= 0 || p.out_w <= 0) return 0;
+  n_in = in_h * in_w * in_c;
+  n_w = out_c * k_h * k_w * cin_g;
+  n_out = p.out_h * p.out_w * out_c;
+  if (n_in > MAX_IN || n_w > MAX_W || n_out > MAX_OUT || out_c > MAX_C ||
+      EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) > (int32_t)sizeof scratch)
+    return 0;
+  p.in_zp = rr(-128, 127);
+  p.out_zp = rr(-20, 20);
+  p.act_min = rnd() & 1 ? -128 : rr(-128, 0);
+  p.act_max = rnd() & 1 ? 127 : rr(0, 127);
+  for (i = 0; i < n_in; ++i) in_buf[i] = (int8_t)rr(-128, 127);
+  for (i = 0; i < n_w; ++i) w_buf[i] = (int8_t)rr(-127, 127);
+  fill_quant(out_c, rnd() % 4 == 0);
+  if (groups == in_c && out_c == in_c)
+    for (t = 0; t < k_h * k_w; ++t)
+      for (c = 0; c < out_c; ++c) dw_buf[t * out_c + c] = w_buf[c * k_h * k_w + t];
+  p.weights = w_buf;
+  p.bias = use_bias ? bias_buf : 0;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.dw_weights = (groups == in_c && out_c == in_c) ? dw_buf : 0;
+  memset(out_ref, 0x55, (size_t)n_out);
+  memset(out_opt, 0x33, (size_t)n_out);
+  eg_conv_s8_ref(&p, in_buf, out_ref);
+  eg_conv_s8(&p, in_buf, out_opt, scratch);
+  if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+    for (i = 0; i < n_out && out_ref[i] == out_opt[i]; ++i) {
+    }
+    PRINT("conv MISMATCH in %dx%dx%d out_c %d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d g %d: [%d] ref %d opt %d\n",
+          (int)in_h, (int)in_w, (int)in_c, (int)out_c, (int)k_h, (int)k_w, (int)sh, (int)sw, (int)dh, (int)dw,
+          (int)pt, (int)pl, (int)pb, (int)pr, (int)groups, (int)i, (int)out_ref[i], (int)out_opt[i]);
+    return 1;
+  }
+  return 0;
+}
+
+static int run_fc(int32_t batch, int32_t K, int32_t N, int use_bias) {
+  eg_fc_s8_params p;
+  int32_t i, o;
+  if (batch * K > MAX_IN || K * N > MAX_W || batch * N > MAX_OUT || N > MAX_C) return 0;
+  memset(&p, 0, sizeof p);
+  p.batch = batch;
+  p.in_features = K;
+  p.out_features = N;
+  p.in_zp = rr(-128, 127);
+  p.out_zp = rr(-20, 20);
+  p.act_min = rnd() & 1 ? -128 : rr(-128, 0);
+  p.act_max = rnd() & 1 ? 127 : rr(0, 127);
+  for (i = 0; i < batch * K; ++i) in_buf[i] = (int8_t)rr(-128, 127);
+  for (i = 0; i < K * N; ++i) w_buf[i] = (int8_t)rr(-127, 127);
+  fill_quant(N, rnd() % 4 == 0);
+  for (o = 0; o < N; ++o) { /* what the compiler precomputes (gemm.cpp) */
+    int32_t s = use_bias ? bias_buf[o] : 0;
+    for (i = 0; i < K; ++i) s -= p.in_zp * w_buf[o * K + i];
+    bzp_buf[o] = s;
+  }
+  p.weights = w_buf;
+  p.bias = use_bias ? bias_buf : 0;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.bias_zp = bzp_buf;
+  eg_fc_s8_ref(&p, in_buf, out_ref);
+  eg_fc_s8(&p, in_buf, out_opt);
+  if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
+    PRINT("fc MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
+    return 1;
+  }
+  return 0;
+}
+
+int main(void) {
+  int fails = 0, n = 0, i;
+  static const int32_t fixed[][16] = {
+      /* in_h in_w in_c out_c kh kw sh sw dh dw pt pl pb pr groups bias */
+      {25, 5, 64, 64, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},   /* kws pointwise */
+      {25, 5, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 64, 1},  /* kws depthwise */
+      {49, 10, 1, 16, 10, 4, 2, 2, 1, 1, 4, 1, 5, 1, 1, 1},  /* kws first conv */
+      {12, 12, 3, 8, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 1, 1},    /* vww first conv */
+      {8, 8, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},    /* resnet 3x3 */
+      {8, 8, 16, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0},    /* resnet 3x3/2 */
+      {7, 9, 12, 12, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 12, 1},   /* dw stride 2 */
+      {7, 9, 12, 12, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 12, 1},   /* dw dilation */
+      {5, 6, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 7, 1},      /* dw odd channels */
+      {5, 6, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1},      /* dw multiplier 2 (reference) */
+      {6, 6, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1},      /* grouped (reference) */
+      {1, 50, 5, 9, 1, 5, 1, 2, 1, 1, 0, 2, 0, 2, 1, 1},     /* 1-D, odd everything */
+  };
+  fails += check_requant();
+  for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i, ++n) {
+    const int32_t *f = fixed[i];
+    fails += run_conv(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14],
+                      (int)f[15]);
+  }
+  for (i = 0; i < 300; ++i, ++n) {
+    const int32_t kind = rr(0, 3);
+    const int32_t k_h = rr(1, 4), k_w = rr(1, 4), dh = rr(1, 2), dw = rr(1, 2), sh = rr(1, 3), sw = rr(1, 3);
+    const int32_t in_h = rr(1, 12), in_w = rr(1, 12);
+    const int32_t pt = rr(0, k_h - 1), pl = rr(0, k_w - 1), pb = rr(0, k_h - 1), pr = rr(0, k_w - 1);
+    if (kind == 0) { /* pointwise, often with channels a multiple of 4 */
+      const int32_t c = rnd() & 1 ? 4 * rr(1, 16) : rr(1, 40);
+      fails += run_conv(in_h, in_w, c, rr(1, 40), 1, 1, sh, sw, 1, 1, 0, 0, 0, 0, 1, (int)(rnd() & 3));
+    } else if (kind == 1) { /* general conv */
+      const int32_t c = rnd() & 1 ? 4 * rr(1, 8) : rr(1, 13);
+      fails += run_conv(in_h, in_w, c, rr(1, 24), k_h, k_w, sh, sw, dh, dw, pt, pl, pb, pr, 1, (int)(rnd() & 3));
+    } else if (kind == 2) { /* depthwise */
+      const int32_t c = rr(1, 40), m = rnd() % 4 == 0 ? 2 : 1;
+      fails += run_conv(in_h, in_w, c, c * m, k_h, k_w, sh, sw, dh, dw, pt, pl, pb, pr, c, (int)(rnd() & 3));
+    } else {
+      fails += run_fc(rr(1, 3), rr(1, 300), rr(1, 40), (int)(rnd() & 3));
+    }
+  }
+  fails += run_fc(1, 640, 16, 1);
+  fails += run_fc(1, 128, 40, 1);
+  PRINT("kernel tests: %d cases, %d failures (EG_USE_DSP=%d)\n", n + 2, fails, EG_USE_DSP);
+  return fails ? 1 : 0;
+}

@@ -14,7 +14,10 @@ enum Label { T, D, B, H };
 
 void rnn_last_step(Graph& g, PassLog& log) {
   for (size_t k = 0; k < g.nodes.size(); ++k) {
-    if (g.nodes[k].op != "GRU" || g.nodes[k].outputs.empty() || g.nodes[k].outputs[0] == kNoTensor) continue;
+    const std::string& rop = g.nodes[k].op;
+    if ((rop != "GRU" && rop != "LSTM" && rop != "RNN") || g.nodes[k].outputs.empty() ||
+        g.nodes[k].outputs[0] == kNoTensor || ops::has_in(g.nodes[k], 4))  // sequence_lens: per-batch last steps
+      continue;
     if (g.nodes[k].attr_string("direction", "forward") == "bidirectional") continue;
     if (g.nodes[k].attr_int("layout", 0) != 0) continue;
     const bool reverse = g.nodes[k].attr_string("direction", "forward") == "reverse";
@@ -104,7 +107,7 @@ void rnn_last_step(Graph& g, PassLog& log) {
         g.nodes.erase(g.nodes.begin() + c);
         g.nodes.insert(g.nodes.begin() + static_cast<long>(k) + 1, moved);
         log.add("rnn-last-step: '" + gather_name + "' reads only the last step of '" + gru_name +
-                "': the GRU writes its final state instead of the whole sequence");
+                "': the " + g.nodes[k].op + " writes its final state instead of the whole sequence");
         break;
       } else {
         ok = false;

@@ -9,6 +9,7 @@
 #include "ops/registry.h"
 #include "report/report.h"
 #include "util/error.h"
+#include "validate/target_runner.h"
 #include "validate/validate.h"
 
 namespace eg::driver {
@@ -128,14 +129,22 @@ int cmd_validate(const CliOptions& o) {
   vo.mode = o.mode;
   vo.workdir = (fs::path(ws.path()) / "validate").string();
   if (o.range.size() == 2) vo.range = std::make_pair(o.range[0], o.range[1]);
-  if (o.mode != "host") throw CompileError(o.compile.model + ": --mode '" + o.mode + "' is not available (host)");
-  auto runner = validate::host_runner(c, vo.workdir);
+  if (o.mode != "host" && o.mode != "target")
+    throw CompileError(o.compile.model + ": --mode '" + o.mode + "' is not available (host, target)");
+  const bool target = o.mode == "target";
+  validate::TargetReport tr;
+  auto runner = target ? validate::target_runner(c, vo.workdir, &tr) : validate::host_runner(c, vo.workdir);
   const auto r = validate::run_validate(c, vo, runner);
-  const std::string text = r.text();
+  std::string text = r.text();
+  nlohmann::json j = r.json();
+  if (target) {
+    text += "\n" + tr.text();
+    j["target"] = tr.json();
+  }
   std::cout << text;
   std::map<std::string, std::string> files = {
       {c.options.name + "_validate_report.txt", text},
-      {c.options.name + "_validate_report.json", r.json().dump(2) + "\n"}};
+      {c.options.name + "_validate_report.json", j.dump(2) + "\n"}};
   write_files_atomically(o.compile.output.empty() ? "." : o.compile.output, files);
   return 0;
 }

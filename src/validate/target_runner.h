@@ -38,6 +38,7 @@ struct LayerCycles {
 };
 
 struct TargetReport {
+  std::string name = "network";  // --name (C symbols)
   std::string target;         // --target
   std::string core = "cortex-m4";
   std::string note;           // e.g. "stm32h7 is a Cortex-M7: emulated as a Cortex-M4"
@@ -81,6 +82,8 @@ std::string find_m4run();
 std::string target_main_c(const driver::Compiled& c, const std::vector<std::vector<uint8_t>>& inputs,
                           size_t first, size_t count);
 
+// Samples per firmware: as many as fit the 1 MiB flash beside the weights, at
+// most 32; $EDGEGEN_TARGET_SAMPLES_PER_FW lowers the cap.
 // A runner for run_validate. `out` (optional) is filled when the runner runs.
 // Throws CompileError when the firmware does not build, fit, run, or a cycle
 // marker was lost.

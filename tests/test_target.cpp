@@ -1,0 +1,255 @@
+// Target tests on the emulated Cortex-M4 (m4bench: QEMU netduinoplus2 + cycle plugin).
+//
+//   test_target validate --work DIR   edgegen validate --mode target on the seed QDQ model's
+//                                     test_data_set_*: outputs within 1 LSB of ONNX Runtime,
+//                                     every cycle region entered once per sample; then the same
+//                                     with 2 samples per firmware: identical outputs and cycles
+//   test_target example --work DIR    examples/stm32f4 builds with its Makefile around the seed
+//                                     network and prints the expected output under emulation
+//
+// Exit status: 0 pass, 1 fail, 77 skipped (arm-none-eabi-gcc, qemu-system-arm, make or m4run
+// missing; CTest SKIP_RETURN_CODE).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "driver/compile.h"
+#include "io/tensor_io.h"
+#include "validate/host_runner.h"
+#include "validate/target_runner.h"
+#include "validate/validate.h"
+
+namespace fs = std::filesystem;
+using namespace eg;
+
+namespace {
+
+const std::string kModelDir = std::string(SHARED_DIR) + "/models/seed_cnn_gru_qdq";
+int failures = 0;
+
+void check(bool ok, const std::string& what) {
+  std::cout << (ok ? "  ok    " : "  FAIL  ") << what << "\n";
+  if (!ok) ++failures;
+}
+
+bool on_path(const std::string& exe) {
+  const char* p = std::getenv("PATH");
+  if (!p) return false;
+  std::istringstream in(p);
+  std::string d;
+  while (std::getline(in, d, ':'))
+    if (!d.empty() && access((fs::path(d) / exe).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
+// "" when everything needed is there, else what is missing.
+std::string missing_tools() {
+  std::string m;
+  for (const char* t : {"arm-none-eabi-gcc", "qemu-system-arm", "make"})
+    if (!on_path(t)) m += std::string(m.empty() ? "" : ", ") + t;
+  if (validate::find_m4run().empty()) m += std::string(m.empty() ? "" : ", ") + "m4run (../shared/m4bench)";
+  return m;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string q(const std::string& s) { return "'" + s + "'"; }
+
+int run(const std::string& cmd, std::string* out) {
+  const int rc = validate::run_command(cmd, out);
+  return rc;
+}
+
+// ---------------------------------------------------------------- validate
+int test_validate(const fs::path& work) {
+  std::cout << "target validate: seed_cnn_gru_qdq on its 5 test_data_set_* (ORT references)\n";
+  fs::remove_all(work);
+  const fs::path out = work / "out";
+  std::string log;
+  const std::string cmd = q(EDGEGEN_BIN) + " validate --model " + q(kModelDir + "/model.onnx") + " --valinput " +
+                          q(kModelDir) + " --valoutput " + q(kModelDir) + " --mode target --workspace " +
+                          q((work / "ws").string()) + " --output " + q(out.string());
+  const int rc = run(cmd, &log);
+  std::cout << log;
+  check(rc == 0, "edgegen validate --mode target exits 0");
+  if (rc != 0) return 1;
+  const std::string text = read_text(out / "network_validate_report.txt");
+  check(text.find("target c-model #1") != std::string::npos, "report: metrics table in mode 'target'");
+  check(text.find("cycles/MACC") != std::string::npos && text.find("ms at 168 MHz") != std::string::npos,
+        "report: cycles table with ms at 168 MHz");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text(out / "network_validate_report.json"));
+  } catch (const std::exception& e) {
+    check(false, std::string("report JSON parses: ") + e.what());
+    return 1;
+  }
+  const auto& o = j.at("outputs").at(0);
+  const double lsb = o.at("max_lsb").is_null() ? 99.0 : o.at("max_lsb").get<double>();
+  check(j.at("samples").get<int>() == 5, "5 samples");
+  check(lsb <= 1.0, "outputs within 1 LSB of ONNX Runtime (max " + std::to_string(lsb) + ")");
+  const auto& t = j.at("target");
+  const uint64_t cycles = t.at("cycles").get<uint64_t>();
+  check(cycles > 1000, "cycles per inference measured (" + std::to_string(cycles) + ")");
+  bool layers_ok = !t.at("layers").empty();
+  uint64_t sum = 0;
+  for (const auto& l : t.at("layers")) {
+    layers_ok = layers_ok && l.at("entries").get<int>() == 5;
+    if (!l.at("is_view").get<bool>()) layers_ok = layers_ok && l.at("cycles").get<uint64_t>() > 0;
+    sum += l.at("cycles").get<uint64_t>();
+  }
+  check(layers_ok, "every C layer's region entered once per sample, compute layers cost cycles");
+  check(sum <= cycles && sum * 10 >= cycles * 9, "layers add up to 90..100% of the inference");
+  check(t.at("network").at("flash").get<uint64_t>() > 0 && t.at("network").at("ram").get<uint64_t>() >=
+                                                               t.at("activations").get<uint64_t>(),
+        "network FLASH/RAM sizes (RAM >= activations)");
+
+  // The same run split into firmwares of 2 samples: same outputs, same per-inference cycles.
+  std::cout << "target validate: same samples, 2 per firmware (3 firmwares)\n";
+  driver::Options opt;
+  opt.model = kModelDir + "/model.onnx";
+  const driver::Compiled c = driver::compile(opt);
+  validate::ValidateOptions vo;
+  vo.valinput = kModelDir;
+  vo.valoutput = kModelDir;
+  vo.mode = "target";
+  setenv("EDGEGEN_TARGET_SAMPLES_PER_FW", "2", 1);
+  validate::TargetReport tr;
+  auto runner = validate::target_runner(c, (work / "split").string(), &tr);
+  const auto r = validate::run_validate(c, vo, runner);
+  unsetenv("EDGEGEN_TARGET_SAMPLES_PER_FW");
+  check(tr.firmwares == 3, "3 firmwares (" + std::to_string(tr.firmwares) + ")");
+  check(r.outputs.at(0).metrics.max_lsb && *r.outputs[0].metrics.max_lsb == lsb &&
+            r.outputs[0].metrics.bitexact && o.at("bitexact").get<double>() == *r.outputs[0].metrics.bitexact,
+        "same metrics as with one firmware");
+  check(tr.cycles == cycles, "same cycles per inference (" + std::to_string(tr.cycles) + ")");
+  bool same_layers = tr.layers.size() == t.at("layers").size();
+  for (size_t i = 0; same_layers && i < tr.layers.size(); ++i)
+    same_layers = tr.layers[i].cycles == t.at("layers")[i].at("cycles").get<uint64_t>() && tr.layers[i].entries == 5;
+  check(same_layers, "same per-layer cycles");
+  return failures ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- example
+int test_example(const fs::path& work) {
+  std::cout << "examples/stm32f4: build around the seed QDQ network, run on the emulated Cortex-M4\n";
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const fs::path gen = work / "gen";
+  std::string log;
+  int rc = run(q(EDGEGEN_BIN) + " generate --model " + q(kModelDir + "/model.onnx") + " --output " + q(gen.string()),
+               &log);
+  check(rc == 0, "edgegen generate");
+  if (rc != 0) {
+    std::cout << log;
+    return 1;
+  }
+  // Input 1 of the example: test_data_set_1 quantized as the network takes it.
+  driver::Options opt;
+  opt.model = kModelDir + "/model.onnx";
+  const driver::Compiled c = driver::compile(opt);
+  validate::ValidateOptions vo;
+  vo.valinput = kModelDir + "/test_data_set_1";
+  const auto samples = validate::make_inputs(c, vo);
+  const auto bytes = validate::network_input_bytes(c, samples);
+  {
+    std::ofstream h(work / "input.h");
+    h << "/* test_data_set_1 of seed_cnn_gru_qdq, quantized */\nstatic const uint8_t example_input_1[] = {";
+    for (size_t i = 0; i < bytes.at(0).size(); ++i) h << (i % 16 ? "" : "\n  ") << int(bytes[0][i]) << ",";
+    h << "\n};\n";
+  }
+  // Expected: ORT's float output on the network's int8 output grid.
+  const Tensor ref = io::load_tensors(kModelDir + "/test_data_set_1/output_0.pb").at(0);
+  const Tensor& net_out = c.lowered.t(c.lowered.outputs.at(0));
+  const float scale = net_out.quant->scale.at(0);
+  const int zp = net_out.quant->zero_point.at(0);
+  const float ref_v = ref.values<float>()[0];
+  const long expect = std::lround(std::min(127.0, std::max(-128.0, static_cast<double>(std::nearbyint(ref_v / scale)) + zp)));
+
+  const std::string make = "make -C " + q(EXAMPLE_DIR) + " GEN=" + q(gen.string()) + " BUILD=" +
+                           q((work / "build").string()) + " INPUT=" + q((work / "input.h").string()) +
+                           " M4RUN=" + q(validate::find_m4run());
+  rc = run(make, &log);
+  check(rc == 0, "make GEN=... builds build/firmware.elf");
+  if (rc != 0) {
+    std::cout << log;
+    return 1;
+  }
+  check(log.find("warning:") == std::string::npos, "no compiler warnings (-Wall -Wextra)");
+  // Run under m4run (QEMU netduinoplus2 with semihosting + cycle plugin).
+  const fs::path json = work / "m4run.json";
+  rc = run(q(validate::find_m4run()) + " --quiet --json " + q(json.string()) + " -- " +
+               q((work / "build" / "firmware.elf").string()),
+           &log);
+  std::cout << log;
+  check(rc == 0, "firmware exits 0 on the emulated core");
+  std::smatch m;
+  static const std::regex re(R"(output 1\[0\] = (-?\d+) \(([-0-9.]+)\))");
+  const bool found = std::regex_search(log, m, re);
+  check(found, "prints 'output 1[0] = <int8> (<real>)'");
+  if (found) {
+    const long got = std::stol(m[1]);
+    check(std::labs(got - expect) <= 1, "output " + std::to_string(got) + " within 1 LSB of ORT's " +
+                                            std::to_string(expect) + " (" + std::to_string(ref_v) + ")");
+  }
+  check(log.find("cycles:") != std::string::npos, "prints a cycles line");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(read_text(json));
+  } catch (const std::exception& e) {
+    check(false, std::string("m4run JSON: ") + e.what());
+    return 1;
+  }
+  bool region = false;
+  for (const auto& r : j.at("regions"))
+    if (r.at("id").get<int>() == 1) {
+      region = r.at("entries").get<int>() == 1 && !r.at("open").get<bool>() && r.at("cycles").get<uint64_t>() > 0;
+      std::cout << "  inference: " << r.at("cycles").get<uint64_t>() << " cycles (m4bench estimate, region 1)\n";
+    }
+  check(region, "m4bench region 1 (the inference) entered once and closed");
+  // Also boots on plain QEMU (make run), without the plugin.
+  rc = run("make -s -C " + q(EXAMPLE_DIR) + " GEN=" + q(gen.string()) + " BUILD=" + q((work / "build").string()) +
+               " INPUT=" + q((work / "input.h").string()) + " run",
+           &log);
+  check(rc == 0 && std::regex_search(log, m, re), "make run (qemu-system-arm -M netduinoplus2, semihosting)");
+  return failures ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  fs::path work = fs::temp_directory_path() / "edgegen-test-target";
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--work") work = argv[i + 1];
+  if (mode != "validate" && mode != "example") {
+    std::cerr << "usage: test_target validate|example [--work DIR]\n";
+    return 2;
+  }
+  if (const std::string m = missing_tools(); !m.empty()) {
+    std::cout << "SKIPPED: missing " << m << " (run ../shared/m4bench/install-deps.sh)\n";
+    return 77;
+  }
+  try {
+    const int rc = mode == "validate" ? test_validate(work / "validate") : test_example(work / "example");
+    std::cout << (rc == 0 ? "PASSED" : "FAILED") << "\n";
+    return rc;
+  } catch (const std::exception& e) {
+    std::cout << "FAILED: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,4 +1,5 @@
 #include "driver/commands.h"
+#include "driver/sections.h"
 
 #include <unistd.h>
 
@@ -97,7 +98,9 @@ void write_files_atomically(const std::string& dir, const std::map<std::string, 
 int cmd_analyze(const CliOptions& o) {
   check_target(o.compile);
   check_name(o.compile);
+  Workspace ws(o.compile.workspace);
   Compiled c = compile(o.compile);
+  measure_sections(c, ws.path());
   std::cout << report::to_text(c, {});
   return 0;
 }
@@ -107,6 +110,7 @@ int cmd_generate(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
   Compiled c = compile(o.compile);
+  measure_sections(c, ws.path());
   const auto names = generated_names(c, true);
   std::map<std::string, std::string> files = c.code.files;
   files[c.options.name + "_generate_report.txt"] = report::to_text(c, names);

@@ -1,0 +1,229 @@
+#include "driver/sections.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+namespace eg::driver {
+namespace fs = std::filesystem;
+
+namespace {
+
+// network_data.c sources above this size are not compiled (see measure_sections).
+constexpr size_t kCompileDataLimit = 256 * 1024;
+
+bool in_path(const std::string& exe) {
+  const char* p = std::getenv("PATH");
+  if (!p) return false;
+  std::stringstream ss(p);
+  std::string dir;
+  while (std::getline(ss, dir, ':')) {
+    const fs::path candidate = dir.empty() ? fs::path(exe) : fs::path(dir) / exe;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char ch : s) q += (ch == '\'') ? std::string("'\\''") : std::string(1, ch);
+  return q + "'";
+}
+
+bool run(const std::string& cmd) {
+  const int rc = std::system(cmd.c_str());
+  return rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0;
+}
+
+std::string first_line(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find("error") != std::string::npos) return line;
+  return "";
+}
+
+// Adds one `size -A` section line to the module's totals.
+void add_section(SectionSizes& s, const std::string& name, size_t bytes) {
+  auto is = [&](const char* base) {
+    const std::string b = base;
+    return name == b || name.rfind(b + ".", 0) == 0;
+  };
+  if (is(".text")) s.text += bytes;
+  else if (is(".rodata")) s.rodata += bytes;
+  else if (is(".data")) s.data += bytes;
+  else if (is(".bss")) s.bss += bytes;
+}
+
+}  // namespace
+
+std::string target_cflags(const std::string& target) {
+  if (target == "stm32f7") return "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16";
+  if (target == "stm32h7") return "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16";
+  if (target == "stm32u5") return "-mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16";
+  if (target == "host") return "";
+  return "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16";  // stm32f4, stm32l4
+}
+
+void measure_sections(Compiled& c, const std::string& workdir) {
+  c.sections.clear();
+  const std::string opt = c.options.optimization == "time" ? "-O2" : "-Os";
+  const std::string common = "-std=c99 -ffunction-sections -fdata-sections " + opt;
+  std::string cc = "arm-none-eabi-gcc", size = "arm-none-eabi-size", flags, label;
+  if (c.options.target == "host") {
+    cc = "cc";
+    size = "size";
+    flags = common;
+    label = "host cc " + flags + " (host target)";
+  } else if (!in_path(cc) || !in_path(size)) {
+    cc = "cc";
+    size = "size";
+    flags = common;
+    label = "host cc " + flags + " (host sizes, arm-none-eabi-gcc not found)";
+  } else {
+    flags = target_cflags(c.options.target) + " " + common;
+    label = cc + " " + flags;
+  }
+  c.sections_toolchain = label + ", objects not linked";
+
+  const fs::path dir = fs::path(workdir) / "sections";
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  std::vector<std::pair<size_t, std::string>> sources;  // (bytes, file) of every .c
+  for (const auto& [name, content] : c.code.files) {
+    std::ofstream f(dir / name, std::ios::binary);
+    f << content;
+    if (!f) {
+      c.sections_toolchain = label + " (not measured: cannot write " + (dir / name).string() + ")";
+      return;
+    }
+    if (name.size() > 2 && name.compare(name.size() - 2, 2, ".c") == 0) sources.emplace_back(content.size(), name);
+  }
+  // A large network_data.c (the weights as text) takes seconds to compile; its object is
+  // nothing but the const arrays, one .rodata section each, so its sizes are computed.
+  std::map<std::string, SectionSizes> by_module;  // object -> sizes
+  const std::string data_c = c.options.name + "_data.c";
+  if (auto it = c.code.files.find(data_c); it != c.code.files.end() && it->second.size() > kCompileDataLimit) {
+    SectionSizes d;
+    d.module = c.options.name + "_data.o";
+    for (const auto& a : c.code.arrays)
+      d.rodata += static_cast<size_t>(std::max<int64_t>(a.data.elements(), 1)) * dtype_size(a.data.dtype);
+    by_module[d.module] = d;
+    sources.erase(std::remove_if(sources.begin(), sources.end(), [&](const auto& x) { return x.second == data_c; }),
+                  sources.end());
+    c.sections_toolchain += "; " + d.module + " computed from its " + std::to_string(c.code.arrays.size()) +
+                            " const arrays (source too large to compile quickly)";
+  }
+  // Runtime units are the same for every network: sizes measured once per process are reused.
+  static std::mutex cache_mutex;
+  static std::map<std::string, SectionSizes> cache;  // toolchain + runtime sources -> sizes
+  std::string runtime_headers;
+  for (const auto& [name, content] : c.code.files)
+    if (name.rfind("eg_", 0) == 0 && name.size() > 2 && name.compare(name.size() - 2, 2, ".h") == 0)
+      runtime_headers += name + '\0' + content + '\0';
+  auto cache_key = [&](const std::string& name) {
+    return label + '\0' + name + '\0' + c.code.files.at(name) + '\0' + runtime_headers;
+  };
+  auto object_of = [](const std::string& src) { return src.substr(0, src.size() - 2) + ".o"; };
+  std::vector<std::string> objects;
+  for (const auto& [_, name] : sources) objects.push_back(object_of(name));
+  for (const auto& [name, _] : by_module) objects.push_back(name);
+  std::sort(objects.begin(), objects.end());
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    sources.erase(std::remove_if(sources.begin(), sources.end(),
+                                 [&](const auto& x) {
+                                   if (x.second.rfind("eg_", 0) != 0) return false;
+                                   auto it = cache.find(cache_key(x.second));
+                                   if (it == cache.end()) return false;
+                                   by_module[object_of(x.second)] = it->second;
+                                   return true;
+                                 }),
+                  sources.end());
+  }
+
+  if (!sources.empty()) {
+    // Two compiler processes (2 cores), balanced by source size; each compiles its files with one -c.
+    std::sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<std::string> group[2];
+    size_t load[2] = {0, 0};
+    for (const auto& [bytes, name] : sources) {
+      const int k = load[0] <= load[1] ? 0 : 1;
+      group[k].push_back(name);
+      load[k] += bytes;
+    }
+    auto compile_cmd = [&](int k) {
+      std::string cmd = cc + " " + flags + " -pipe -I. -c";
+      for (const auto& f : group[k]) {
+        cmd += ' ';
+        cmd += quote(f);
+      }
+      return cmd + " >cc" + std::to_string(k) + ".log 2>&1";
+    };
+    std::string cmd = "cd " + quote(dir.string()) + " && ";
+    if (group[1].empty())
+      cmd += compile_cmd(0);
+    else
+      cmd += "{ " + compile_cmd(0) + " & p=$!; " + compile_cmd(1) + "; r1=$?; wait $p; r0=$?; " +
+             "[ $r0 -eq 0 ] && [ $r1 -eq 0 ]; }";
+    if (!run(cmd)) {
+      std::string why = first_line(dir / "cc0.log");
+      if (why.empty()) why = first_line(dir / "cc1.log");
+      c.sections_toolchain = label + " (not measured: compilation failed" + (why.empty() ? "" : ": " + why) + ")";
+      return;
+    }
+    std::string size_cmd = "cd " + quote(dir.string()) + " && " + size + " -A";
+    for (const auto& [_, name] : sources) {
+      size_cmd += ' ';
+      size_cmd += quote(object_of(name));
+    }
+    size_cmd += " >size.txt 2>&1";
+    if (!run(size_cmd)) {
+      c.sections_toolchain = label + " (not measured: " + size + " failed)";
+      return;
+    }
+    std::ifstream in(dir / "size.txt");
+    std::string line, current;
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string first, second;
+      ls >> first >> second;
+      if (first.empty()) continue;
+      if (second == ":" || (first.back() == ':' && second.empty())) {  // "network.o  :" starts an object
+        current = first.back() == ':' ? first.substr(0, first.size() - 1) : first;
+        by_module[current].module = current;
+        continue;
+      }
+      if (current.empty() || first[0] != '.') continue;
+      try {
+        add_section(by_module[current], first, static_cast<size_t>(std::stoull(second)));
+      } catch (const std::exception&) {
+      }
+    }
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    for (const auto& [_, name] : sources)
+      if (name.rfind("eg_", 0) == 0 && by_module.count(object_of(name)))
+        cache[cache_key(name)] = by_module[object_of(name)];
+  }
+  for (const auto& o : objects) {
+    auto it = by_module.find(o);
+    if (it == by_module.end()) {
+      c.sections.clear();
+      c.sections_toolchain = label + " (not measured: no sizes for " + o + ")";
+      return;
+    }
+    c.sections.push_back(it->second);
+  }
+}
+
+}  // namespace eg::driver

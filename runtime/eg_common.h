@@ -30,6 +30,23 @@ static inline uint32_t eg_ld32(const void *p) {
 static inline void eg_st32(void *p, uint32_t v) { memcpy(p, &v, 4); }
 /* Rotate right by 8 (GCC folds it into SXTB16/SXTAB16 ..., ROR #8). */
 static inline uint32_t eg_ror8(uint32_t v) { return (v >> 8) | (v << 24); }
+/* SXTB16 / SXTAB16 of the operand rotated by 8 (bytes 1 and 3) in one
+ * instruction; GCC does not fold the rotation itself. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+static inline uint32_t eg_sxtb16_ror8(uint32_t v) {
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+  return r;
+}
+static inline uint32_t eg_sxtab16_ror8(uint32_t a, uint32_t v) {
+  uint32_t r;
+  __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(v));
+  return r;
+}
+#else
+static inline uint32_t eg_sxtb16_ror8(uint32_t v) { return __sxtb16(eg_ror8(v)); }
+static inline uint32_t eg_sxtab16_ror8(uint32_t a, uint32_t v) { return __sxtab16(a, eg_ror8(v)); }
+#endif
 #endif
 
 static inline int32_t eg_clamp_i32(int32_t v, int32_t lo, int32_t hi) {

@@ -77,7 +77,7 @@ static void eg_conv_im2col(const eg_conv_s8_params *p, const int8_t *inb, int32_
           for (i = 0; i < C; i += 4) {
             const uint32_t v = eg_ld32(x + i);
             dst[0] = __sxtab16(off2, v);
-            dst[1] = __sxtab16(off2, eg_ror8(v));
+            dst[1] = eg_sxtab16_ror8(off2, v);
             dst += 4;
           }
         }
@@ -150,7 +150,7 @@ static void eg_conv_mat(const eg_conv_s8_params *p, const int16_t *col, int8_t *
 #else
     while (xa != xend) {
       const uint32_t u = eg_ld32(w0), v = eg_ld32(w1);
-      const uint32_t wl = __sxtb16(u), wh = __sxtb16(eg_ror8(u)), vl = __sxtb16(v), vh = __sxtb16(eg_ror8(v));
+      const uint32_t wl = __sxtb16(u), wh = eg_sxtb16_ror8(u), vl = __sxtb16(v), vh = eg_sxtb16_ror8(v);
       a00 = __smlad(xa[0], wl, a00);
       a00 = __smlad(xa[1], wh, a00);
       a10 = __smlad(xa[0], vl, a10);
@@ -188,7 +188,7 @@ static void eg_conv_mat(const eg_conv_s8_params *p, const int16_t *col, int8_t *
     const int32_t b0 = p->bias ? p->bias[oc] : 0;
     int32_t a0 = b0, a1 = b0;
     while (xa != xend) {
-      const uint32_t u = eg_ld32(w0), wl = __sxtb16(u), wh = __sxtb16(eg_ror8(u));
+      const uint32_t u = eg_ld32(w0), wl = __sxtb16(u), wh = eg_sxtb16_ror8(u);
       a0 = __smlad(xa[0], wl, a0);
       a0 = __smlad(xa[1], wh, a0);
       a1 = __smlad(xa[2], wl, a1);
@@ -234,8 +234,8 @@ static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8
   do {                                                               \
     const uint32_t xv_ = eg_ld32(xp), wv_ = eg_ld32(wp);             \
     const uint32_t xl_ = __sxtab16(off2, xv_), wl_ = __sxtb16(wv_);  \
-    const uint32_t xh_ = __sxtab16(off2, eg_ror8(xv_));             \
-    const uint32_t wh_ = __sxtb16(eg_ror8(wv_));                    \
+    const uint32_t xh_ = eg_sxtab16_ror8(off2, xv_);             \
+    const uint32_t wh_ = eg_sxtb16_ror8(wv_);                    \
     a0 = __smlabb(xl_, wl_, a0);                                     \
     a2 = __smlatt(xl_, wl_, a2);                                     \
     a1 = __smlabb(xh_, wh_, a1);                                     \

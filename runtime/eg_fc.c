@@ -79,19 +79,19 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
       }
 #else
       while (xp != xend) {
-        const uint32_t u = eg_ld32(xp), xl = __sxtb16(u), xh = __sxtb16(eg_ror8(u));
+        const uint32_t u = eg_ld32(xp), xl = __sxtb16(u), xh = eg_sxtb16_ror8(u);
         uint32_t v = eg_ld32(w0);
         a0 = __smlad(xl, __sxtb16(v), a0);
-        a0 = __smlad(xh, __sxtb16(eg_ror8(v)), a0);
+        a0 = __smlad(xh, eg_sxtb16_ror8(v), a0);
         v = eg_ld32(w1);
         a1 = __smlad(xl, __sxtb16(v), a1);
-        a1 = __smlad(xh, __sxtb16(eg_ror8(v)), a1);
+        a1 = __smlad(xh, eg_sxtb16_ror8(v), a1);
         v = eg_ld32(w2);
         a2 = __smlad(xl, __sxtb16(v), a2);
-        a2 = __smlad(xh, __sxtb16(eg_ror8(v)), a2);
+        a2 = __smlad(xh, eg_sxtb16_ror8(v), a2);
         v = eg_ld32(w3);
         a3 = __smlad(xl, __sxtb16(v), a3);
-        a3 = __smlad(xh, __sxtb16(eg_ror8(v)), a3);
+        a3 = __smlad(xh, eg_sxtb16_ror8(v), a3);
         xp += 4;
         w0 += 4;
         w1 += 4;
@@ -118,7 +118,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
       for (k = 0; k < K4; k += 4) {
         const uint32_t u = eg_ld32(x + k), v = eg_ld32(w0 + k);
         a0 = __smlad(__sxtb16(u), __sxtb16(v), a0);
-        a0 = __smlad(__sxtb16(eg_ror8(u)), __sxtb16(eg_ror8(v)), a0);
+        a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
       *out++ = eg_fc_out(a0, o, p);

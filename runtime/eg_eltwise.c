@@ -2,11 +2,11 @@
 
 #include <math.h>
 
-int32_t eg_type_size(int32_t t) {
+int32_t eg_elt_size(int32_t t) {
   switch (t) {
-    case EG_T_F32: case EG_T_I32: return 4;
-    case EG_T_I16: case EG_T_U16: return 2;
-    case EG_T_I64: return 8;
+    case EG_ELT_F32: case EG_ELT_I32: return 4;
+    case EG_ELT_I16: case EG_ELT_U16: return 2;
+    case EG_ELT_I64: return 8;
     default: return 1;
   }
 }
@@ -138,11 +138,11 @@ void eg_unary_f32(int32_t op, const float *in, float *out, int32_t n, float alph
 void eg_unary_int(int32_t op, int32_t t, const void *in, void *out, int32_t n) {
   int32_t i;
   switch (t) {
-    case EG_T_I8: EG_UNARY_SIGNED(int8_t, uint8_t) break;
-    case EG_T_I16: EG_UNARY_SIGNED(int16_t, uint16_t) break;
-    case EG_T_I32: EG_UNARY_SIGNED(int32_t, uint32_t) break;
-    case EG_T_I64: EG_UNARY_SIGNED(int64_t, uint64_t) break;
-    case EG_T_U16: EG_UNARY_UNSIGNED(uint16_t) break;
+    case EG_ELT_I8: EG_UNARY_SIGNED(int8_t, uint8_t) break;
+    case EG_ELT_I16: EG_UNARY_SIGNED(int16_t, uint16_t) break;
+    case EG_ELT_I32: EG_UNARY_SIGNED(int32_t, uint32_t) break;
+    case EG_ELT_I64: EG_UNARY_SIGNED(int64_t, uint64_t) break;
+    case EG_ELT_U16: EG_UNARY_UNSIGNED(uint16_t) break;
     default: EG_UNARY_UNSIGNED(uint8_t) break; /* uint8, bool */
   }
 }
@@ -158,39 +158,39 @@ void eg_float_class(const float *in, uint8_t *out, int32_t n, int32_t mode) {
 
 static int64_t eg_load_int(const void *p, int32_t t, int32_t i) {
   switch (t) {
-    case EG_T_I8: return ((const int8_t *)p)[i];
-    case EG_T_I16: return ((const int16_t *)p)[i];
-    case EG_T_U16: return ((const uint16_t *)p)[i];
-    case EG_T_I32: return ((const int32_t *)p)[i];
-    case EG_T_I64: return ((const int64_t *)p)[i];
+    case EG_ELT_I8: return ((const int8_t *)p)[i];
+    case EG_ELT_I16: return ((const int16_t *)p)[i];
+    case EG_ELT_U16: return ((const uint16_t *)p)[i];
+    case EG_ELT_I32: return ((const int32_t *)p)[i];
+    case EG_ELT_I64: return ((const int64_t *)p)[i];
     default: return ((const uint8_t *)p)[i];
   }
 }
 
 static void eg_store_int(void *p, int32_t t, int32_t i, int64_t v) {
   switch (t) {
-    case EG_T_F32: ((float *)p)[i] = (float)v; break;
-    case EG_T_I8: ((int8_t *)p)[i] = (int8_t)(uint8_t)(uint64_t)v; break;
-    case EG_T_U8: ((uint8_t *)p)[i] = (uint8_t)(uint64_t)v; break;
-    case EG_T_I16: ((int16_t *)p)[i] = (int16_t)(uint16_t)(uint64_t)v; break;
-    case EG_T_U16: ((uint16_t *)p)[i] = (uint16_t)(uint64_t)v; break;
-    case EG_T_I32: ((int32_t *)p)[i] = (int32_t)(uint32_t)(uint64_t)v; break;
-    case EG_T_I64: ((int64_t *)p)[i] = v; break;
+    case EG_ELT_F32: ((float *)p)[i] = (float)v; break;
+    case EG_ELT_I8: ((int8_t *)p)[i] = (int8_t)(uint8_t)(uint64_t)v; break;
+    case EG_ELT_U8: ((uint8_t *)p)[i] = (uint8_t)(uint64_t)v; break;
+    case EG_ELT_I16: ((int16_t *)p)[i] = (int16_t)(uint16_t)(uint64_t)v; break;
+    case EG_ELT_U16: ((uint16_t *)p)[i] = (uint16_t)(uint64_t)v; break;
+    case EG_ELT_I32: ((int32_t *)p)[i] = (int32_t)(uint32_t)(uint64_t)v; break;
+    case EG_ELT_I64: ((int64_t *)p)[i] = v; break;
     default: ((uint8_t *)p)[i] = (uint8_t)(v != 0); break;
   }
 }
 
 void eg_cast(const void *in, int32_t in_type, void *out, int32_t out_type, int32_t n) {
   int32_t i;
-  if (in_type == EG_T_F32) {
+  if (in_type == EG_ELT_F32) {
     const float *x = (const float *)in;
     for (i = 0; i < n; ++i) {
       float v = x[i];
       switch (out_type) {
-        case EG_T_F32: ((float *)out)[i] = v; break;
-        case EG_T_BOOL: ((uint8_t *)out)[i] = (uint8_t)(v != 0.0f); break;
-        case EG_T_I64: ((int64_t *)out)[i] = v != v ? 0 : (int64_t)v; break;
-        case EG_T_I32: ((int32_t *)out)[i] = v != v ? 0 : (int32_t)v; break;
+        case EG_ELT_F32: ((float *)out)[i] = v; break;
+        case EG_ELT_BOOL: ((uint8_t *)out)[i] = (uint8_t)(v != 0.0f); break;
+        case EG_ELT_I64: ((int64_t *)out)[i] = v != v ? 0 : (int64_t)v; break;
+        case EG_ELT_I32: ((int32_t *)out)[i] = v != v ? 0 : (int32_t)v; break;
         default: eg_store_int(out, out_type, i, v != v ? 0 : (int64_t)v); break;
       }
     }

@@ -6,18 +6,18 @@
 
 /* Element types of the element-wise kernels (bool is one byte, 0 or 1). */
 enum {
-  EG_T_F32 = 0,
-  EG_T_I8 = 1,
-  EG_T_U8 = 2,
-  EG_T_I16 = 3,
-  EG_T_U16 = 4,
-  EG_T_I32 = 5,
-  EG_T_I64 = 6,
-  EG_T_BOOL = 7
+  EG_ELT_F32 = 0,
+  EG_ELT_I8 = 1,
+  EG_ELT_U8 = 2,
+  EG_ELT_I16 = 3,
+  EG_ELT_U16 = 4,
+  EG_ELT_I32 = 5,
+  EG_ELT_I64 = 6,
+  EG_ELT_BOOL = 7
 };
 
 /* Bytes of one element of type t. */
-int32_t eg_type_size(int32_t t);
+int32_t eg_elt_size(int32_t t);
 
 void eg_clamp_f32(const float *in, float *out, int32_t n, float lo, float hi);
 void eg_clamp_s8(const int8_t *in, int8_t *out, int32_t n, int32_t lo, int32_t hi);

@@ -140,12 +140,12 @@ EG_DEF_ROW_INT(eg_row_i64, int64_t, uint64_t)
 
 static float eg_load_f(const void *p, int32_t t, int32_t i) {
   switch (t) {
-    case EG_T_F32: return ((const float *)p)[i];
-    case EG_T_I8: return (float)((const int8_t *)p)[i];
-    case EG_T_I16: return (float)((const int16_t *)p)[i];
-    case EG_T_U16: return (float)((const uint16_t *)p)[i];
-    case EG_T_I32: return (float)((const int32_t *)p)[i];
-    case EG_T_I64: return (float)((const int64_t *)p)[i];
+    case EG_ELT_F32: return ((const float *)p)[i];
+    case EG_ELT_I8: return (float)((const int8_t *)p)[i];
+    case EG_ELT_I16: return (float)((const int16_t *)p)[i];
+    case EG_ELT_U16: return (float)((const uint16_t *)p)[i];
+    case EG_ELT_I32: return (float)((const int32_t *)p)[i];
+    case EG_ELT_I64: return (float)((const int64_t *)p)[i];
     default: return (float)((const uint8_t *)p)[i];
   }
 }
@@ -155,7 +155,7 @@ static void eg_row_mixed(const eg_binary_params *p, const void *a, int32_t sa, c
   int32_t i;
   for (i = 0; i < n; ++i) {
     float v = powf(eg_load_f(a, p->a_type, i * sa), eg_load_f(b, p->b_type, i * sb));
-    eg_cast(&v, EG_T_F32, (uint8_t *)y + (int32_t)i * eg_type_size(p->y_type), p->y_type, 1);
+    eg_cast(&v, EG_ELT_F32, (uint8_t *)y + (int32_t)i * eg_elt_size(p->y_type), p->y_type, 1);
   }
 }
 
@@ -166,12 +166,12 @@ static void eg_row(const eg_binary_params *p, const void *a, int32_t sa, const v
     return;
   }
   switch (p->a_type) {
-    case EG_T_F32: eg_row_f32(p->op, (const float *)a, sa, (const float *)b, sb, y, n); break;
-    case EG_T_I8: eg_row_i8(p->op, (const int8_t *)a, sa, (const int8_t *)b, sb, y, n); break;
-    case EG_T_I16: eg_row_i16(p->op, (const int16_t *)a, sa, (const int16_t *)b, sb, y, n); break;
-    case EG_T_U16: eg_row_u16(p->op, (const uint16_t *)a, sa, (const uint16_t *)b, sb, y, n); break;
-    case EG_T_I32: eg_row_i32(p->op, (const int32_t *)a, sa, (const int32_t *)b, sb, y, n); break;
-    case EG_T_I64: eg_row_i64(p->op, (const int64_t *)a, sa, (const int64_t *)b, sb, y, n); break;
+    case EG_ELT_F32: eg_row_f32(p->op, (const float *)a, sa, (const float *)b, sb, y, n); break;
+    case EG_ELT_I8: eg_row_i8(p->op, (const int8_t *)a, sa, (const int8_t *)b, sb, y, n); break;
+    case EG_ELT_I16: eg_row_i16(p->op, (const int16_t *)a, sa, (const int16_t *)b, sb, y, n); break;
+    case EG_ELT_U16: eg_row_u16(p->op, (const uint16_t *)a, sa, (const uint16_t *)b, sb, y, n); break;
+    case EG_ELT_I32: eg_row_i32(p->op, (const int32_t *)a, sa, (const int32_t *)b, sb, y, n); break;
+    case EG_ELT_I64: eg_row_i64(p->op, (const int64_t *)a, sa, (const int64_t *)b, sb, y, n); break;
     default: eg_row_u8(p->op, (const uint8_t *)a, sa, (const uint8_t *)b, sb, y, n); break; /* u8, bool */
   }
 }
@@ -179,7 +179,7 @@ static void eg_row(const eg_binary_params *p, const void *a, int32_t sa, const v
 void eg_binary(const eg_binary_params *p, const void *a, const void *b, void *y) {
   const eg_bcast *bc = &p->bc;
   const int32_t last = bc->rank - 1, len = bc->shape[last];
-  const int32_t as = eg_type_size(p->a_type), bs = eg_type_size(p->b_type), ys = eg_type_size(p->y_type);
+  const int32_t as = eg_elt_size(p->a_type), bs = eg_elt_size(p->b_type), ys = eg_elt_size(p->y_type);
   int32_t idx[EG_ELT_MAX_RANK] = {0};
   int32_t off[2] = {0, 0};
   uint8_t *yp = (uint8_t *)y;

@@ -44,7 +44,7 @@ enum {
 typedef struct {
   eg_bcast bc;
   int32_t op;
-  int32_t a_type, b_type, y_type; /* EG_T_*; a_type != b_type only for Pow */
+  int32_t a_type, b_type, y_type; /* EG_ELT_*; a_type != b_type only for Pow */
 } eg_binary_params;
 
 /* y = a op b with broadcasting. y may be a (same shape) for chained variadic ops. */

@@ -30,14 +30,14 @@ bool is_int(DType t) {
 
 std::string c_type(DType t) {
   switch (t) {
-    case DType::F32: return "EG_T_F32";
-    case DType::I8: return "EG_T_I8";
-    case DType::U8: return "EG_T_U8";
-    case DType::I16: return "EG_T_I16";
-    case DType::U16: return "EG_T_U16";
-    case DType::I32: return "EG_T_I32";
-    case DType::I64: return "EG_T_I64";
-    case DType::Bool: return "EG_T_BOOL";
+    case DType::F32: return "EG_ELT_F32";
+    case DType::I8: return "EG_ELT_I8";
+    case DType::U8: return "EG_ELT_U8";
+    case DType::I16: return "EG_ELT_I16";
+    case DType::U16: return "EG_ELT_U16";
+    case DType::I32: return "EG_ELT_I32";
+    case DType::I64: return "EG_ELT_I64";
+    case DType::Bool: return "EG_ELT_BOOL";
     default: return "";
   }
 }
@@ -474,7 +474,7 @@ void emit_binary(EmitContext& ctx, const Graph& g, const Node& n) {
                                                                      std::vector<float>{static_cast<float>(n.inputs.size())}),
                                           n.name, true);
     ctx.decl("static const eg_binary_params " + id + "_mean = {\n    " + bcast_init(make_bcast(y.shape, {y.shape, {}})) +
-             ",\n    EG_BIN_DIV, EG_T_F32, EG_T_F32, EG_T_F32};");
+             ",\n    EG_BIN_DIV, EG_ELT_F32, EG_ELT_F32, EG_ELT_F32};");
     ctx.emit("eg_binary(&" + id + "_mean, " + ctx.ptr(n.outputs[0]) + ", " + cnt + ", " + ctx.ptr(n.outputs[0]) + ");");
   }
 }

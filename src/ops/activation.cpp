@@ -91,6 +91,7 @@ OpDef clamp_op(const std::string& name, const std::string& constraints) {
   d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
   d.c_layer_type = "Nonlinearity";
   d.qdq = QdqRole::Requantize;
+  d.inplace = true;
   return d;
 }
 

@@ -71,6 +71,9 @@ struct OpDef {
   // The kernel runs channels-last: the layout pass gives the node NHWC (or
   // NWC) input/output with attribute layout="NHWC" (see passes/layout_nhwc.cpp).
   bool channels_last = false;
+  // Element-wise: output i depends only on input 0's element i (same size), so
+  // the kernel may write over input 0 when nothing reads it later.
+  bool inplace = false;
 };
 
 void register_op(OpDef def);

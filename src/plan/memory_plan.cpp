@@ -19,11 +19,51 @@ std::map<TensorId, TensorId> view_sources(const Graph& g) {
   return src;
 }
 
+std::map<TensorId, TensorId> shared_sources(const Graph& g) {
+  std::map<TensorId, TensorId> src = view_sources(g);
+  auto root = [&](TensorId id) {
+    while (src.count(id)) id = src.at(id);
+    return id;
+  };
+  const int steps = static_cast<int>(g.nodes.size());
+  // last step that reads each root's bytes (graph outputs: past the end)
+  std::map<TensorId, int> last_use;
+  auto use = [&](TensorId id, int step) {
+    if (id == kNoTensor || g.t(id).is_const) return;
+    auto& l = last_use[root(id)];
+    l = std::max(l, step);
+  };
+  for (int i = 0; i < steps; ++i)
+    for (TensorId id : g.nodes[static_cast<size_t>(i)].inputs) use(id, i);
+  for (TensorId o : g.outputs) use(o, steps);
+  for (int i = 0; i < steps; ++i) {
+    const Node& n = g.nodes[static_cast<size_t>(i)];
+    const ops::OpDef* def = ops::find_op(n.op);
+    if (!def || !def->inplace || n.inputs.empty() || n.outputs.empty()) continue;
+    const TensorId in = n.inputs[0], out = n.outputs[0];
+    if (in == kNoTensor || out == kNoTensor || g.t(in).is_const || g.t(in).bytes() != g.t(out).bytes()) continue;
+    if (g.is_graph_input(root(in))) continue;  // leave the application's input intact
+    const TensorId r = root(in);
+    if (last_use[r] != i || src.count(out)) continue;  // the input is still needed later
+    // other inputs of the node must not share these bytes
+    bool clash = false;
+    for (size_t k = 1; k < n.inputs.size(); ++k)
+      if (n.inputs[k] != kNoTensor && !g.t(n.inputs[k]).is_const && root(n.inputs[k]) == r) clash = true;
+    if (clash) continue;
+    src[out] = r;
+    last_use[r] = std::max(last_use[r], last_use[out]);
+  }
+  // flatten to roots
+  std::map<TensorId, TensorId> flat;
+  for (const auto& [a, b] : src) flat[a] = root(b);
+  return flat;
+}
+
 MemoryPlan plan_memory(const Graph& g, size_t alignment) {
   MemoryPlan plan;
   plan.alignment = alignment;
   const int steps = static_cast<int>(g.nodes.size());
-  const auto views = view_sources(g);
+  const auto views = shared_sources(g);
   auto root_of = [&](TensorId id) {
     auto it = views.find(id);
     return it == views.end() ? id : it->second;
@@ -70,29 +110,73 @@ MemoryPlan plan_memory(const Graph& g, size_t alignment) {
       if (b.first <= i && i <= b.last) live += b.size;
     plan.lower_bound = std::max(plan.lower_bound, live);
   }
-  // greedy by size: largest first, each at the lowest offset free over its lifetime
-  std::vector<size_t> order(list.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    if (list[a].size != list[b].size) return list[a].size > list[b].size;
-    return list[a].first < list[b].first;
-  });
-  std::vector<const Block*> placed;
-  for (size_t idx : order) {
-    Block& b = list[idx];
-    std::vector<std::pair<size_t, size_t>> busy;
-    for (const Block* p : placed)
-      if (!(p->last < b.first || b.last < p->first)) busy.emplace_back(p->offset, p->offset + p->size);
-    std::sort(busy.begin(), busy.end());
-    size_t off = 0;
-    for (auto [s, e] : busy) {
-      if (off + b.size <= s) break;
-      off = std::max(off, align(e));
+  // Several greedy placements (orderings x first-fit/best-fit); keep the smallest.
+  // Each places blocks one by one at a free offset over their lifetime.
+  auto place = [&](const std::vector<size_t>& order, bool best_fit, std::vector<size_t>& offsets) {
+    size_t total = 0;
+    std::vector<size_t> placed;
+    offsets.assign(list.size(), 0);
+    for (size_t idx : order) {
+      const Block& b = list[idx];
+      std::vector<std::pair<size_t, size_t>> busy;
+      for (size_t p : placed)
+        if (!(list[p].last < b.first || b.last < list[p].first)) busy.emplace_back(offsets[p], offsets[p] + list[p].size);
+      std::sort(busy.begin(), busy.end());
+      size_t off = 0, best = SIZE_MAX, best_gap = SIZE_MAX;
+      for (auto [s0, e0] : busy) {
+        if (off + b.size <= s0) {
+          const size_t gap = s0 - off;
+          if (!best_fit) {
+            best = off;
+            break;
+          }
+          if (gap < best_gap) {
+            best_gap = gap;
+            best = off;
+          }
+        }
+        off = std::max(off, align(e0));
+      }
+      if (best == SIZE_MAX) best = off;  // after everything busy
+      offsets[idx] = best;
+      placed.push_back(idx);
+      total = std::max(total, best + b.size);
     }
-    b.offset = off;
-    placed.push_back(&b);
-    plan.activations_bytes = std::max(plan.activations_bytes, off + b.size);
-  }
+    return total;
+  };
+  std::vector<size_t> base(list.size());
+  for (size_t i = 0; i < base.size(); ++i) base[i] = i;
+  std::vector<std::vector<size_t>> orders;
+  auto by = [&](auto less) {
+    std::vector<size_t> o = base;
+    std::stable_sort(o.begin(), o.end(), less);
+    orders.push_back(o);
+  };
+  by([&](size_t a, size_t b) {  // largest first
+    return list[a].size != list[b].size ? list[a].size > list[b].size : list[a].first < list[b].first;
+  });
+  by([&](size_t a, size_t b) {  // longest-lived first
+    const int la = list[a].last - list[a].first, lb = list[b].last - list[b].first;
+    return la != lb ? la > lb : list[a].size > list[b].size;
+  });
+  by([&](size_t a, size_t b) {  // largest area (bytes x steps) first
+    const size_t aa = list[a].size * static_cast<size_t>(list[a].last - list[a].first + 1);
+    const size_t ab = list[b].size * static_cast<size_t>(list[b].last - list[b].first + 1);
+    return aa != ab ? aa > ab : list[a].first < list[b].first;
+  });
+  by([&](size_t a, size_t b) { return list[a].first != list[b].first ? list[a].first < list[b].first : list[a].size > list[b].size; });
+  size_t best_total = SIZE_MAX;
+  std::vector<size_t> best_offsets, offsets;
+  for (const auto& order : orders)
+    for (bool fit : {false, true}) {
+      const size_t t = place(order, fit, offsets);
+      if (t < best_total) {
+        best_total = t;
+        best_offsets = offsets;
+      }
+    }
+  for (size_t i = 0; i < list.size(); ++i) list[i].offset = best_offsets.empty() ? 0 : best_offsets[i];
+  plan.activations_bytes = list.empty() ? 0 : best_total;
   plan.activations_bytes = align(plan.activations_bytes);
   for (const auto& b : list) {
     if (b.tensor != kNoTensor) {

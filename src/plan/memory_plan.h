@@ -32,6 +32,9 @@ struct MemoryPlan {
 // Tensors that are views of another (same bytes): Reshape, Squeeze, Unsqueeze,
 // Flatten, Identity outputs map to their source.
 std::map<TensorId, TensorId> view_sources(const Graph& g);
+// Views plus in-place outputs (OpDef::inplace: an element-wise op whose input
+// dies at that node writes over it), each mapped to the tensor owning the bytes.
+std::map<TensorId, TensorId> shared_sources(const Graph& g);
 
 MemoryPlan plan_memory(const Graph& g, size_t alignment = 4);
 

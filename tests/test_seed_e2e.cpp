@@ -75,13 +75,19 @@ TEST(SeedF32, MatchesOnnxRuntimeWithin1e5Relative) {
 }
 
 TEST(SeedQdq, MemoryBeatsSt) {
-  const auto c = compile_model("seed_cnn_gru_qdq");
-  std::printf("[ seed qdq memory ] activations %zu B (ST 1,316 B; lower bound %zu B), weights %zu B (ST 764 B) "
-              "+ kernel parameters %zu B\n",
-              c.plan.activations_bytes, c.plan.lower_bound, c.code.weights_bytes, c.code.params_bytes);
-  EXPECT_LE(c.plan.activations_bytes, 1316u);
-  EXPECT_LE(c.plan.activations_bytes, 600u) << "goal: near 600 B";
-  EXPECT_LE(c.code.weights_bytes, 764u);
+  for (const char* opt : {"time", "ram"}) {
+    driver::Options o;
+    o.model = test::model_path("seed_cnn_gru_qdq");
+    o.optimization = opt;
+    const auto c = driver::compile(o);
+    std::printf("[ seed qdq memory, --optimization %s ] activations %zu B (ST 1,316 B; lower bound %zu B), weights %zu B "
+                "(ST 764 B) + kernel parameters %zu B\n",
+                opt, c.plan.activations_bytes, c.plan.lower_bound, c.code.weights_bytes, c.code.params_bytes);
+    EXPECT_LE(c.plan.activations_bytes, 1316u);
+    // time: the DSP conv takes a small im2col scratch; ram: none, the goal of ~600 B
+    EXPECT_LE(c.plan.activations_bytes, std::string(opt) == "ram" ? 600u : 700u);
+    EXPECT_LE(c.code.weights_bytes, 764u);
+  }
 }
 
 TEST(SeedQdq, CompilesStrictC99WithClangToo) {

@@ -82,6 +82,7 @@ Compiled compile(const Options& opt) {
   if (opt.optimization != "time" && opt.optimization != "balanced" && opt.optimization != "ram")
     throw CompileError(opt.model + ": unknown --optimization '" + opt.optimization + "' (time, balanced, ram)");
   Graph g = onnx_import::load_model(opt.model);
+  g.optimization = opt.optimization;
   c.model_hash = file_digest(opt.model);
   for (const Tensor& f : opt.frozen_inputs) {
     auto id = g.find_tensor(f.name);

@@ -99,6 +99,9 @@ struct Graph {
   std::string name;
   std::string model_path;
   int64_t opset = 13;
+  // --optimization: "time" (speed first), "balanced", "ram" (smallest
+  // activations: kernels that need scratch fall back to scratch-free paths).
+  std::string optimization = "time";
   std::vector<Tensor> tensors;
   std::vector<Node> nodes;  // in a valid topological (execution) order
   std::vector<TensorId> inputs;

@@ -214,6 +214,7 @@ int64_t macc_conv(const Graph& g, const Node& n) {
 // (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
+  if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path
   const ConvDims d = conv_dims(g, n);
   if (d.groups != 1) return 0;
   return static_cast<size_t>(4 * d.k_h * d.k_w * d.in_c);

@@ -104,6 +104,48 @@ bool sink_binary_one(Graph& g) {
   return false;
 }
 
+bool is_binary_eltwise(const Node& n) {
+  return (n.op == "Add" || n.op == "Sub" || n.op == "Mul" || n.op == "Div" || n.op == "Max" || n.op == "Min") &&
+         n.inputs.size() == 2;
+}
+
+// A transpose read by several nodes is split into one per reader when at most
+// one reader cannot absorb it (another transpose composes with it, element-wise
+// ops let it sink): the absorbed copies then cost nothing, the rest no more
+// than before.
+bool split_one(Graph& g) {
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    if (g.nodes[k].op != "Transpose") continue;
+    const TensorId out = g.nodes[k].outputs[0];
+    const auto readers = g.consumers(out);
+    if (readers.size() < 2 || g.is_graph_output(out)) continue;
+    int stuck = 0;
+    for (int r : readers) {
+      const Node& n = g.nodes[static_cast<size_t>(r)];
+      const bool absorbs = n.op == "Transpose" || (elementwise_unary(g, n) && n.inputs[0] == out) ||
+                           is_binary_eltwise(n);
+      stuck += !absorbs;
+    }
+    if (stuck > 1) continue;
+    // keep the first reader on the original; give every other reader its own copy
+    std::vector<Node> copies;
+    for (size_t i = 1; i < readers.size(); ++i) {
+      Tensor t = g.t(out);
+      t.name = g.unique_name(t.name + "_split");
+      const TensorId id = g.add_tensor(t);
+      Node c = g.nodes[k];
+      c.name = g.nodes[k].name + "_split" + std::to_string(i);
+      c.outputs[0] = id;
+      for (auto& in : g.nodes[static_cast<size_t>(readers[i])].inputs)
+        if (in == out) in = id;
+      copies.push_back(c);
+    }
+    g.nodes.insert(g.nodes.begin() + static_cast<long>(k) + 1, copies.begin(), copies.end());
+    return true;
+  }
+  return false;
+}
+
 bool compose_one(Graph& g) {
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     if (g.nodes[k].op != "Transpose") continue;
@@ -127,7 +169,7 @@ bool compose_one(Graph& g) {
 }  // namespace
 
 void transpose_cleanup(Graph& g, PassLog& log) {
-  int sunk = 0, composed = 0, dropped = 0, viewed = 0;
+  int sunk = 0, composed = 0, dropped = 0, viewed = 0, split = 0;
   for (int guard = 0; guard < 10000; ++guard) {
     if (compose_one(g)) {
       ++composed;
@@ -141,6 +183,10 @@ void transpose_cleanup(Graph& g, PassLog& log) {
       PassLog quiet;
       dead_code(g, quiet);
       ++sunk;
+      continue;
+    }
+    if (split_one(g)) {
+      ++split;
       continue;
     }
     break;
@@ -159,7 +205,8 @@ void transpose_cleanup(Graph& g, PassLog& log) {
     }
   }
   if (sunk + composed + dropped + viewed)
-    log.add("transpose-cleanup: " + std::to_string(composed) + " composed, " + std::to_string(sunk) + " sunk, " +
+    log.add("transpose-cleanup: " + std::to_string(split) + " split per reader, " + std::to_string(composed) +
+            " composed, " + std::to_string(sunk) + " sunk, " +
             std::to_string(dropped) + " identity and " + std::to_string(viewed) +
             " unit-axis transpose(s) turned into free views");
 }

@@ -495,6 +495,7 @@ OpDef binary_op(const std::string& name, const std::string& constraints) {
   };
   d.c_layer_type = "Eltwise";
   if (requantizing(name)) d.qdq = QdqRole::Requantize;
+  d.inplace = true;  // out[i] only reads a[i], b[i]: may overwrite a dying first input
   return d;
 }
 
@@ -729,6 +730,7 @@ OpDef unary_op(const UnaryDef& u) {
   d.emit = emit_unary;
   d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
   d.c_layer_type = u.ints ? "Eltwise" : "Nonlinearity";
+  d.inplace = true;
   return d;
 }
 

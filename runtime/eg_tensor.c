@@ -125,13 +125,13 @@ static void eg_reduce_elem(void *a, const void *b, int32_t type, int32_t elem_si
     memcpy(a, &x, sizeof(T));                          \
   }
   switch (type) {
-    case EG_T_F32: EG_RED(float) break;
-    case EG_T_I32: EG_RED(int32_t) break;
-    case EG_T_I64: EG_RED(int64_t) break;
-    case EG_T_I8: EG_RED(int8_t) break;
-    case EG_T_U8: EG_RED(uint8_t) break;
-    case EG_T_I16: EG_RED(int16_t) break;
-    case EG_T_U16: EG_RED(uint16_t) break;
+    case EG_TENSOR_F32: EG_RED(float) break;
+    case EG_TENSOR_I32: EG_RED(int32_t) break;
+    case EG_TENSOR_I64: EG_RED(int64_t) break;
+    case EG_TENSOR_I8: EG_RED(int8_t) break;
+    case EG_TENSOR_U8: EG_RED(uint8_t) break;
+    case EG_TENSOR_I16: EG_RED(int16_t) break;
+    case EG_TENSOR_U16: EG_RED(uint16_t) break;
     default: break;
   }
 #undef EG_RED
@@ -162,9 +162,9 @@ void eg_cumsum(const void *in, void *out, int32_t type, int32_t outer, int32_t n
       }                                                                       \
   }
   switch (type) {
-    case EG_T_F32: EG_CUMSUM(float) break;
-    case EG_T_I32: EG_CUMSUM(int32_t) break;
-    case EG_T_I64: EG_CUMSUM(int64_t) break;
+    case EG_TENSOR_F32: EG_CUMSUM(float) break;
+    case EG_TENSOR_I32: EG_CUMSUM(int32_t) break;
+    case EG_TENSOR_I64: EG_CUMSUM(int64_t) break;
     default: break;
   }
 #undef EG_CUMSUM
@@ -297,11 +297,11 @@ void eg_onehot(const void *idx, int32_t idx_type, void *out, int32_t elem_size, 
       double v;
       int64_t x;
       switch (idx_type) {
-        case EG_T_F32: v = (double)((const float *)idx)[e]; break;
-        case EG_T_I32: v = (double)((const int32_t *)idx)[e]; break;
-        case EG_T_I64: v = (double)((const int64_t *)idx)[e]; break;
-        case EG_T_I8: v = (double)((const int8_t *)idx)[e]; break;
-        case EG_T_U8: v = (double)((const uint8_t *)idx)[e]; break;
+        case EG_TENSOR_F32: v = (double)((const float *)idx)[e]; break;
+        case EG_TENSOR_I32: v = (double)((const int32_t *)idx)[e]; break;
+        case EG_TENSOR_I64: v = (double)((const int64_t *)idx)[e]; break;
+        case EG_TENSOR_I8: v = (double)((const int8_t *)idx)[e]; break;
+        case EG_TENSOR_U8: v = (double)((const uint8_t *)idx)[e]; break;
         default: v = 0.0; break;
       }
       x = (int64_t)v;

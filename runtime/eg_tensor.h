@@ -28,13 +28,13 @@ void eg_trilu(const void *in, void *out, int32_t elem_size, int32_t batch, int32
               int32_t upper);
 
 /* Element type codes for kernels doing arithmetic on any of several types. */
-#define EG_T_F32 0
-#define EG_T_I32 1
-#define EG_T_I64 2
-#define EG_T_I8 3
-#define EG_T_U8 4
-#define EG_T_I16 5
-#define EG_T_U16 6
+#define EG_TENSOR_F32 0
+#define EG_TENSOR_I32 1
+#define EG_TENSOR_I64 2
+#define EG_TENSOR_I8 3
+#define EG_TENSOR_U8 4
+#define EG_TENSOR_I16 5
+#define EG_TENSOR_U16 6
 
 /* CumSum along the middle axis of [outer][n][inner]. */
 void eg_cumsum(const void *in, void *out, int32_t type, int32_t outer, int32_t n, int32_t inner, int32_t exclusive,

@@ -39,7 +39,7 @@ void emit_precomputed(EmitContext& ctx, const Graph& g, const Node& n);
 // "(const uint8_t*)... + off" byte address of tensor id.
 std::string byte_ptr(EmitContext& ctx, TensorId id, int64_t offset, bool is_const);
 
-// EG_T_* type code of the runtime (eg_tensor.h); -1 when not supported.
+// EG_TENSOR_* type code of the runtime (eg_tensor.h); -1 when not supported.
 int type_code(DType t);
 
 inline std::string s64(int64_t v) { return std::to_string(v); }

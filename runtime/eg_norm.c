@@ -87,7 +87,8 @@ void eg_lpnorm_f32(const float *in, float *out, int32_t outer, int32_t n, int32_
       float norm = 0.0f;
       for (k = 0; k < n; ++k) norm += p == 1 ? fabsf(x[k * inner]) : x[k * inner] * x[k * inner];
       if (p != 1) norm = sqrtf(norm);
-      for (k = 0; k < n; ++k) y[k * inner] = x[k * inner] / norm;
+      /* an all-zero slice stays zero (ONNX reference), not 0/0 */
+      for (k = 0; k < n; ++k) y[k * inner] = norm > 0.0f ? x[k * inner] / norm : 0.0f;
     }
 }
 

@@ -84,6 +84,16 @@ Compiled compile(const Options& opt) {
   Graph g = onnx_import::load_model(opt.model);
   g.optimization = opt.optimization;
   c.model_hash = file_digest(opt.model);
+  for (const auto& [name, shape] : opt.input_shapes) {
+    auto id = g.find_tensor(name);
+    if (!id || !g.is_graph_input(*id)) fail(opt.model, "no graph input named '" + name + "'");
+    Tensor& t = g.t(*id);
+    if (t.shape.size() != shape.size())
+      fail(opt.model, "input '" + name + "' has rank " + std::to_string(t.shape.size()) + ", not " +
+                          std::to_string(shape.size()));
+    t.shape = shape;
+    t.shape_known = true;
+  }
   for (const Tensor& f : opt.frozen_inputs) {
     auto id = g.find_tensor(f.name);
     if (!id || !g.is_graph_input(*id)) fail(opt.model, "cannot freeze '" + f.name + "': not a graph input");

@@ -23,6 +23,8 @@ struct Options {
   // Graph inputs to treat as constants (by name), e.g. RNN weights that a test
   // passes as inputs: microcontroller code needs them at compile time.
   std::vector<Tensor> frozen_inputs;
+  // Static shapes for graph inputs whose model shape has symbolic or -1 dims.
+  std::map<std::string, Shape> input_shapes;
 };
 
 // Section sizes of one compiled object (bytes).

@@ -74,12 +74,12 @@ void read_type(const onnx::TypeProto& tp, Tensor& t) {
   t.shape.clear();
   bool known = true;
   for (const auto& d : tt.shape().dim()) {
-    if (d.has_dim_value()) {
+    if (d.has_dim_value() && d.dim_value() >= 0) {
       t.shape.push_back(d.dim_value());
     } else {
       // A symbolic dim: microcontroller code is static, batch-like dims become 1.
       t.shape.push_back(1);
-      known = d.has_dim_param();
+      known = known && (d.has_dim_param() || d.has_dim_value());
     }
   }
   t.shape_known = known;

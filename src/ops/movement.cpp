@@ -179,17 +179,27 @@ void ref_gather(const Node& n, std::span<const Tensor* const> in, std::span<Tens
 }
 
 std::string check_gather(const Graph& g, const Node& n) {
-  if (!g.t(n.inputs[1]).is_const) return "indices must be constant";
+  const Tensor& idx = g.t(n.inputs[1]);
+  if (!idx.is_const && idx.dtype != DType::I64 && idx.dtype != DType::I32) return "indices must be int32 or int64";
   return "";
 }
 
 void emit_gather(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
-  const auto idx = g.t(n.inputs[1]).as_int64();
   const size_t axis = static_cast<size_t>(norm_axis(g, n, n.attr_int("axis", 0), x.shape.size()));
   int64_t outer = 1, inner = 1;
   for (size_t i = 0; i < axis; ++i) outer *= x.shape[i];
   for (size_t i = axis + 1; i < x.shape.size(); ++i) inner *= x.shape[i];
+  const Tensor& it = g.t(n.inputs[1]);
+  if (!it.is_const) {  // indices computed at run time
+    ctx.use("eg_move");
+    ctx.emit(std::string(it.dtype == DType::I64 ? "eg_gather_i64(" : "eg_gather(") + ctx.ptr(n.inputs[0]) + ", " +
+             ctx.ptr(n.outputs[0]) + ", " + std::to_string(dtype_size(x.dtype)) + ", " + std::to_string(outer) +
+             ", " + std::to_string(x.shape[axis]) + ", " + std::to_string(inner) + ", " + ctx.ptr(n.inputs[1]) +
+             ", " + std::to_string(it.elements()) + ");");
+    return;
+  }
+  const auto idx = it.as_int64();
   std::vector<int32_t> idx32(idx.begin(), idx.end());
   std::string arr = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(g.t(n.inputs[1]).name),
                                   make_const(g.t(n.inputs[1]).name, DType::I32, {static_cast<int64_t>(idx32.size())}, idx32),
@@ -287,7 +297,7 @@ void register_movement() {
 
   OpDef ga;
   ga.op = "Gather";
-  ga.constraints = "indices constant";
+  ga.constraints = "indices constant, or int32/int64 computed at run time";
   ga.dtypes = {"any"};
   ga.infer = infer_gather;
   ga.ref = ref_gather;

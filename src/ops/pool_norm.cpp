@@ -905,7 +905,7 @@ void ref_lpnorm(const Node& n, std::span<const Tensor* const> in, std::span<Tens
       double nv = 0;
       for (int64_t k = 0; k < sp.n; ++k) nv += p == 1 ? std::fabs(get_as_double(x, at(k))) : std::pow(get_as_double(x, at(k)), 2);
       if (p != 1) nv = std::sqrt(nv);
-      for (int64_t k = 0; k < sp.n; ++k) set_from_double(*out[0], at(k), get_as_double(x, at(k)) / nv);
+      for (int64_t k = 0; k < sp.n; ++k) set_from_double(*out[0], at(k), nv > 0 ? get_as_double(x, at(k)) / nv : 0.0);
     }
 }
 

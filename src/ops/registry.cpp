@@ -72,8 +72,10 @@ void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>&
         fail_node(g.model_path, n.name, n.op, "input '" + g.t(id).name + "' is produced by no node");
     def->infer(g, n);
     bool all_const = !n.inputs.empty() || n.op == "Constant";
+    // Shape and Size read only the (static) shape of their input
+    const bool shape_only = n.op == "Shape" || n.op == "Size";
     for (TensorId id : n.inputs)
-      if (id != kNoTensor && !g.t(id).is_const) all_const = false;
+      if (id != kNoTensor && !g.t(id).is_const && !(shape_only && g.t(id).shape_known)) all_const = false;
     const bool keep = std::find(keep_ops.begin(), keep_ops.end(), n.op) != keep_ops.end();
     bool any_output_is_graph_output = false;
     for (TensorId id : n.outputs)

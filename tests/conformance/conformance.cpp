@@ -22,6 +22,7 @@
 #include "driver/compile.h"
 #include "emit/c_emitter.h"
 #include "io/tensor_io.h"
+#include "onnx/import.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 #include "util/error.h"
@@ -121,6 +122,14 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
   opt.model = (fs::path(tc.dir) / "model.onnx").string();
   opt.name = "network";
   opt.target = "host";
+  // the test data fixes every input's shape (models may leave dims symbolic)
+  {
+    Graph probe = onnx_import::load_model(opt.model);
+    for (size_t k = 0; k < probe.inputs.size(); ++k) {
+      const fs::path p = fs::path(data) / ("input_" + std::to_string(k) + ".pb");
+      if (fs::exists(p)) opt.input_shapes[probe.t(probe.inputs[k]).name] = io::load_tensors(p.string())[0].shape;
+    }
+  }
   driver::Compiled c;
   try {
     c = driver::compile(opt);

@@ -133,6 +133,33 @@ void measure_sections(Compiled& c, const std::string& workdir) {
     return label + '\0' + name + '\0' + c.code.files.at(name) + '\0' + runtime_headers;
   };
   auto object_of = [](const std::string& src) { return src.substr(0, src.size() - 2) + ".o"; };
+  // ...and across processes, in a small on-disk cache (a runtime unit compiles
+  // in ~0.1-0.4 s; generate should stay well under that).
+  auto disk_path = [&](const std::string& name) -> fs::path {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    fs::path base = xdg && *xdg ? fs::path(xdg) : home && *home ? fs::path(home) / ".cache" : fs::path();
+    if (base.empty()) return {};
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char ch : cache_key(name)) h = (h ^ ch) * 1099511628211ull;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return base / "edgegen" / "sections" / (std::string(hex) + ".txt");
+  };
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    for (const auto& [_, name] : sources) {
+      if (name.rfind("eg_", 0) != 0 || cache.count(cache_key(name))) continue;
+      const fs::path p = disk_path(name);
+      if (p.empty()) continue;
+      std::ifstream in(p);
+      SectionSizes z;
+      if (in >> z.text >> z.rodata >> z.data >> z.bss) {
+        z.module = object_of(name);
+        cache[cache_key(name)] = z;
+      }
+    }
+  }
   std::vector<std::string> objects;
   for (const auto& [_, name] : sources) objects.push_back(object_of(name));
   for (const auto& [name, _] : by_module) objects.push_back(name);
@@ -212,8 +239,16 @@ void measure_sections(Compiled& c, const std::string& workdir) {
     }
     std::lock_guard<std::mutex> lock(cache_mutex);
     for (const auto& [_, name] : sources)
-      if (name.rfind("eg_", 0) == 0 && by_module.count(object_of(name)))
-        cache[cache_key(name)] = by_module[object_of(name)];
+      if (name.rfind("eg_", 0) == 0 && by_module.count(object_of(name))) {
+        const SectionSizes& z = by_module[object_of(name)];
+        cache[cache_key(name)] = z;
+        const fs::path p = disk_path(name);
+        std::error_code ec;
+        if (p.empty() || !fs::create_directories(p.parent_path(), ec) && ec) continue;
+        const fs::path tmp = p.string() + ".tmp" + std::to_string(::getpid());
+        std::ofstream(tmp) << z.text << ' ' << z.rodata << ' ' << z.data << ' ' << z.bss << '\n';
+        fs::rename(tmp, p, ec);
+      }
   }
   for (const auto& o : objects) {
     auto it = by_module.find(o);

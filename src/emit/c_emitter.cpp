@@ -320,19 +320,40 @@ Generated emit_c(const Graph& g, const plan::MemoryPlan& plan, const std::string
     << "  return STAI_SUCCESS;\n}\n";
   out.files[name + ".c"] = c.str();
 
-  // runtime units (only those used) + stai.h + eg_common.h
+  // runtime units (only those used) and everything they include, transitively:
+  // a header of another unit brings that unit's .c too.
   const auto& rt = runtime_sources();
-  auto add_rt = [&](const std::string& f) {
+  std::vector<std::string> todo = {"stai.h", "eg_common.h"};
+  for (const auto& u : out.runtime_units) {
+    todo.push_back(u + ".h");
+    todo.push_back(u + ".c");
+  }
+  while (!todo.empty()) {
+    const std::string f = todo.back();
+    todo.pop_back();
+    if (out.files.count(f)) continue;
     auto it = rt.find(f);
     if (it == rt.end()) throw CompileError("internal: runtime file '" + f + "' is not embedded");
     out.files[f] = it->second;
-  };
-  add_rt("stai.h");
-  add_rt("eg_common.h");
-  for (const auto& u : out.runtime_units) {
-    add_rt(u + ".h");
-    add_rt(u + ".c");
+    std::istringstream lines(it->second);
+    std::string line;
+    while (std::getline(lines, line)) {
+      const auto a = line.find("#include \""), b = a == std::string::npos ? a : line.find('"', a + 10);
+      if (a == std::string::npos || b == std::string::npos) continue;
+      const std::string inc = line.substr(a + 10, b - a - 10);
+      if (!rt.count(inc)) continue;
+      todo.push_back(inc);
+      const std::string c_file = inc.substr(0, inc.size() - 2) + ".c";
+      if (inc.size() > 2 && inc.compare(inc.size() - 2, 2, ".h") == 0 && rt.count(c_file)) todo.push_back(c_file);
+    }
   }
+  for (const auto& [f, _] : out.files)
+    if (f.size() > 2 && f.compare(f.size() - 2, 2, ".c") == 0 && f.rfind("eg_", 0) == 0) {
+      const std::string unit = f.substr(0, f.size() - 2);
+      if (std::find(out.runtime_units.begin(), out.runtime_units.end(), unit) == out.runtime_units.end())
+        out.runtime_units.push_back(unit);
+    }
+  std::sort(out.runtime_units.begin(), out.runtime_units.end());
   return out;
 }
 

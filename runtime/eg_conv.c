@@ -228,86 +228,294 @@ static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8
   }
 }
 
-/* Depthwise (groups == in_c == out_c) with weights transposed to [tap][C]:
- * 4 channels per word, SXTAB16/SXTB16 unpack, SMLABB/SMLATT per lane. */
-#define EG_DW_TAP(xp, wp)                                            \
-  do {                                                               \
-    const uint32_t xv_ = eg_ld32(xp), wv_ = eg_ld32(wp);             \
-    const uint32_t xl_ = __sxtab16(off2, xv_), wl_ = __sxtb16(wv_);  \
-    const uint32_t xh_ = eg_sxtab16_ror8(off2, xv_);             \
-    const uint32_t wh_ = eg_sxtb16_ror8(wv_);                    \
-    a0 = __smlabb(xl_, wl_, a0);                                     \
-    a2 = __smlatt(xl_, wl_, a2);                                     \
-    a1 = __smlabb(xh_, wh_, a1);                                     \
-    a3 = __smlatt(xh_, wh_, a3);                                     \
+/* ---- Depthwise -------------------------------------------------------------
+ * groups == in_c == out_c, weights transposed to [k_h * k_w][C]. Loop order:
+ * 4 channels (one word) outermost, then output pixels, so the 4 channels'
+ * requantization constants stay fixed while every pixel is computed. Per tap:
+ * one input word and one weight word, SXTAB16 (input zero point) / SXTB16 and
+ * SMLABB/SMLATT; a kernel row of 3 taps (dilation 1) is one asm block. Padding
+ * is resolved per kernel row and per tap range, never per value.
+ * Requantization: eg_rq (ASR, SMLAL, ASR, ADD, ASR), exact for shift in
+ * [-31, -2] with mult >= 0 (checked by the caller). */
+static inline int32_t eg_rq(int32_t acc, int32_t mult, int32_t rs1) {
+  int32_t lo = acc >> 31, hi = lo; /* 64-bit acc * mult - [acc < 0] */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(mult));
+#else
+  {
+    const int64_t r = (int64_t)(((uint64_t)(uint32_t)hi << 32) | (uint32_t)lo) + (int64_t)acc * (int64_t)mult;
+    hi = (int32_t)(r >> 32);
+  }
+#endif
+  /* floor((hi + 2^(rs1)) / 2^(rs1 + 1)) = ((hi >> rs1) + 1) >> 1 */
+  return ((hi >> rs1) + 1) >> 1;
+}
+
+static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
+  v = v < lo ? lo : v;
+  v = v > hi ? hi : v;
+  return (int8_t)v;
+}
+
+/* 3 taps of one kernel row, 4 channels: x, w point at tap 0; C = tap stride. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+#define EG_DW_ROW3(X_, W_, C_)                                                                                 \
+  do {                                                                                                         \
+    const int8_t *xr_ = (X_), *wr_ = (W_);                                                                     \
+    uint32_t u_, v_, xl_, xh_, wh_;                                                                            \
+    __asm__("ldr %[u], [%[x]]\n\t"                                                                             \
+            "ldr %[v], [%[w]]\n\t"                                                                             \
+            "sxtab16 %[xl], %[o], %[u]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                            \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                                   \
+            "sxtb16 %[v], %[v]\n\t"                                                                            \
+            "ldr %[u], [%[x], %[C]]\n\t"                                                                       \
+            "smlabb %[a0], %[xl], %[v], %[a0]\n\t"                                                             \
+            "smlatt %[a2], %[xl], %[v], %[a2]\n\t"                                                             \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                            \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                            \
+            "ldr %[v], [%[w], %[C]]\n\t"                                                                       \
+            "sxtab16 %[xl], %[o], %[u]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                            \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                                   \
+            "sxtb16 %[v], %[v]\n\t"                                                                            \
+            "add %[x], %[x], %[C], lsl #1\n\t"                                                                 \
+            "add %[w], %[w], %[C], lsl #1\n\t"                                                                 \
+            "ldr %[u], [%[x]]\n\t"                                                                             \
+            "smlabb %[a0], %[xl], %[v], %[a0]\n\t"                                                             \
+            "smlatt %[a2], %[xl], %[v], %[a2]\n\t"                                                             \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                            \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                            \
+            "ldr %[v], [%[w]]\n\t"                                                                             \
+            "sxtab16 %[xl], %[o], %[u]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                            \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                                   \
+            "sxtb16 %[v], %[v]\n\t"                                                                            \
+            "smlabb %[a0], %[xl], %[v], %[a0]\n\t"                                                             \
+            "smlatt %[a2], %[xl], %[v], %[a2]\n\t"                                                             \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                            \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                            \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(xr_), [w] "+r"(wr_),       \
+              [u] "=&r"(u_), [v] "=&r"(v_), [xl] "=&r"(xl_), [xh] "=&r"(xh_), [wh] "=&r"(wh_)                  \
+            : [o] "r"(off2), [C] "r"(C_)                                                                       \
+            );                                                                                                 \
+  } while (0)
+/* All 9 taps of a 3x3 kernel (dilation 1, no padding), 4 channels: x, w at tap
+ * (0, 0); C = tap stride; ys2 = input row stride - 2 * C. */
+#define EG_DW_3X3(X_, W_, C_, YS2_)                                                                            \
+  do {                                                                                                         \
+    const int8_t *xr_ = (X_), *wr_ = (W_);                                                                     \
+    uint32_t u_, v_, xh_, wh_;                                                                                 \
+    __asm__(                                                                                                   \
+            "ldr %[u], [%[x]]\n\t"                                                                    \
+            "ldr %[v], [%[w]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
+            "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
+            "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
+            "ldr %[u], [%[x]]\n\t"                                                                    \
+            "ldr %[v], [%[w]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "add %[x], %[x], %[ys]\n\t"                                                                   \
+            "add %[w], %[w], %[C]\n\t"                                                                    \
+            "ldr %[u], [%[x]]\n\t"                                                                    \
+            "ldr %[v], [%[w]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
+            "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
+            "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
+            "ldr %[u], [%[x]]\n\t"                                                                    \
+            "ldr %[v], [%[w]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "add %[x], %[x], %[ys]\n\t"                                                                   \
+            "add %[w], %[w], %[C]\n\t"                                                                    \
+            "ldr %[u], [%[x]]\n\t"                                                                    \
+            "ldr %[v], [%[w]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
+            "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
+            "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
+            "ldr %[u], [%[x]]\n\t"                                                                    \
+            "ldr %[v], [%[w]]\n\t"                                                                    \
+            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
+            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
+            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
+            "sxtb16 %[v], %[v]\n\t"                                                                       \
+            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
+            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
+            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
+            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(xr_), [w] "+r"(wr_),       \
+              [u] "=&r"(u_), [v] "=&r"(v_), [xh] "=&r"(xh_), [wh] "=&r"(wh_)                                   \
+            : [o] "r"(off2), [C] "r"(C_), [ys] "r"(YS2_)                                                       \
+            );                                                                                                 \
+  } while (0)
+#else
+#define EG_DW_ROW3(x, w, C)         \
+  do {                              \
+    EG_DW_TAP((x), (w));            \
+    EG_DW_TAP((x) + (C), (w) + (C)); \
+    EG_DW_TAP((x) + 2 * (C), (w) + 2 * (C)); \
+  } while (0)
+#define EG_DW_3X3(X_, W_, C_, YS2_)                                    \
+  do {                                                                 \
+    int32_t r_;                                                        \
+    for (r_ = 0; r_ < 3; ++r_)                                         \
+      EG_DW_ROW3((X_) + r_ * ((YS2_) + 2 * (C_)), (W_) + r_ * 3 * (C_), (C_)); \
+  } while (0)
+#endif
+#define EG_DW_TAP(xp, wp)                                           \
+  do {                                                              \
+    const uint32_t xv_ = eg_ld32(xp), wv_ = eg_ld32(wp);            \
+    const uint32_t xl_ = __sxtab16(off2, xv_), wl_ = __sxtb16(wv_); \
+    const uint32_t xh_ = eg_sxtab16_ror8(off2, xv_);                \
+    const uint32_t wh_ = eg_sxtb16_ror8(wv_);                       \
+    a0 = __smlabb(xl_, wl_, a0);                                    \
+    a2 = __smlatt(xl_, wl_, a2);                                    \
+    a1 = __smlabb(xh_, wh_, a1);                                    \
+    a3 = __smlatt(xh_, wh_, a3);                                    \
   } while (0)
 
-static void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
-  const int32_t C = p->in_c, C4 = C & ~3, kw = p->k_w;
-  const int8_t *dww = p->dw_weights;
+/* The pixel loop of one group of EG_DW_NC (<= 4) channels. */
+#define EG_DW_LOOP \
+      for (oy = 0; oy < out_h; ++oy) { \
+        const int32_t iy0 = oy * sh - pt; \
+        int32_t ky0 = 0, ky1 = kh; \
+        int8_t *o = outb + oy * out_w * C + c; \
+        while (ky0 < kh && iy0 + ky0 * dh < 0) ++ky0; \
+        while (ky1 > ky0 && iy0 + (ky1 - 1) * dh >= in_h) --ky1; \
+        for (ox = 0; ox < out_w; ++ox, o += C) { \
+          const int32_t ix0 = ox * sw - pl; \
+          int32_t ka = 0, kb = kw, ky, kx, a0 = b0, a1 = b1, a2 = b2, a3 = b3; \
+          while (ka < kw && ix0 + ka * dwl < 0) ++ka; \
+          while (kb > ka && ix0 + (kb - 1) * dwl >= in_w) --kb; \
+          if (EG_DW_NC == 4) { \
+            const int8_t *x = inb + (iy0 * in_w + ix0) * C + c, *w = dww + c; \
+            if (full9 && ka == 0 && kb == 3 && ky0 == 0 && ky1 == 3) { \
+              EG_DW_3X3(x, w, C, ys - 2 * C); \
+            } else if (row3 && ka == 0 && kb == 3) { \
+              for (ky = ky0; ky < ky1; ++ky) EG_DW_ROW3(x + ky * ys, w + ky * 3 * C, C); \
+            } else { \
+              for (ky = ky0; ky < ky1; ++ky) \
+                for (kx = ka; kx < kb; ++kx) EG_DW_TAP(x + ky * ys + kx * xs, w + (ky * kw + kx) * C); \
+            } \
+          } else { /* the last C % 4 channels */ \
+            const int8_t *x = inb + (iy0 * in_w + ix0) * C + c, *w = dww + c; \
+            int32_t t[3], j; \
+            for (j = 0; j < EG_DW_NC; ++j) { \
+              t[j] = 0; \
+              for (ky = ky0; ky < ky1; ++ky) \
+                for (kx = ka; kx < kb; ++kx) \
+                  t[j] += ((int32_t)x[ky * ys + kx * xs + j] - p->in_zp) * w[(ky * kw + kx) * C + j]; \
+            } \
+            a0 += t[0]; \
+            if (EG_DW_NC > 1) a1 += t[1]; \
+            if (EG_DW_NC > 2) a2 += t[2]; \
+          } \
+          o[0] = eg_dw_clamp(eg_rq(a0, m0, s0) + zp, lo, hi); \
+          if (EG_DW_NC > 1) o[1] = eg_dw_clamp(eg_rq(a1, m1, s1) + zp, lo, hi); \
+          if (EG_DW_NC > 2) o[2] = eg_dw_clamp(eg_rq(a2, m2, s2) + zp, lo, hi); \
+          if (EG_DW_NC > 3) o[3] = eg_dw_clamp(eg_rq(a3, m3, s3) + zp, lo, hi); \
+        } \
+      } \
+
+static void eg_conv_s8_dw_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  const int32_t C = p->in_c, kw = p->k_w, kh = p->k_h;
+  const int32_t xs = p->dil_w * C, ys = p->dil_h * p->in_w * C;
   const uint32_t off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
-  const int32_t xstep = p->dil_w * C;
-  int32_t b, oy, ox, c, ky, kx;
+  const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;
+  const int row3 = kw == 3 && p->dil_w == 1;
+  const int32_t in_h = p->in_h, in_w = p->in_w, out_h = p->out_h, out_w = p->out_w;
+  const int32_t sh = p->stride_h, sw = p->stride_w, dh = p->dil_h, dwl = p->dil_w, pt = p->pad_top, pl = p->pad_left;
+  const int full9 = row3 && kh == 3 && dh == 1;
+  const int8_t *dww = p->dw_weights;
+  int32_t b, c;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *inb = in + b * p->in_h * p->in_w * C;
-    for (oy = 0; oy < p->out_h; ++oy) {
-      for (ox = 0; ox < p->out_w; ++ox) {
-        const int32_t ix0 = ox * p->stride_w - p->pad_left;
-        int32_t kx0 = 0, kx1 = kw;
-        while (kx0 < kw && ix0 + kx0 * p->dil_w < 0) ++kx0;
-        while (kx1 > kx0 && ix0 + (kx1 - 1) * p->dil_w >= p->in_w) --kx1;
-        for (c = 0; c < C4; c += 4) {
-          int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-          if (p->bias) {
-            a0 = p->bias[c];
-            a1 = p->bias[c + 1];
-            a2 = p->bias[c + 2];
-            a3 = p->bias[c + 3];
-          }
-          for (ky = 0; ky < p->k_h; ++ky) {
-            const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dil_h;
-            const int8_t *xp, *wp;
-            if (iy < 0 || iy >= p->in_h || kx0 >= kx1) continue;
-            xp = inb + (iy * p->in_w + ix0 + kx0 * p->dil_w) * C + c;
-            wp = dww + (ky * kw + kx0) * C + c;
-            if (kx1 - kx0 == 3) {
-              EG_DW_TAP(xp, wp);
-              EG_DW_TAP(xp + xstep, wp + C);
-              EG_DW_TAP(xp + 2 * xstep, wp + 2 * C);
-            } else {
-              for (kx = kx0; kx < kx1; ++kx) {
-                EG_DW_TAP(xp, wp);
-                xp += xstep;
-                wp += C;
-              }
-            }
-          }
-          {
-            int8_t *o = out + c;
-            int32_t s = p->shift[c];
-            o[0] = eg_conv_out(a0, p->mult[c], s, eg_requant_round(s), p);
-            s = p->shift[c + 1];
-            o[1] = eg_conv_out(a1, p->mult[c + 1], s, eg_requant_round(s), p);
-            s = p->shift[c + 2];
-            o[2] = eg_conv_out(a2, p->mult[c + 2], s, eg_requant_round(s), p);
-            s = p->shift[c + 3];
-            o[3] = eg_conv_out(a3, p->mult[c + 3], s, eg_requant_round(s), p);
-          }
-        }
-        for (; c < C; ++c) {
-          int32_t acc = p->bias ? p->bias[c] : 0, s;
-          for (ky = 0; ky < p->k_h; ++ky) {
-            const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dil_h;
-            if (iy < 0 || iy >= p->in_h) continue;
-            for (kx = kx0; kx < kx1; ++kx) {
-              const int32_t ix = ix0 + kx * p->dil_w;
-              acc += ((int32_t)inb[(iy * p->in_w + ix) * C + c] - p->in_zp) * (int32_t)dww[(ky * kw + kx) * C + c];
-            }
-          }
-          s = p->shift[c];
-          out[c] = eg_conv_out(acc, p->mult[c], s, eg_requant_round(s), p);
-        }
-        out += C;
+    int8_t *outb = out + b * p->out_h * p->out_w * C;
+    for (c = 0; c < C; c += 4) {
+      const int32_t nc = C - c < 4 ? C - c : 4;
+      const int32_t m0 = p->mult[c], s0 = -2 - p->shift[c];
+      const int32_t m1 = nc > 1 ? p->mult[c + 1] : 0, s1 = nc > 1 ? -2 - p->shift[c + 1] : 0;
+      const int32_t m2 = nc > 2 ? p->mult[c + 2] : 0, s2 = nc > 2 ? -2 - p->shift[c + 2] : 0;
+      const int32_t m3 = nc > 3 ? p->mult[c + 3] : 0, s3 = nc > 3 ? -2 - p->shift[c + 3] : 0;
+      int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, oy, ox;
+      if (p->bias) {
+        b0 = p->bias[c];
+        b1 = nc > 1 ? p->bias[c + 1] : 0;
+        b2 = nc > 2 ? p->bias[c + 2] : 0;
+        b3 = nc > 3 ? p->bias[c + 3] : 0;
+      }
+      if (nc == 4) {
+#define EG_DW_NC 4
+EG_DW_LOOP;
+#undef EG_DW_NC
+      } else {
+#define EG_DW_NC nc
+EG_DW_LOOP;
+#undef EG_DW_NC
       }
     }
   }
@@ -319,6 +527,13 @@ static int eg_conv_requant_ok(const eg_conv_s8_params *p) {
   int32_t c;
   for (c = 0; c < p->out_c; ++c)
     if (!eg_requant_fast_ok(p->mult[c], p->shift[c])) return 0;
+  return 1;
+}
+/* The depthwise kernel's requantization needs shift <= -2 too (eg_rq). */
+static int eg_conv_requant_ok2(const eg_conv_s8_params *p) {
+  int32_t c;
+  for (c = 0; c < p->out_c; ++c)
+    if (p->mult[c] < 0 || p->shift[c] > -2 || p->shift[c] < -31) return 0;
   return 1;
 }
 #endif
@@ -333,8 +548,8 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
     eg_conv_s8_matrix(p, in, out, (int16_t *)scratch);
     return;
   }
-  if (p->groups == p->in_c && p->out_c == p->in_c && p->dw_weights) {
-    eg_conv_s8_dw(p, in, out);
+  if (p->groups == p->in_c && p->out_c == p->in_c && p->dw_weights && eg_conv_requant_ok2(p)) {
+    eg_conv_s8_dw_dsp(p, in, out);
     return;
   }
 #else

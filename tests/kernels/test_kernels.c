@@ -44,8 +44,8 @@ static void fill_quant(int32_t n, int wide) {
   for (i = 0; i < n; ++i) {
     bias_buf[i] = rr(-20000, 20000);
     mult_buf[i] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
-    /* typical shifts are -12..-5; sometimes exercise the general path too */
-    shift_buf[i] = (int8_t)(wide ? rr(-33, 2) : rr(-12, -1));
+    /* typical shifts are -12..-2 (rarely -1); sometimes exercise the general paths too */
+    shift_buf[i] = (int8_t)(wide ? rr(-33, 2) : wide == 0 && rnd() % 64 == 0 ? -1 : rr(-12, -2));
   }
 }
 

@@ -13,6 +13,7 @@ void register_activation();
 void register_elementwise();  // unary/binary/variadic element-wise, logic, Cast, Where (elementwise.cpp)
 void register_pool_norm();    // pools, reductions, Softmax family, normalizations, LSTM/RNN (pool_norm.cpp)
 void register_tensor_ops();   // Concat/Split/Slice/Pad/Resize/..., ConvTranspose, QOperator forms (tensor_ops.cpp)
+void register_lut();          // internal LookupTable: int8 element-wise functions as tables (lut.cpp)
 
 // True for ops whose output is a view of the input (no copy).
 bool is_view_op(const std::string& op);
@@ -27,6 +28,7 @@ inline void register_all_families() {
   register_elementwise();
   register_pool_norm();
   register_tensor_ops();
+  register_lut();
 }
 
 }  // namespace eg::ops

@@ -311,6 +311,62 @@ int fold_requantize(Graph& g) {
   return count;
 }
 
+// DQ -> element-wise float op -> Q: the op on int8 has only 256 possible
+// inputs, so it becomes a table computed now with the op's own reference
+// semantics and ONNX quantization: exact, and one load per element at run time.
+int fold_lut(Graph& g) {
+  int count = 0;
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    Node& n = g.nodes[k];
+    const ops::OpDef* def = ops::find_op(n.op);
+    if (!def || !def->inplace || !def->ref || n.op == "LookupTable" || n.outputs.size() != 1 || n.inputs.empty())
+      continue;
+    if (n.inputs[0] == kNoTensor || g.t(n.outputs[0]).dtype != DType::F32) continue;
+    bool ok = g.t(n.inputs[0]).shape == g.t(n.outputs[0]).shape;
+    for (size_t i = 1; i < n.inputs.size() && ok; ++i)
+      if (n.inputs[i] != kNoTensor && (!g.t(n.inputs[i]).is_const || g.t(n.inputs[i]).elements() != 1)) ok = false;
+    if (!ok) continue;
+    const int dx = dq_activation_producer(g, n.inputs[0]);
+    int qn = -1;
+    if (dx < 0 || !single_consumer(g, n.outputs[0], &qn)) continue;
+    if (!is_q(g.nodes[static_cast<size_t>(qn)]) || !per_tensor_int8(g, g.nodes[static_cast<size_t>(qn)].outputs[0]))
+      continue;
+    const TensorId xq = g.nodes[static_cast<size_t>(dx)].inputs[0];
+    const TensorId yq = g.nodes[static_cast<size_t>(qn)].outputs[0];
+    const QuantParams xp = *g.t(xq).quant, yp = *g.t(yq).quant;
+    // all 256 inputs, dequantized as DequantizeLinear does
+    std::vector<float> xs(256);
+    for (int v = -128; v < 128; ++v) xs[static_cast<size_t>(v + 128)] = static_cast<float>(v - xp.zero_point[0]) * xp.scale[0];
+    Tensor x = make_const("x", DType::F32, {256}, xs), y = make_const("y", DType::F32, {256}, std::vector<float>(256));
+    std::vector<const Tensor*> ins = {&x};
+    for (size_t i = 1; i < n.inputs.size(); ++i) ins.push_back(n.inputs[i] == kNoTensor ? nullptr : &g.t(n.inputs[i]));
+    std::vector<Tensor*> outs = {&y};
+    try {
+      def->ref(n, ins, outs);
+    } catch (const std::exception&) {
+      continue;  // the reference cannot run on this shape: leave the op as it is
+    }
+    std::vector<int8_t> table(256);
+    for (size_t i = 0; i < 256; ++i) {
+      const float v = y.values<float>()[i] / yp.scale[0];
+      double q = std::nearbyint(v) + yp.zero_point[0];
+      if (std::isnan(q)) q = yp.zero_point[0];
+      table[i] = static_cast<int8_t>(std::min(127.0, std::max(-128.0, q)));
+    }
+    Node& node = g.nodes[k];
+    node.op = "LookupTable";
+    node.domain.clear();
+    node.inputs = {xq};
+    node.outputs = {yq};
+    node.attrs.clear();
+    node.attrs["table"] = make_const(node.name + "_table", DType::I8, {256}, table);
+    Node& q = g.nodes[static_cast<size_t>(qn)];
+    q.outputs[0] = dead_tensor(g, q.name, DType::I8);
+    ++count;
+  }
+  return count;
+}
+
 // RNN island: read the int8 input and write int8 outputs inside the kernel.
 int fuse_rnn_conversions(Graph& g) {
   int count = 0;
@@ -362,21 +418,24 @@ void fold_qdq(Graph& g, PassLog& log) {
   annotate(g);
   const int ins = absorb_inputs(g);
   dead_code(g, log);
-  int compute = 0, movement = 0, rnn = 0, pairs = 0;
+  int compute = 0, movement = 0, rnn = 0, pairs = 0, luts = 0;
   for (int iter = 0; iter < 8; ++iter) {
+    const int t = fold_lut(g);
     const int c = fold_compute(g) + fold_requantize(g), m = fold_movement(g), r = fuse_rnn_conversions(g),
               p = drop_requant_pairs(g);
+    luts += t;
     dead_code(g, log);
     compute += c;
     movement += m;
     rnn += r;
     pairs += p;
-    if (c + m + r + p == 0) break;
+    if (t + c + m + r + p == 0) break;
   }
   const int outs = absorb_outputs(g);
   dead_code(g, log);
   log.add("qdq: " + std::to_string(compute) + " int8 compute layer(s), " + std::to_string(movement) +
-          " int8 data-movement layer(s), " + std::to_string(rnn) + " conversion(s) fused into float RNN kernels, " +
+          " int8 data-movement layer(s), " + std::to_string(luts) + " int8 element-wise function(s) as 256-entry tables, " +
+          std::to_string(rnn) + " conversion(s) fused into float RNN kernels, " +
           std::to_string(pairs) + " redundant Q/DQ pair(s) removed; " + std::to_string(ins) + " input(s) and " +
           std::to_string(outs) + " output(s) kept in int8 (the application converts with the SCALE/ZERO_POINT macros)");
 }

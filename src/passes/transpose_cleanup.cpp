@@ -4,6 +4,7 @@
 //  - drop identity transposes
 //  - a transpose that only moves unit axes keeps the byte order: a free view
 #include "ops/common.h"
+#include "ops/registry.h"
 #include "passes/passes.h"
 
 namespace eg::passes {
@@ -33,14 +34,17 @@ bool only_moves_unit_axes(const Shape& in, const std::vector<int64_t>& p) {
   return true;
 }
 
+// One varying input, element-wise (OpDef::inplace), other inputs scalar
+// constants: such an op commutes with any transpose.
 bool elementwise_unary(const Graph& g, const Node& n) {
-  if (n.op == "Relu" || n.op == "Sigmoid" || n.op == "Tanh" || n.op == "LeakyRelu" || n.op == "HardSwish" ||
-      n.op == "HardSigmoid" || n.op == "Abs" || n.op == "Neg" || n.op == "Exp")
-    return n.inputs.size() == 1;
-  if (n.op == "Clip") return true;
   if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear")
     return ops::has_in(n, 1) && g.t(n.inputs[1]).elements() == 1;
-  return false;
+  const ops::OpDef* def = ops::find_op(n.op);
+  if (!def || !def->inplace || n.inputs.empty() || n.inputs[0] == kNoTensor || n.outputs.size() != 1) return false;
+  if (g.t(n.inputs[0]).shape != g.t(n.outputs[0]).shape) return false;
+  for (size_t i = 1; i < n.inputs.size(); ++i)
+    if (n.inputs[i] != kNoTensor && (!g.t(n.inputs[i]).is_const || g.t(n.inputs[i]).elements() != 1)) return false;
+  return true;
 }
 
 bool sink_one(Graph& g) {

@@ -1,24 +1,18 @@
 #include "eg_quant.h"
 
-#include <math.h>
-
 #include "eg_common.h"
+#include "eg_math.h"
 
-/* Round half to even without relying on the current FP rounding mode. */
-static float eg_round_half_even(float x) {
-  float r = floorf(x);
-  float d = x - r;
-  if (d > 0.5f) return r + 1.0f;
-  if (d < 0.5f) return r;
-  return fmodf(r, 2.0f) == 0.0f ? r : r + 1.0f;
-}
-
+/* ONNX QuantizeLinear: saturate(round_half_even(x / scale) + zp). The division
+ * stays a float division (bit-exact with ONNX); the rounding is integer
+ * (eg_math.h), no libm. NaN gives zp, +-inf saturate. */
 static int32_t eg_quantize_i32(float x, float scale, int32_t zp, int32_t lo, int32_t hi) {
-  float q = eg_round_half_even(x / scale) + (float)zp;
-  if (q != q) return zp; /* NaN */
-  if (q < (float)lo) return lo;
-  if (q > (float)hi) return hi;
-  return (int32_t)q;
+  const float v = x / scale;
+  int32_t q;
+  if (!(v > -1.0e9f)) return v != v ? zp : lo; /* NaN, or far below the range */
+  if (!(v < 1.0e9f)) return hi;
+  q = eg_round_half_even_i32(v) + zp;
+  return q < lo ? lo : (q > hi ? hi : q);
 }
 
 int8_t eg_quantize_one_s8(float x, float scale, int32_t zp) {

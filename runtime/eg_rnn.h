@@ -23,7 +23,7 @@ typedef struct {
 /* Y: [seq][num_dir][batch][hidden] or NULL; Y_h: [num_dir][batch][hidden] or NULL.
  * scratch: eg_gru_scratch_floats(p) floats. */
 void eg_gru(const eg_gru_params *p, const void *X, void *Y, void *Y_h, float *scratch);
-int32_t eg_gru_scratch_floats(int32_t batch, int32_t hidden);
+int32_t eg_gru_scratch_floats(int32_t batch, int32_t hidden, int32_t input_size);
 
 enum { EG_ACT_SIGMOID = 0, EG_ACT_TANH = 1, EG_ACT_RELU = 2 };
 

@@ -130,7 +130,8 @@ std::string check_gru(const Graph& g, const Node& n) {
 size_t gru_scratch(const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   const int64_t H = n.attr_int("hidden_size", 0);
-  return static_cast<size_t>(x.shape[1] * H * 2 + 3 * H) * sizeof(float);
+  // eg_gru_scratch_floats: state [batch][hidden], gates z, r, h [3][hidden], the step's input [input_size]
+  return static_cast<size_t>(x.shape[1] * H + 3 * H + x.shape[2]) * sizeof(float);
 }
 
 std::string io_type(const Tensor& t) { return t.dtype == DType::I8 ? "EG_RNN_S8" : "EG_RNN_F32"; }

@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "eg_math.h"
+
 int32_t eg_elt_size(int32_t t) {
   switch (t) {
     case EG_ELT_F32: case EG_ELT_I32: return 4;
@@ -43,10 +45,10 @@ static float eg_unary_one(int32_t op, float x, float alpha, float beta) {
     case EG_UN_CEIL: return ceilf(x);
     case EG_UN_ROUND: return nearbyintf(x);
     case EG_UN_SQRT: return sqrtf(x);
-    case EG_UN_EXP: return expf(x);
+    case EG_UN_EXP: return eg_expf(x);
     case EG_UN_LOG: return logf(x);
-    case EG_UN_SIGMOID: return 1.0f / (1.0f + expf(-x));
-    case EG_UN_TANH: return tanhf(x);
+    case EG_UN_SIGMOID: return eg_sigmoidf(x);
+    case EG_UN_TANH: return eg_tanhf(x);
     case EG_UN_HARDSIGMOID: {
       float v = alpha * x + beta;
       return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);

@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "eg_math.h"
+
 void eg_softmax_f32(const float *in, float *out, int32_t outer, int32_t n, int32_t inner, int32_t mode) {
   int32_t o, i, k;
   for (o = 0; o < outer; ++o)
@@ -19,13 +21,13 @@ void eg_softmax_f32(const float *in, float *out, int32_t outer, int32_t n, int32
         for (k = 0; k < n; ++k) y[k * inner] = k == arg ? 1.0f : 0.0f;
         continue;
       }
-      for (k = 0; k < n; ++k) sum += expf(x[k * inner] - mx);
+      for (k = 0; k < n; ++k) sum += eg_expf(x[k * inner] - mx);
       if (mode == EG_LOGSOFTMAX) {
         const float ls = logf(sum);
         for (k = 0; k < n; ++k) y[k * inner] = x[k * inner] - mx - ls;
       } else {
         const float inv = 1.0f / sum;
-        for (k = 0; k < n; ++k) y[k * inner] = expf(x[k * inner] - mx) * inv;
+        for (k = 0; k < n; ++k) y[k * inner] = eg_expf(x[k * inner] - mx) * inv;
       }
     }
 }

@@ -33,33 +33,28 @@ void eg_transpose(const void *in, void *out, int32_t elem_size, int32_t rank, co
   }
 }
 
+/* Rows of `inner` elements picked along the axis; the index type is the only
+ * difference between the two entry points. */
+#define EG_GATHER_BODY(IDX_T)                                                       \
+  const uint8_t *s = (const uint8_t *)in;                                           \
+  uint8_t *d = (uint8_t *)out;                                                      \
+  const size_t row = (size_t)inner * (size_t)elem_size;                             \
+  int32_t o, k;                                                                     \
+  for (o = 0; o < outer; ++o) {                                                     \
+    for (k = 0; k < n_idx; ++k) {                                                   \
+      IDX_T j = idx[k] < 0 ? idx[k] + axis_dim : idx[k];                            \
+      if (j < 0 || j >= axis_dim) j = 0; /* ONNX leaves it undefined: stay in bounds */ \
+      memcpy(d, s + ((size_t)o * (size_t)axis_dim + (size_t)j) * row, row);       \
+      d += row;                                                                     \
+    }                                                                               \
+  }
+
 void eg_gather(const void *in, void *out, int32_t elem_size, int32_t outer, int32_t axis_dim,
                int32_t inner, const int32_t *idx, int32_t n_idx) {
-  const uint8_t *s = (const uint8_t *)in;
-  uint8_t *d = (uint8_t *)out;
-  const size_t row = (size_t)inner * (size_t)elem_size;
-  int32_t o, k;
-  for (o = 0; o < outer; ++o) {
-    for (k = 0; k < n_idx; ++k) {
-      int32_t j = idx[k] < 0 ? idx[k] + axis_dim : idx[k];
-      memcpy(d, s + ((size_t)o * (size_t)axis_dim + (size_t)j) * row, row);
-      d += row;
-    }
-  }
+  EG_GATHER_BODY(int32_t)
 }
 
 void eg_gather_i64(const void *in, void *out, int32_t elem_size, int32_t outer, int32_t axis_dim,
                    int32_t inner, const int64_t *idx, int32_t n_idx) {
-  const uint8_t *s = (const uint8_t *)in;
-  uint8_t *d = (uint8_t *)out;
-  const size_t row = (size_t)inner * (size_t)elem_size;
-  int32_t o, k;
-  for (o = 0; o < outer; ++o) {
-    for (k = 0; k < n_idx; ++k) {
-      int64_t j = idx[k] < 0 ? idx[k] + axis_dim : idx[k];
-      if (j < 0 || j >= axis_dim) j = 0; /* out of range: ONNX leaves it undefined; stay in bounds */
-      memcpy(d, s + ((size_t)o * (size_t)axis_dim + (size_t)j) * row, row);
-      d += row;
-    }
-  }
+  EG_GATHER_BODY(int64_t)
 }

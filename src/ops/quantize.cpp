@@ -28,13 +28,26 @@ void infer_quantize(Graph& g, const Node& n) {
   set_out(g, n, 0, dt, x.shape);
 }
 
+// Scale, zero point (default 0) and normalized axis of a Q/DQ node's inputs.
+struct Affine {
+  std::vector<float> scale;
+  std::vector<int64_t> zp;
+  int64_t axis;
+};
+
+Affine affine_of(const Node& n, std::span<const Tensor* const> in) {
+  Affine a;
+  a.scale = in[1]->as_float();
+  if (in.size() > 2 && in[2]) a.zp = in[2]->as_int64();
+  if (a.zp.empty()) a.zp.assign(a.scale.size(), 0);
+  a.axis = n.attr_int("axis", 1);
+  if (a.axis < 0) a.axis += static_cast<int64_t>(in[0]->shape.size());
+  return a;
+}
+
 void ref_quantize(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
-  std::vector<float> scale = in[1]->as_float();
-  std::vector<int64_t> zp = in.size() > 2 && in[2] ? in[2]->as_int64() : std::vector<int64_t>{};
-  if (zp.empty()) zp.assign(scale.size(), 0);
-  int64_t axis = n.attr_int("axis", 1);
-  if (axis < 0) axis += static_cast<int64_t>(x.shape.size());
+  const auto [scale, zp, axis] = affine_of(n, in);
   Tensor& y = *out[0];
   double lo = 0, hi = 255;
   switch (y.dtype) {
@@ -68,11 +81,7 @@ void infer_dequantize(Graph& g, const Node& n) {
 
 void ref_dequantize(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
-  std::vector<float> scale = in[1]->as_float();
-  std::vector<int64_t> zp = in.size() > 2 && in[2] ? in[2]->as_int64() : std::vector<int64_t>{};
-  if (zp.empty()) zp.assign(scale.size(), 0);
-  int64_t axis = n.attr_int("axis", 1);
-  if (axis < 0) axis += static_cast<int64_t>(x.shape.size());
+  const auto [scale, zp, axis] = affine_of(n, in);
   Tensor& y = *out[0];
   const size_t total = static_cast<size_t>(x.elements());
   for (size_t i = 0; i < total; ++i) {

@@ -14,7 +14,22 @@ typedef struct {
    * point folded into the bias; the DSP path needs it (else it runs the
    * reference). */
   const int32_t *bias_zp;
+  /* Weight layout: 0 = [out][in] row-major; EG_FC_W_I4 = groups of 4 output
+   * rows interleaved per 4 inputs (see eg_fc_w_index), the DSP path's order. */
+  int32_t w_layout;
 } eg_fc_s8_params;
+
+#define EG_FC_W_I4 1
+/* Position of w[o][k] in the EG_FC_W_I4 layout (K inputs, N outputs): for the
+ * rows o < N & ~3, each group of 4 rows stores, per block of 4 inputs k < K & ~3,
+ * 16 bytes (row 0's 4 weights, row 1's, row 2's, row 3's), then each row's last
+ * K % 4 weights; the last N % 4 rows stay row-major. Same size as [out][in]. */
+static inline int32_t eg_fc_w_index(int32_t K, int32_t N, int32_t o, int32_t k) {
+  const int32_t K4 = K & ~3, r = o & 3, base = (o & ~3) * K;
+  if (o >= (N & ~3)) return o * K + k;
+  if (k < K4) return base + (k & ~3) * 4 + r * 4 + (k & 3);
+  return base + K4 * 4 + r * (K - K4) + (k - K4);
+}
 
 typedef struct {
   int32_t batch, in_features, out_features;

@@ -139,6 +139,38 @@ static void fc(int id, const char *name, int32_t K, int32_t N) {
   m4_printf("layer %d %d %s\n", id, (int)(K * N), name);
 }
 
+/* The same FC with the weights in the EG_FC_W_I4 layout (--optimization time). */
+static void fc_i4(int id, const char *name, int32_t K, int32_t N) {
+  eg_fc_s8_params p;
+  int32_t o, k;
+  memset(&p, 0, sizeof p);
+  p.batch = 1;
+  p.in_features = K;
+  p.out_features = N;
+  p.in_zp = -3;
+  p.out_zp = 5;
+  p.act_min = -128;
+  p.act_max = 127;
+  fill(K, K * N, N);
+  for (o = 0; o < N; ++o) {
+    int32_t s = bias_buf[o];
+    for (k = 0; k < K; ++k) s -= p.in_zp * w_buf[eg_fc_w_index(K, N, o, k)];
+    bzp_buf[o] = s;
+  }
+  p.weights = w_buf; /* random weights, read as the I4 layout */
+  p.bias = bias_buf;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.bias_zp = bzp_buf;
+  p.w_layout = EG_FC_W_I4;
+  RUN_BOTH(id, fc_ref(&p), fc_opt(&p));
+  if (memcmp(out_a, out_b, (size_t)N) != 0) {
+    m4_printf("MISMATCH %s\n", name);
+    ++fails;
+  }
+  m4_printf("layer %d %d %s\n", id, (int)(K * N), name);
+}
+
 int main(void) {
   /* kws_dscnn: input 49x10x1 */
   conv(1, "kws_conv1_10x4s2_1to64_25x5", 49, 10, 1, 64, 10, 4, 2, 4, 1, 5, 2, 0);
@@ -157,5 +189,7 @@ int main(void) {
   /* ad_fc_ae */
   fc(12, "ad_fc_640to128", 640, 128);
   fc(13, "ad_fc_128to128", 128, 128);
+  fc_i4(14, "ad_fc_640to128_i4", 640, 128);
+  fc_i4(15, "ad_fc_128to128_i4", 128, 128);
   return fails ? 1 : 0;
 }

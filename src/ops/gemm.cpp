@@ -163,7 +163,31 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   const std::string wname = g.t(n.inputs[1]).name;
   const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
   const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
-  std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname), v.weights, wname);
+  // --optimization time, int8 on the DSP path (every channel's requantization fast): the weights in
+  // the kernel's EG_FC_W_I4 order (4 rows interleaved per 4 inputs) instead of [out][in], same size.
+  bool i4 = false;
+  if (a.dtype == DType::I8 && g.optimization == "time" && v.out >= 4 && v.in >= 16) {
+    const auto& wq0 = *g.t(n.inputs[1]).quant;
+    i4 = true;
+    for (int64_t c = 0; c < v.out && i4; ++c) {
+      const float ws = wq0.scale.size() > 1 ? wq0.scale[static_cast<size_t>(c)] : wq0.scale[0];
+      auto f = to_fixed(static_cast<double>(a.quant->scale[0]) * ws / y.quant->scale[0]);
+      i4 = f.mult >= 0 && f.shift <= -1 && f.shift >= -31;
+    }
+  }
+  Tensor wdata = v.weights;
+  if (i4) {
+    const int64_t K = v.in, N = v.out, K4 = K & ~int64_t{3};
+    for (int64_t o = 0; o < N; ++o)
+      for (int64_t k = 0; k < K; ++k) {
+        int64_t idx;
+        if (o >= (N & ~int64_t{3})) idx = o * K + k;
+        else if (k < K4) idx = (o & ~int64_t{3}) * K + (k & ~int64_t{3}) * 4 + (o & 3) * 4 + (k & 3);
+        else idx = (o & ~int64_t{3}) * K + K4 * 4 + (o & 3) * (K - K4) + (k - K4);
+        wdata.data[static_cast<size_t>(idx)] = v.weights.data[static_cast<size_t>(o * K + k)];
+      }
+  }
+  std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname) + (i4 ? "_i4" : ""), wdata, wname);
   std::string bias = "0";
   if (v.bias) {
     const std::string bname = g.t(n.inputs[2]).name;
@@ -196,7 +220,8 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.decl("static const eg_fc_s8_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
              s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
-             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + "};");
+             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : "") +
+             "};");
     ctx.emit("eg_fc_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;
   }

@@ -153,6 +153,21 @@ static int run_fc(int32_t batch, int32_t K, int32_t N, int use_bias) {
     PRINT("fc MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
     return 1;
   }
+  /* the same weights in the EG_FC_W_I4 layout: DSP path and reference */
+  for (o = 0; o < N; ++o)
+    for (i = 0; i < K; ++i) dw_buf[eg_fc_w_index(K, N, o, i)] = w_buf[o * K + i];
+  p.weights = dw_buf;
+  p.w_layout = EG_FC_W_I4;
+  eg_fc_s8(&p, in_buf, out_opt);
+  if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
+    PRINT("fc I4 MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
+    return 1;
+  }
+  eg_fc_s8_ref(&p, in_buf, out_opt);
+  if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
+    PRINT("fc I4 ref MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
+    return 1;
+  }
   return 0;
 }
 
@@ -199,6 +214,8 @@ int main(void) {
   }
   fails += run_fc(1, 640, 16, 1);
   fails += run_fc(1, 128, 40, 1);
-  PRINT("kernel tests: %d cases, %d failures (EG_USE_DSP=%d)\n", n + 2, fails, EG_USE_DSP);
+  fails += run_fc(2, 67, 13, 1);
+  fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
+  PRINT("kernel tests: %d cases, %d failures (EG_USE_DSP=%d)\n", n + 4, fails, EG_USE_DSP);
   return fails ? 1 : 0;
 }

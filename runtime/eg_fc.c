@@ -70,14 +70,26 @@ __attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc, const in
   __asm__ volatile(
       "push {r0, r4-r11, lr}\n\t"
       "add r12, r1, r3, lsl #2\n\t"
+      "lsls r3, r3, #29\n\t" /* N = nblk & 4: then one 4-block step first */
       "ldm r0, {r3-r6}\n\t"
       "mov r0, r12\n\t"
-      "1:\n\t" EG_FC_I4_BLK("0", "0", "4", "8", "12") EG_FC_I4_BLK("4", "16", "20", "24", "28")
+      "bpl 1f\n\t"
+      EG_FC_I4_BLK("0", "0", "4", "8", "12") EG_FC_I4_BLK("4", "16", "20", "24", "28")
       EG_FC_I4_BLK("8", "32", "36", "40", "44") EG_FC_I4_BLK("12", "48", "52", "56", "60")
       "adds r1, #16\n\t"
       "adds r2, #64\n\t"
+      "1:\n\t"
       "cmp r1, r0\n\t"
-      "bne 1b\n\t"
+      "beq 3f\n\t"
+      "2:\n\t" EG_FC_I4_BLK("0", "0", "4", "8", "12") EG_FC_I4_BLK("4", "16", "20", "24", "28")
+      EG_FC_I4_BLK("8", "32", "36", "40", "44") EG_FC_I4_BLK("12", "48", "52", "56", "60")
+      EG_FC_I4_BLK("16", "64", "68", "72", "76") EG_FC_I4_BLK("20", "80", "84", "88", "92")
+      EG_FC_I4_BLK("24", "96", "100", "104", "108") EG_FC_I4_BLK("28", "112", "116", "120", "124")
+      "adds r1, #32\n\t"
+      "adds r2, #128\n\t"
+      "cmp r1, r0\n\t"
+      "bne 2b\n\t"
+      "3:\n\t"
       "ldr r0, [sp]\n\t"
       "stm r0, {r3-r6}\n\t"
       "pop {r0, r4-r11, pc}\n\t");
@@ -93,6 +105,8 @@ __attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc, const in
 
 static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
   const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features, R = K - K4;
+  const int32_t ozp = p->out_zp, lo = p->act_min, hi = p->act_max, *mult = p->mult;
+  const int8_t *shift = p->shift;
   int32_t b, o, k, r;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
@@ -121,9 +135,16 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
           a[r] = __smlad(xh, eg_sxtb16_ror8(v), a[r]);
         }
       }
-      for (r = 0; r < 4; ++r) {
-        for (k = 0; k < R; ++k) a[r] += (int32_t)xp[k] * w[r * R + k];
-        out[r] = eg_fc_out(a[r], o + r, p);
+      if (R)
+        for (r = 0; r < 4; ++r)
+          for (k = 0; k < R; ++k) a[r] += (int32_t)xp[k] * w[r * R + k];
+      for (r = 0; r < 4; ++r) { /* eg_fc_out with the parameters hoisted */
+        const int32_t sh = shift[o + r], rs = -1 - sh;
+        const int64_t rnd = sh == -1 ? (int64_t)0x80000000u : (int64_t)((uint64_t)(1u << (rs - 1)) << 32);
+        int32_t v = eg_requantize_hi(a[r], mult[o + r], rnd, rs) + ozp;
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+        out[r] = (int8_t)v;
       }
       out += 4;
     }

@@ -215,7 +215,8 @@ int main(void) {
   fails += run_fc(1, 640, 16, 1);
   fails += run_fc(1, 128, 40, 1);
   fails += run_fc(2, 67, 13, 1);
+  fails += run_fc(1, 48, 8, 1);
   fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
-  PRINT("kernel tests: %d cases, %d failures (EG_USE_DSP=%d)\n", n + 4, fails, EG_USE_DSP);
+  PRINT("kernel tests: %d cases, %d failures (EG_USE_DSP=%d)\n", n + 5, fails, EG_USE_DSP);
   return fails ? 1 : 0;
 }

@@ -558,6 +558,23 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
   eg_conv_s8_ref(p, in, out);
 }
 
+void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+#if EG_USE_DSP
+  eg_conv_s8_matrix(p, in, out, (int16_t *)scratch);
+#else
+  (void)scratch;
+  eg_conv_s8_ref(p, in, out);
+#endif
+}
+
+void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+#if EG_USE_DSP
+  eg_conv_s8_dw_dsp(p, in, out);
+#else
+  eg_conv_s8_ref(p, in, out);
+#endif
+}
+
 void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out) {
   const int32_t cin_g = p->in_c / p->groups, cout_g = p->out_c / p->groups;
   int32_t b, oy, ox, oc, ky, kx, ic;

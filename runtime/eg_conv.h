@@ -33,6 +33,14 @@ typedef struct {
 /* Optimized when the target has the DSP extension (EG_USE_DSP), the portable
  * reference otherwise; both give identical results. scratch: see above. */
 void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+/* One path of eg_conv_s8, chosen at compile time (edgegen emits a direct call,
+ * so the linker drops the other paths). Each gives eg_conv_s8's result under
+ * its preconditions; without the DSP extension each runs the reference.
+ * _mat: groups == 1, scratch given, every channel eg_requant_fast_ok.
+ * _dw: groups == in_c == out_c, dw_weights given, every channel mult >= 0 and
+ * shift in [-31, -2]. */
+void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out);

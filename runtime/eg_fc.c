@@ -276,6 +276,22 @@ void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
   eg_fc_s8_ref(p, in, out);
 }
 
+void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+#if EG_USE_DSP
+  eg_fc_s8_dsp(p, in, out);
+#else
+  eg_fc_s8_ref(p, in, out);
+#endif
+}
+
+void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+#if EG_USE_DSP
+  eg_fc_s8_dsp_i4(p, in, out);
+#else
+  eg_fc_s8_ref(p, in, out);
+#endif
+}
+
 void eg_fc_f32(const eg_fc_f32_params *p, const float *in, float *out) {
   int32_t b, o, i;
   for (b = 0; b < p->batch; ++b) {

@@ -41,6 +41,12 @@ typedef struct {
 /* Optimized with the DSP extension (EG_USE_DSP), else the reference; identical results. */
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+/* One path of eg_fc_s8, chosen at compile time (edgegen emits a direct call, so
+ * the linker drops the others); without the DSP extension, the reference.
+ * Preconditions: bias_zp given, every channel eg_requant_fast_ok; _fast:
+ * w_layout 0, _i4: w_layout EG_FC_W_I4. */
+void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_f32(const eg_fc_f32_params *p, const float *in, float *out);
 
 #endif

@@ -165,11 +165,15 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     const Tensor& y = g.t(n.outputs[0]);
     std::vector<int32_t> mult;
     std::vector<int8_t> shift;
+    // ok: eg_requant_fast_ok on every channel (the DSP paths); ok2: shift <= -2 too (depthwise)
+    bool ok = true, ok2 = true;
     for (int64_t c = 0; c < d.out_c; ++c) {
       const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
       auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0]);
       mult.push_back(f.mult);
       shift.push_back(static_cast<int8_t>(f.shift));
+      ok = ok && f.mult >= 0 && f.shift <= -1 && f.shift >= -31;
+      ok2 = ok2 && f.mult >= 0 && f.shift <= -2 && f.shift >= -31;
     }
     std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name, true);
     std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {d.out_c}, shift), n.name, true);
@@ -191,8 +195,14 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
              ", " + m + ", " + s + ", " + dw + "};");
     const std::string scratch =
         ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
-    ctx.emit("eg_conv_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + scratch +
-             ");");
+    // the path eg_conv_s8 would take, called directly (the linker drops the others)
+    const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
+    if (ok && d.groups == 1 && scratch != "0")
+      ctx.emit("eg_conv_s8_mat" + args + ", " + scratch + ");");
+    else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0")
+      ctx.emit("eg_conv_s8_dw" + args + ");");
+    else
+      ctx.emit("eg_conv_s8_ref" + args + ");");
     return;
   }
   std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";

@@ -165,16 +165,17 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
   // --optimization time, int8 on the DSP path (every channel's requantization fast): the weights in
   // the kernel's EG_FC_W_I4 order (4 rows interleaved per 4 inputs) instead of [out][in], same size.
-  bool i4 = false;
-  if (a.dtype == DType::I8 && g.optimization == "time" && v.out >= 4 && v.in >= 16) {
+  // fast: every channel's requantization takes the DSP path's exact shortcut (eg_requant_fast_ok).
+  bool fast = a.dtype == DType::I8;
+  if (fast) {
     const auto& wq0 = *g.t(n.inputs[1]).quant;
-    i4 = true;
-    for (int64_t c = 0; c < v.out && i4; ++c) {
+    for (int64_t c = 0; c < v.out && fast; ++c) {
       const float ws = wq0.scale.size() > 1 ? wq0.scale[static_cast<size_t>(c)] : wq0.scale[0];
       auto f = to_fixed(static_cast<double>(a.quant->scale[0]) * ws / y.quant->scale[0]);
-      i4 = f.mult >= 0 && f.shift <= -1 && f.shift >= -31;
+      fast = f.mult >= 0 && f.shift <= -1 && f.shift >= -31;
     }
   }
+  const bool i4 = fast && g.optimization == "time" && v.out >= 4 && v.in >= 16;
   Tensor wdata = v.weights;
   if (i4) {
     const int64_t K = v.in, N = v.out, K4 = K & ~int64_t{3};
@@ -222,7 +223,8 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
              s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
              (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : "") +
              "};");
-    ctx.emit("eg_fc_s8(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    // the path eg_fc_s8 would take, called directly (the linker drops the others)
+    ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_ref") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;
   }
   ctx.decl("static const eg_fc_f32_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +

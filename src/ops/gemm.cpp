@@ -166,7 +166,8 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   // --optimization time, int8 on the DSP path (every channel's requantization fast): the weights in
   // the kernel's EG_FC_W_I4 order (4 rows interleaved per 4 inputs) instead of [out][in], same size.
   // fast: every channel's requantization takes the DSP path's exact shortcut (eg_requant_fast_ok).
-  bool fast = a.dtype == DType::I8;
+  // a layer of a few dozen MACs gains nothing from the DSP path but its code size (~0.7 KB)
+  bool fast = a.dtype == DType::I8 && v.in * v.out >= 64;
   if (fast) {
     const auto& wq0 = *g.t(n.inputs[1]).quant;
     for (int64_t c = 0; c < v.out && fast; ++c) {

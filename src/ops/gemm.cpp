@@ -222,7 +222,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.decl("static const eg_fc_s8_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
              s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
-             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : "") +
+             (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : ", 0 /* [out][in] */") +
              "};");
     // the path eg_fc_s8 would take, called directly (the linker drops the others)
     ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_ref") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");

@@ -523,6 +523,93 @@ EG_DW_LOOP;
 #endif
 
 #if EG_USE_DSP
+/* ---- Depthwise 3x3, dilation 1, with scratch (--optimization time) ---------
+ * One channel at a time: its 3 kernel rows of input are kept in scratch as
+ * int16 with the input zero point subtracted and the padding as zeros (a ring
+ * of 3 rows, each input row converted once per channel when stride_h == 1), so
+ * there is no per-pixel edge logic. Per output: 3 SMLAD on (tap 0, tap 1)
+ * pairs + 3 multiply-accumulates for tap 2; weights stay in registers for the
+ * channel. Stride 1 computes 2 pixels per step (the shifted pair is one PKHBT). */
+static void eg_dw3_fill(int16_t *row, const int8_t *src, int32_t C, int32_t n, int32_t zp) {
+  int32_t i;
+  for (i = 0; i < n; ++i) row[i] = (int16_t)(src[i * C] - zp);
+}
+static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int16_t *scr) {
+  const int32_t C = p->in_c, in_h = p->in_h, in_w = p->in_w, out_h = p->out_h, out_w = p->out_w;
+  const int32_t sh = p->stride_h, sw = p->stride_w, pt = p->pad_top, pl = p->pad_left;
+  const int32_t wp = EG_CONV_S8_DW3_ROW(out_w, sw);
+  const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max, izp = p->in_zp;
+  /* valid padded columns [pxa, pxb) */
+  const int32_t pxa = pl < 0 ? 0 : pl;
+  const int32_t pxb = pl + in_w < wp ? pl + in_w : wp;
+  const int32_t ixa = pxa - pl;
+  int32_t b, c;
+  for (b = 0; b < p->batch; ++b) {
+    const int8_t *inb = in + b * in_h * in_w * C;
+    int8_t *outb = out + b * out_h * out_w * C;
+    for (c = 0; c < C; ++c) {
+      const int8_t *wt = p->dw_weights + c;
+      const uint32_t W0 = ((uint32_t)(uint16_t)wt[0] | ((uint32_t)(uint16_t)wt[C] << 16));
+      const uint32_t W1 = ((uint32_t)(uint16_t)wt[3 * C] | ((uint32_t)(uint16_t)wt[4 * C] << 16));
+      const uint32_t W2 = ((uint32_t)(uint16_t)wt[6 * C] | ((uint32_t)(uint16_t)wt[7 * C] << 16));
+      const int32_t v0 = wt[2 * C], v1 = wt[5 * C], v2 = wt[8 * C];
+      const int32_t m = p->mult[c], s = -2 - p->shift[c], bias = p->bias ? p->bias[c] : 0;
+      int32_t tag[3] = {INT32_MIN, INT32_MIN, INT32_MIN}, oy, ox;
+      memset(scr, 0, (size_t)(3 * wp) * sizeof(int16_t));
+      for (oy = 0; oy < out_h; ++oy) {
+        const int16_t *r[3];
+        int8_t *o = outb + oy * out_w * C + c;
+        int32_t k;
+        for (k = 0; k < 3; ++k) {
+          const int32_t iy = oy * sh - pt + k, slot = ((iy % 3) + 3) % 3;
+          int16_t *row = scr + slot * wp;
+          if (tag[slot] != iy) {
+            tag[slot] = iy;
+            if (iy >= 0 && iy < in_h)
+              eg_dw3_fill(row + pxa, inb + (iy * in_w + ixa) * C + c, C, pxb - pxa, izp);
+            else
+              memset(row + pxa, 0, (size_t)(pxb - pxa) * sizeof(int16_t));
+          }
+          r[k] = row;
+        }
+        {
+          const int16_t *r0 = r[0], *r1 = r[1], *r2 = r[2];
+          ox = 0;
+          if (sw == 1) {
+            for (; ox + 2 <= out_w; ox += 2, o += 2 * C) {
+              const uint32_t a0 = eg_ld32(r0 + ox), b0 = eg_ld32(r0 + ox + 2);
+              const uint32_t a1 = eg_ld32(r1 + ox), b1 = eg_ld32(r1 + ox + 2);
+              const uint32_t a2 = eg_ld32(r2 + ox), b2 = eg_ld32(r2 + ox + 2);
+              int32_t x = bias, y = bias;
+              x = __smlad(a0, W0, x);
+              x = __smlad(a1, W1, x);
+              x = __smlad(a2, W2, x);
+              x += (int16_t)b0 * v0 + (int16_t)b1 * v1 + (int16_t)b2 * v2;
+              y = __smlad((a0 >> 16) | (b0 << 16), W0, y);
+              y = __smlad((a1 >> 16) | (b1 << 16), W1, y);
+              y = __smlad((a2 >> 16) | (b2 << 16), W2, y);
+              y += (int16_t)(b0 >> 16) * v0 + (int16_t)(b1 >> 16) * v1 + (int16_t)(b2 >> 16) * v2;
+              o[0] = eg_dw_clamp(eg_rq(x, m, s) + zp, lo, hi);
+              o[C] = eg_dw_clamp(eg_rq(y, m, s) + zp, lo, hi);
+            }
+          }
+          for (; ox < out_w; ++ox, o += C) {
+            const int32_t px = ox * sw;
+            int32_t x = bias;
+            x = __smlad(eg_ld32(r0 + px), W0, x);
+            x = __smlad(eg_ld32(r1 + px), W1, x);
+            x = __smlad(eg_ld32(r2 + px), W2, x);
+            x += r0[px + 2] * v0 + r1[px + 2] * v1 + r2[px + 2] * v2;
+            o[0] = eg_dw_clamp(eg_rq(x, m, s) + zp, lo, hi);
+          }
+        }
+      }
+    }
+  }
+}
+#endif
+
+#if EG_USE_DSP
 static int eg_conv_requant_ok(const eg_conv_s8_params *p) {
   int32_t c;
   for (c = 0; c < p->out_c; ++c)
@@ -549,6 +636,10 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
     return;
   }
   if (p->groups == p->in_c && p->out_c == p->in_c && p->dw_weights && eg_conv_requant_ok2(p)) {
+    if (scratch && EG_CONV_S8_DW3_OK(p)) {
+      eg_conv_s8_dw3_dsp(p, in, out, (int16_t *)scratch);
+      return;
+    }
     eg_conv_s8_dw_dsp(p, in, out);
     return;
   }
@@ -571,6 +662,15 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
   eg_conv_s8_dw_dsp(p, in, out);
 #else
+  eg_conv_s8_ref(p, in, out);
+#endif
+}
+
+void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+#if EG_USE_DSP
+  eg_conv_s8_dw3_dsp(p, in, out, (int16_t *)scratch);
+#else
+  (void)scratch;
   eg_conv_s8_ref(p, in, out);
 #endif
 }

@@ -199,6 +199,8 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (ok && d.groups == 1 && scratch != "0")
       ctx.emit("eg_conv_s8_mat" + args + ", " + scratch + ");");
+    else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0" && scratch != "0")
+      ctx.emit("eg_conv_s8_dw3" + args + ", " + scratch + ");");
     else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0")
       ctx.emit("eg_conv_s8_dw" + args + ");");
     else
@@ -226,6 +228,11 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
   if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path
   const ConvDims d = conv_dims(g, n);
+  // depthwise 3x3 (dilation 1) under --optimization time: 3 int16 rows of one
+  // channel (EG_CONV_S8_DW3_SCRATCH_BYTES)
+  if (g.optimization == "time" && d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c && d.k_h == 3 &&
+      d.k_w == 3 && d.dil_h == 1 && d.dil_w == 1 && d.stride_h == 1 && d.stride_w == 1 && d.out_w >= 8)
+    return static_cast<size_t>(6 * ((((d.out_w - 1) * d.stride_w + 3 + 1) / 2) * 2));
   if (d.groups != 1) return 0;
   return static_cast<size_t>(4 * d.k_h * d.k_w * d.in_c);
 }

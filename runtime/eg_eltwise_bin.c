@@ -217,16 +217,139 @@ void eg_where(const eg_bcast *bc, int32_t elem_size, const uint8_t *cond, const 
   } while (eg_next_row(bc, idx, off, 3));
 }
 
+/* Input rescale of int8 Add/Sub: eg_requantize(x << left_shift, mult, shift)
+ * rounds x * mult / 2^(31 - shift - left_shift) half away from zero. With
+ * l = 1 + shift + left_shift that is P / 2^32 for P = x * 2^l * mult, computed
+ * as floor((P + 2^31) / 2^32) = (hi(x * 2^(l+1) * mult) + 1) >> 1 (round half
+ * up, hi = the high word of the 64-bit product): the same value unless P is a
+ * tie (exactly 31 trailing zeros). For |x| <= 255 (at most 7 trailing zeros)
+ * ties cannot occur when ctz(mult) + l <= 23 or >= 32. */
+typedef struct {
+  int32_t zp, l1, mult;
+} eg_qin;
+
+static int32_t eg_ctz32(uint32_t v) {
+  int32_t n = 0;
+  if (v == 0) return 32;
+  while (!(v & 1u)) {
+    v >>= 1;
+    ++n;
+  }
+  return n;
+}
+
+static int eg_qin_make(int32_t zp, int32_t mult, int32_t shift, int32_t left_shift, eg_qin *q) {
+  const int32_t l = 1 + shift + left_shift;
+  int32_t tz;
+  if (left_shift < 0 || left_shift > 23 || shift > 23 || shift < -31 || l < 0 || l > 22 || mult < 0) return 0;
+  tz = eg_ctz32((uint32_t)mult) + l;
+  if (tz > 23 && tz < 32) return 0;
+  q->zp = zp;
+  q->l1 = l + 1;
+  q->mult = mult;
+  return 1;
+}
+
+/* Output requantization of the sum: eg_requantize(acc, mult, shift) with mult
+ * made odd (mult / 2^c, shift + c: the same rational value), total shift
+ * 32 + rsh with rsh >= 1. Then floor((acc * mult + rnd) / 2^(32 + rsh)), rnd
+ * = 2^(31 + rsh), is round half up; half away from zero subtracts 1 for
+ * acc < 0, which only matters when acc * mult is a multiple of 2^32: not for
+ * odd mult and 0 < |acc| < 2^31. So v = (hi(acc * mult) + add) >> rsh with add
+ * = 2^(rsh - 1) + (y_zp << rsh) folding in the zero point (|add| < 2^30 keeps
+ * the sum in int32 as |hi| < 2^30). */
+typedef struct {
+  int32_t mult, rsh, add;
+} eg_qout;
+
+static int eg_qout_make(int32_t mult, int32_t shift, int32_t zp, eg_qout *q) {
+  int64_t add;
+  if (mult <= 0) return 0;
+  while (!(mult & 1)) {
+    mult >>= 1;
+    ++shift;
+  }
+  if (shift > -2 || shift < -31) return 0;
+  q->mult = mult;
+  q->rsh = -1 - shift;
+  add = ((int64_t)1 << (q->rsh - 1)) + (int64_t)zp * ((int64_t)1 << q->rsh);
+  if (add >= ((int64_t)1 << 30) || add <= -((int64_t)1 << 30)) return 0;
+  q->add = (int32_t)add;
+  return 1;
+}
+
+#define EG_HI(X, M) ((int32_t)(((int64_t)(X) * (int64_t)(M)) >> 32))
+#define EG_QIN(X, ZP, L1, M) ((EG_HI(((int32_t)(X) - (ZP)) * (1 << (L1)), M) + 1) >> 1)
+
+#define EG_QADDSUB_LOOP(OP, CLAMP)                                  \
+  for (k = 0; k < m; ++k) {                                         \
+    int32_t v = (EG_HI(t[k] OP EG_QIN(b[k], bzp, lb1, mb), ym) + yadd) >> ysh; \
+    CLAMP;                                                          \
+    y[k] = (int8_t)v;                                               \
+  }
+
+#define EG_QADDSUB_CHUNK 32
+
+/* Saturation to int8 (one SSAT where the target has it). */
+#if defined(__ARM_FEATURE_SAT) && !defined(EG_DSP_EMULATION)
+#include <arm_acle.h>
+#define EG_SAT8(v) (v = __ssat(v, 8))
+#else
+#define EG_SAT8(v) (v = v < -128 ? -128 : (v > 127 ? 127 : v))
+#endif
+
+/* Kept out of line: inlined, the caller's row state would spill its constants. */
+#if defined(__GNUC__)
+#define EG_QNOINLINE __attribute__((noinline))
+#else
+#define EG_QNOINLINE
+#endif
+
+/* Contiguous int8 Add/Sub row (both operands stride 1), bit-exact with the
+ * general loop. Chunks of a's rescaled values first go to a small buffer, so
+ * that each of the two loops keeps its constants in registers. */
+EG_QNOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_qin *qa, const eg_qin *qb,
+                                        const eg_qout *qy, const int8_t *a, const int8_t *b, int8_t *y, int32_t n) {
+  const int32_t azp = qa->zp, la1 = qa->l1, ma = qa->mult, bzp = qb->zp, lb1 = qb->l1, mb = qb->mult;
+  const int32_t ym = qy->mult, ysh = qy->rsh, yadd = qy->add, lo = p->act_min, hi = p->act_max;
+  const int sub = p->op == EG_BIN_SUB, sat8 = lo == -128 && hi == 127;
+  int32_t t[EG_QADDSUB_CHUNK];
+  int32_t k, m;
+  for (; n > 0; n -= m, a += m, b += m, y += m) {
+    m = n < EG_QADDSUB_CHUNK ? n : EG_QADDSUB_CHUNK;
+    for (k = 0; k < m; ++k) t[k] = EG_QIN(a[k], azp, la1, ma);
+    if (sat8) {
+      if (sub) {
+        EG_QADDSUB_LOOP(-, EG_SAT8(v))
+      } else {
+        EG_QADDSUB_LOOP(+, EG_SAT8(v))
+      }
+    } else if (sub) {
+      EG_QADDSUB_LOOP(-, v = v < lo ? lo : (v > hi ? hi : v))
+    } else {
+      EG_QADDSUB_LOOP(+, v = v < lo ? lo : (v > hi ? hi : v))
+    }
+  }
+}
+
 void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y) {
   const eg_bcast *bc = &p->bc;
   const int32_t last = bc->rank - 1, len = bc->shape[last];
   const int32_t sa = bc->stride[0][last], sb = bc->stride[1][last];
   int32_t idx[EG_ELT_MAX_RANK] = {0};
   int32_t off[2] = {0, 0};
+  eg_qin qa, qb;
+  eg_qout qy;
+  const int fast = p->op != EG_BIN_MUL && sa == 1 && sb == 1 &&
+                   eg_qin_make(p->a_zp, p->a_mult, p->a_shift, p->left_shift, &qa) &&
+                   eg_qin_make(p->b_zp, p->b_mult, p->b_shift, p->left_shift, &qb) &&
+                   eg_qout_make(p->y_mult, p->y_shift, p->y_zp, &qy);
   int32_t i;
   do {
     const int8_t *pa = a + off[0], *pb = b + off[1];
-    if (p->op == EG_BIN_MUL) {
+    if (fast) {
+      eg_qaddsub_row(p, &qa, &qb, &qy, pa, pb, y, len);
+    } else if (p->op == EG_BIN_MUL) {
       for (i = 0; i < len; ++i, pa += sa, pb += sb) {
         int32_t acc = ((int32_t)*pa - p->a_zp) * ((int32_t)*pb - p->b_zp);
         int32_t v = eg_requantize(acc, p->y_mult, p->y_shift) + p->y_zp;

@@ -225,7 +225,7 @@ void eg_where(const eg_bcast *bc, int32_t elem_size, const uint8_t *cond, const 
  * tie (exactly 31 trailing zeros). For |x| <= 255 (at most 7 trailing zeros)
  * ties cannot occur when ctz(mult) + l <= 23 or >= 32. */
 typedef struct {
-  int32_t zp, l1, mult;
+  int32_t pw, c, mult; /* pw = 2^(l+1), c = -zp * pw */
 } eg_qin;
 
 static int32_t eg_ctz32(uint32_t v) {
@@ -241,11 +241,13 @@ static int32_t eg_ctz32(uint32_t v) {
 static int eg_qin_make(int32_t zp, int32_t mult, int32_t shift, int32_t left_shift, eg_qin *q) {
   const int32_t l = 1 + shift + left_shift;
   int32_t tz;
-  if (left_shift < 0 || left_shift > 23 || shift > 23 || shift < -31 || l < 0 || l > 22 || mult < 0) return 0;
+  if (left_shift < 0 || left_shift > 23 || shift > 23 || shift < -31 || l < 0 || l > 22 || mult < 0 || zp < -128 ||
+      zp > 127)
+    return 0;
   tz = eg_ctz32((uint32_t)mult) + l;
   if (tz > 23 && tz < 32) return 0;
-  q->zp = zp;
-  q->l1 = l + 1;
+  q->pw = (int32_t)1 << (l + 1);
+  q->c = -zp * q->pw;
   q->mult = mult;
   return 1;
 }
@@ -279,24 +281,24 @@ static int eg_qout_make(int32_t mult, int32_t shift, int32_t zp, eg_qout *q) {
 }
 
 #define EG_HI(X, M) ((int32_t)(((int64_t)(X) * (int64_t)(M)) >> 32))
-#define EG_QIN(X, ZP, L1, M) ((EG_HI(((int32_t)(X) - (ZP)) * (1 << (L1)), M) + 1) >> 1)
-
-#define EG_QADDSUB_LOOP(OP, CLAMP)                                  \
-  for (k = 0; k < m; ++k) {                                         \
-    int32_t v = (EG_HI(t[k] OP EG_QIN(b[k], bzp, lb1, mb), ym) + yadd) >> ysh; \
-    CLAMP;                                                          \
-    y[k] = (int8_t)v;                                               \
-  }
-
-#define EG_QADDSUB_CHUNK 32
+/* (x - zp) << (l + 1) as x * pw + c (one MLA; |x - zp| <= 255, l + 1 <= 23: no overflow). */
+#define EG_QIN(X, PW, C, M) ((EG_HI((int32_t)(X) * (PW) + (C), M) + 1) >> 1)
 
 /* Saturation to int8 (one SSAT where the target has it). */
 #if defined(__ARM_FEATURE_SAT) && !defined(EG_DSP_EMULATION)
 #include <arm_acle.h>
-#define EG_SAT8(v) (v = __ssat(v, 8))
+#define EG_SAT8(v) __ssat(v, 8)
 #else
-#define EG_SAT8(v) (v = v < -128 ? -128 : (v > 127 ? 127 : v))
+#define EG_SAT8(v) ((v) < -128 ? -128 : ((v) > 127 ? 127 : (v)))
 #endif
+
+#define EG_QADDSUB_ONE(K, OP)                                                 \
+  {                                                                            \
+    int32_t v = (EG_HI(t[K] OP EG_QIN(b[K], bpw, bc, mb), ym) + yadd) >> ysh;  \
+    y[K] = (int8_t)EG_SAT8(v);                                                 \
+  }
+
+#define EG_QADDSUB_CHUNK 32
 
 /* Kept out of line: inlined, the caller's row state would spill its constants. */
 #if defined(__GNUC__)
@@ -310,25 +312,33 @@ static int eg_qout_make(int32_t mult, int32_t shift, int32_t zp, eg_qout *q) {
  * that each of the two loops keeps its constants in registers. */
 EG_QNOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_qin *qa, const eg_qin *qb,
                                         const eg_qout *qy, const int8_t *a, const int8_t *b, int8_t *y, int32_t n) {
-  const int32_t azp = qa->zp, la1 = qa->l1, ma = qa->mult, bzp = qb->zp, lb1 = qb->l1, mb = qb->mult;
+  const int32_t apw = qa->pw, ac = qa->c, ma = qa->mult, bpw = qb->pw, bc = qb->c, mb = qb->mult;
   const int32_t ym = qy->mult, ysh = qy->rsh, yadd = qy->add, lo = p->act_min, hi = p->act_max;
-  const int sub = p->op == EG_BIN_SUB, sat8 = lo == -128 && hi == 127;
+  const int sub = p->op == EG_BIN_SUB, clamp = lo > -128 || hi < 127;
   int32_t t[EG_QADDSUB_CHUNK];
   int32_t k, m;
   for (; n > 0; n -= m, a += m, b += m, y += m) {
     m = n < EG_QADDSUB_CHUNK ? n : EG_QADDSUB_CHUNK;
-    for (k = 0; k < m; ++k) t[k] = EG_QIN(a[k], azp, la1, ma);
-    if (sat8) {
-      if (sub) {
-        EG_QADDSUB_LOOP(-, EG_SAT8(v))
-      } else {
-        EG_QADDSUB_LOOP(+, EG_SAT8(v))
-      }
-    } else if (sub) {
-      EG_QADDSUB_LOOP(-, v = v < lo ? lo : (v > hi ? hi : v))
-    } else {
-      EG_QADDSUB_LOOP(+, v = v < lo ? lo : (v > hi ? hi : v))
+    for (k = 0; k + 4 <= m; k += 4) {
+      t[k] = EG_QIN(a[k], apw, ac, ma);
+      t[k + 1] = EG_QIN(a[k + 1], apw, ac, ma);
+      t[k + 2] = EG_QIN(a[k + 2], apw, ac, ma);
+      t[k + 3] = EG_QIN(a[k + 3], apw, ac, ma);
     }
+    for (; k < m; ++k) t[k] = EG_QIN(a[k], apw, ac, ma);
+    if (sub) {
+      for (k = 0; k < m; ++k) EG_QADDSUB_ONE(k, -)
+    } else {
+      for (k = 0; k + 4 <= m; k += 4) { /* m is a multiple of 4 except in the last chunk */
+        EG_QADDSUB_ONE(k, +)
+        EG_QADDSUB_ONE(k + 1, +)
+        EG_QADDSUB_ONE(k + 2, +)
+        EG_QADDSUB_ONE(k + 3, +)
+      }
+      for (; k < m; ++k) EG_QADDSUB_ONE(k, +)
+    }
+    if (clamp) /* fused activation: narrower than int8 */
+      for (k = 0; k < m; ++k) y[k] = (int8_t)(y[k] < lo ? lo : (y[k] > hi ? hi : y[k]));
   }
 }
 
@@ -343,7 +353,8 @@ void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t 
   const int fast = p->op != EG_BIN_MUL && sa == 1 && sb == 1 &&
                    eg_qin_make(p->a_zp, p->a_mult, p->a_shift, p->left_shift, &qa) &&
                    eg_qin_make(p->b_zp, p->b_mult, p->b_shift, p->left_shift, &qb) &&
-                   eg_qout_make(p->y_mult, p->y_shift, p->y_zp, &qy);
+                   eg_qout_make(p->y_mult, p->y_shift, p->y_zp, &qy) && p->act_min >= -128 &&
+                   p->act_max <= 127 && p->act_min <= p->act_max;
   int32_t i;
   do {
     const int8_t *pa = a + off[0], *pb = b + off[1];

@@ -158,28 +158,81 @@ void eg_avgpool_f32(const eg_pool_geom *g, const float *in, float *out) {
     }
 }
 
+/* Average of acc over cnt taps with 8 fractional bits, rounded half away from
+ * zero (32-bit division when acc * 256 + cnt / 2 stays in int32). */
+static int32_t eg_avg_q8(int32_t acc, int32_t cnt, int small) {
+  if (small) {
+    const int32_t num = acc * 256;
+    return num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt);
+  } else {
+    const int64_t num = (int64_t)acc * 256;
+    return (int32_t)(num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt));
+  }
+}
+
+/* Output of one average-pool channel from the sum of its taps. */
+static int8_t eg_avg_out(const eg_pool_s8_params *p, int32_t acc, int32_t cnt, int small, int64_t rnd) {
+  const int32_t avg = cnt > 0 ? eg_avg_q8(acc, cnt, small) : 0;
+  const int32_t v = eg_requantize_fast(avg, p->mult, p->shift, rnd) + p->out_zp;
+  return (int8_t)eg_clamp_i32(v, p->act_min, p->act_max);
+}
+
 void eg_avgpool_s8(const eg_pool_s8_params *p, const int8_t *in, int8_t *out) {
   const eg_pool_geom *g = &p->g;
   eg_pool_it it;
-  const int32_t out_s = eg_sp_count(g->out_sp);
+  const int32_t in_s = eg_sp_count(g->in_sp), out_s = eg_sp_count(g->out_sp);
+  /* the valid taps of a window form a regular grid: steps per spatial dim */
+  const int32_t s2 = g->dil[2] * g->in_sp_stride, s1 = g->dil[1] * g->in_sp[2] * g->in_sp_stride,
+                s0 = g->dil[0] * g->in_sp[1] * g->in_sp[2] * g->in_sp_stride;
+  const int64_t rnd = eg_requant_round(p->shift);
+  /* |acc| <= 255 * taps: acc * 256 + cnt / 2 fits in int32 below 32768 taps */
+  const int small = (int64_t)g->kernel[0] * g->kernel[1] * g->kernel[2] < 32768;
   int32_t k0, k1, k2;
   for (it.b = 0; it.b < g->batch; ++it.b)
     for (it.osp = 0; it.osp < out_s; ++it.osp) {
       const int32_t cnt = (eg_it_pos(g, &it), g->count_include_pad ? it.w.n_padded : it.w.n_valid);
-      for (it.c = 0; it.c < g->channels; ++it.c) {
-        int32_t acc = 0, avg = 0, v;
-        eg_it_chan(g, &it);
-        for (k0 = it.w.kb[0]; k0 < it.w.ke[0]; ++k0)
-          for (k1 = it.w.kb[1]; k1 < it.w.ke[1]; ++k1)
-            for (k2 = it.w.kb[2]; k2 < it.w.ke[2]; ++k2)
-              acc += (int32_t)in[it.ibase + eg_tap(g, it.o, k0, k1, k2) * g->in_sp_stride] - p->in_zp;
-        if (cnt > 0) {
-          /* average with 8 fractional bits, rounded half away from zero */
-          const int64_t num = (int64_t)acc * 256;
-          avg = (int32_t)(num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt));
+      int32_t n0 = it.w.ke[0] - it.w.kb[0], n1 = it.w.ke[1] - it.w.kb[1], n2 = it.w.ke[2] - it.w.kb[2];
+      const int32_t zp_sum = it.w.n_valid * p->in_zp;
+      const int32_t first =
+          it.w.n_valid > 0 ? eg_tap(g, it.o, it.w.kb[0], it.w.kb[1], it.w.kb[2]) * g->in_sp_stride : 0;
+      int32_t ibase = it.b * in_s * g->channels + first;
+      int32_t oidx = it.b * out_s * g->channels + it.osp * g->out_sp_stride;
+      it.c = 0;
+      if (it.w.n_valid <= 0) n0 = 0;
+      /* rows that follow each other in memory merge into one run */
+      if (s1 == n2 * s2) {
+        n2 *= n1;
+        n1 = 1;
+      }
+#if EG_USE_DSP
+      /* NHWC: 4 channels per word, two int16 lane pairs (SXTAB16): a sum of
+       * at most 255 int8 values cannot wrap */
+      if (g->in_c_stride == 1 && g->out_c_stride == 1 && it.w.n_valid <= 255)
+        for (; it.c + 4 <= g->channels; it.c += 4, ibase += 4, oidx += 4) {
+          uint32_t ae = 0, ao = 0;
+          for (k0 = 0; k0 < n0; ++k0)
+            for (k1 = 0; k1 < n1; ++k1) {
+              const int8_t *q = in + ibase + k0 * s0 + k1 * s1;
+              for (k2 = 0; k2 < n2; ++k2, q += s2) {
+                const uint32_t w = eg_ld32(q);
+                ae = __sxtab16(ae, w);
+                ao = eg_sxtab16_ror8(ao, w);
+              }
+            }
+          out[oidx] = eg_avg_out(p, (int32_t)(int16_t)(ae & 0xffffu) - zp_sum, cnt, small, rnd);
+          out[oidx + 1] = eg_avg_out(p, (int32_t)(int16_t)(ao & 0xffffu) - zp_sum, cnt, small, rnd);
+          out[oidx + 2] = eg_avg_out(p, (int32_t)(int16_t)(ae >> 16) - zp_sum, cnt, small, rnd);
+          out[oidx + 3] = eg_avg_out(p, (int32_t)(int16_t)(ao >> 16) - zp_sum, cnt, small, rnd);
         }
-        v = eg_requantize(avg, p->mult, p->shift) + p->out_zp;
-        out[it.oidx] = (int8_t)eg_clamp_i32(v, p->act_min, p->act_max);
+#endif
+      for (; it.c < g->channels; ++it.c, ibase += g->in_c_stride, oidx += g->out_c_stride) {
+        int32_t acc = 0;
+        for (k0 = 0; k0 < n0; ++k0)
+          for (k1 = 0; k1 < n1; ++k1) {
+            const int8_t *q = in + ibase + k0 * s0 + k1 * s1;
+            for (k2 = 0; k2 < n2; ++k2, q += s2) acc += *q;
+          }
+        out[oidx] = eg_avg_out(p, acc - zp_sum, cnt, small, rnd);
       }
     }
 }

@@ -100,21 +100,35 @@ void eg_maxpool_f32(const eg_pool_geom *g, const float *in, float *out, int64_t 
 
 void eg_maxpool_s8(const eg_pool_geom *g, const int8_t *in, int8_t *out) {
   eg_pool_it it;
-  const int32_t out_s = eg_sp_count(g->out_sp);
-  int32_t k0, k1, k2;
+  const int32_t in_s = eg_sp_count(g->in_sp), out_s = eg_sp_count(g->out_sp);
+  /* the valid taps of a window form a regular grid: steps per spatial dim */
+  const int32_t s2 = g->dil[2] * g->in_sp_stride, s1 = g->dil[1] * g->in_sp[2] * g->in_sp_stride,
+                s0 = g->dil[0] * g->in_sp[1] * g->in_sp[2] * g->in_sp_stride;
+  const int32_t nc = g->channels, ics = g->in_c_stride, ocs = g->out_c_stride;
+  int32_t k0, k1, k2, c;
   for (it.b = 0; it.b < g->batch; ++it.b)
     for (it.osp = 0; it.osp < out_s; ++it.osp) {
+      int32_t n0, n1, n2, ibase, oidx;
       eg_it_pos(g, &it);
-      for (it.c = 0; it.c < g->channels; ++it.c) {
+      n0 = it.w.n_valid > 0 ? it.w.ke[0] - it.w.kb[0] : 0;
+      n1 = it.w.ke[1] - it.w.kb[1];
+      n2 = it.w.ke[2] - it.w.kb[2];
+      if (s1 == n2 * s2) { /* rows that follow each other in memory merge into one run */
+        n2 *= n1;
+        n1 = 1;
+      }
+      ibase = it.b * in_s * g->channels +
+              (n0 > 0 ? eg_tap(g, it.o, it.w.kb[0], it.w.kb[1], it.w.kb[2]) * g->in_sp_stride : 0);
+      oidx = it.b * out_s * g->channels + it.osp * g->out_sp_stride;
+      for (c = 0; c < nc; ++c, ibase += ics, oidx += ocs) {
         int8_t best = -128;
-        eg_it_chan(g, &it);
-        for (k0 = it.w.kb[0]; k0 < it.w.ke[0]; ++k0)
-          for (k1 = it.w.kb[1]; k1 < it.w.ke[1]; ++k1)
-            for (k2 = it.w.kb[2]; k2 < it.w.ke[2]; ++k2) {
-              const int8_t v = in[it.ibase + eg_tap(g, it.o, k0, k1, k2) * g->in_sp_stride];
-              if (v > best) best = v;
-            }
-        out[it.oidx] = best;
+        for (k0 = 0; k0 < n0; ++k0)
+          for (k1 = 0; k1 < n1; ++k1) {
+            const int8_t *q = in + ibase + k0 * s0 + k1 * s1;
+            for (k2 = 0; k2 < n2; ++k2, q += s2)
+              if (*q > best) best = *q;
+          }
+        out[oidx] = best;
       }
     }
 }

@@ -302,6 +302,18 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
   } while (0)
 /* All 9 taps of a 3x3 kernel (dilation 1, no padding), 4 channels: x, w at tap
  * (0, 0); C = tap stride; ys2 = input row stride - 2 * C. */
+/* One int8 word of input (u) and weights (v) widened to halfword pairs, the input
+ * zero point added (o), and four multiply-accumulates into a0..a3. */
+#define EG_DW_MAC4                                                                               \
+  "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                          \
+  "sxtab16 %[u], %[o], %[u]\n\t"                                                                   \
+  "sxtb16 %[wh], %[v], ror #8\n\t"                                                                 \
+  "sxtb16 %[v], %[v]\n\t"                                                                          \
+  "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                            \
+  "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                            \
+  "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                          \
+  "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"
+
 #define EG_DW_3X3(X_, W_, C_, YS2_)                                                                            \
   do {                                                                                                         \
     const int8_t *xr_ = (X_), *wr_ = (W_);                                                                     \
@@ -309,104 +321,41 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
     __asm__(                                                                                                   \
             "ldr %[u], [%[x]]\n\t"                                                                    \
             "ldr %[v], [%[w]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
             "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
             "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
             "ldr %[u], [%[x]]\n\t"                                                                    \
             "ldr %[v], [%[w]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "add %[x], %[x], %[ys]\n\t"                                                                   \
             "add %[w], %[w], %[C]\n\t"                                                                    \
             "ldr %[u], [%[x]]\n\t"                                                                    \
             "ldr %[v], [%[w]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
             "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
             "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
             "ldr %[u], [%[x]]\n\t"                                                                    \
             "ldr %[v], [%[w]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "add %[x], %[x], %[ys]\n\t"                                                                   \
             "add %[w], %[w], %[C]\n\t"                                                                    \
             "ldr %[u], [%[x]]\n\t"                                                                    \
             "ldr %[v], [%[w]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
             "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
             "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
             "ldr %[u], [%[x]]\n\t"                                                                    \
             "ldr %[v], [%[w]]\n\t"                                                                    \
-            "sxtab16 %[xh], %[o], %[u], ror #8\n\t"                                                       \
-            "sxtab16 %[u], %[o], %[u]\n\t"                                                                \
-            "sxtb16 %[wh], %[v], ror #8\n\t"                                                              \
-            "sxtb16 %[v], %[v]\n\t"                                                                       \
-            "smlabb %[a0], %[u], %[v], %[a0]\n\t"                                                         \
-            "smlatt %[a2], %[u], %[v], %[a2]\n\t"                                                         \
-            "smlabb %[a1], %[xh], %[wh], %[a1]\n\t"                                                       \
-            "smlatt %[a3], %[xh], %[wh], %[a3]\n\t"                                                       \
+            EG_DW_MAC4                                                                               \
             : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(xr_), [w] "+r"(wr_),       \
               [u] "=&r"(u_), [v] "=&r"(v_), [xh] "=&r"(xh_), [wh] "=&r"(wh_)                                   \
             : [o] "r"(off2), [C] "r"(C_), [ys] "r"(YS2_)                                                       \

@@ -101,56 +101,39 @@ void eg_argext_f32(const float *in, int64_t *out, int32_t outer, int32_t n, int3
 /* (v, i) comes before (w, j) in the output order. */
 #define EG_BEFORE(v, i, w, j, largest) ((largest) ? ((v) > (w) || ((v) == (w) && (i) < (j))) : ((v) < (w) || ((v) == (w) && (i) < (j))))
 
+/* Selection of the k first values in output order, for one element type: each
+ * pass takes the best value not yet taken (ties: the lower index first). */
+#define EG_TOPK_BODY(T)                                                                          \
+  int32_t o, i, j, t;                                                                            \
+  for (o = 0; o < outer; ++o)                                                                    \
+    for (i = 0; i < inner; ++i) {                                                                \
+      const T *x = in + (int32_t)o * n * inner + i;                                              \
+      T pv = 0;                                                                                  \
+      int32_t pi = -1;                                                                           \
+      for (j = 0; j < k; ++j) {                                                                  \
+        int32_t bi = -1;                                                                         \
+        T bv = 0;                                                                                \
+        for (t = 0; t < n; ++t) {                                                                \
+          const T v = x[t * inner];                                                              \
+          if (pi >= 0 && !EG_BEFORE(pv, pi, v, t, largest)) continue; /* already taken */       \
+          if (bi < 0 || EG_BEFORE(v, t, bv, bi, largest)) {                                      \
+            bv = v;                                                                              \
+            bi = t;                                                                              \
+          }                                                                                      \
+        }                                                                                        \
+        values[((int32_t)o * k + j) * inner + i] = bv;                                           \
+        indices[((int32_t)o * k + j) * inner + i] = bi;                                          \
+        pv = bv;                                                                                 \
+        pi = bi;                                                                                 \
+      }                                                                                          \
+    }
+
 void eg_topk_f32(const float *in, float *values, int64_t *indices, int32_t outer, int32_t n, int32_t inner, int32_t k,
                  int32_t largest) {
-  int32_t o, i, j, t;
-  for (o = 0; o < outer; ++o)
-    for (i = 0; i < inner; ++i) {
-      const float *x = in + (int32_t)o * n * inner + i;
-      float pv = 0.0f;
-      int32_t pi = -1;
-      for (j = 0; j < k; ++j) {
-        int32_t bi = -1;
-        float bv = 0.0f;
-        for (t = 0; t < n; ++t) {
-          const float v = x[t * inner];
-          if (pi >= 0 && !EG_BEFORE(pv, pi, v, t, largest)) continue; /* already taken */
-          if (bi < 0 || EG_BEFORE(v, t, bv, bi, largest)) {
-            bv = v;
-            bi = t;
-          }
-        }
-        values[((int32_t)o * k + j) * inner + i] = bv;
-        indices[((int32_t)o * k + j) * inner + i] = bi;
-        pv = bv;
-        pi = bi;
-      }
-    }
+  EG_TOPK_BODY(float)
 }
 
 void eg_topk_i64(const int64_t *in, int64_t *values, int64_t *indices, int32_t outer, int32_t n, int32_t inner,
                  int32_t k, int32_t largest) {
-  int32_t o, i, j, t;
-  for (o = 0; o < outer; ++o)
-    for (i = 0; i < inner; ++i) {
-      const int64_t *x = in + (int32_t)o * n * inner + i;
-      int64_t pv = 0;
-      int32_t pi = -1;
-      for (j = 0; j < k; ++j) {
-        int32_t bi = -1;
-        int64_t bv = 0;
-        for (t = 0; t < n; ++t) {
-          const int64_t v = x[t * inner];
-          if (pi >= 0 && !EG_BEFORE(pv, pi, v, t, largest)) continue;
-          if (bi < 0 || EG_BEFORE(v, t, bv, bi, largest)) {
-            bv = v;
-            bi = t;
-          }
-        }
-        values[((int32_t)o * k + j) * inner + i] = bv;
-        indices[((int32_t)o * k + j) * inner + i] = bi;
-        pv = bv;
-        pi = bi;
-      }
-    }
+  EG_TOPK_BODY(int64_t)
 }

@@ -259,6 +259,20 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
 
 /* 3 taps of one kernel row, 4 channels: x, w point at tap 0; C = tap stride. */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+/* One kernel row of a 3x3 depthwise tap block: taps 0, 1 and 2 (C bytes apart). */
+#define EG_DW_TAPS3                      \
+  "ldr %[u], [%[x]]\n\t"                \
+  "ldr %[v], [%[w]]\n\t"                \
+  EG_DW_MAC4                             \
+  "ldr %[u], [%[x], %[C]]\n\t"          \
+  "ldr %[v], [%[w], %[C]]\n\t"          \
+  EG_DW_MAC4                             \
+  "add %[x], %[x], %[C], lsl #1\n\t"    \
+  "add %[w], %[w], %[C], lsl #1\n\t"    \
+  "ldr %[u], [%[x]]\n\t"                \
+  "ldr %[v], [%[w]]\n\t"                \
+  EG_DW_MAC4
+
 #define EG_DW_ROW3(X_, W_, C_)                                                                                 \
   do {                                                                                                         \
     const int8_t *xr_ = (X_), *wr_ = (W_);                                                                     \
@@ -319,43 +333,13 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
     const int8_t *xr_ = (X_), *wr_ = (W_);                                                                     \
     uint32_t u_, v_, xh_, wh_;                                                                                 \
     __asm__(                                                                                                   \
-            "ldr %[u], [%[x]]\n\t"                                                                    \
-            "ldr %[v], [%[w]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
-            "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
-            "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
-            "ldr %[u], [%[x]]\n\t"                                                                    \
-            "ldr %[v], [%[w]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "add %[x], %[x], %[ys]\n\t"                                                                   \
-            "add %[w], %[w], %[C]\n\t"                                                                    \
-            "ldr %[u], [%[x]]\n\t"                                                                    \
-            "ldr %[v], [%[w]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
-            "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
-            "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
-            "ldr %[u], [%[x]]\n\t"                                                                    \
-            "ldr %[v], [%[w]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "add %[x], %[x], %[ys]\n\t"                                                                   \
-            "add %[w], %[w], %[C]\n\t"                                                                    \
-            "ldr %[u], [%[x]]\n\t"                                                                    \
-            "ldr %[v], [%[w]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "ldr %[u], [%[x], %[C]]\n\t"                                                                    \
-            "ldr %[v], [%[w], %[C]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
-            "add %[x], %[x], %[C], lsl #1\n\t"                                                            \
-            "add %[w], %[w], %[C], lsl #1\n\t"                                                            \
-            "ldr %[u], [%[x]]\n\t"                                                                    \
-            "ldr %[v], [%[w]]\n\t"                                                                    \
-            EG_DW_MAC4                                                                               \
+            EG_DW_TAPS3                                                                                         \
+            "add %[x], %[x], %[ys]\n\t"                                                                         \
+            "add %[w], %[w], %[C]\n\t"                                                                          \
+            EG_DW_TAPS3                                                                                         \
+            "add %[x], %[x], %[ys]\n\t"                                                                         \
+            "add %[w], %[w], %[C]\n\t"                                                                          \
+            EG_DW_TAPS3                                                                                         \
             : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(xr_), [w] "+r"(wr_),       \
               [u] "=&r"(u_), [v] "=&r"(v_), [xh] "=&r"(xh_), [wh] "=&r"(wh_)                                   \
             : [o] "r"(off2), [C] "r"(C_), [ys] "r"(YS2_)                                                       \

@@ -14,6 +14,14 @@
 #define EG_USE_DSP 0
 #endif
 
+/* Keeps a kernel out of line: inlined into a small caller, register-hungry
+ * inline asm may no longer find its registers, or constants spill. */
+#if defined(__GNUC__)
+#define EG_NOINLINE __attribute__((noinline))
+#else
+#define EG_NOINLINE
+#endif
+
 #if EG_USE_DSP
 #if defined(EG_DSP_EMULATION)
 #include EG_DSP_EMULATION

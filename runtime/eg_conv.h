@@ -30,28 +30,16 @@ typedef struct {
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
   ((groups) == 1 ? 4 * (int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) : 0)
 
-/* Depthwise 3x3 (dilation 1) path with scratch (eg_conv_s8_dw3): 3 rows of
- * int16 input, each EG_CONV_S8_DW3_ROW(out_w, stride_w) halfwords (even). */
-#define EG_CONV_S8_DW3_ROW(out_w, stride_w) ((((int32_t)(out_w) - 1) * (int32_t)(stride_w) + 3 + 1) & ~1)
-#define EG_CONV_S8_DW3_SCRATCH_BYTES(out_w, stride_w) (6 * EG_CONV_S8_DW3_ROW(out_w, stride_w))
-#define EG_CONV_S8_DW3_OK(p) \
-  ((p)->k_h == 3 && (p)->k_w == 3 && (p)->dil_h == 1 && (p)->dil_w == 1 && (p)->stride_h == 1 && \
-   (p)->stride_w == 1 && (p)->out_w >= 8)
-
 /* Optimized when the target has the DSP extension (EG_USE_DSP), the portable
- * reference otherwise; both give identical results. scratch: see above. */
+ * reference otherwise; both give identical results. scratch: see above, or
+ * EG_CONV_S8_DW3_SCRATCH_BYTES for the depthwise 3x3 path. Needs eg_conv_dw.c. */
 void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* One path of eg_conv_s8, chosen at compile time (edgegen emits a direct call,
  * so the linker drops the other paths). Each gives eg_conv_s8's result under
  * its preconditions; without the DSP extension each runs the reference.
  * _mat: groups == 1, scratch given, every channel eg_requant_fast_ok.
- * _dw: groups == in_c == out_c, dw_weights given, every channel mult >= 0 and
- * shift in [-31, -2]. */
+ * Depthwise paths (and their scratch sizes): eg_conv_dw.h. */
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
-void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
-/* _dw3: _dw's preconditions, EG_CONV_S8_DW3_OK, scratch of
- * EG_CONV_S8_DW3_SCRATCH_BYTES(out_w, stride_w) bytes (4-byte aligned). */
-void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out);

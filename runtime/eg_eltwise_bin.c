@@ -300,17 +300,12 @@ static int eg_qout_make(int32_t mult, int32_t shift, int32_t zp, eg_qout *q) {
 
 #define EG_QADDSUB_CHUNK 32
 
-/* Kept out of line: inlined, the caller's row state would spill its constants. */
-#if defined(__GNUC__)
-#define EG_QNOINLINE __attribute__((noinline))
-#else
-#define EG_QNOINLINE
-#endif
-
+/* eg_qaddsub_row is kept out of line (EG_NOINLINE): inlined, the caller's row
+ * state would spill its constants. */
 /* Contiguous int8 Add/Sub row (both operands stride 1), bit-exact with the
  * general loop. Chunks of a's rescaled values first go to a small buffer, so
  * that each of the two loops keeps its constants in registers. */
-EG_QNOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_qin *qa, const eg_qin *qb,
+EG_NOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_qin *qa, const eg_qin *qb,
                                         const eg_qout *qy, const int8_t *a, const int8_t *b, int8_t *y, int32_t n) {
   const int32_t apw = qa->pw, ac = qa->c, ma = qa->mult, bpw = qb->pw, bc = qb->c, mb = qb->mult;
   const int32_t ym = qy->mult, ysh = qy->rsh, yadd = qy->add, lo = p->act_min, hi = p->act_max;

@@ -8,6 +8,7 @@
 
 #include "eg_common.h"
 #include "eg_conv.h"
+#include "eg_conv_dw.h"
 #include "eg_fc.h"
 #include "m4bench.h"
 

@@ -8,7 +8,7 @@ M4=${1:-$ROOT/../shared/m4bench}
 OUT=${TMPDIR:-/tmp}/eg_bench_kernels.$$
 mkdir -p "$OUT"
 "$M4/m4run" build -o "$OUT/bench.elf" -O2 --ram 192K -I"$M4" -I"$ROOT/runtime" "$@" \
-  "$ROOT/bench/kernels/bench_kernels.c" "$ROOT/runtime/eg_conv.c" "$ROOT/runtime/eg_fc.c" \
+  "$ROOT/bench/kernels/bench_kernels.c" "$ROOT/runtime/eg_conv.c" "$ROOT/runtime/eg_conv_dw.c" "$ROOT/runtime/eg_fc.c" \
   --json "$OUT/bench.json" --quiet > "$OUT/stdout.txt"
 python3 - "$OUT/stdout.txt" "$OUT/bench.json" <<'PY'
 import json, sys

@@ -199,10 +199,13 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (ok && d.groups == 1 && scratch != "0")
       ctx.emit("eg_conv_s8_mat" + args + ", " + scratch + ");");
-    else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0" && scratch != "0")
+    else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0" && scratch != "0") {
+      ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw3" + args + ", " + scratch + ");");
-    else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0")
+    } else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0") {
+      ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw" + args + ");");
+    }
     else
       ctx.emit("eg_conv_s8_ref" + args + ");");
     return;
@@ -223,7 +226,7 @@ int64_t macc_conv(const Graph& g, const Node& n) {
 }
 
 // int8 groups == 1: two int16 im2col columns for the DSP matrix path
-// (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h).
+// (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise sizes in runtime/eg_conv_dw.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
   if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path

@@ -11,5 +11,5 @@ command -v qemu-system-arm >/dev/null 2>&1 || { echo "qemu-system-arm missing: s
 mkdir -p "$OUT"
 for opt in -O2 -Os; do
   "$M4/m4run" build -o "$OUT/test_kernels$opt.elf" $opt -DEG_M4 -I"$M4" -I"$ROOT/runtime" \
-    "$ROOT/tests/kernels/test_kernels.c" "$ROOT/runtime/eg_conv.c" "$ROOT/runtime/eg_fc.c" --quiet || exit 1
+    "$ROOT/tests/kernels/test_kernels.c" "$ROOT/runtime/eg_conv.c" "$ROOT/runtime/eg_conv_dw.c" "$ROOT/runtime/eg_fc.c" --quiet || exit 1
 done

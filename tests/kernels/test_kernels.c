@@ -9,6 +9,7 @@
 
 #include "eg_common.h"
 #include "eg_conv.h"
+#include "eg_conv_dw.h"
 #include "eg_fc.h"
 
 #ifdef EG_M4

@@ -1,6 +1,7 @@
 // Data movement and shape ops: Transpose, Gather, and the view ops (Reshape,
 // Squeeze, Unsqueeze, Flatten, Identity) that cost nothing at run time because
 // the planner gives their output the input's bytes. Constant lives here too.
+#include <algorithm>
 #include <numeric>
 
 #include "emit/emit_context.h"
@@ -132,16 +133,53 @@ void ref_transpose(const Node& n, std::span<const Tensor* const> in, std::span<T
   }
 }
 
+// The same transpose on the fewest axes: size-1 axes dropped, and input axes
+// that stay adjacent and in order in the output merged into one. NCHW -> NHWC
+// of one image becomes [C, H*W] -> [H*W, C].
+std::pair<Shape, std::vector<int64_t>> canonical_transpose(const Shape& shape, const std::vector<int64_t>& perm) {
+  std::vector<int64_t> kept;  // output order, input axes of size > 1
+  for (int64_t a : perm)
+    if (shape[static_cast<size_t>(a)] != 1) kept.push_back(a);
+  std::vector<std::pair<int64_t, int64_t>> groups;  // [first, last] input axes, in output order
+  for (int64_t a : kept) {
+    // adjacent in the input once size-1 axes are ignored
+    bool adjacent = !groups.empty();
+    if (adjacent)
+      for (int64_t b = groups.back().second + 1; b < a; ++b) adjacent = adjacent && shape[static_cast<size_t>(b)] == 1;
+    if (adjacent && a > groups.back().second) groups.back().second = a;
+    else groups.push_back({a, a});
+  }
+  std::vector<size_t> order(groups.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return groups[x].first < groups[y].first; });
+  Shape cshape(groups.size());
+  std::vector<int64_t> cperm(groups.size());
+  for (size_t r = 0; r < order.size(); ++r) {
+    const auto [first, last] = groups[order[r]];
+    int64_t size = 1;
+    for (int64_t a = first; a <= last; ++a) size *= shape[static_cast<size_t>(a)];
+    cshape[r] = size;
+    cperm[order[r]] = static_cast<int64_t>(r);
+  }
+  return {cshape, cperm};
+}
+
 void emit_transpose(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   const auto perm = perm_of(n, x.shape.size());
   if (x.shape.size() > 8) bad(g, n, "rank above 8");
-  const std::string id = ctx.layer_ident();
   ctx.use("eg_move");
-  ctx.decl("static const int32_t " + id + "_shape[] = " + EmitContext::ints_lit(x.shape.empty() ? Shape{1} : x.shape) + ";");
-  ctx.decl("static const int32_t " + id + "_perm[] = " + EmitContext::ints_lit(perm.empty() ? std::vector<int64_t>{0} : perm) + ";");
+  const auto [shape, cperm] = canonical_transpose(x.shape, perm);
+  if (shape.size() <= 1) {  // only size-1 axes move: the bytes stay in order
+    ctx.emit("eg_copy(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
+             std::to_string(x.elements() * static_cast<int64_t>(dtype_size(x.dtype))) + ");");
+    return;
+  }
+  const std::string id = ctx.layer_ident();
+  ctx.decl("static const int32_t " + id + "_shape[] = " + EmitContext::ints_lit(shape) + ";");
+  ctx.decl("static const int32_t " + id + "_perm[] = " + EmitContext::ints_lit(cperm) + ";");
   ctx.emit("eg_transpose(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
-           std::to_string(dtype_size(x.dtype)) + ", " + std::to_string(x.shape.size()) + ", " + id + "_shape, " + id +
+           std::to_string(dtype_size(x.dtype)) + ", " + std::to_string(shape.size()) + ", " + id + "_shape, " + id +
            "_perm);");
 }
 

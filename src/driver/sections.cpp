@@ -91,7 +91,6 @@ void measure_sections(Compiled& c, const std::string& workdir) {
     flags = target_cflags(c.options.target) + " " + common;
     label = cc + " " + flags;
   }
-  c.sections_toolchain = label + ", objects not linked";
 
   const fs::path dir = fs::path(workdir) / "sections";
   std::error_code ec;
@@ -122,9 +121,10 @@ void measure_sections(Compiled& c, const std::string& workdir) {
     c.sections_toolchain += "; " + d.module + " computed from its " + std::to_string(c.code.arrays.size()) +
                             " const arrays (source too large to compile quickly)";
   }
-  // Runtime units are the same for every network: sizes measured once per process are reused.
+  // Runtime units are the same for every network: their objects, compiled once per process,
+  // are reused...
   static std::mutex cache_mutex;
-  static std::map<std::string, SectionSizes> cache;  // toolchain + runtime sources -> sizes
+  static std::map<std::string, std::string> cache;  // toolchain + runtime sources -> object bytes
   std::string runtime_headers;
   for (const auto& [name, content] : c.code.files)
     if (name.rfind("eg_", 0) == 0 && name.size() > 2 && name.compare(name.size() - 2, 2, ".h") == 0)
@@ -144,34 +144,33 @@ void measure_sections(Compiled& c, const std::string& workdir) {
     for (unsigned char ch : cache_key(name)) h = (h ^ ch) * 1099511628211ull;
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-    return base / "edgegen" / "sections" / (std::string(hex) + ".txt");
+    return base / "edgegen" / "objects" / (std::string(hex) + ".o");
   };
-  {
-    std::lock_guard<std::mutex> lock(cache_mutex);
-    for (const auto& [_, name] : sources) {
-      if (name.rfind("eg_", 0) != 0 || cache.count(cache_key(name))) continue;
-      const fs::path p = disk_path(name);
-      if (p.empty()) continue;
-      std::ifstream in(p);
-      SectionSizes z;
-      if (in >> z.text >> z.rodata >> z.data >> z.bss) {
-        z.module = object_of(name);
-        cache[cache_key(name)] = z;
-      }
-    }
-  }
-  std::vector<std::string> objects;
+  auto read_file = [](const fs::path& f, std::string& out) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return !out.empty();
+  };
+  std::vector<std::string> objects;  // every object, sorted
   for (const auto& [_, name] : sources) objects.push_back(object_of(name));
   for (const auto& [name, _] : by_module) objects.push_back(name);
   std::sort(objects.begin(), objects.end());
   {
+    // cached runtime objects go straight into the folder; the rest is compiled
     std::lock_guard<std::mutex> lock(cache_mutex);
     sources.erase(std::remove_if(sources.begin(), sources.end(),
                                  [&](const auto& x) {
                                    if (x.second.rfind("eg_", 0) != 0) return false;
                                    auto it = cache.find(cache_key(x.second));
-                                   if (it == cache.end()) return false;
-                                   by_module[object_of(x.second)] = it->second;
+                                   std::string bytes;
+                                   if (it != cache.end()) bytes = it->second;
+                                   else if (const fs::path p = disk_path(x.second); p.empty() || !read_file(p, bytes))
+                                     return false;
+                                   cache[cache_key(x.second)] = bytes;
+                                   std::ofstream(dir / object_of(x.second), std::ios::binary) << bytes;
                                    return true;
                                  }),
                   sources.end());
@@ -209,16 +208,33 @@ void measure_sections(Compiled& c, const std::string& workdir) {
       c.sections_toolchain = label + " (not measured: compilation failed" + (why.empty() ? "" : ": " + why) + ")";
       return;
     }
-    std::string size_cmd = "cd " + quote(dir.string()) + " && " + size + " -A";
+    std::lock_guard<std::mutex> lock(cache_mutex);
     for (const auto& [_, name] : sources) {
-      size_cmd += ' ';
-      size_cmd += quote(object_of(name));
+      std::string bytes;
+      if (name.rfind("eg_", 0) != 0 || !read_file(dir / object_of(name), bytes)) continue;
+      cache[cache_key(name)] = bytes;
+      const fs::path p = disk_path(name);
+      std::error_code ec;
+      if (p.empty() || (!fs::create_directories(p.parent_path(), ec) && ec)) continue;
+      const fs::path tmp = p.string() + ".tmp" + std::to_string(::getpid());
+      std::ofstream(tmp, std::ios::binary) << bytes;
+      fs::rename(tmp, p, ec);
     }
-    size_cmd += " >size.txt 2>&1";
-    if (!run(size_cmd)) {
-      c.sections_toolchain = label + " (not measured: " + size + " failed)";
-      return;
-    }
+  }
+
+  // Section sizes of every compiled object.
+  std::vector<std::string> compiled;
+  for (const auto& o : objects)
+    if (fs::exists(dir / o)) compiled.push_back(o);
+  std::string size_cmd = "cd " + quote(dir.string()) + " && " + size + " -A";
+  for (const auto& o : compiled) size_cmd += ' ' + quote(o);
+  size_cmd += " >size.txt 2>&1";
+  if (!run(size_cmd)) {
+    c.sections_toolchain = label + " (not measured: " + size + " failed)";
+    return;
+  }
+  std::map<std::string, std::multimap<std::string, size_t>> section_sizes;  // object -> section -> bytes
+  {
     std::ifstream in(dir / "size.txt");
     std::string line, current;
     while (std::getline(in, line)) {
@@ -228,28 +244,63 @@ void measure_sections(Compiled& c, const std::string& workdir) {
       if (first.empty()) continue;
       if (second == ":" || (first.back() == ':' && second.empty())) {  // "network.o  :" starts an object
         current = first.back() == ':' ? first.substr(0, first.size() - 1) : first;
-        by_module[current].module = current;
+        section_sizes[current];
         continue;
       }
       if (current.empty() || first[0] != '.') continue;
       try {
-        add_section(by_module[current], first, static_cast<size_t>(std::stoull(second)));
+        section_sizes[current].emplace(first, static_cast<size_t>(std::stoull(second)));
       } catch (const std::exception&) {
       }
     }
-    std::lock_guard<std::mutex> lock(cache_mutex);
-    for (const auto& [_, name] : sources)
-      if (name.rfind("eg_", 0) == 0 && by_module.count(object_of(name))) {
-        const SectionSizes& z = by_module[object_of(name)];
-        cache[cache_key(name)] = z;
-        const fs::path p = disk_path(name);
-        std::error_code ec;
-        if (p.empty() || !fs::create_directories(p.parent_path(), ec) && ec) continue;
-        const fs::path tmp = p.string() + ".tmp" + std::to_string(::getpid());
-        std::ofstream(tmp) << z.text << ' ' << z.rodata << ' ' << z.data << ' ' << z.bss << '\n';
-        fs::rename(tmp, p, ec);
-      }
   }
+  // The cross toolchain links the objects with --gc-sections (the network's API functions
+  // as roots, library calls left unresolved): what the linker drops is not counted, as in a
+  // firmware. Without it, or if that link fails, the objects' full sizes are reported.
+  bool linked = false;
+  if (cc == "arm-none-eabi-gcc" && section_sizes.count("network.o") && in_path("arm-none-eabi-nm")) {
+    std::string roots, link = "cd " + quote(dir.string()) + " && arm-none-eabi-nm -g --defined-only network.o >nm.txt 2>&1";
+    if (run(link)) {
+      std::ifstream in(dir / "nm.txt");
+      std::string addr, type, sym;
+      while (in >> addr >> type >> sym)
+        if (type == "T") roots += " -Wl,-u," + sym;
+    }
+    if (!roots.empty()) {
+      link = "cd " + quote(dir.string()) + " && " + cc + " " + flags +
+             " -nostdlib -nostartfiles -Wl,--gc-sections -Wl,--print-gc-sections"
+             " -Wl,--unresolved-symbols=ignore-all -Wl,-e,0" + roots + " -o linked.elf";
+      for (const auto& o : compiled) link += ' ' + quote(o);
+      link += " >link.log 2>&1";
+      if (run(link)) {
+        linked = true;
+        std::ifstream in(dir / "link.log");
+        std::string line;
+        const std::string tag = "removing unused section '";
+        while (std::getline(in, line)) {
+          const auto a = line.find(tag);
+          const auto f = line.find("' in file '");
+          if (a == std::string::npos || f == std::string::npos) continue;
+          const std::string sec = line.substr(a + tag.size(), f - a - tag.size());
+          const auto f0 = f + 11, f1 = line.find('\'', f0);
+          if (f1 == std::string::npos) continue;
+          const std::string obj = fs::path(line.substr(f0, f1 - f0)).filename().string();
+          auto& secs = section_sizes[obj];
+          if (auto it = secs.find(sec); it != secs.end()) secs.erase(it);
+        }
+      }
+    }
+  }
+  for (const auto& [obj, secs] : section_sizes) {
+    SectionSizes z;
+    z.module = obj;
+    for (const auto& [sec, bytes] : secs) add_section(z, sec, bytes);
+    by_module[obj] = z;
+  }
+  c.sections_toolchain = label + (linked ? ", linked with --gc-sections (functions no layer calls are not counted; "
+                                           "toolchain libraries (libgcc/libm) are not counted)"
+                                         : ", objects not linked (unused kernel functions count; toolchain libraries "
+                                           "(libgcc/libm) do not)");
   for (const auto& o : objects) {
     auto it = by_module.find(o);
     if (it == by_module.end()) {
@@ -257,7 +308,9 @@ void measure_sections(Compiled& c, const std::string& workdir) {
       c.sections_toolchain = label + " (not measured: no sizes for " + o + ")";
       return;
     }
-    c.sections.push_back(it->second);
+    const SectionSizes& z = it->second;
+    if (z.text + z.rodata + z.data + z.bss == 0 && o != "network.o") continue;  // dropped by the linker
+    c.sections.push_back(z);
   }
 }
 

@@ -923,8 +923,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
       row(m.io, true);
       row(m.total, true);
       s << t.render();
-      s << " ** RT: runtime objects (kernels) and the network, compiled with " << m.toolchain << "\n"
-        << " (objects are not linked: unused kernel functions count, toolchain libraries (libgcc/libm) do not)\n\n";
+      s << " ** RT: runtime objects (kernels) and the network, compiled with " << m.toolchain << "\n\n";
 
       s << "  Summary - \"" << o.target << "\" target\n";
       Table u;

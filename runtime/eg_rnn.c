@@ -60,6 +60,25 @@ static void eg_dot3(float *s, const float *a, const float *b, const float *c, co
   s[2] = s2;
 }
 
+/* Four consecutive rows (row stride n) dotted with one vector, added to s[0..3]:
+ * each loaded v[k] feeds four accumulators. Each row still sums in k order. */
+static void eg_dot4(float *s, const float *a, const float *v, int32_t n) {
+  const float *a1 = a + n, *a2 = a1 + n, *a3 = a2 + n;
+  float s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+  int32_t k;
+  for (k = 0; k < n; ++k) {
+    const float v0 = v[k];
+    s0 += a[k] * v0;
+    s1 += a1[k] * v0;
+    s2 += a2[k] * v0;
+    s3 += a3[k] * v0;
+  }
+  s[0] = s0;
+  s[1] = s1;
+  s[2] = s2;
+  s[3] = s3;
+}
+
 static float eg_dot1(float s, const float *a, const float *v, int32_t n) {
   int32_t k;
   for (k = 0; k < n; ++k) s += a[k] * v[k];
@@ -188,12 +207,11 @@ void eg_lstm(const eg_lstm_params *p, const void *X, void *Y, void *Y_h, void *Y
         {
           const int32_t xoff = (step * NB + b) * I;
           for (k = 0; k < I; ++k) xv[k] = eg_load(X, xoff + k, p->x_type, p->x_scale, p->x_zp);
-          for (j = 0; j < 4 * H; ++j) {
-            const float *w = W + j * I, *r = R + j * H;
-            float acc = Wb ? Wb[j] + Rb[j] : 0.0f;
-            for (k = 0; k < I; ++k) acc += w[k] * xv[k];
-            for (k = 0; k < H; ++k) acc += r[k] * hb[k];
-            gate[j] = acc;
+          for (j = 0; j < 4 * H; j += 4) { /* 4 * H rows: four at a time */
+            float *g = gate + j;
+            for (k = 0; k < 4; ++k) g[k] = Wb ? Wb[j + k] + Rb[j + k] : 0.0f;
+            eg_dot4(g, W + j * I, xv, I);
+            eg_dot4(g, R + j * H, hb, H);
           }
           for (j = 0; j < H; ++j) {
             float gi = gate[j], go = gate[H + j], gf = gate[2 * H + j], gc = gate[3 * H + j], cn;

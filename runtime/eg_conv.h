@@ -17,13 +17,6 @@ typedef struct {
   const int8_t *dw_weights;
 } eg_conv_s8_params;
 
-typedef struct {
-  int32_t batch, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w;
-  int32_t stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, groups;
-  float act_min, act_max;
-  const float *weights;
-  const float *bias; /* may be NULL */
-} eg_conv_f32_params;
 
 /* Bytes of scratch eg_conv_s8 needs (4-byte aligned): two im2col columns of
  * int16 for the DSP matrix path when groups == 1, else none. */
@@ -42,6 +35,5 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
-void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out);
 
 #endif

@@ -159,8 +159,8 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   const std::string id = ctx.layer_ident();
   const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
   const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
-  ctx.use("eg_conv");
   if (x.dtype == DType::I8) {
+    ctx.use("eg_conv");
     const Tensor& w = g.t(n.inputs[1]);
     const Tensor& y = g.t(n.outputs[0]);
     std::vector<int32_t> mult;
@@ -210,6 +210,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
       ctx.emit("eg_conv_s8_ref" + args + ");");
     return;
   }
+  ctx.use("eg_conv_f32");
   std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
   ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
            EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " +

@@ -1,5 +1,10 @@
 #include "eg_conv_f32.h"
 
+#include <float.h>
+#include <stddef.h>
+
+#include "eg_f32.h"
+
 void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out) {
   const int32_t cin_g = p->in_c / p->groups, cout_g = p->out_c / p->groups;
   int32_t b, oy, ox, oc, ky, kx, ic;
@@ -20,7 +25,7 @@ void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out) {
               if (ix < 0 || ix >= p->in_w) continue;
               x = inb + ((int32_t)iy * p->in_w + ix) * p->in_c + g * cin_g;
               wk = w + (ky * p->k_w + kx) * cin_g;
-              for (ic = 0; ic < cin_g; ++ic) acc += x[ic] * wk[ic];
+              for (ic = 0; ic < cin_g; ++ic) acc += eg_fmul(x[ic], wk[ic]);
             }
           }
           acc = acc < p->act_min ? p->act_min : acc;
@@ -31,3 +36,437 @@ void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out) {
     }
   }
 }
+
+/* ---- Blocked kernels (_blk, _dw) ---------------------------------------------
+ * Output pixels are grouped by their valid tap ranges (ky0..ky1, kx0..kx1): the
+ * rows of equal vertical range times the columns of equal horizontal range form
+ * a rectangle whose pixels all read the same taps at the same relative offsets.
+ * A rectangle of n >= 4 pixels runs in blocks of 4 pixels (the last block moved
+ * back to end at the last pixel: a few outputs are computed twice, identically),
+ * smaller ones pixel by pixel. A block computes 4 pixels x 4 channels (16
+ * accumulators): _blk walks, per valid kernel row, the (kx1 - kx0) * in_c
+ * contiguous input values of each pixel against W4 weights (one 4-channel
+ * vector per value); _dw walks the valid taps, 4 channels of input and weight
+ * per tap. Each accumulator starts at the bias and adds its products in tap
+ * order, as eg_conv_f32 does. */
+
+/* One block. Field offsets are fixed for the asm (32-bit pointers). */
+typedef struct {
+  const float *x[4]; /*  0: each pixel's first valid input */
+  const float *w;    /* 16: first valid weight vector */
+  const float *bias; /* 20: 4 values */
+  float *o[4];       /* 24: each pixel's 4 outputs */
+  int32_t rows;      /* 40: valid kernel rows (0: bias only) */
+  int32_t len;       /* 44: _blk: input values per row; _dw: taps per row */
+  int32_t xtap;      /* 48: _dw: bytes between two taps of a row */
+  int32_t xrow;      /* 52: bytes added to each input pointer after a row */
+  int32_t wrow;      /* 56: bytes added to the weight pointer after a row */
+  float lo;          /* 60: act_min */
+  int32_t clamp_lo;  /* 64: act_min > -inf */
+} eg_f32_blk;
+
+#if EG_F32_ASM
+typedef char eg_f32_blk_layout_check[(offsetof(eg_f32_blk, rows) == 40 && offsetof(eg_f32_blk, clamp_lo) == 64) ? 1 : -1];
+#endif
+
+static const float eg_f32_zero4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+
+static const float *eg_f32_skip(const float *p, int32_t bytes) { return (const float *)((const char *)p + bytes); }
+
+/* Valid kernel positions [*k0, *k1) of output coordinate o on one axis: the k
+ * with 0 <= o * s - pad + k * d < n. */
+static void eg_f32_taps(int32_t o, int32_t s, int32_t pad, int32_t d, int32_t k, int32_t n, int32_t *k0, int32_t *k1) {
+  const int32_t i0 = o * s - pad;
+  int32_t a = i0 >= 0 ? 0 : (d - 1 - i0) / d, b = i0 >= n ? 0 : (n - 1 - i0) / d + 1;
+  if (a > k) a = k;
+  if (b > k) b = k;
+  if (b < a) b = a;
+  *k0 = a;
+  *k1 = b;
+}
+
+/* A rectangle of pixels with one tap range: rows y0..y1, columns x0..x1. */
+typedef struct {
+  int32_t y0, y1, x0, x1, ky0, ky1, kx0, kx1;
+} eg_f32_rect;
+
+/* Input offset (floats, channel 0) of pixel i of the rectangle at its first
+ * valid tap, and its output pixel index. */
+static int32_t eg_f32_pixel(const eg_conv_f32_params *p, const eg_f32_rect *r, int32_t i, int32_t *opix) {
+  const int32_t nx = r->x1 - r->x0, oy = r->y0 + i / nx, ox = r->x0 + i % nx;
+  *opix = oy * p->out_w + ox;
+  if (r->ky1 == r->ky0 || r->kx1 == r->kx0) return 0; /* no valid tap: the input is not read */
+  return ((oy * p->stride_h - p->pad_top + r->ky0 * p->dil_h) * p->in_w + ox * p->stride_w - p->pad_left +
+          r->kx0 * p->dil_w) *
+         p->in_c;
+}
+
+typedef void (*eg_f32_rect_fn)(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r);
+
+/* Calls fn on every rectangle of every image. */
+static void eg_f32_walk(const eg_conv_f32_params *p, const float *in, float *out, eg_f32_rect_fn fn) {
+  int32_t b;
+  for (b = 0; b < p->batch; ++b) {
+    const float *inb = in + b * p->in_h * p->in_w * p->in_c;
+    float *outb = out + b * p->out_h * p->out_w * p->out_c;
+    eg_f32_rect r;
+    r.y0 = 0;
+    while (r.y0 < p->out_h) {
+      int32_t a, c;
+      eg_f32_taps(r.y0, p->stride_h, p->pad_top, p->dil_h, p->k_h, p->in_h, &r.ky0, &r.ky1);
+      for (r.y1 = r.y0 + 1; r.y1 < p->out_h; ++r.y1) {
+        eg_f32_taps(r.y1, p->stride_h, p->pad_top, p->dil_h, p->k_h, p->in_h, &a, &c);
+        if (a != r.ky0 || c != r.ky1) break;
+      }
+      r.x0 = 0;
+      while (r.x0 < p->out_w) {
+        eg_f32_taps(r.x0, p->stride_w, p->pad_left, p->dil_w, p->k_w, p->in_w, &r.kx0, &r.kx1);
+        for (r.x1 = r.x0 + 1; r.x1 < p->out_w; ++r.x1) {
+          eg_f32_taps(r.x1, p->stride_w, p->pad_left, p->dil_w, p->k_w, p->in_w, &a, &c);
+          if (a != r.kx0 || c != r.kx1) break;
+        }
+        fn(p, inb, outb, &r);
+        r.x0 = r.x1;
+      }
+      r.y0 = r.y1;
+    }
+  }
+}
+
+#if EG_F32_ASM
+/* acc_q += x * w_q for the 4 accumulators a0..a3 (temporaries s12..s15). */
+#define EG_F32_Q4(a0, a1, a2, a3, x)            \
+  "vmul.f32 s12, " x ", s0\n\t"                 \
+  "vmul.f32 s13, " x ", s1\n\t"                 \
+  "vadd.f32 " a0 ", " a0 ", s12\n\t"            \
+  "vmul.f32 s14, " x ", s2\n\t"                 \
+  "vadd.f32 " a1 ", " a1 ", s13\n\t"            \
+  "vmul.f32 s15, " x ", s3\n\t"                 \
+  "vadd.f32 " a2 ", " a2 ", s14\n\t"            \
+  "vadd.f32 " a3 ", " a3 ", s15\n\t"
+/* acc_c += x_c * w_c for 4 channels (weights s0..s3). */
+#define EG_F32_E4(a0, a1, a2, a3, x0, x1, x2, x3) \
+  "vmul.f32 s12, " x0 ", s0\n\t"                  \
+  "vmul.f32 s13, " x1 ", s1\n\t"                  \
+  "vadd.f32 " a0 ", " a0 ", s12\n\t"              \
+  "vmul.f32 s14, " x2 ", s2\n\t"                  \
+  "vadd.f32 " a1 ", " a1 ", s13\n\t"              \
+  "vmul.f32 s15, " x3 ", s3\n\t"                  \
+  "vadd.f32 " a2 ", " a2 ", s14\n\t"              \
+  "vadd.f32 " a3 ", " a3 ", s15\n\t"
+/* a = a < s0 ? s0 : a (unordered: a stays) */
+#define EG_F32_LO(a) "vcmp.f32 " a ", s0\n\tvmrs APSR_nzcv, fpscr\n\tit mi\n\tvmovmi.f32 " a ", s0\n\t"
+/* Block prologue: 16 accumulators = the bias vector (s16..s31, pixel-major). */
+#define EG_F32_INIT                                                                                       \
+  "ldm %[k], {r0-r4}\n\t"                                                                                 \
+  "ldr r5, [%[k], #20]\n\t"                                                                               \
+  "vldm r5, {s16-s19}\n\t"                                                                                \
+  "vmov.f32 s20, s16\n\tvmov.f32 s21, s17\n\tvmov.f32 s22, s18\n\tvmov.f32 s23, s19\n\t"                  \
+  "vmov.f32 s24, s16\n\tvmov.f32 s25, s17\n\tvmov.f32 s26, s18\n\tvmov.f32 s27, s19\n\t"                  \
+  "vmov.f32 s28, s16\n\tvmov.f32 s29, s17\n\tvmov.f32 s30, s18\n\tvmov.f32 s31, s19\n\t"
+/* Block epilogue: clamp at lo when asked, store each pixel's 4 outputs. */
+#define EG_F32_FINISH                                                                                     \
+  "ldr r5, [%[k], #64]\n\t"                                                                               \
+  "cmp r5, #0\n\t"                                                                                        \
+  "beq 8f\n\t"                                                                                            \
+  "vldr s0, [%[k], #60]\n\t"                                                                              \
+  EG_F32_LO("s16") EG_F32_LO("s17") EG_F32_LO("s18") EG_F32_LO("s19")                                     \
+  EG_F32_LO("s20") EG_F32_LO("s21") EG_F32_LO("s22") EG_F32_LO("s23")                                     \
+  EG_F32_LO("s24") EG_F32_LO("s25") EG_F32_LO("s26") EG_F32_LO("s27")                                     \
+  EG_F32_LO("s28") EG_F32_LO("s29") EG_F32_LO("s30") EG_F32_LO("s31")                                     \
+  "8:\n\t"                                                                                                \
+  "add r5, %[k], #24\n\t"                                                                                 \
+  "ldm r5, {r0-r3}\n\t"                                                                                   \
+  "vstm r0, {s16-s19}\n\t"                                                                                \
+  "vstm r1, {s20-s23}\n\t"                                                                                \
+  "vstm r2, {s24-s27}\n\t"                                                                                \
+  "vstm r3, {s28-s31}\n\t"
+#define EG_F32_CLOBBERS                                                                                   \
+  "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "s0", "s1", "s2", "s3", "s4", "s5", "s6",  \
+      "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20",      \
+      "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "cc", "memory"
+
+
+/* _blk block: per kernel row, len values of each pixel, 2 per step (x pairs in
+ * s4..s11, the two weight vectors in s0..s3 in turn), an odd last value alone. */
+static inline void eg_f32_blk4(const eg_f32_blk *k) {
+  __asm__ volatile(
+      EG_F32_INIT
+      "ldr r6, [%[k], #40]\n\t"
+      "cmp r6, #0\n\t"
+      "beq 5f\n\t"
+      "ldr r10, [%[k], #44]\n\t"
+      "ldr r8, [%[k], #52]\n\t"
+      "ldr r9, [%[k], #56]\n\t"
+      "1:\n\t"
+      "lsrs r5, r10, #1\n\t"
+      "beq 3f\n\t"
+      "2:\n\t"
+      "vldmia r4!, {s0-s3}\n\t"
+      "vldmia r0!, {s4-s5}\n\t"
+      "vldmia r1!, {s6-s7}\n\t"
+      "vldmia r2!, {s8-s9}\n\t"
+      "vldmia r3!, {s10-s11}\n\t"
+      EG_F32_Q4("s16", "s17", "s18", "s19", "s4")
+      EG_F32_Q4("s20", "s21", "s22", "s23", "s6")
+      EG_F32_Q4("s24", "s25", "s26", "s27", "s8")
+      EG_F32_Q4("s28", "s29", "s30", "s31", "s10")
+      "vldmia r4!, {s0-s3}\n\t"
+      EG_F32_Q4("s16", "s17", "s18", "s19", "s5")
+      EG_F32_Q4("s20", "s21", "s22", "s23", "s7")
+      EG_F32_Q4("s24", "s25", "s26", "s27", "s9")
+      EG_F32_Q4("s28", "s29", "s30", "s31", "s11")
+      "subs r5, r5, #1\n\t"
+      "bne 2b\n\t"
+      "3:\n\t"
+      "tst r10, #1\n\t"
+      "beq 4f\n\t"
+      "vldmia r4!, {s0-s3}\n\t"
+      "vldmia r0!, {s4}\n\t"
+      "vldmia r1!, {s6}\n\t"
+      "vldmia r2!, {s8}\n\t"
+      "vldmia r3!, {s10}\n\t"
+      EG_F32_Q4("s16", "s17", "s18", "s19", "s4")
+      EG_F32_Q4("s20", "s21", "s22", "s23", "s6")
+      EG_F32_Q4("s24", "s25", "s26", "s27", "s8")
+      EG_F32_Q4("s28", "s29", "s30", "s31", "s10")
+      "4:\n\t"
+      "add r0, r0, r8\n\t"
+      "add r1, r1, r8\n\t"
+      "add r2, r2, r8\n\t"
+      "add r3, r3, r8\n\t"
+      "add r4, r4, r9\n\t"
+      "subs r6, r6, #1\n\t"
+      "bne 1b\n\t"
+      "5:\n\t"
+      EG_F32_FINISH
+      :
+      : [k] "r"(k)
+      : EG_F32_CLOBBERS);
+}
+
+/* _dw block: per valid tap, 4 channels of each pixel's input against the
+ * tap's 4 weights (s0..s3). */
+static inline void eg_f32_dw4(const eg_f32_blk *k) {
+  __asm__ volatile(
+      EG_F32_INIT
+      "ldr r6, [%[k], #40]\n\t"
+      "cmp r6, #0\n\t"
+      "beq 5f\n\t"
+      "ldr r10, [%[k], #44]\n\t"
+      "ldr r8, [%[k], #48]\n\t"
+      "1:\n\t"
+      "mov r5, r10\n\t"
+      "2:\n\t"
+      "vldmia r4!, {s0-s3}\n\t"
+      "vldm r0, {s4-s7}\n\t"
+      "add r0, r0, r8\n\t"
+      "vldm r1, {s8-s11}\n\t"
+      "add r1, r1, r8\n\t"
+      EG_F32_E4("s16", "s17", "s18", "s19", "s4", "s5", "s6", "s7")
+      EG_F32_E4("s20", "s21", "s22", "s23", "s8", "s9", "s10", "s11")
+      "vldm r2, {s4-s7}\n\t"
+      "add r2, r2, r8\n\t"
+      "vldm r3, {s8-s11}\n\t"
+      "add r3, r3, r8\n\t"
+      EG_F32_E4("s24", "s25", "s26", "s27", "s4", "s5", "s6", "s7")
+      EG_F32_E4("s28", "s29", "s30", "s31", "s8", "s9", "s10", "s11")
+      "subs r5, r5, #1\n\t"
+      "bne 2b\n\t"
+      "ldr r9, [%[k], #52]\n\t"
+      "ldr r5, [%[k], #56]\n\t"
+      "add r0, r0, r9\n\t"
+      "add r1, r1, r9\n\t"
+      "add r2, r2, r9\n\t"
+      "add r3, r3, r9\n\t"
+      "add r4, r4, r5\n\t"
+      "subs r6, r6, #1\n\t"
+      "bne 1b\n\t"
+      "5:\n\t"
+      EG_F32_FINISH
+      :
+      : [k] "r"(k)
+      : EG_F32_CLOBBERS);
+}
+#endif
+
+/* One pixel of a block, nq <= 4 channels: x = its first valid input, o = its outputs. */
+static void eg_f32_blk1(const eg_f32_blk *k, const float *x, float *o, int32_t nq, float hi) {
+  float a0 = k->bias[0], a1 = k->bias[1], a2 = k->bias[2], a3 = k->bias[3];
+  const float *w = k->w;
+  int32_t r, j;
+  for (r = 0; r < k->rows; ++r) {
+    for (j = 0; j < k->len; ++j) {
+      const float v = *x++;
+      a0 += eg_fmul(v, w[0]);
+      a1 += eg_fmul(v, w[1]);
+      a2 += eg_fmul(v, w[2]);
+      a3 += eg_fmul(v, w[3]);
+      w += 4;
+    }
+    x = eg_f32_skip(x, k->xrow);
+    w = eg_f32_skip(w, k->wrow);
+  }
+  {
+    float a[4];
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+    for (j = 0; j < nq; ++j) {
+      float v = a[j] < k->lo ? k->lo : a[j];
+      o[j] = v > hi ? hi : v;
+    }
+  }
+}
+
+/* One pixel of a depthwise block: nq <= 4 channels (x: the first of them). */
+static void eg_f32_dw1(const eg_f32_blk *k, const float *x, float *o, int32_t nq, float hi) {
+  float a[4];
+  const float *w = k->w;
+  int32_t r, t, q;
+  for (q = 0; q < 4; ++q) a[q] = k->bias[q];
+  for (r = 0; r < k->rows; ++r) {
+    for (t = 0; t < k->len; ++t) {
+      for (q = 0; q < nq; ++q) a[q] += eg_fmul(x[q], w[q]);
+      x = eg_f32_skip(x, k->xtap);
+      w += 4;
+    }
+    x = eg_f32_skip(x, k->xrow);
+    w = eg_f32_skip(w, k->wrow);
+  }
+  for (q = 0; q < nq; ++q) {
+    float v = a[q] < k->lo ? k->lo : a[q];
+    o[q] = v > hi ? hi : v;
+  }
+}
+
+/* 4 channels' bias (zero-padded past n valid ones, zeros without bias). */
+static const float *eg_f32_bias4(const float *bias, int32_t c, int32_t n, float *buf) {
+  int32_t q;
+  if (!bias) return eg_f32_zero4;
+  if (n >= 4) return bias + c;
+  for (q = 0; q < 4; ++q) buf[q] = q < n ? bias[c + q] : 0.0f;
+  return buf;
+}
+
+/* The block's 16 outputs after the asm (clamped at act_min): at act_max too;
+ * partial channel groups are copied out of tmp. */
+#if EG_F32_ASM
+static void eg_f32_after(const eg_f32_blk *k, float *const dst[4], int32_t nq, float hi) {
+  int32_t j, q;
+  if (hi <= FLT_MAX)
+    for (j = 0; j < 4; ++j)
+      for (q = 0; q < 4; ++q) k->o[j][q] = k->o[j][q] > hi ? hi : k->o[j][q];
+  if (nq < 4)
+    for (j = 0; j < 4; ++j)
+      for (q = 0; q < nq; ++q) dst[j][q] = k->o[j][q];
+}
+#endif
+
+static void eg_f32_setup(eg_f32_blk *k, const eg_conv_f32_params *p) {
+  k->lo = p->act_min;
+  k->clamp_lo = p->act_min >= -FLT_MAX;
+}
+
+static void eg_f32_blk_rect(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
+  const int32_t C = p->in_c, OC = p->out_c, K = p->k_h * p->k_w * C;
+  const int32_t n = (r->y1 - r->y0) * (r->x1 - r->x0), len = (r->kx1 - r->kx0) * C;
+  const float *w0 = p->weights + (r->ky0 * p->k_w + r->kx0) * C * 4;
+  const float hi = p->act_max;
+  eg_f32_blk k;
+  float bias4[4];
+  int32_t i, j, oc, pix[4];
+  eg_f32_setup(&k, p);
+  k.rows = len > 0 ? r->ky1 - r->ky0 : 0;
+  k.len = len;
+  k.xtap = 0;
+  k.xrow = (p->dil_h * p->in_w * C - len) * 4;
+  k.wrow = (p->k_w * C - len) * 16;
+  for (i = 0; i < n; i += 4) {
+    if (n < 4) { /* pixel by pixel */
+      for (; i < n; ++i) {
+        const float *x = in + eg_f32_pixel(p, r, i, &pix[0]);
+        for (oc = 0; oc < OC; oc += 4) {
+          k.w = w0 + oc * K;
+          k.bias = eg_f32_bias4(p->bias, oc, OC - oc, bias4);
+          eg_f32_blk1(&k, x, out + pix[0] * OC + oc, OC - oc < 4 ? OC - oc : 4, hi);
+        }
+      }
+      break;
+    }
+    for (j = 0; j < 4; ++j) k.x[j] = in + eg_f32_pixel(p, r, (i + 4 > n ? n - 4 : i) + j, &pix[j]);
+    for (oc = 0; oc < OC; oc += 4) {
+      const int32_t nq = OC - oc < 4 ? OC - oc : 4;
+      float *dst[4];
+#if EG_F32_ASM
+      float tmp[16];
+#endif
+      k.w = w0 + oc * K;
+      k.bias = eg_f32_bias4(p->bias, oc, nq, bias4);
+      for (j = 0; j < 4; ++j) dst[j] = out + pix[j] * OC + oc;
+#if EG_F32_ASM
+      for (j = 0; j < 4; ++j) k.o[j] = nq < 4 ? tmp + 4 * j : dst[j];
+      eg_f32_blk4(&k);
+      eg_f32_after(&k, dst, nq, hi);
+#else
+      for (j = 0; j < 4; ++j) eg_f32_blk1(&k, k.x[j], dst[j], nq, hi);
+#endif
+    }
+  }
+}
+
+static void eg_f32_dw_rect(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
+  const int32_t C = p->in_c, taps = p->k_h * p->k_w, C4 = C & ~3;
+  const int32_t n = (r->y1 - r->y0) * (r->x1 - r->x0), cols = r->kx1 - r->kx0;
+  const float *w0 = p->weights + (r->ky0 * p->k_w + r->kx0) * 4;
+  const float hi = p->act_max;
+  eg_f32_blk k;
+  float bias4[4];
+  const float *x[4];
+  int32_t i, j, c, pix[4];
+  eg_f32_setup(&k, p);
+  k.rows = cols > 0 ? r->ky1 - r->ky0 : 0;
+  k.len = cols;
+  k.xtap = p->dil_w * C * 4;
+  k.xrow = p->dil_h * p->in_w * C * 4 - cols * k.xtap;
+  k.wrow = (p->k_w - cols) * 16;
+  for (i = 0; i < n; i += 4) {
+    if (n < 4) { /* pixel by pixel */
+      for (; i < n; ++i) {
+        const float *xp = in + eg_f32_pixel(p, r, i, &pix[0]);
+        for (c = 0; c < C; c += 4) {
+          const int32_t nq = C - c < 4 ? C - c : 4;
+          k.w = w0 + c * taps;
+          k.bias = eg_f32_bias4(p->bias, c, nq, bias4);
+          eg_f32_dw1(&k, xp + c, out + pix[0] * C + c, nq, hi);
+        }
+      }
+      break;
+    }
+    for (j = 0; j < 4; ++j) x[j] = in + eg_f32_pixel(p, r, (i + 4 > n ? n - 4 : i) + j, &pix[j]);
+    for (c = 0; c < C4; c += 4) {
+      k.w = w0 + c * taps;
+      k.bias = eg_f32_bias4(p->bias, c, 4, bias4);
+#if EG_F32_ASM
+      for (j = 0; j < 4; ++j) {
+        k.x[j] = x[j] + c;
+        k.o[j] = out + pix[j] * C + c;
+      }
+      eg_f32_dw4(&k);
+      eg_f32_after(&k, k.o, 4, hi);
+#else
+      for (j = 0; j < 4; ++j) eg_f32_dw1(&k, x[j] + c, out + pix[j] * C + c, 4, hi);
+#endif
+    }
+    if (C4 < C) {
+      k.w = w0 + C4 * taps;
+      k.bias = eg_f32_bias4(p->bias, C4, C - C4, bias4);
+      for (j = 0; j < 4; ++j) eg_f32_dw1(&k, x[j] + C4, out + pix[j] * C + C4, C - C4, hi);
+    }
+  }
+}
+
+void eg_conv_f32_blk(const eg_conv_f32_params *p, const float *in, float *out) { eg_f32_walk(p, in, out, eg_f32_blk_rect); }
+
+void eg_conv_f32_dw(const eg_conv_f32_params *p, const float *in, float *out) { eg_f32_walk(p, in, out, eg_f32_dw_rect); }

@@ -291,18 +291,3 @@ void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
   eg_fc_s8_ref(p, in, out);
 #endif
 }
-
-void eg_fc_f32(const eg_fc_f32_params *p, const float *in, float *out) {
-  int32_t b, o, i;
-  for (b = 0; b < p->batch; ++b) {
-    const float *x = in + (int32_t)b * p->in_features;
-    for (o = 0; o < p->out_features; ++o) {
-      const float *w = p->weights + (int32_t)o * p->in_features;
-      float acc = p->bias ? p->bias[o] : 0.0f;
-      for (i = 0; i < p->in_features; ++i) acc += x[i] * w[i];
-      acc = acc < p->act_min ? p->act_min : acc;
-      acc = acc > p->act_max ? p->act_max : acc;
-      *out++ = acc;
-    }
-  }
-}

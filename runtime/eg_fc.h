@@ -31,13 +31,6 @@ static inline int32_t eg_fc_w_index(int32_t K, int32_t N, int32_t o, int32_t k) 
   return base + K4 * 4 + r * (K - K4) + (k - K4);
 }
 
-typedef struct {
-  int32_t batch, in_features, out_features;
-  float act_min, act_max;
-  const float *weights; /* [out][in] */
-  const float *bias;    /* [out] or NULL */
-} eg_fc_f32_params;
-
 /* Optimized with the DSP extension (EG_USE_DSP), else the reference; identical results. */
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
@@ -47,6 +40,5 @@ void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
  * w_layout 0, _i4: w_layout EG_FC_W_I4. */
 void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
-void eg_fc_f32(const eg_fc_f32_params *p, const float *in, float *out);
 
 #endif

@@ -210,12 +210,33 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
       ctx.emit("eg_conv_s8_ref" + args + ");");
     return;
   }
+  // Float: groups == 1 with dil_w == 1 -> eg_conv_f32_blk, weights in its W4 layout
+  // [ceil(out_c / 4)][k_h][k_w][in_c][4]; depthwise -> eg_conv_f32_dw, weights DW4
+  // [ceil(C / 4)][k_h][k_w][4] (both zero-padded to 4 channels); other groupings and
+  // dilations -> the reference eg_conv_f32 on the OHWI weights. Same results either way.
   ctx.use("eg_conv_f32");
+  const Tensor& w = g.t(n.inputs[1]);
+  const bool dw = d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c;
+  const bool blk = d.groups == 1 && d.dil_w == 1;
+  std::string wsym, fn = "eg_conv_f32";
+  if (!dw && !blk) {
+    wsym = ctx.ptr(n.inputs[1]);
+  } else {
+    const int64_t K = d.k_h * d.k_w * (d.in_c / d.groups), C4 = (d.out_c + 3) / 4 * 4;
+    const std::vector<float> wv = w.as_float();  // OHWI: [out_c][K]
+    std::vector<float> t(static_cast<size_t>(C4 * K), 0.0f);
+    for (int64_t o = 0; o < d.out_c; ++o)
+      for (int64_t k = 0; k < K; ++k)
+        t[static_cast<size_t>((o / 4) * K * 4 + k * 4 + o % 4)] = wv[static_cast<size_t>(o * K + k)];
+    wsym = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + (dw ? "_dw4" : "_w4"),
+                         make_const(w.name, DType::F32, {C4 / 4, K, 4}, t), w.name);
+    fn = dw ? "eg_conv_f32_dw" : "eg_conv_f32_blk";
+  }
   std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
   ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
-           EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " +
-           ctx.ptr(n.inputs[1]) + ", " + bias + "};");
-  ctx.emit("eg_conv_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+           EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + wsym + ", " +
+           bias + "};");
+  ctx.emit(fn + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
 }
 
 int64_t macc_conv(const Graph& g, const Node& n) {

@@ -155,10 +155,46 @@ FcView fc_view(const Graph& g, const Node& n) {
   return v;
 }
 
+// Float: eg_fc_f32_w8 with the weights in its W8 layout (rows in groups of 8 interleaved per
+// input, the last out % 8 rows [out][in]; same size) when there are 8 rows or more, else the
+// reference eg_fc_f32 on [out][in]. Same results either way.
+void emit_fc_f32(EmitContext& ctx, const Graph& g, const Node& n, const FcView& v) {
+  const std::string id = ctx.layer_ident();
+  const std::string wname = g.t(n.inputs[1]).name;
+  const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
+  const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
+  const bool w8 = v.out >= 8;
+  const int64_t K = v.in, N = v.out, N8 = N & ~int64_t{7};
+  const std::vector<float> wv = v.weights.as_float();  // [out][in]
+  std::vector<float> t(wv.size());
+  for (int64_t o = 0; o < N; ++o)
+    for (int64_t k = 0; k < K; ++k)
+      t[static_cast<size_t>(w8 && o < N8 ? (o / 8) * K * 8 + k * 8 + o % 8 : o * K + k)] =
+          wv[static_cast<size_t>(o * K + k)];
+  const std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname) + (w8 ? "_w8" : ""),
+                                      make_const(wname, DType::F32, {N, K}, t), wname);
+  std::string bias = "0";
+  if (v.bias) {
+    const std::string bname = g.t(n.inputs[2]).name;
+    bias = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(bname), *v.bias, bname);
+  }
+  auto s = [](int64_t x) { return std::to_string(x); };
+  ctx.use("eg_fc_f32");
+  ctx.decl("static const eg_fc_f32_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
+           ", " + EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + w + ", " +
+           bias + "};");
+  ctx.emit(std::string(w8 ? "eg_fc_f32_w8" : "eg_fc_f32") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " +
+           ctx.ptr(n.outputs[0]) + ");");
+}
+
 void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& a = g.t(n.inputs[0]);
   const Tensor& y = g.t(n.outputs[0]);
   FcView v = fc_view(g, n);
+  if (a.dtype != DType::I8) {
+    emit_fc_f32(ctx, g, n, v);
+    return;
+  }
   const std::string id = ctx.layer_ident();
   const std::string wname = g.t(n.inputs[1]).name;
   const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
@@ -228,10 +264,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_ref") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;
   }
-  ctx.decl("static const eg_fc_f32_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
-           ", " + EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + w + ", " +
-           bias + "};");
-  ctx.emit("eg_fc_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+  throw CompileError("internal: float fully connected layer on the int8 path");
 }
 
 // General float path (right-hand side not constant weights, transA, batched or

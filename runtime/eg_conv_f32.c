@@ -65,8 +65,16 @@ typedef struct {
   int32_t clamp_lo;  /* 64: act_min > -inf */
 } eg_f32_blk;
 
+
 #if EG_F32_ASM
 typedef char eg_f32_blk_layout_check[(offsetof(eg_f32_blk, rows) == 40 && offsetof(eg_f32_blk, clamp_lo) == 64) ? 1 : -1];
+#endif
+
+#if EG_F32_ASM
+/* the asm blocks inline into their rectangle loop: s16..s31 saved once per rectangle */
+#define EG_F32_INLINE __attribute__((always_inline)) inline
+#else
+#define EG_F32_INLINE inline
 #endif
 
 static const float eg_f32_zero4[4] = {0.0f, 0.0f, 0.0f, 0.0f};
@@ -90,15 +98,32 @@ typedef struct {
   int32_t y0, y1, x0, x1, ky0, ky1, kx0, kx1;
 } eg_f32_rect;
 
-/* Input offset (floats, channel 0) of pixel i of the rectangle at its first
- * valid tap, and its output pixel index. */
-static int32_t eg_f32_pixel(const eg_conv_f32_params *p, const eg_f32_rect *r, int32_t i, int32_t *opix) {
-  const int32_t nx = r->x1 - r->x0, oy = r->y0 + i / nx, ox = r->x0 + i % nx;
-  *opix = oy * p->out_w + ox;
-  if (r->ky1 == r->ky0 || r->kx1 == r->kx0) return 0; /* no valid tap: the input is not read */
-  return ((oy * p->stride_h - p->pad_top + r->ky0 * p->dil_h) * p->in_w + ox * p->stride_w - p->pad_left +
-          r->kx0 * p->dil_w) *
-         p->in_c;
+/* A pixel of a rectangle: its position, its input offset (floats, channel 0,
+ * at its first valid tap; 0 when it has none) and its output pixel index. */
+typedef struct {
+  int32_t y, x, in, out, step; /* step: input floats to the next pixel of a row */
+} eg_f32_pos;
+
+static void eg_f32_at(const eg_conv_f32_params *p, const eg_f32_rect *r, int32_t y, int32_t x, eg_f32_pos *c) {
+  c->y = y;
+  c->x = x;
+  c->out = y * p->out_w + x;
+  c->step = r->ky1 == r->ky0 || r->kx1 == r->kx0 ? 0 : p->stride_w * p->in_c;
+  c->in = c->step == 0
+              ? 0
+              : ((y * p->stride_h - p->pad_top + r->ky0 * p->dil_h) * p->in_w + x * p->stride_w - p->pad_left +
+                 r->kx0 * p->dil_w) *
+                    p->in_c;
+}
+
+/* The next pixel of the rectangle (row-major). */
+static EG_F32_INLINE void eg_f32_next(const eg_conv_f32_params *p, const eg_f32_rect *r, eg_f32_pos *c) {
+  if (++c->x == r->x1) {
+    eg_f32_at(p, r, c->y + 1, r->x0, c);
+  } else {
+    c->out += 1;
+    c->in += c->step;
+  }
 }
 
 typedef void (*eg_f32_rect_fn)(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r);
@@ -182,14 +207,14 @@ static void eg_f32_walk(const eg_conv_f32_params *p, const float *in, float *out
   "vstm r2, {s24-s27}\n\t"                                                                                \
   "vstm r3, {s28-s31}\n\t"
 #define EG_F32_CLOBBERS                                                                                   \
-  "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "s0", "s1", "s2", "s3", "s4", "s5", "s6",  \
+  "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11", "s0", "s1", "s2", "s3", "s4", "s5", "s6",  \
       "s7", "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18", "s19", "s20",      \
       "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "cc", "memory"
 
 
 /* _blk block: per kernel row, len values of each pixel, 2 per step (x pairs in
  * s4..s11, the two weight vectors in s0..s3 in turn), an odd last value alone. */
-static inline void eg_f32_blk4(const eg_f32_blk *k) {
+static EG_F32_INLINE void eg_f32_blk4(const eg_f32_blk *k) {
   __asm__ volatile(
       EG_F32_INIT
       "ldr r6, [%[k], #40]\n\t"
@@ -247,7 +272,7 @@ static inline void eg_f32_blk4(const eg_f32_blk *k) {
 
 /* _dw block: per valid tap, 4 channels of each pixel's input against the
  * tap's 4 weights (s0..s3). */
-static inline void eg_f32_dw4(const eg_f32_blk *k) {
+static EG_F32_INLINE void eg_f32_dw4(const eg_f32_blk *k) {
   __asm__ volatile(
       EG_F32_INIT
       "ldr r6, [%[k], #40]\n\t"
@@ -255,6 +280,8 @@ static inline void eg_f32_dw4(const eg_f32_blk *k) {
       "beq 5f\n\t"
       "ldr r10, [%[k], #44]\n\t"
       "ldr r8, [%[k], #48]\n\t"
+      "ldr r9, [%[k], #52]\n\t"
+      "ldr r11, [%[k], #56]\n\t"
       "1:\n\t"
       "mov r5, r10\n\t"
       "2:\n\t"
@@ -273,13 +300,11 @@ static inline void eg_f32_dw4(const eg_f32_blk *k) {
       EG_F32_E4("s28", "s29", "s30", "s31", "s8", "s9", "s10", "s11")
       "subs r5, r5, #1\n\t"
       "bne 2b\n\t"
-      "ldr r9, [%[k], #52]\n\t"
-      "ldr r5, [%[k], #56]\n\t"
       "add r0, r0, r9\n\t"
       "add r1, r1, r9\n\t"
       "add r2, r2, r9\n\t"
       "add r3, r3, r9\n\t"
-      "add r4, r4, r5\n\t"
+      "add r4, r4, r11\n\t"
       "subs r6, r6, #1\n\t"
       "bne 1b\n\t"
       "5:\n\t"
@@ -290,10 +315,21 @@ static inline void eg_f32_dw4(const eg_f32_blk *k) {
 }
 #endif
 
-/* One pixel of a block, nq <= 4 channels: x = its first valid input, o = its outputs. */
+/* 4 channels' bias from channel c (zero-padded past n valid ones, zeros without bias). */
+static const float *eg_f32_bias4(const float *bias, int32_t c, int32_t n, float *buf) {
+  int32_t q;
+  if (!bias) return eg_f32_zero4;
+  if (n >= 4) return bias + c;
+  for (q = 0; q < 4; ++q) buf[q] = q < n ? bias[c + q] : 0.0f;
+  return buf;
+}
+
+/* One pixel of a _blk block, nq <= 4 output channels: x = its first valid
+ * input, o = its outputs, b = nq bias values (or zeros). */
 static void eg_f32_blk1(const eg_f32_blk *k, const float *x, float *o, int32_t nq, float hi) {
   float a0 = k->bias[0], a1 = k->bias[1], a2 = k->bias[2], a3 = k->bias[3];
   const float *w = k->w;
+  float a[4];
   int32_t r, j;
   for (r = 0; r < k->rows; ++r) {
     for (j = 0; j < k->len; ++j) {
@@ -307,164 +343,174 @@ static void eg_f32_blk1(const eg_f32_blk *k, const float *x, float *o, int32_t n
     x = eg_f32_skip(x, k->xrow);
     w = eg_f32_skip(w, k->wrow);
   }
-  {
-    float a[4];
-    a[0] = a0;
-    a[1] = a1;
-    a[2] = a2;
-    a[3] = a3;
-    for (j = 0; j < nq; ++j) {
-      float v = a[j] < k->lo ? k->lo : a[j];
-      o[j] = v > hi ? hi : v;
-    }
+  a[0] = a0;
+  a[1] = a1;
+  a[2] = a2;
+  a[3] = a3;
+  for (j = 0; j < nq; ++j) {
+    const float v = a[j] < k->lo ? k->lo : a[j];
+    o[j] = v > hi ? hi : v;
   }
 }
 
-/* One pixel of a depthwise block: nq <= 4 channels (x: the first of them). */
+/* One pixel of a _dw block: nq <= 4 channels (x: the first of them). */
 static void eg_f32_dw1(const eg_f32_blk *k, const float *x, float *o, int32_t nq, float hi) {
   float a[4];
   const float *w = k->w;
   int32_t r, t, q;
   for (q = 0; q < 4; ++q) a[q] = k->bias[q];
-  for (r = 0; r < k->rows; ++r) {
-    for (t = 0; t < k->len; ++t) {
-      for (q = 0; q < nq; ++q) a[q] += eg_fmul(x[q], w[q]);
-      x = eg_f32_skip(x, k->xtap);
-      w += 4;
+  if (nq == 4) {
+    float a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    for (r = 0; r < k->rows; ++r) {
+      for (t = 0; t < k->len; ++t) {
+        a0 += eg_fmul(x[0], w[0]);
+        a1 += eg_fmul(x[1], w[1]);
+        a2 += eg_fmul(x[2], w[2]);
+        a3 += eg_fmul(x[3], w[3]);
+        x = eg_f32_skip(x, k->xtap);
+        w += 4;
+      }
+      x = eg_f32_skip(x, k->xrow);
+      w = eg_f32_skip(w, k->wrow);
     }
-    x = eg_f32_skip(x, k->xrow);
-    w = eg_f32_skip(w, k->wrow);
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+  } else {
+    for (r = 0; r < k->rows; ++r) {
+      for (t = 0; t < k->len; ++t) {
+        for (q = 0; q < nq; ++q) a[q] += eg_fmul(x[q], w[q]);
+        x = eg_f32_skip(x, k->xtap);
+        w += 4;
+      }
+      x = eg_f32_skip(x, k->xrow);
+      w = eg_f32_skip(w, k->wrow);
+    }
   }
   for (q = 0; q < nq; ++q) {
-    float v = a[q] < k->lo ? k->lo : a[q];
+    const float v = a[q] < k->lo ? k->lo : a[q];
     o[q] = v > hi ? hi : v;
   }
 }
 
-/* 4 channels' bias (zero-padded past n valid ones, zeros without bias). */
-static const float *eg_f32_bias4(const float *bias, int32_t c, int32_t n, float *buf) {
-  int32_t q;
-  if (!bias) return eg_f32_zero4;
-  if (n >= 4) return bias + c;
-  for (q = 0; q < 4; ++q) buf[q] = q < n ? bias[c + q] : 0.0f;
-  return buf;
-}
-
-/* The block's 16 outputs after the asm (clamped at act_min): at act_max too;
- * partial channel groups are copied out of tmp. */
+/* A whole block of 4 pixels x 4 channels (k->x, k->o, k->w, k->bias set). */
 #if EG_F32_ASM
-static void eg_f32_after(const eg_f32_blk *k, float *const dst[4], int32_t nq, float hi) {
-  int32_t j, q;
-  if (hi <= FLT_MAX)
-    for (j = 0; j < 4; ++j)
-      for (q = 0; q < 4; ++q) k->o[j][q] = k->o[j][q] > hi ? hi : k->o[j][q];
-  if (nq < 4)
-    for (j = 0; j < 4; ++j)
-      for (q = 0; q < nq; ++q) dst[j][q] = k->o[j][q];
+static EG_F32_INLINE void eg_f32_run4(const eg_f32_blk *k, const int dw, float hi) {
+  int32_t j;
+  if (dw)
+    eg_f32_dw4(k);
+  else
+    eg_f32_blk4(k);
+  if (hi <= FLT_MAX) /* act_max: after the asm's act_min, as the reference clamps */
+    for (j = 0; j < 16; ++j) k->o[j >> 2][j & 3] = k->o[j >> 2][j & 3] > hi ? hi : k->o[j >> 2][j & 3];
+}
+#else
+static void eg_f32_run4(const eg_f32_blk *k, const int dw, float hi) {
+  int32_t j;
+  for (j = 0; j < 4; ++j)
+    if (dw)
+      eg_f32_dw1(k, k->x[j], k->o[j], 4, hi);
+    else
+      eg_f32_blk1(k, k->x[j], k->o[j], 4, hi);
 }
 #endif
 
-static void eg_f32_setup(eg_f32_blk *k, const eg_conv_f32_params *p) {
-  k->lo = p->act_min;
-  k->clamp_lo = p->act_min >= -FLT_MAX;
+/* One rectangle: blocks of 4 pixels (a rectangle of 3 repeats its last pixel),
+ * each over the channel groups of 4; the last partial group of _blk through
+ * a scratch block, of _dw pixel by pixel; rectangles of 1 or 2 pixels pixel by
+ * pixel. dw is a constant in each caller. */
+static EG_F32_INLINE void eg_f32_do_rect(const eg_conv_f32_params *p, const float *in, float *out,
+                                      const eg_f32_rect *r, const int dw) {
+  const int32_t C = p->in_c, OC = p->out_c, taps = p->k_h * p->k_w;
+  const int32_t kc = dw ? taps : taps * C; /* weights per channel, = floats per group / 4 */
+  const int32_t n = (r->y1 - r->y0) * (r->x1 - r->x0), cols = r->kx1 - r->kx0;
+  const int32_t bstep = p->bias ? 4 : 0;
+  const float *w0 = p->weights + (r->ky0 * p->k_w + r->kx0) * (dw ? 4 : 4 * C);
+  const float *b0 = p->bias ? p->bias : eg_f32_zero4;
+  const float hi = p->act_max;
+  eg_f32_blk k;
+  float bias4[4];
+  eg_f32_pos cur;
+  int32_t i, j, c;
+  k.lo = p->act_min;
+  k.clamp_lo = p->act_min >= -FLT_MAX;
+  if (dw) {
+    k.rows = cols > 0 ? r->ky1 - r->ky0 : 0;
+    k.len = cols;
+    k.xtap = p->dil_w * C * 4;
+    k.xrow = p->dil_h * p->in_w * C * 4 - cols * k.xtap;
+    k.wrow = (p->k_w - cols) * 16;
+  } else {
+    k.len = cols * C;
+    k.rows = k.len > 0 ? r->ky1 - r->ky0 : 0;
+    k.xtap = 0;
+    k.xrow = (p->dil_h * p->in_w * C - k.len) * 4;
+    k.wrow = (p->k_w * C - k.len) * 16;
+  }
+  /* i: the next pixel, at cur */
+  eg_f32_at(p, r, r->y0, r->x0, &cur);
+  for (i = 0; i < n; i += 4) {
+    if (n - i <= 2) { /* the last 1 or 2 pixels one by one */
+      for (; i < n; ++i) {
+        const float *x = in + cur.in;
+        for (c = 0; c < OC; c += 4) {
+          const int32_t nq = OC - c < 4 ? OC - c : 4;
+          k.w = w0 + c * kc;
+          k.bias = eg_f32_bias4(p->bias, c, nq, bias4);
+          if (dw)
+            eg_f32_dw1(&k, x + c, out + cur.out * OC + c, nq, hi);
+          else
+            eg_f32_blk1(&k, x, out + cur.out * OC + c, nq, hi);
+        }
+        eg_f32_next(p, r, &cur);
+      }
+      break;
+    }
+    if (n - i == 3 && n > 4) /* the last 3: a block ending at the last pixel */
+      eg_f32_at(p, r, r->y0 + (n - 4) / (r->x1 - r->x0), r->x0 + (n - 4) % (r->x1 - r->x0), &cur);
+    for (j = 0; j < 4; ++j) { /* a rectangle of 3 repeats its last pixel */
+      k.x[j] = in + cur.in;
+      k.o[j] = out + cur.out * OC;
+      if (j < n - 1) eg_f32_next(p, r, &cur);
+    }
+    k.w = w0;
+    k.bias = b0;
+    for (c = 0; c < OC; c += 4) {
+      float tmp[16], *dst[4];
+      if (OC - c < 4) { /* the last OC % 4 channels */
+        k.bias = eg_f32_bias4(p->bias, c, OC - c, bias4);
+        if (dw) {
+          for (j = 0; j < 4; ++j) eg_f32_dw1(&k, k.x[j], k.o[j], OC - c, hi);
+          break;
+        }
+        for (j = 0; j < 4; ++j) {
+          dst[j] = k.o[j];
+          k.o[j] = tmp + 4 * j;
+        }
+      }
+      eg_f32_run4(&k, dw, hi);
+      if (OC - c < 4) {
+        for (j = 0; j < 16; ++j)
+          if ((j & 3) < OC - c) dst[j >> 2][j & 3] = tmp[j];
+        break;
+      }
+      k.w += 4 * kc;
+      k.bias += bstep;
+      for (j = 0; j < 4; ++j) {
+        k.o[j] += 4;
+        if (dw) k.x[j] += 4;
+      }
+    }
+  }
 }
 
 static void eg_f32_blk_rect(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
-  const int32_t C = p->in_c, OC = p->out_c, K = p->k_h * p->k_w * C;
-  const int32_t n = (r->y1 - r->y0) * (r->x1 - r->x0), len = (r->kx1 - r->kx0) * C;
-  const float *w0 = p->weights + (r->ky0 * p->k_w + r->kx0) * C * 4;
-  const float hi = p->act_max;
-  eg_f32_blk k;
-  float bias4[4];
-  int32_t i, j, oc, pix[4];
-  eg_f32_setup(&k, p);
-  k.rows = len > 0 ? r->ky1 - r->ky0 : 0;
-  k.len = len;
-  k.xtap = 0;
-  k.xrow = (p->dil_h * p->in_w * C - len) * 4;
-  k.wrow = (p->k_w * C - len) * 16;
-  for (i = 0; i < n; i += 4) {
-    if (n < 4) { /* pixel by pixel */
-      for (; i < n; ++i) {
-        const float *x = in + eg_f32_pixel(p, r, i, &pix[0]);
-        for (oc = 0; oc < OC; oc += 4) {
-          k.w = w0 + oc * K;
-          k.bias = eg_f32_bias4(p->bias, oc, OC - oc, bias4);
-          eg_f32_blk1(&k, x, out + pix[0] * OC + oc, OC - oc < 4 ? OC - oc : 4, hi);
-        }
-      }
-      break;
-    }
-    for (j = 0; j < 4; ++j) k.x[j] = in + eg_f32_pixel(p, r, (i + 4 > n ? n - 4 : i) + j, &pix[j]);
-    for (oc = 0; oc < OC; oc += 4) {
-      const int32_t nq = OC - oc < 4 ? OC - oc : 4;
-      float *dst[4];
-#if EG_F32_ASM
-      float tmp[16];
-#endif
-      k.w = w0 + oc * K;
-      k.bias = eg_f32_bias4(p->bias, oc, nq, bias4);
-      for (j = 0; j < 4; ++j) dst[j] = out + pix[j] * OC + oc;
-#if EG_F32_ASM
-      for (j = 0; j < 4; ++j) k.o[j] = nq < 4 ? tmp + 4 * j : dst[j];
-      eg_f32_blk4(&k);
-      eg_f32_after(&k, dst, nq, hi);
-#else
-      for (j = 0; j < 4; ++j) eg_f32_blk1(&k, k.x[j], dst[j], nq, hi);
-#endif
-    }
-  }
+  eg_f32_do_rect(p, in, out, r, 0);
 }
 
 static void eg_f32_dw_rect(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
-  const int32_t C = p->in_c, taps = p->k_h * p->k_w, C4 = C & ~3;
-  const int32_t n = (r->y1 - r->y0) * (r->x1 - r->x0), cols = r->kx1 - r->kx0;
-  const float *w0 = p->weights + (r->ky0 * p->k_w + r->kx0) * 4;
-  const float hi = p->act_max;
-  eg_f32_blk k;
-  float bias4[4];
-  const float *x[4];
-  int32_t i, j, c, pix[4];
-  eg_f32_setup(&k, p);
-  k.rows = cols > 0 ? r->ky1 - r->ky0 : 0;
-  k.len = cols;
-  k.xtap = p->dil_w * C * 4;
-  k.xrow = p->dil_h * p->in_w * C * 4 - cols * k.xtap;
-  k.wrow = (p->k_w - cols) * 16;
-  for (i = 0; i < n; i += 4) {
-    if (n < 4) { /* pixel by pixel */
-      for (; i < n; ++i) {
-        const float *xp = in + eg_f32_pixel(p, r, i, &pix[0]);
-        for (c = 0; c < C; c += 4) {
-          const int32_t nq = C - c < 4 ? C - c : 4;
-          k.w = w0 + c * taps;
-          k.bias = eg_f32_bias4(p->bias, c, nq, bias4);
-          eg_f32_dw1(&k, xp + c, out + pix[0] * C + c, nq, hi);
-        }
-      }
-      break;
-    }
-    for (j = 0; j < 4; ++j) x[j] = in + eg_f32_pixel(p, r, (i + 4 > n ? n - 4 : i) + j, &pix[j]);
-    for (c = 0; c < C4; c += 4) {
-      k.w = w0 + c * taps;
-      k.bias = eg_f32_bias4(p->bias, c, 4, bias4);
-#if EG_F32_ASM
-      for (j = 0; j < 4; ++j) {
-        k.x[j] = x[j] + c;
-        k.o[j] = out + pix[j] * C + c;
-      }
-      eg_f32_dw4(&k);
-      eg_f32_after(&k, k.o, 4, hi);
-#else
-      for (j = 0; j < 4; ++j) eg_f32_dw1(&k, x[j] + c, out + pix[j] * C + c, 4, hi);
-#endif
-    }
-    if (C4 < C) {
-      k.w = w0 + C4 * taps;
-      k.bias = eg_f32_bias4(p->bias, C4, C - C4, bias4);
-      for (j = 0; j < 4; ++j) eg_f32_dw1(&k, x[j] + C4, out + pix[j] * C + C4, C - C4, hi);
-    }
-  }
+  eg_f32_do_rect(p, in, out, r, 1);
 }
 
 void eg_conv_f32_blk(const eg_conv_f32_params *p, const float *in, float *out) { eg_f32_walk(p, in, out, eg_f32_blk_rect); }

@@ -3,6 +3,7 @@
 #include <float.h>
 #include <stddef.h>
 
+#include "eg_common.h"
 #include "eg_f32.h"
 
 void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out) {
@@ -93,6 +94,19 @@ static void eg_f32_taps(int32_t o, int32_t s, int32_t pad, int32_t d, int32_t k,
   *k1 = b;
 }
 
+/* The run of output coordinates o.. (< n_out) with o's valid taps [*k0, *k1):
+ * returns its end. */
+static EG_NOINLINE int32_t eg_f32_run(int32_t o, int32_t n_out, int32_t s, int32_t pad, int32_t d, int32_t k,
+                                      int32_t n, int32_t *k0, int32_t *k1) {
+  int32_t a, b;
+  eg_f32_taps(o, s, pad, d, k, n, k0, k1);
+  for (++o; o < n_out; ++o) {
+    eg_f32_taps(o, s, pad, d, k, n, &a, &b);
+    if (a != *k0 || b != *k1) break;
+  }
+  return o;
+}
+
 /* A rectangle of pixels with one tap range: rows y0..y1, columns x0..x1. */
 typedef struct {
   int32_t y0, y1, x0, x1, ky0, ky1, kx0, kx1;
@@ -135,25 +149,12 @@ static void eg_f32_walk(const eg_conv_f32_params *p, const float *in, float *out
     const float *inb = in + b * p->in_h * p->in_w * p->in_c;
     float *outb = out + b * p->out_h * p->out_w * p->out_c;
     eg_f32_rect r;
-    r.y0 = 0;
-    while (r.y0 < p->out_h) {
-      int32_t a, c;
-      eg_f32_taps(r.y0, p->stride_h, p->pad_top, p->dil_h, p->k_h, p->in_h, &r.ky0, &r.ky1);
-      for (r.y1 = r.y0 + 1; r.y1 < p->out_h; ++r.y1) {
-        eg_f32_taps(r.y1, p->stride_h, p->pad_top, p->dil_h, p->k_h, p->in_h, &a, &c);
-        if (a != r.ky0 || c != r.ky1) break;
-      }
-      r.x0 = 0;
-      while (r.x0 < p->out_w) {
-        eg_f32_taps(r.x0, p->stride_w, p->pad_left, p->dil_w, p->k_w, p->in_w, &r.kx0, &r.kx1);
-        for (r.x1 = r.x0 + 1; r.x1 < p->out_w; ++r.x1) {
-          eg_f32_taps(r.x1, p->stride_w, p->pad_left, p->dil_w, p->k_w, p->in_w, &a, &c);
-          if (a != r.kx0 || c != r.kx1) break;
-        }
+    for (r.y0 = 0; r.y0 < p->out_h; r.y0 = r.y1) {
+      r.y1 = eg_f32_run(r.y0, p->out_h, p->stride_h, p->pad_top, p->dil_h, p->k_h, p->in_h, &r.ky0, &r.ky1);
+      for (r.x0 = 0; r.x0 < p->out_w; r.x0 = r.x1) {
+        r.x1 = eg_f32_run(r.x0, p->out_w, p->stride_w, p->pad_left, p->dil_w, p->k_w, p->in_w, &r.kx0, &r.kx1);
         fn(p, inb, outb, &r);
-        r.x0 = r.x1;
       }
-      r.y0 = r.y1;
     }
   }
 }
@@ -212,6 +213,51 @@ static void eg_f32_walk(const eg_conv_f32_params *p, const float *in, float *out
       "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "cc", "memory"
 
 
+/* Two input values of each pixel: x pairs in s4..s11, the two weight vectors in
+ * s0..s3 in turn. */
+#define EG_F32_PAIR                                  \
+  "vldmia r4!, {s0-s3}\n\t"                          \
+  "vldmia r0!, {s4-s5}\n\t"                          \
+  "vldmia r1!, {s6-s7}\n\t"                          \
+  "vldmia r2!, {s8-s9}\n\t"                          \
+  "vldmia r3!, {s10-s11}\n\t"                        \
+  EG_F32_Q4("s16", "s17", "s18", "s19", "s4")        \
+  EG_F32_Q4("s20", "s21", "s22", "s23", "s6")        \
+  EG_F32_Q4("s24", "s25", "s26", "s27", "s8")        \
+  EG_F32_Q4("s28", "s29", "s30", "s31", "s10")       \
+  "vldmia r4!, {s0-s3}\n\t"                          \
+  EG_F32_Q4("s16", "s17", "s18", "s19", "s5")        \
+  EG_F32_Q4("s20", "s21", "s22", "s23", "s7")        \
+  EG_F32_Q4("s24", "s25", "s26", "s27", "s9")        \
+  EG_F32_Q4("s28", "s29", "s30", "s31", "s11")
+/* The len / 2 pairs of a kernel row (len in r10, count in r5). Built for size
+ * (-Os): one pair per iteration; else two, an odd pair entering the loop at
+ * its second half. */
+#if defined(__OPTIMIZE_SIZE__)
+#define EG_F32_PAIRS       \
+  "lsrs r5, r10, #1\n\t"   \
+  "beq 3f\n\t"             \
+  "2:\n\t"                 \
+  EG_F32_PAIR              \
+  "subs r5, r5, #1\n\t"    \
+  "bne 2b\n\t"
+#else
+#define EG_F32_PAIRS       \
+  "lsrs r5, r10, #2\n\t"   \
+  "bcc 6f\n\t"             \
+  "adds r5, r5, #1\n\t"    \
+  "b 7f\n\t"               \
+  "6:\n\t"                 \
+  "cmp r5, #0\n\t"         \
+  "beq 3f\n\t"             \
+  "2:\n\t"                 \
+  EG_F32_PAIR              \
+  "7:\n\t"                 \
+  EG_F32_PAIR              \
+  "subs r5, r5, #1\n\t"    \
+  "bne 2b\n\t"
+#endif
+
 /* _blk block: per kernel row, len values of each pixel, 2 per step (x pairs in
  * s4..s11, the two weight vectors in s0..s3 in turn), an odd last value alone. */
 static EG_F32_INLINE void eg_f32_blk4(const eg_f32_blk *k) {
@@ -224,25 +270,7 @@ static EG_F32_INLINE void eg_f32_blk4(const eg_f32_blk *k) {
       "ldr r8, [%[k], #52]\n\t"
       "ldr r9, [%[k], #56]\n\t"
       "1:\n\t"
-      "lsrs r5, r10, #1\n\t"
-      "beq 3f\n\t"
-      "2:\n\t"
-      "vldmia r4!, {s0-s3}\n\t"
-      "vldmia r0!, {s4-s5}\n\t"
-      "vldmia r1!, {s6-s7}\n\t"
-      "vldmia r2!, {s8-s9}\n\t"
-      "vldmia r3!, {s10-s11}\n\t"
-      EG_F32_Q4("s16", "s17", "s18", "s19", "s4")
-      EG_F32_Q4("s20", "s21", "s22", "s23", "s6")
-      EG_F32_Q4("s24", "s25", "s26", "s27", "s8")
-      EG_F32_Q4("s28", "s29", "s30", "s31", "s10")
-      "vldmia r4!, {s0-s3}\n\t"
-      EG_F32_Q4("s16", "s17", "s18", "s19", "s5")
-      EG_F32_Q4("s20", "s21", "s22", "s23", "s7")
-      EG_F32_Q4("s24", "s25", "s26", "s27", "s9")
-      EG_F32_Q4("s28", "s29", "s30", "s31", "s11")
-      "subs r5, r5, #1\n\t"
-      "bne 2b\n\t"
+      EG_F32_PAIRS
       "3:\n\t"
       "tst r10, #1\n\t"
       "beq 4f\n\t"

@@ -343,6 +343,90 @@ static EG_F32_INLINE void eg_f32_dw4(const eg_f32_blk *k) {
 }
 #endif
 
+/* _dw, 3 x 3 kernels (any k_h), stride and dilation 1 along x: 3 neighbour
+ * pixels of a row share their input columns. Per kernel row, the 3 weight
+ * vectors stay in s0..s11 and each of the 5 input columns (s12..s15) is loaded
+ * once for every pixel that reads it (each pixel still adds its taps in kx
+ * order). Accumulators s20..s31, temporaries s16..s19. Not built for size. */
+#if !defined(__OPTIMIZE_SIZE__)
+#define EG_F32_DW3 1
+#else
+#define EG_F32_DW3 0
+#endif
+#if EG_F32_DW3 && EG_F32_ASM
+#define EG_F32_E4T(a0, a1, a2, a3, x0, x1, x2, x3, w0, w1, w2, w3) \
+  "vmul.f32 s16, " x0 ", " w0 "\n\t"                             \
+  "vmul.f32 s17, " x1 ", " w1 "\n\t"                             \
+  "vadd.f32 " a0 ", " a0 ", s16\n\t"                             \
+  "vmul.f32 s18, " x2 ", " w2 "\n\t"                             \
+  "vadd.f32 " a1 ", " a1 ", s17\n\t"                             \
+  "vmul.f32 s19, " x3 ", " w3 "\n\t"                             \
+  "vadd.f32 " a2 ", " a2 ", s18\n\t"                             \
+  "vadd.f32 " a3 ", " a3 ", s19\n\t"
+#define EG_F32_E4V(...) EG_F32_E4T(__VA_ARGS__)
+#define EG_F32_P0 "s20", "s21", "s22", "s23"
+#define EG_F32_P1 "s24", "s25", "s26", "s27"
+#define EG_F32_P2 "s28", "s29", "s30", "s31"
+#define EG_F32_X "s12", "s13", "s14", "s15"
+#define EG_F32_W0 "s0", "s1", "s2", "s3"
+#define EG_F32_W1 "s4", "s5", "s6", "s7"
+#define EG_F32_W2 "s8", "s9", "s10", "s11"
+#define EG_F32_COL "vldm r1, {s12-s15}\n\tadd r1, r1, r8\n\t"
+static EG_F32_INLINE void eg_f32_dw3(const eg_f32_blk *k) {
+  __asm__ volatile(
+      "ldr r0, [%[k]]\n\t"
+      "ldr r4, [%[k], #16]\n\t"
+      "ldr r5, [%[k], #20]\n\t"
+      "vldm r5, {s20-s23}\n\t"
+      "vmov.f32 s24, s20\n\tvmov.f32 s25, s21\n\tvmov.f32 s26, s22\n\tvmov.f32 s27, s23\n\t"
+      "vmov.f32 s28, s20\n\tvmov.f32 s29, s21\n\tvmov.f32 s30, s22\n\tvmov.f32 s31, s23\n\t"
+      "ldr r6, [%[k], #40]\n\t"
+      "cmp r6, #0\n\t"
+      "beq 5f\n\t"
+      "ldr r8, [%[k], #48]\n\t"
+      "ldr r9, [%[k], #52]\n\t"
+      "add r9, r9, r8, lsl #1\n\t"
+      "add r9, r9, r8\n\t" /* row start to row start */
+      "1:\n\t"
+      "vldmia r4!, {s0-s11}\n\t"
+      "mov r1, r0\n\t"
+      EG_F32_COL
+      EG_F32_E4V(EG_F32_P0, EG_F32_X, EG_F32_W0)
+      EG_F32_COL
+      EG_F32_E4V(EG_F32_P0, EG_F32_X, EG_F32_W1)
+      EG_F32_E4V(EG_F32_P1, EG_F32_X, EG_F32_W0)
+      EG_F32_COL
+      EG_F32_E4V(EG_F32_P0, EG_F32_X, EG_F32_W2)
+      EG_F32_E4V(EG_F32_P1, EG_F32_X, EG_F32_W1)
+      EG_F32_E4V(EG_F32_P2, EG_F32_X, EG_F32_W0)
+      EG_F32_COL
+      EG_F32_E4V(EG_F32_P1, EG_F32_X, EG_F32_W2)
+      EG_F32_E4V(EG_F32_P2, EG_F32_X, EG_F32_W1)
+      "vldm r1, {s12-s15}\n\t"
+      EG_F32_E4V(EG_F32_P2, EG_F32_X, EG_F32_W2)
+      "add r0, r0, r9\n\t"
+      "subs r6, r6, #1\n\t"
+      "bne 1b\n\t"
+      "5:\n\t"
+      "ldr r5, [%[k], #64]\n\t"
+      "cmp r5, #0\n\t"
+      "beq 8f\n\t"
+      "vldr s0, [%[k], #60]\n\t"
+      EG_F32_LO("s20") EG_F32_LO("s21") EG_F32_LO("s22") EG_F32_LO("s23")
+      EG_F32_LO("s24") EG_F32_LO("s25") EG_F32_LO("s26") EG_F32_LO("s27")
+      EG_F32_LO("s28") EG_F32_LO("s29") EG_F32_LO("s30") EG_F32_LO("s31")
+      "8:\n\t"
+      "add r5, %[k], #24\n\t"
+      "ldm r5, {r0-r2}\n\t"
+      "vstm r0, {s20-s23}\n\t"
+      "vstm r1, {s24-s27}\n\t"
+      "vstm r2, {s28-s31}\n\t"
+      :
+      : [k] "r"(k)
+      : EG_F32_CLOBBERS);
+}
+#endif
+
 /* 4 channels' bias from channel c (zero-padded past n valid ones, zeros without bias). */
 static const float *eg_f32_bias4(const float *bias, int32_t c, int32_t n, float *buf) {
   int32_t q;
@@ -537,7 +621,65 @@ static void eg_f32_blk_rect(const eg_conv_f32_params *p, const float *in, float 
   eg_f32_do_rect(p, in, out, r, 0);
 }
 
+#if EG_F32_DW3
+/* A depthwise rectangle whose pixels all read full 3-tap kernel rows at stride
+ * and dilation 1 along x (r->kx0 == 0, k_w == 3), at least 3 pixels wide: each
+ * row in blocks of 3 neighbours; the last nx % 3 columns are left to the caller. */
+static void eg_f32_dw_rows3(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
+  const int32_t C = p->in_c, C4 = C & ~3, taps = p->k_h * 3, nx = r->x1 - r->x0;
+  const int32_t bstep = p->bias ? 4 : 0;
+  const float *w0 = p->weights + r->ky0 * 3 * 4;
+  const float hi = p->act_max;
+  eg_f32_blk k;
+  eg_f32_pos cur;
+  float bias4[4];
+  int32_t y, i, j, c;
+  k.lo = p->act_min;
+  k.clamp_lo = p->act_min >= -FLT_MAX;
+  k.rows = r->ky1 - r->ky0;
+  k.len = 3;
+  k.xtap = C * 4;
+  k.xrow = p->dil_h * p->in_w * C * 4 - 3 * k.xtap;
+  k.wrow = 0;
+  for (y = r->y0; y < r->y1; ++y)
+    for (i = 0; i + 3 <= nx; i += 3) {
+      eg_f32_at(p, r, y, r->x0 + i, &cur);
+      k.w = w0;
+      k.bias = p->bias ? p->bias : eg_f32_zero4;
+      for (c = 0; c < C4; c += 4) {
+        float *o = out + cur.out * C + c;
+#if EG_F32_ASM
+        k.x[0] = in + cur.in + c;
+        for (j = 0; j < 3; ++j) k.o[j] = o + j * C;
+        eg_f32_dw3(&k);
+        if (hi <= FLT_MAX)
+          for (j = 0; j < 12; ++j) k.o[j >> 2][j & 3] = k.o[j >> 2][j & 3] > hi ? hi : k.o[j >> 2][j & 3];
+#else
+        for (j = 0; j < 3; ++j) eg_f32_dw1(&k, in + cur.in + j * C + c, o + j * C, 4, hi);
+#endif
+        k.w += 4 * taps;
+        k.bias += bstep;
+      }
+      if (C4 < C) {
+        k.bias = eg_f32_bias4(p->bias, C4, C - C4, bias4);
+        for (j = 0; j < 3; ++j) eg_f32_dw1(&k, in + cur.in + j * C + C4, out + (cur.out + j) * C + C4, C - C4, hi);
+      }
+    }
+}
+#endif
+
 static void eg_f32_dw_rect(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
+#if EG_F32_DW3
+  if (p->k_w == 3 && p->stride_w == 1 && p->dil_w == 1 && r->kx0 == 0 && r->kx1 == 3 && r->ky1 > r->ky0 &&
+      r->x1 - r->x0 >= 3) {
+    eg_f32_rect rest = *r;
+    eg_f32_dw_rows3(p, in, out, r);
+    rest.x0 = r->x1 - (r->x1 - r->x0) % 3;
+    if (rest.x0 == r->x1) return;
+    eg_f32_do_rect(p, in, out, &rest, 1);
+    return;
+  }
+#endif
   eg_f32_do_rect(p, in, out, r, 1);
 }
 

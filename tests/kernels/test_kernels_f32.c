@@ -68,7 +68,8 @@ static void act_range(float *lo, float *hi) {
   }
 }
 
-/* One random convolution; dw: depthwise, else groups == 1 and dil_w == 1.
+/* One random convolution; dw: depthwise (2: mostly 3-wide kernels at stride
+ * and dilation 1 along x, the row-sliding path), else groups == 1, dil_w == 1.
  * Returns 0 (equal), 1 (different) or 2 (skipped: too large). */
 static int conv_case(int32_t t, int dw) {
   eg_conv_f32_params p;
@@ -86,6 +87,12 @@ static int conv_case(int32_t t, int dw) {
   p.stride_w = rr(1, 3);
   p.dil_h = rr(1, 2);
   p.dil_w = dw ? rr(1, 2) : 1;
+  if (dw == 2 && rnd() % 4u != 0) {
+    p.k_w = 3;
+    p.stride_w = 1;
+    p.dil_w = 1;
+    p.in_w = rr(1, 16);
+  }
   p.pad_top = rr(0, p.k_h);
   p.pad_left = rr(0, p.k_w);
   pad_b = rr(0, p.k_h);
@@ -163,6 +170,11 @@ int main(void) {
   }
   for (t = 0; t < 600 && fails < 5; ++t) {
     const int32_t r = conv_case(t, 1);
+    fails += r == 1;
+    n_dw += r == 0;
+  }
+  for (t = 0; t < 300 && fails < 5; ++t) {
+    const int32_t r = conv_case(t, 2);
     fails += r == 1;
     n_dw += r == 0;
   }

@@ -160,6 +160,10 @@ static void eg_f32_walk(const eg_conv_f32_params *p, const float *in, float *out
 }
 
 #if EG_F32_ASM
+#if defined(__clang__)
+/* one asm template per block, longer than the 4,095 characters C99 promises */
+#pragma clang diagnostic ignored "-Woverlength-strings"
+#endif
 /* acc_q += x * w_q for the 4 accumulators a0..a3 (temporaries s12..s15). */
 #define EG_F32_Q4(a0, a1, a2, a3, x)            \
   "vmul.f32 s12, " x ", s0\n\t"                 \
@@ -261,6 +265,7 @@ static void eg_f32_walk(const eg_conv_f32_params *p, const float *in, float *out
 /* _blk block: per kernel row, len values of each pixel, 2 per step (x pairs in
  * s4..s11, the two weight vectors in s0..s3 in turn), an odd last value alone. */
 static EG_F32_INLINE void eg_f32_blk4(const eg_f32_blk *k) {
+  register const eg_f32_blk *kr __asm__("r12") = k; /* free at any -O (r7 may be the frame pointer) */
   __asm__ volatile(
       EG_F32_INIT
       "ldr r6, [%[k], #40]\n\t"
@@ -294,13 +299,14 @@ static EG_F32_INLINE void eg_f32_blk4(const eg_f32_blk *k) {
       "5:\n\t"
       EG_F32_FINISH
       :
-      : [k] "r"(k)
+      : [k] "r"(kr)
       : EG_F32_CLOBBERS);
 }
 
 /* _dw block: per valid tap, 4 channels of each pixel's input against the
  * tap's 4 weights (s0..s3). */
 static EG_F32_INLINE void eg_f32_dw4(const eg_f32_blk *k) {
+  register const eg_f32_blk *kr __asm__("r12") = k; /* free at any -O (r7 may be the frame pointer) */
   __asm__ volatile(
       EG_F32_INIT
       "ldr r6, [%[k], #40]\n\t"
@@ -338,7 +344,7 @@ static EG_F32_INLINE void eg_f32_dw4(const eg_f32_blk *k) {
       "5:\n\t"
       EG_F32_FINISH
       :
-      : [k] "r"(k)
+      : [k] "r"(kr)
       : EG_F32_CLOBBERS);
 }
 #endif
@@ -373,6 +379,7 @@ static EG_F32_INLINE void eg_f32_dw4(const eg_f32_blk *k) {
 #define EG_F32_W2 "s8", "s9", "s10", "s11"
 #define EG_F32_COL "vldm r1, {s12-s15}\n\tadd r1, r1, r8\n\t"
 static EG_F32_INLINE void eg_f32_dw3(const eg_f32_blk *k) {
+  register const eg_f32_blk *kr __asm__("r12") = k; /* free at any -O (r7 may be the frame pointer) */
   __asm__ volatile(
       "ldr r0, [%[k]]\n\t"
       "ldr r4, [%[k], #16]\n\t"
@@ -422,7 +429,7 @@ static EG_F32_INLINE void eg_f32_dw3(const eg_f32_blk *k) {
       "vstm r1, {s24-s27}\n\t"
       "vstm r2, {s28-s31}\n\t"
       :
-      : [k] "r"(k)
+      : [k] "r"(kr)
       : EG_F32_CLOBBERS);
 }
 #endif
@@ -590,16 +597,14 @@ static EG_F32_INLINE void eg_f32_do_rect(const eg_conv_f32_params *p, const floa
     k.bias = b0;
     for (c = 0; c < OC; c += 4) {
       float tmp[16], *dst[4];
+      for (j = 0; j < 4; ++j) dst[j] = k.o[j];
       if (OC - c < 4) { /* the last OC % 4 channels */
         k.bias = eg_f32_bias4(p->bias, c, OC - c, bias4);
         if (dw) {
           for (j = 0; j < 4; ++j) eg_f32_dw1(&k, k.x[j], k.o[j], OC - c, hi);
           break;
         }
-        for (j = 0; j < 4; ++j) {
-          dst[j] = k.o[j];
-          k.o[j] = tmp + 4 * j;
-        }
+        for (j = 0; j < 4; ++j) k.o[j] = tmp + 4 * j;
       }
       eg_f32_run4(&k, dw, hi);
       if (OC - c < 4) {

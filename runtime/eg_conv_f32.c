@@ -674,18 +674,16 @@ static void eg_f32_dw_rows3(const eg_conv_f32_params *p, const float *in, float 
 #endif
 
 static void eg_f32_dw_rect(const eg_conv_f32_params *p, const float *in, float *out, const eg_f32_rect *r) {
+  eg_f32_rect rest = *r;
 #if EG_F32_DW3
   if (p->k_w == 3 && p->stride_w == 1 && p->dil_w == 1 && r->kx0 == 0 && r->kx1 == 3 && r->ky1 > r->ky0 &&
       r->x1 - r->x0 >= 3) {
-    eg_f32_rect rest = *r;
     eg_f32_dw_rows3(p, in, out, r);
     rest.x0 = r->x1 - (r->x1 - r->x0) % 3;
     if (rest.x0 == r->x1) return;
-    eg_f32_do_rect(p, in, out, &rest, 1);
-    return;
   }
 #endif
-  eg_f32_do_rect(p, in, out, r, 1);
+  eg_f32_do_rect(p, in, out, &rest, 1);
 }
 
 void eg_conv_f32_blk(const eg_conv_f32_params *p, const float *in, float *out) { eg_f32_walk(p, in, out, eg_f32_blk_rect); }

@@ -515,18 +515,19 @@ static void eg_f32_dw1(const eg_f32_blk *k, const float *x, float *o, int32_t nq
 
 /* A whole block of 4 pixels x 4 channels (k->x, k->o, k->w, k->bias set). */
 #if EG_F32_ASM
-static EG_F32_INLINE void eg_f32_run4(const eg_f32_blk *k, const int dw, float hi) {
+static EG_F32_INLINE void eg_f32_run4(const eg_f32_blk *k, const int dw, const int clamp_hi, float hi) {
   int32_t j;
   if (dw)
     eg_f32_dw4(k);
   else
     eg_f32_blk4(k);
-  if (hi <= FLT_MAX) /* act_max: after the asm's act_min, as the reference clamps */
+  if (clamp_hi) /* act_max: after the asm's act_min, as the reference clamps */
     for (j = 0; j < 16; ++j) k->o[j >> 2][j & 3] = k->o[j >> 2][j & 3] > hi ? hi : k->o[j >> 2][j & 3];
 }
 #else
-static void eg_f32_run4(const eg_f32_blk *k, const int dw, float hi) {
+static void eg_f32_run4(const eg_f32_blk *k, const int dw, const int clamp_hi, float hi) {
   int32_t j;
+  (void)clamp_hi;
   for (j = 0; j < 4; ++j)
     if (dw)
       eg_f32_dw1(k, k->x[j], k->o[j], 4, hi);
@@ -550,7 +551,9 @@ static EG_F32_INLINE void eg_f32_do_rect(const eg_conv_f32_params *p, const floa
   const float hi = p->act_max;
   eg_f32_blk k;
   float bias4[4];
+  const int clamp_hi = hi <= FLT_MAX;
   eg_f32_pos cur;
+  float *ob[4];
   int32_t i, j, c;
   k.lo = p->act_min;
   k.clamp_lo = p->act_min >= -FLT_MAX;
@@ -593,11 +596,11 @@ static EG_F32_INLINE void eg_f32_do_rect(const eg_conv_f32_params *p, const floa
       k.o[j] = out + cur.out * OC;
       if (j < n - 1) eg_f32_next(p, r, &cur);
     }
+    for (j = 0; j < 4; ++j) ob[j] = k.o[j];
     k.w = w0;
     k.bias = b0;
     for (c = 0; c < OC; c += 4) {
-      float tmp[16], *dst[4];
-      for (j = 0; j < 4; ++j) dst[j] = k.o[j];
+      float tmp[16];
       if (OC - c < 4) { /* the last OC % 4 channels */
         k.bias = eg_f32_bias4(p->bias, c, OC - c, bias4);
         if (dw) {
@@ -606,17 +609,23 @@ static EG_F32_INLINE void eg_f32_do_rect(const eg_conv_f32_params *p, const floa
         }
         for (j = 0; j < 4; ++j) k.o[j] = tmp + 4 * j;
       }
-      eg_f32_run4(&k, dw, hi);
+      eg_f32_run4(&k, dw, clamp_hi, hi);
       if (OC - c < 4) {
         for (j = 0; j < 16; ++j)
-          if ((j & 3) < OC - c) dst[j >> 2][j & 3] = tmp[j];
+          if ((j & 3) < OC - c) ob[j >> 2][c + (j & 3)] = tmp[j];
         break;
       }
       k.w += 4 * kc;
       k.bias += bstep;
-      for (j = 0; j < 4; ++j) {
-        k.o[j] += 4;
-        if (dw) k.x[j] += 4;
+      k.o[0] += 4;
+      k.o[1] += 4;
+      k.o[2] += 4;
+      k.o[3] += 4;
+      if (dw) {
+        k.x[0] += 4;
+        k.x[1] += 4;
+        k.x[2] += 4;
+        k.x[3] += 4;
       }
     }
   }

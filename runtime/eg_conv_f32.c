@@ -42,14 +42,15 @@ void eg_conv_f32(const eg_conv_f32_params *p, const float *in, float *out) {
  * Output pixels are grouped by their valid tap ranges (ky0..ky1, kx0..kx1): the
  * rows of equal vertical range times the columns of equal horizontal range form
  * a rectangle whose pixels all read the same taps at the same relative offsets.
- * A rectangle of n >= 4 pixels runs in blocks of 4 pixels (the last block moved
- * back to end at the last pixel: a few outputs are computed twice, identically),
- * smaller ones pixel by pixel. A block computes 4 pixels x 4 channels (16
- * accumulators): _blk walks, per valid kernel row, the (kx1 - kx0) * in_c
- * contiguous input values of each pixel against W4 weights (one 4-channel
- * vector per value); _dw walks the valid taps, 4 channels of input and weight
- * per tap. Each accumulator starts at the bias and adds its products in tap
- * order, as eg_conv_f32 does. */
+ * A rectangle runs in blocks of 4 pixels; a last 3 pixels as a block moved back
+ * to end at the last pixel (a rectangle of 3 repeats its last pixel: a few
+ * outputs are computed twice, identically), a last 1 or 2 pixel by pixel. A
+ * block computes 4 pixels x 4 channels (16 accumulators): _blk walks, per valid
+ * kernel row, the (kx1 - kx0) * in_c contiguous input values of each pixel
+ * against W4 weights (one 4-channel vector per value); _dw walks the valid taps,
+ * 4 channels of input and weight per tap (3x3 rows at stride 1: 3 pixels
+ * sharing their input columns, eg_f32_dw3). Each accumulator starts at the bias
+ * and adds its products in tap order, as eg_conv_f32 does. */
 
 /* One block. Field offsets are fixed for the asm (32-bit pointers). */
 typedef struct {
@@ -65,7 +66,6 @@ typedef struct {
   float lo;          /* 60: act_min */
   int32_t clamp_lo;  /* 64: act_min > -inf */
 } eg_f32_blk;
-
 
 #if EG_F32_ASM
 typedef char eg_f32_blk_layout_check[(offsetof(eg_f32_blk, rows) == 40 && offsetof(eg_f32_blk, clamp_lo) == 64) ? 1 : -1];
@@ -536,9 +536,8 @@ static void eg_f32_run4(const eg_f32_blk *k, const int dw, const int clamp_hi, f
 }
 #endif
 
-/* One rectangle: blocks of 4 pixels (a rectangle of 3 repeats its last pixel),
- * each over the channel groups of 4; the last partial group of _blk through
- * a scratch block, of _dw pixel by pixel; rectangles of 1 or 2 pixels pixel by
+/* One rectangle: blocks of 4 pixels (see above), each over the channel groups
+ * of 4; the last partial group of _blk through a scratch block, of _dw pixel by
  * pixel. dw is a constant in each caller. */
 static EG_F32_INLINE void eg_f32_do_rect(const eg_conv_f32_params *p, const float *in, float *out,
                                       const eg_f32_rect *r, const int dw) {

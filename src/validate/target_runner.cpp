@@ -308,7 +308,7 @@ class TargetSession {
     std::ofstream(main_c) << target_main_c(c_, inputs, first, count);
     const fs::path elf = fs::path(dir_) / ("fw_" + tag + ".elf");
     std::string cmd = "cd " + quote(dir_) + " && " + quote(m4run_) + " build -o " + quote(elf.string()) +
-                      " --no-run " + opt_ + " -I. -include egv_prof.h";
+                      " --no-run " + opt_ + " -std=c99 -I. -include egv_prof.h";  // c99: no FMA contraction, as on the host
     if (stub) cmd += " -DEGV_STUB";
     cmd += " -DEGV_PAD=" + std::to_string(pad);
     cmd += " " + quote(main_c.filename().string());  // first: the padding in main shifts the network's code

@@ -231,87 +231,458 @@ EG_DW_LOOP;
 #endif
 
 #if EG_USE_DSP
-/* ---- Depthwise 3x3, dilation 1, with scratch (--optimization time) ---------
- * One channel at a time: its 3 kernel rows of input are kept in scratch as
- * int16 with the input zero point subtracted and the padding as zeros (a ring
- * of 3 rows, each input row converted once per channel when stride_h == 1), so
- * there is no per-pixel edge logic. Per output: 3 SMLAD on (tap 0, tap 1)
- * pairs + 3 multiply-accumulates for tap 2; weights stay in registers for the
- * channel. Stride 1 computes 2 pixels per step (the shifted pair is one PKHBT). */
-static void eg_dw3_fill(int16_t *row, const int8_t *src, int32_t C, int32_t n, int32_t zp) {
-  int32_t i;
-  for (i = 0; i < n; ++i) row[i] = (int16_t)(src[i * C] - zp);
+/* ---- Depthwise 3x3, dilation 1, strides 1 and 2, with scratch ---------------
+ * Lines run along W, or along H when out_h > out_w (longer lines, fewer of
+ * them). Per group of 4 channels and band of up to 8 input lines, the lines are
+ * converted once into scratch as int16 (input zero point subtracted, padding as
+ * zeros), so the kernel has no edge logic. Scratch layout: word column k (line
+ * positions 2k, 2k+1) is 128 bytes, channel g at +32 g, band line r at +4 r. One
+ * SXTAB16 pair splits 4 channels of a pixel; PKHBT/PKHTB pair two pixels.
+ * Per channel, the weights of the 3 band lines stay in registers as halfword
+ * pairs W01 = (w0, w1), W12 = (w1, w2): with A = (x0, x1), B = (x2, x3) one
+ * line gives out0 = SMLAD(A, W01) + x2 * w2 and out1 = x1 * w0 + SMLAD(B, W12)
+ * (stride 1), or out1 = SMLAD(B, W01) + x4 * w2 (stride 2, C = (x4, x5)):
+ * 12 multiply-accumulates per 2 outputs of 9 MACs.
+ * Requantization, 2 instructions: weights and bias are scaled by 2^k,
+ * k = F - rs (rs = -1 - shift, F = 13), so the final shift is the constant F:
+ * SMMLA hi = rf + floor(acc * mult / 2^32) with rf = 2^(F-1) + out_zp * 2^F,
+ * then SSAT #8 with ASR #F. That is eg_requantize's round half away from zero
+ * whenever no tie can occur: a tie needs |acc| >= 2^(31 + rs - e), e = trailing
+ * zeros of mult, and |acc| <= |bias| + 9 * 128 * max|x - in_zp|. Channels where
+ * that bound scaled by 2^k leaves int32, k is outside [0, 8] (the scaled weights
+ * must stay int16), mult < 0 or a tie is possible run a plain exact loop. */
+#define EG_DW3_F 13
+#define EG_DW3_COL 128 /* bytes per word column: 4 channels x 8 lines x 4 */
+#define EG_DW3_NS 8    /* lines per band */
+
+/* One channel's constants (eg_dw3_setup). */
+typedef struct {
+  uint32_t w[6]; /*  0: W01, W12 of band lines 0, 1, 2 (scaled) */
+  int32_t mult;  /* 24 */
+  int32_t rf;    /* 28: 2^(F-1) + out_zp * 2^F */
+  int32_t bias;  /* 32: bias * 2^k */
+} eg_dw3_ch;
+
+/* The rows of a band, the same for every channel. Offsets 0..28 are copied to the asm's frame. */
+typedef struct {
+  int32_t ostep; /*  0: output bytes between neighbours along the line */
+  int32_t end;   /*  4: (the asm's end of a row's pair loop) */
+  int32_t pb;    /*  8: scratch bytes the pair loop walks per row (an even number of pairs) */
+  int32_t dp;    /* 12: scratch pointer after a row's pairs to the next row's loop start */
+  int32_t dout;  /* 16: output pointer after a row's pairs to the next row's start */
+  int32_t rows;  /* 20: output rows, >= 1 */
+  int32_t tail;  /* 24: 1 when a row ends with a single output */
+  int32_t s2;    /* 28: stride 2 along the line */
+  int32_t pairs; /* 32: output pairs per row */
+  int32_t prow;  /* 36: scratch bytes between output rows (4 * stride across lines) */
+  int32_t orow;  /* 40: output bytes between output rows */
+} eg_dw3_rows;
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+/* Band line L of an output pair whose first column is at byte offset O: stride 1
+ * (A at O, B at O + 128) and stride 2 (C at O + 256 too). */
+#define EG_DW3_S1(O, L, WA, WB)              \
+  "ldr r12, [r8, #" #O "+" #L "*4]\n\t"      \
+  "ldr lr, [r8, #" #O "+128+" #L "*4]\n\t"   \
+  "smlatb r11, r12, " WA ", r11\n\t"         \
+  "smlad r10, r12, " WA ", r10\n\t"          \
+  "smlabt r10, lr, " WB ", r10\n\t"          \
+  "smlad r11, lr, " WB ", r11\n\t"
+#define EG_DW3_S2(O, L, WA, WB)              \
+  "ldr r12, [r8, #" #O "+" #L "*4]\n\t"      \
+  "ldr lr, [r8, #" #O "+128+" #L "*4]\n\t"   \
+  "smlad r11, lr, " WA ", r11\n\t"           \
+  "smlad r10, r12, " WA ", r10\n\t"          \
+  "smlabt r10, lr, " WB ", r10\n\t"          \
+  "ldr r12, [r8, #" #O "+256+" #L "*4]\n\t"  \
+  "smlabt r11, r12, " WB ", r11\n\t"
+/* Accumulators of an output pair from column offset O (bias, 3 band lines). */
+#define EG_DW3_MAC1(O)                       \
+  "ldr r10, [sp]\n\t"                        \
+  "ldr r12, [r8, #" #O "]\n\t"               \
+  "ldr lr, [r8, #" #O "+128]\n\t"            \
+  "smlatb r11, r12, r0, r10\n\t"             \
+  "smlad r10, r12, r0, r10\n\t"              \
+  "smlabt r10, lr, r1, r10\n\t"              \
+  "smlad r11, lr, r1, r11\n\t"               \
+  EG_DW3_S1(O, 1, "r2", "r3")                \
+  EG_DW3_S1(O, 2, "r4", "r5")
+#define EG_DW3_MAC2(O)                       \
+  "ldr r10, [sp]\n\t"                        \
+  "ldr r12, [r8, #" #O "]\n\t"               \
+  "ldr lr, [r8, #" #O "+128]\n\t"            \
+  "ldr r11, [r8, #" #O "+256]\n\t"           \
+  "smlabt r11, r11, r1, r10\n\t"             \
+  "smlad r11, lr, r0, r11\n\t"               \
+  "smlad r10, r12, r0, r10\n\t"              \
+  "smlabt r10, lr, r1, r10\n\t"              \
+  EG_DW3_S2(O, 1, "r2", "r3")                \
+  EG_DW3_S2(O, 2, "r4", "r5")
+/* Requantize and store the pair; LOOP: also step the scratch pointer by STEP
+ * and compare it with the row's end. */
+#define EG_DW3_RQ                            \
+  "smmla r10, r10, r6, r7\n\t"               \
+  "smmla r11, r11, r6, r7\n\t"               \
+  "ssat r10, #8, r10, asr #13\n\t"           \
+  "ssat r11, #8, r11, asr #13\n\t"
+#define EG_DW3_STORE                         \
+  EG_DW3_RQ                                  \
+  "ldr r12, [sp, #4]\n\t"                    \
+  "strb r10, [r9]\n\t"                       \
+  "strb r11, [r9, r12]\n\t"                  \
+  "add r9, r9, r12, lsl #1\n\t"
+#define EG_DW3_STORE_LOOP(STEP)              \
+  EG_DW3_RQ                                  \
+  "ldr r12, [sp, #4]\n\t"                    \
+  "ldr lr, [sp, #8]\n\t"                     \
+  "strb r10, [r9]\n\t"                       \
+  "strb r11, [r9, r12]\n\t"                  \
+  "add r9, r9, r12, lsl #1\n\t"              \
+  "add r8, r8, #" #STEP "\n\t"               \
+  "cmp r8, lr\n\t"
+#define EG_DW3_ONE(L, WA, WB)                \
+  "ldr r12, [r8, #" #L "*4]\n\t"             \
+  "ldr lr, [r8, #128+" #L "*4]\n\t"          \
+  "smlad r10, r12, " WA ", r10\n\t"          \
+  "smlabt r10, lr, " WB ", r10\n\t"
+/* A row's start: the end of its pair loop into the frame. */
+#define EG_DW3_ROWEND                        \
+  "ldr lr, [sp, #12]\n\t"                    \
+  "add lr, r8, lr\n\t"                       \
+  "str lr, [sp, #8]\n\t"
+/* All rows of a channel's band from scratch p (word of output (0, 0)) to
+ * output o. Registers: weights r0-r5, mult r6, rf r7, scratch r8, output r9,
+ * accumulators r10/r11, data r12/lr. Frame: sp + 0 bias, sp + 4..28 eg_dw3_rows
+ * 0..24 (ostep, end, pb, dp, dout, rows, tail), sp + 32 the row loop's entry
+ * (by stride and pair parity). Two pairs per iteration; an odd count enters at
+ * the second (the scratch pointer one pair back). */
+__attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
+                                                        const eg_dw3_rows *rw __attribute__((unused)),
+                                                        const uint8_t *p __attribute__((unused)),
+                                                        int8_t *o __attribute__((unused))) {
+  __asm__ volatile(
+      "push {r4-r11, lr}\n\t"
+      "sub sp, sp, #36\n\t"
+      "mov r8, r2\n\t"
+      "mov r9, r3\n\t"
+      "ldr r2, [r0, #32]\n\t"
+      "ldm r1, {r3-r7, r10-r12}\n\t" /* ostep, end, pb, dp, dout, rows, tail, s2 */
+      "stm sp, {r2-r7, r10, r11}\n\t" /* bias, ostep, end, pb, dp, dout, rows, tail */
+      "ldr r11, [r1, #32]\n\t"
+      "mov r10, r12\n\t"
+      "ldr r6, [r0, #24]\n\t"
+      "ldr r7, [r0, #28]\n\t"
+      "ldm r0, {r0-r5}\n\t"
+      "adr r12, 30f\n\t" /* no pairs */
+      "cmp r11, #0\n\t"
+      "beq 1f\n\t"
+      "tst r11, #1\n\t"
+      "bne 2f\n\t"
+      "adr r12, 10f\n\t"
+      "cmp r10, #0\n\t"
+      "beq 1f\n\t"
+      "adr r12, 20f\n\t"
+      "b 1f\n\t"
+      "2:\n\t"
+      "adr r12, 12f\n\t"
+      "sub r8, r8, #128\n\t"
+      "cmp r10, #0\n\t"
+      "beq 1f\n\t"
+      "adr r12, 22f\n\t"
+      "sub r8, r8, #128\n\t"
+      "1:\n\t"
+      "orr r12, r12, #1\n\t"
+      "str r12, [sp, #32]\n\t"
+      "bx r12\n\t"
+      "20:\n\t" /* stride 2, even pairs */
+      EG_DW3_ROWEND
+      "21:\n\t" EG_DW3_MAC2(0) EG_DW3_STORE);
+  __asm__ volatile(
+      "23:\n\t" EG_DW3_MAC2(256) EG_DW3_STORE_LOOP(512)
+      "bne 21b\n\t"
+      "b 30f\n\t"
+      "22:\n\t" /* stride 2, odd pairs */
+      EG_DW3_ROWEND
+      "b 23b\n\t"
+      "12:\n\t" /* stride 1, odd pairs */
+      EG_DW3_ROWEND
+      "b 13f\n\t"
+      "10:\n\t" /* stride 1, even pairs */
+      EG_DW3_ROWEND
+      "11:\n\t" EG_DW3_MAC1(0) EG_DW3_STORE);
+  __asm__ volatile(
+      "13:\n\t" EG_DW3_MAC1(128) EG_DW3_STORE_LOOP(256)
+      "bne 11b\n\t"
+      "30:\n\t" /* end of a row: the last single output, then the next row */
+      "ldr r12, [sp, #28]\n\t"
+      "cmp r12, #0\n\t"
+      "beq 31f\n\t"
+      "ldr r10, [sp]\n\t"
+      EG_DW3_ONE(0, "r0", "r1")
+      EG_DW3_ONE(1, "r2", "r3")
+      EG_DW3_ONE(2, "r4", "r5")
+      "smmla r10, r10, r6, r7\n\t"
+      "ssat r10, #8, r10, asr #13\n\t"
+      "strb r10, [r9]\n\t"
+      "31:\n\t"
+      "ldr r10, [sp, #16]\n\t"
+      "ldr r11, [sp, #20]\n\t"
+      "ldr r12, [sp, #24]\n\t"
+      "add r8, r8, r10\n\t"
+      "add r9, r9, r11\n\t"
+      "subs r12, r12, #1\n\t"
+      "str r12, [sp, #24]\n\t"
+      "it ne\n\t"
+      "ldrne pc, [sp, #32]\n\t"
+      "add sp, sp, #36\n\t"
+      "pop {r4-r11, pc}\n\t");
 }
-EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int16_t *scr) {
-  const int32_t C = p->in_c, in_h = p->in_h, in_w = p->in_w, out_h = p->out_h, out_w = p->out_w;
-  const int32_t sh = p->stride_h, sw = p->stride_w, pt = p->pad_top, pl = p->pad_left;
-  const int32_t wp = EG_CONV_S8_DW3_ROW(out_w, sw);
-  const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max, izp = p->in_zp;
-  /* valid padded columns [pxa, pxb) */
-  const int32_t pxa = pl < 0 ? 0 : pl;
-  const int32_t pxb = pl + in_w < wp ? pl + in_w : wp;
-  const int32_t ixa = pxa - pl;
-  int32_t b, c;
-  for (b = 0; b < p->batch; ++b) {
-    const int8_t *inb = in + b * in_h * in_w * C;
-    int8_t *outb = out + b * out_h * out_w * C;
-    for (c = 0; c < C; ++c) {
-      const int8_t *wt = p->dw_weights + c;
-      const uint32_t W0 = ((uint32_t)(uint16_t)wt[0] | ((uint32_t)(uint16_t)wt[C] << 16));
-      const uint32_t W1 = ((uint32_t)(uint16_t)wt[3 * C] | ((uint32_t)(uint16_t)wt[4 * C] << 16));
-      const uint32_t W2 = ((uint32_t)(uint16_t)wt[6 * C] | ((uint32_t)(uint16_t)wt[7 * C] << 16));
-      const int32_t v0 = wt[2 * C], v1 = wt[5 * C], v2 = wt[8 * C];
-      const int32_t m = p->mult[c], s = -2 - p->shift[c], bias = p->bias ? p->bias[c] : 0;
-      int32_t tag[3] = {INT32_MIN, INT32_MIN, INT32_MIN}, oy, ox;
-      memset(scr, 0, (size_t)(3 * wp) * sizeof(int16_t));
-      for (oy = 0; oy < out_h; ++oy) {
-        const int16_t *r[3];
-        int8_t *o = outb + oy * out_w * C + c;
-        int32_t k;
-        for (k = 0; k < 3; ++k) {
-          const int32_t iy = oy * sh - pt + k, slot = ((iy % 3) + 3) % 3;
-          int16_t *row = scr + slot * wp;
-          if (tag[slot] != iy) {
-            tag[slot] = iy;
-            if (iy >= 0 && iy < in_h)
-              eg_dw3_fill(row + pxa, inb + (iy * in_w + ixa) * C + c, C, pxb - pxa, izp);
-            else
-              memset(row + pxa, 0, (size_t)(pxb - pxa) * sizeof(int16_t));
-          }
-          r[k] = row;
+#else
+/* The same computation in C (host builds with the emulated intrinsics). */
+static int32_t eg_dw3_at(const uint8_t *p, int32_t line, int32_t pos) {
+  int16_t v;
+  memcpy(&v, p + (pos >> 1) * EG_DW3_COL + line * 4 + (pos & 1) * 2, 2);
+  return v;
+}
+static void eg_dw3_run(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t *p0, int8_t *o0) {
+  const int32_t n = 2 * rw->pairs + rw->tail, s = rw->s2 ? 2 : 1;
+  int32_t r, i, k;
+  for (r = 0; r < rw->rows; ++r) {
+    const uint8_t *p = p0 + r * rw->prow;
+    int8_t *o = o0 + r * rw->orow;
+    for (i = 0; i < n; ++i) {
+      int32_t acc = ch->bias, v;
+      for (k = 0; k < 3; ++k) {
+        const uint32_t a = ch->w[2 * k], b = ch->w[2 * k + 1];
+        acc += eg_dw3_at(p, k, i * s) * (int16_t)(a & 0xFFFFu) + eg_dw3_at(p, k, i * s + 1) * (int16_t)(a >> 16) +
+               eg_dw3_at(p, k, i * s + 2) * (int16_t)(b >> 16);
+      }
+      v = (int32_t)(((int64_t)ch->rf * 4294967296LL + (int64_t)acc * ch->mult) >> 32) >> EG_DW3_F; /* SMMLA */
+      o[i * rw->ostep] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);                                 /* SSAT */
+    }
+  }
+}
+#endif
+
+/* Weights and requantization of the group's channels c0 .. c0 + G - 1 into
+ * ch[]; ok[i] = 0 when the fast path is not exact for channel c0 + i. tr: lines
+ * along H. */
+EG_NOINLINE static void eg_dw3_setup(eg_dw3_ch *ch, int *ok, const eg_conv_s8_params *p, int32_t c0, int32_t G,
+                                     int tr) {
+  const int32_t C = p->in_c, zp = p->in_zp;
+  const int32_t rf = (1 << (EG_DW3_F - 1)) + p->out_zp * (1 << EG_DW3_F);
+  const uint32_t bx = 1152u * (uint32_t)(zp < 0 ? 127 - zp : 128 + zp); /* 9 * 128 * max|x - in_zp| */
+  const int32_t sj = tr ? 3 * C : C, sl = tr ? C : 3 * C; /* weight bytes per line offset, per band line */
+  int32_t i;
+  for (i = 0; i < G; ++i) {
+    eg_dw3_ch *j = &ch[i];
+    const int32_t c = c0 + i, M = p->mult[c], rs = -1 - p->shift[c], k = EG_DW3_F - rs;
+    const int32_t bias = p->bias ? p->bias[c] : 0;
+    const uint32_t bound = (bias < 0 ? 0u - (uint32_t)bias : (uint32_t)bias) + bx; /* >= |acc| */
+    int32_t e, l;
+    j->mult = M;
+    j->rf = rf;
+    ok[i] = 1;
+    if (M == 0) { /* out_zp whatever the accumulator */
+      for (l = 0; l < 6; ++l) j->w[l] = 0;
+      j->bias = 0;
+      continue;
+    }
+    ok[i] = 0;
+    if (M < 0 || (uint32_t)k > 8u || bound > (uint32_t)INT32_MAX >> k) continue;
+#if defined(__GNUC__)
+    e = __builtin_ctz((uint32_t)M);
+#else
+    for (e = 0; !((M >> e) & 1); ++e) {
+    }
+#endif
+    if (31 + rs - e < 32 && bound >= (1u << (31 + rs - e))) continue; /* a rounding tie is possible */
+    for (l = 0; l < 3; ++l) {
+      const int8_t *w = p->dw_weights + c + l * sl;
+      const uint32_t a = (uint32_t)(w[0] * (1 << k)), b = (uint32_t)(w[sj] * (1 << k));
+      const uint32_t d = (uint32_t)(w[2 * sj] * (1 << k));
+      j->w[2 * l] = (a & 0xFFFFu) | (b << 16);
+      j->w[2 * l + 1] = (b & 0xFFFFu) | (d << 16);
+    }
+    j->bias = bias * (1 << k);
+    ok[i] = 1;
+  }
+}
+
+/* Line geometry: L along the lines, V across them; xs/os: input/output bytes per step. */
+typedef struct {
+  int32_t in_l, pad_l, out_l, xs_l, os_l;
+  int32_t in_v, pad_v, out_v, xs_v, os_v, s_v;
+  int32_t words, zp;
+} eg_dw3_geo;
+
+/* One pixel's channels (x: G of them) at line position pos of the line at d
+ * (scratch + 4 line), as int16 minus the zero point. */
+static void eg_dw3_pixel(uint8_t *d, int32_t pos, const int8_t *x, int32_t G, int32_t zp) {
+  uint8_t *q = d + (pos >> 1) * EG_DW3_COL + (pos & 1) * 2;
+  int32_t c;
+  if (G == 4) {
+    const uint32_t off2 = ((uint32_t)(-zp) & 0xFFFFu) * 0x10001u, u = eg_ld32(x);
+    const uint32_t e = __sxtab16(off2, u), o = eg_sxtab16_ror8(off2, u);
+    const uint16_t h[4] = {(uint16_t)e, (uint16_t)o, (uint16_t)(e >> 16), (uint16_t)(o >> 16)};
+    for (c = 0; c < 4; ++c) memcpy(q + 32 * c, &h[c], 2);
+  } else {
+    for (c = 0; c < G; ++c) {
+      const int16_t v = (int16_t)(x[c] - zp);
+      memcpy(q + 32 * c, &v, 2);
+    }
+  }
+}
+
+/* Band line at d (scratch + 4 line) from input line x (L position 0, first
+ * channel of the group), G channels; valid = 0: a padding line. The padding
+ * positions of a line are never written: the scratch starts zeroed. */
+EG_NOINLINE static void eg_dw3_fill(uint8_t *d, const int8_t *x, int valid, int32_t G, const eg_dw3_geo *g) {
+  const int32_t xs = g->xs_l, W = g->words;
+  int32_t pos = g->pad_l, n = g->in_l;
+  if (!valid) {
+    int32_t k;
+    for (k = 0; k < W; ++k, d += EG_DW3_COL) {
+      uint32_t *q = (uint32_t *)d;
+      q[0] = q[8] = q[16] = q[24] = 0;
+    }
+    return;
+  }
+  if (n > 2 * W - pos) n = 2 * W - pos; /* (positions past the last output's taps) */
+  if (pos & 1 && n > 0) {
+    eg_dw3_pixel(d, pos++, x, G, g->zp);
+    x += xs;
+    --n;
+  }
+  if (G == 4 && n >= 2) { /* pixel pairs into whole words */
+    const uint32_t off2 = ((uint32_t)(-g->zp) & 0xFFFFu) * 0x10001u;
+    uint8_t *q = d + (pos >> 1) * EG_DW3_COL, *qe = q + (n >> 1) * EG_DW3_COL;
+    const int8_t *s = x;
+    x += (n & ~1) * xs;
+    pos += n & ~1;
+    n &= 1;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+    {
+      uint32_t u0, u1, e0, e1, t;
+      __asm__ volatile(
+          "1:\n\t"
+          "ldr %[u0], [%[s]]\n\t"
+          "ldr %[u1], [%[s], %[xs]]\n\t"
+          "add %[s], %[s], %[xs], lsl #1\n\t"
+          "sxtab16 %[e0], %[off], %[u0]\n\t"
+          "sxtab16 %[e1], %[off], %[u1]\n\t"
+          "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
+          "sxtab16 %[u1], %[off], %[u1], ror #8\n\t"
+          "pkhbt %[t], %[e0], %[e1], lsl #16\n\t"
+          "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
+          "str %[t], [%[q]]\n\t"
+          "str %[e1], [%[q], #64]\n\t"
+          "pkhbt %[t], %[u0], %[u1], lsl #16\n\t"
+          "pkhtb %[u1], %[u1], %[u0], asr #16\n\t"
+          "str %[t], [%[q], #32]\n\t"
+          "str %[u1], [%[q], #96]\n\t"
+          "add %[q], %[q], #128\n\t"
+          "cmp %[q], %[qe]\n\t"
+          "bne 1b\n\t"
+          : [s] "+r"(s), [q] "+r"(q), [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "=&r"(t)
+          : [xs] "r"(xs), [off] "r"(off2), [qe] "r"(qe)
+          : "cc", "memory");
+    }
+#else
+    for (; q != qe; s += 2 * xs, q += EG_DW3_COL) {
+      const uint32_t u0 = eg_ld32(s), u1 = eg_ld32(s + xs);
+      const uint32_t e0 = __sxtab16(off2, u0), e1 = __sxtab16(off2, u1);
+      const uint32_t o0 = eg_sxtab16_ror8(off2, u0), o1 = eg_sxtab16_ror8(off2, u1);
+      eg_st32(q, (e0 & 0xFFFFu) | (e1 << 16));
+      eg_st32(q + 32, (o0 & 0xFFFFu) | (o1 << 16));
+      eg_st32(q + 64, (e0 >> 16) | (e1 & 0xFFFF0000u));
+      eg_st32(q + 96, (o0 >> 16) | (o1 & 0xFFFF0000u));
+    }
+#endif
+  }
+  for (; n > 0; --n, x += xs) eg_dw3_pixel(d, pos++, x, G, g->zp);
+}
+
+/* Channel c exactly as the reference computes it (channels the fast path cannot take). */
+static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t c) {
+  const int32_t C = p->in_c;
+  int32_t oy, ox, ky, kx;
+  for (oy = 0; oy < p->out_h; ++oy)
+    for (ox = 0; ox < p->out_w; ++ox) {
+      int32_t acc = p->bias ? p->bias[c] : 0;
+      for (ky = 0; ky < 3; ++ky)
+        for (kx = 0; kx < 3; ++kx) {
+          const int32_t iy = oy * p->stride_h - p->pad_top + ky, ix = ox * p->stride_w - p->pad_left + kx;
+          if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w)
+            acc += ((int32_t)in[(iy * p->in_w + ix) * C + c] - p->in_zp) * p->dw_weights[(ky * 3 + kx) * C + c];
         }
-        {
-          const int16_t *r0 = r[0], *r1 = r[1], *r2 = r[2];
-          ox = 0;
-          if (sw == 1) {
-            for (; ox + 2 <= out_w; ox += 2, o += 2 * C) {
-              const uint32_t a0 = eg_ld32(r0 + ox), b0 = eg_ld32(r0 + ox + 2);
-              const uint32_t a1 = eg_ld32(r1 + ox), b1 = eg_ld32(r1 + ox + 2);
-              const uint32_t a2 = eg_ld32(r2 + ox), b2 = eg_ld32(r2 + ox + 2);
-              int32_t x = bias, y = bias;
-              x = __smlad(a0, W0, x);
-              x = __smlad(a1, W1, x);
-              x = __smlad(a2, W2, x);
-              x += (int16_t)b0 * v0 + (int16_t)b1 * v1 + (int16_t)b2 * v2;
-              y = __smlad((a0 >> 16) | (b0 << 16), W0, y);
-              y = __smlad((a1 >> 16) | (b1 << 16), W1, y);
-              y = __smlad((a2 >> 16) | (b2 << 16), W2, y);
-              y += (int16_t)(b0 >> 16) * v0 + (int16_t)(b1 >> 16) * v1 + (int16_t)(b2 >> 16) * v2;
-              o[0] = eg_dw_clamp(eg_rq(x, m, s) + zp, lo, hi);
-              o[C] = eg_dw_clamp(eg_rq(y, m, s) + zp, lo, hi);
-            }
-          }
-          for (; ox < out_w; ++ox, o += C) {
-            const int32_t px = ox * sw;
-            int32_t x = bias;
-            x = __smlad(eg_ld32(r0 + px), W0, x);
-            x = __smlad(eg_ld32(r1 + px), W1, x);
-            x = __smlad(eg_ld32(r2 + px), W2, x);
-            x += r0[px + 2] * v0 + r1[px + 2] * v1 + r2[px + 2] * v2;
-            o[0] = eg_dw_clamp(eg_rq(x, m, s) + zp, lo, hi);
+      acc = eg_requantize(acc, p->mult[c], p->shift[c]) + p->out_zp;
+      out[(oy * p->out_w + ox) * C + c] = (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
+    }
+}
+
+EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, uint8_t *scr) {
+  const int32_t C = p->in_c, tr = p->out_h > p->out_w;
+  const int32_t sl = tr ? p->stride_h : p->stride_w, step = sl * EG_DW3_COL;
+  const int full = p->act_min <= -128 && p->act_max >= 127;
+  eg_dw3_geo g;
+  eg_dw3_rows rw;
+  eg_dw3_ch ch[4];
+  int ok[4];
+  int32_t b, c0, i, r, oy0, R, adj, pairs;
+  g.in_l = tr ? p->in_h : p->in_w;
+  g.pad_l = tr ? p->pad_top : p->pad_left;
+  g.out_l = tr ? p->out_h : p->out_w;
+  g.xs_l = (tr ? p->in_w : 1) * C;
+  g.os_l = (tr ? p->out_w : 1) * C;
+  g.in_v = tr ? p->in_w : p->in_h;
+  g.pad_v = tr ? p->pad_left : p->pad_top;
+  g.out_v = tr ? p->out_w : p->out_h;
+  g.xs_v = (tr ? 1 : p->in_w) * C;
+  g.os_v = (tr ? 1 : p->out_w) * C;
+  g.s_v = tr ? p->stride_w : p->stride_h;
+  g.words = EG_DW3_WORDS(g.out_l, sl);
+  g.zp = p->in_zp;
+  R = (EG_DW3_NS - 3) / g.s_v + 1; /* output rows per band */
+  pairs = g.out_l >> 1;
+  adj = pairs & 1 ? step : 0; /* odd pairs: the loop starts one pair back */
+  rw.ostep = g.os_l;
+  rw.pb = (pairs + (pairs & 1)) * step;
+  rw.prow = 4 * g.s_v;
+  rw.orow = g.os_v;
+  rw.dp = rw.prow - adj - pairs * step;
+  rw.dout = g.os_v - 2 * pairs * g.os_l;
+  rw.tail = g.out_l & 1;
+  rw.s2 = sl == 2;
+  rw.pairs = pairs;
+  memset(scr, 0, (size_t)(g.words * EG_DW3_COL)); /* the padding positions of every line */
+  for (b = 0; b < p->batch; ++b) {
+    const int8_t *inb = in + b * p->in_h * p->in_w * C;
+    int8_t *outb = out + b * p->out_h * p->out_w * C;
+    for (c0 = 0; c0 < C; c0 += 4) {
+      const int32_t G = C - c0 < 4 ? C - c0 : 4;
+      eg_dw3_setup(ch, ok, p, c0, G, tr);
+      for (oy0 = 0; oy0 < g.out_v; oy0 += R) {
+        const int32_t nr = g.out_v - oy0 < R ? g.out_v - oy0 : R, v0 = oy0 * g.s_v - g.pad_v;
+        int8_t *o = outb + c0 + oy0 * g.os_v;
+        for (r = 0; r < (nr - 1) * g.s_v + 3; ++r)
+          eg_dw3_fill(scr + 4 * r, inb + c0 + (v0 + r) * g.xs_v, v0 + r >= 0 && v0 + r < g.in_v, G, &g);
+        rw.rows = nr;
+        for (i = 0; i < G; ++i) {
+          if (!ok[i]) continue;
+          eg_dw3_run(&ch[i], &rw, scr + 32 * i, o + i);
+          if (!full) { /* the activation clamp (SSAT gave [-128, 127]) */
+            int32_t y, x;
+            for (y = 0; y < nr; ++y)
+              for (x = 0; x < g.out_l; ++x) {
+                int8_t *q = o + i + y * g.os_v + x * g.os_l;
+                *q = (int8_t)eg_clamp_i32(*q, p->act_min, p->act_max);
+              }
           }
         }
       }
+      for (i = 0; i < G; ++i)
+        if (!ok[i]) eg_dw3_slow(p, inb, outb, c0 + i);
     }
   }
 }
@@ -335,7 +706,7 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
-  eg_conv_s8_dw3_dsp(p, in, out, (int16_t *)scratch);
+  eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch);
 #else
   (void)scratch;
   eg_conv_s8_ref(p, in, out);

@@ -5,24 +5,30 @@
 #define EG_CONV_DW_H
 #include "eg_conv.h"
 
-/* Depthwise 3x3 (dilation 1) path with scratch (eg_conv_s8_dw3): 3 rows of
- * int16 input, each EG_CONV_S8_DW3_ROW(out_w, stride_w) halfwords (even). */
-#define EG_CONV_S8_DW3_ROW(out_w, stride_w) ((((int32_t)(out_w) - 1) * (int32_t)(stride_w) + 3 + 1) & ~1)
-#define EG_CONV_S8_DW3_SCRATCH_BYTES(out_w, stride_w) (6 * EG_CONV_S8_DW3_ROW(out_w, stride_w))
-#define EG_CONV_S8_DW3_OK(p) \
-  ((p)->k_h == 3 && (p)->k_w == 3 && (p)->dil_h == 1 && (p)->dil_w == 1 && (p)->stride_h == 1 && \
-   (p)->stride_w == 1 && (p)->out_w >= 8)
+/* Depthwise 3x3 (dilation 1, strides 1 or 2) path with scratch (eg_conv_s8_dw3).
+ * Its lines run along H when out_h > out_w (the longer output side), else
+ * along W. The scratch holds, for 4 channels, 8 input lines of int16 (input zero
+ * point subtracted, padding as zeros): 128 bytes per word (2 positions) of a
+ * line, EG_DW3_WORDS(outputs along the line, stride along it) words. */
+#define EG_DW3_WORDS(n, s) ((s) == 1 ? ((int32_t)(n) + 3) / 2 : (int32_t)(n) + 1)
+#define EG_CONV_S8_DW3_SCRATCH_BYTES(out_h, out_w, stride_h, stride_w) \
+  (128 * ((out_h) > (out_w) ? EG_DW3_WORDS(out_h, stride_h) : EG_DW3_WORDS(out_w, stride_w)))
+#define EG_CONV_S8_DW3_OK(p)                                                                               \
+  ((p)->k_h == 3 && (p)->k_w == 3 && (p)->dil_h == 1 && (p)->dil_w == 1 && (p)->stride_h >= 1 &&          \
+   (p)->stride_h <= 2 && (p)->stride_w >= 1 && (p)->stride_w <= 2)
 
-/* 1 when every channel's requantization suits the depthwise DSP paths
- * (mult >= 0, shift in [-31, -2]). */
+/* 1 when every channel's requantization suits eg_conv_s8_dw (mult >= 0,
+ * shift in [-31, -2]). */
 int eg_conv_dw_requant_ok(const eg_conv_s8_params *p);
 /* One path each, chosen at compile time (edgegen emits a direct call). Without
  * the DSP extension each runs eg_conv_s8_ref.
  * _dw: groups == in_c == out_c, dw_weights given, every channel mult >= 0 and
- * shift in [-31, -2]. */
+ * shift in [-31, -2]. No scratch. */
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
-/* _dw3: _dw's preconditions, EG_CONV_S8_DW3_OK, scratch of
- * EG_CONV_S8_DW3_SCRATCH_BYTES(out_w, stride_w) bytes (4-byte aligned). */
+/* _dw3: groups == in_c == out_c, dw_weights given, EG_CONV_S8_DW3_OK, scratch of
+ * EG_CONV_S8_DW3_SCRATCH_BYTES bytes (4-byte aligned). Any requantization:
+ * channels the fast path cannot reproduce exactly (see eg_conv_dw.c) take a slow
+ * per-channel loop. */
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 
 #endif

@@ -12,7 +12,7 @@
 #include "eg_fc.h"
 #include "m4bench.h"
 
-#define BUF_IN (96 * 96 * 3)
+#define BUF_IN (48 * 48 * 16)
 #define BUF_OUT (48 * 48 * 8)
 #define BUF_W (640 * 128)
 static int8_t in_buf[BUF_IN] __attribute__((aligned(4)));
@@ -58,6 +58,8 @@ static void fill(int32_t n_in, int32_t n_w, int32_t n_c) {
     CASE(1, ref, opt) CASE(2, ref, opt) CASE(3, ref, opt) CASE(4, ref, opt) CASE(5, ref, opt) CASE(6, ref, opt) \
     CASE(7, ref, opt) CASE(8, ref, opt) CASE(9, ref, opt) CASE(10, ref, opt) CASE(11, ref, opt)                 \
     CASE(12, ref, opt) CASE(13, ref, opt) CASE(14, ref, opt) CASE(15, ref, opt) CASE(16, ref, opt)             \
+    CASE(17, ref, opt) CASE(18, ref, opt) CASE(19, ref, opt) CASE(20, ref, opt) CASE(21, ref, opt)             \
+    CASE(22, ref, opt) CASE(23, ref, opt) CASE(24, ref, opt) CASE(25, ref, opt) CASE(26, ref, opt)             \
     default: break;                                                                                              \
   }
 
@@ -192,5 +194,14 @@ int main(void) {
   fc(13, "ad_fc_128to128", 128, 128);
   fc_i4(14, "ad_fc_640to128_i4", 640, 128);
   fc_i4(15, "ad_fc_128to128_i4", 128, 128);
+  /* the other vww_mbv1 depthwise layers (pads 1 on every side) */
+  conv(16, "vww_dw3x3_8ch_48x48", 48, 48, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(17, "vww_dw3x3s2_16ch_48x48", 48, 48, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1);
+  conv(18, "vww_dw3x3s2_32ch_24x24", 24, 24, 32, 32, 3, 3, 2, 1, 1, 1, 1, 1);
+  conv(19, "vww_dw3x3_64ch_12x12", 12, 12, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(20, "vww_dw3x3s2_64ch_12x12", 12, 12, 64, 64, 3, 3, 2, 1, 1, 1, 1, 1);
+  conv(21, "vww_dw3x3_128ch_6x6", 6, 6, 128, 128, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(22, "vww_dw3x3s2_128ch_6x6", 6, 6, 128, 128, 3, 3, 2, 1, 1, 1, 1, 1);
+  conv(23, "vww_dw3x3_256ch_3x3", 3, 3, 256, 256, 3, 3, 1, 1, 1, 1, 1, 1);
   return fails ? 1 : 0;
 }

@@ -152,6 +152,47 @@ std::string dims_init(const ConvDims& d) {
          s(d.pad_left) + ", " + s(d.groups);
 }
 
+// Depthwise 3x3, dilation 1, strides 1/2 with scratch: eg_conv_s8_dw3 (runtime/eg_conv_dw.c). Its fast
+// path is exact for a channel when eg_dw3_setup accepts it: mult == 0, or mult > 0, k = 14 + shift in
+// [0, 8], bound = |bias| + 1152 * max|x - in_zp| with bound << k < 2^31 and no rounding tie possible
+// (bound < 2^(30 - shift - trailing zeros of mult)). Other channels run a slow exact loop, so the path
+// is only chosen when every channel qualifies (non-constant bias: assumed to).
+bool dw3_is_depthwise3x3(const ConvDims& d) {
+  return d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c && d.k_h == 3 && d.k_w == 3 && d.dil_h == 1 &&
+         d.dil_w == 1 && d.stride_h >= 1 && d.stride_h <= 2 && d.stride_w >= 1 && d.stride_w <= 2;
+}
+
+bool dw3_fast(const Graph& g, const Node& n, const ConvDims& d) {
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& w = g.t(n.inputs[1]);
+  const Tensor& y = g.t(n.outputs[0]);
+  if (!dw3_is_depthwise3x3(d) || x.dtype != DType::I8 || !x.quant || !w.quant || !y.quant) return false;
+  const Tensor* b = has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr;
+  const bool bias_known = b && b->is_const && b->dtype == DType::I32;
+  const int64_t zp = x.quant->zero_point[0];
+  const uint64_t bx = 1152 * static_cast<uint64_t>(zp < 0 ? 127 - zp : 128 + zp);
+  for (int64_t c = 0; c < d.out_c; ++c) {
+    const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
+    const auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0]);
+    if (f.mult == 0) continue;
+    const int64_t rs = -1 - f.shift, k = 13 - rs;
+    if (f.mult < 0 || k < 0 || k > 8) return false;
+    const int64_t bias = bias_known ? b->values<int32_t>()[static_cast<size_t>(c)] : 0;
+    const uint64_t bound = static_cast<uint64_t>(bias < 0 ? -bias : bias) + bx;
+    if (bound > (uint64_t{0x7FFFFFFF} >> k)) return false;
+    int e = 0;
+    while (!((f.mult >> e) & 1)) ++e;
+    if (31 + rs - e < 32 && bound >= (uint64_t{1} << (31 + rs - e))) return false;
+  }
+  return true;
+}
+
+// EG_CONV_S8_DW3_SCRATCH_BYTES (runtime/eg_conv_dw.h): 128 bytes per word of the longer output side.
+size_t dw3_scratch_bytes(const ConvDims& d) {
+  auto words = [](int64_t n, int64_t s) { return s == 1 ? (n + 3) / 2 : n + 1; };
+  return static_cast<size_t>(128 * (d.out_h > d.out_w ? words(d.out_h, d.stride_h) : words(d.out_w, d.stride_w)));
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (!is_nhwc(n)) throw CompileError("internal: Conv reached the emitter without layout lowering");
   const ConvDims d = conv_dims(g, n);
@@ -199,7 +240,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (ok && d.groups == 1 && scratch != "0")
       ctx.emit("eg_conv_s8_mat" + args + ", " + scratch + ");");
-    else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0" && scratch != "0") {
+    else if (dw != "0" && scratch != "0" && dw3_is_depthwise3x3(d)) {  // planned by scratch_conv: dw3_fast
       ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw3" + args + ", " + scratch + ");");
     } else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0") {
@@ -248,16 +289,14 @@ int64_t macc_conv(const Graph& g, const Node& n) {
 }
 
 // int8 groups == 1: two int16 im2col columns for the DSP matrix path
-// (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise sizes in runtime/eg_conv_dw.h).
+// (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
   if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path
   const ConvDims d = conv_dims(g, n);
-  // depthwise 3x3 (dilation 1) under --optimization time: 3 int16 rows of one
-  // channel (EG_CONV_S8_DW3_SCRATCH_BYTES)
-  if (g.optimization == "time" && d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c && d.k_h == 3 &&
-      d.k_w == 3 && d.dil_h == 1 && d.dil_w == 1 && d.stride_h == 1 && d.stride_w == 1 && d.out_w >= 8)
-    return static_cast<size_t>(6 * ((((d.out_w - 1) * d.stride_w + 3 + 1) / 2) * 2));
+  // depthwise 3x3 (dilation 1, strides 1/2), --optimization time or balanced: 8 int16 lines of 4
+  // channels (EG_CONV_S8_DW3_SCRATCH_BYTES) when every channel takes eg_conv_s8_dw3's fast path
+  if (d.groups > 1 && dw3_fast(g, n, d)) return dw3_scratch_bytes(d);
   if (d.groups != 1) return 0;
   return static_cast<size_t>(4 * d.k_h * d.k_w * d.in_c);
 }

@@ -29,9 +29,9 @@ static uint32_t rnd(void) {
 }
 static int32_t rr(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 
-#define MAX_IN 6144
+#define MAX_IN 18432
 #define MAX_W 12288
-#define MAX_OUT 8192
+#define MAX_OUT 18432
 #define MAX_C 160
 static int8_t in_buf[MAX_IN + 8];
 static int8_t w_buf[MAX_W + 8], dw_buf[MAX_W + 8];
@@ -119,6 +119,88 @@ static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int
           (int)in_h, (int)in_w, (int)in_c, (int)out_c, (int)k_h, (int)k_w, (int)sh, (int)sw, (int)dh, (int)dw,
           (int)pt, (int)pl, (int)pb, (int)pr, (int)groups, (int)i, (int)out_ref[i], (int)out_opt[i]);
     return 1;
+  }
+  return 0;
+}
+
+/* Depthwise 3x3 (dilation 1, strides 1/2): eg_conv_s8_dw3 with exactly its
+ * scratch (guard words around it) and eg_conv_s8_dw against the reference.
+ * mode 0: shifts in the fast range; 1: some channels outside it (slow exact
+ * loop), mult 0, mult = 2^30 (rounding ties), huge biases; 2: narrow activation
+ * range. */
+#define DW3_GUARD 0xA5A5A5A5u
+static int run_dw3(int32_t batch, int32_t in_h, int32_t in_w, int32_t C, int32_t sh, int32_t sw, int32_t pt, int32_t pl,
+                   int32_t pb, int32_t pr, int mode, int use_bias) {
+  eg_conv_s8_params p;
+  int32_t i, n_in, n_out, t, c, bytes, words;
+  memset(&p, 0, sizeof p);
+  p.batch = batch;
+  p.in_h = in_h;
+  p.in_w = in_w;
+  p.in_c = p.out_c = p.groups = C;
+  p.k_h = p.k_w = 3;
+  p.stride_h = sh;
+  p.stride_w = sw;
+  p.dil_h = p.dil_w = 1;
+  p.pad_top = pt;
+  p.pad_left = pl;
+  p.out_h = (in_h + pt + pb - 3) / sh + 1;
+  p.out_w = (in_w + pl + pr - 3) / sw + 1;
+  if (in_h + pt + pb < 3 || in_w + pl + pr < 3) return 0;
+  n_in = batch * in_h * in_w * C;
+  n_out = batch * p.out_h * p.out_w * C;
+  bytes = EG_CONV_S8_DW3_SCRATCH_BYTES(p.out_h, p.out_w, sh, sw);
+  words = bytes / 4;
+  if (n_in > MAX_IN || n_out > MAX_OUT || C > MAX_C || words + 2 > (int32_t)(sizeof scratch / sizeof scratch[0]))
+    return 0;
+  p.in_zp = rnd() % 3 == 0 ? -128 : rr(-128, 127);
+  p.out_zp = rr(-128, 127);
+  p.act_min = mode == 2 ? rr(-128, 0) : -128;
+  p.act_max = mode == 2 ? rr(0, 127) : 127;
+  for (i = 0; i < n_in; ++i) in_buf[i] = (int8_t)rr(-128, 127);
+  for (i = 0; i < 9 * C; ++i) w_buf[i] = (int8_t)(rnd() % 8 == 0 ? (rnd() & 1 ? -128 : 127) : rr(-128, 127));
+  for (c = 0; c < C; ++c) {
+    bias_buf[c] = rr(-30000, 30000);
+    mult_buf[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    shift_buf[c] = (int8_t)rr(-14, -6); /* eg_conv_s8_dw3's fast range */
+    if (mode == 1) {
+      const uint32_t r = rnd() % 8;
+      if (r == 0) shift_buf[c] = (int8_t)rr(-31, 0);
+      if (r == 1) mult_buf[c] = 0;
+      if (r == 2) mult_buf[c] = 0x40000000; /* ties at every other multiple of 2^(1 - shift) */
+      if (r == 3) mult_buf[c] = (int32_t)((0x40000000u + (rnd() & 0x3FFFFFFFu)) & ~0xFFFFFu);
+      if (r == 4) bias_buf[c] = (int32_t)rnd() >> rr(0, 8);
+    }
+  }
+  for (t = 0; t < 9; ++t)
+    for (c = 0; c < C; ++c) dw_buf[t * C + c] = w_buf[c * 9 + t];
+  p.weights = w_buf;
+  p.bias = use_bias ? bias_buf : 0;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.dw_weights = dw_buf;
+  memset(out_ref, 0x55, (size_t)n_out);
+  eg_conv_s8_ref(&p, in_buf, out_ref);
+  memset(out_opt, 0x33, (size_t)n_out);
+  for (i = 0; i < words + 2; ++i) scratch[i] = DW3_GUARD;
+  eg_conv_s8_dw3(&p, in_buf, out_opt, scratch + 1);
+  if (memcmp(out_ref, out_opt, (size_t)n_out) != 0 || scratch[0] != DW3_GUARD || scratch[words + 1] != DW3_GUARD) {
+    for (i = 0; i < n_out && out_ref[i] == out_opt[i]; ++i) {
+    }
+    PRINT("dw3 MISMATCH b %d in %dx%dx%d s %d,%d pad %d,%d,%d,%d mode %d: [%d] ref %d opt %d guards %x %x\n",
+          (int)batch, (int)in_h, (int)in_w, (int)C, (int)sh, (int)sw, (int)pt, (int)pl, (int)pb, (int)pr, mode, (int)i,
+          i < n_out ? (int)out_ref[i] : 0, i < n_out ? (int)out_opt[i] : 0, (unsigned)scratch[0],
+          (unsigned)scratch[words + 1]);
+    return 1;
+  }
+  if (mode != 1 || eg_conv_dw_requant_ok(&p)) {
+    memset(out_opt, 0x33, (size_t)n_out);
+    eg_conv_s8_dw(&p, in_buf, out_opt);
+    if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+      PRINT("dw MISMATCH b %d in %dx%dx%d s %d,%d pad %d,%d,%d,%d\n", (int)batch, (int)in_h, (int)in_w, (int)C, (int)sh,
+            (int)sw, (int)pt, (int)pl, (int)pb, (int)pr);
+      return 1;
+    }
   }
   return 0;
 }
@@ -214,6 +296,24 @@ int main(void) {
       fails += run_conv(in_h, in_w, c, c * m, k_h, k_w, sh, sw, dh, dw, pt, pl, pb, pr, c, (int)(rnd() & 3));
     } else {
       fails += run_fc(rr(1, 3), rr(1, 300), rr(1, 40), (int)(rnd() & 3));
+    }
+  }
+  { /* depthwise 3x3: the model shapes, then random ones */
+    static const int32_t dw[][10] = {
+        /* batch in_h in_w C sh sw pt pl pb pr */
+        {1, 25, 5, 64, 1, 1, 1, 1, 1, 1}, {1, 48, 48, 8, 1, 1, 1, 1, 1, 1}, {1, 24, 24, 32, 2, 2, 1, 1, 1, 1},
+        {1, 12, 12, 64, 1, 1, 1, 1, 1, 1}, {1, 6, 6, 128, 2, 2, 1, 1, 1, 1}, {1, 3, 3, 160, 1, 1, 1, 1, 1, 1},
+        {1, 24, 24, 8, 2, 2, 0, 0, 1, 1},  {2, 7, 9, 6, 1, 2, 2, 0, 1, 2},   {1, 1, 17, 5, 1, 1, 1, 1, 1, 1},
+        {1, 17, 1, 7, 2, 1, 0, 2, 1, 0},   {1, 3, 3, 4, 1, 1, 0, 0, 0, 0},   {1, 2, 2, 4, 2, 2, 3, 3, 3, 3},
+    };
+    for (i = 0; i < (int)(sizeof dw / sizeof dw[0]); ++i, ++n) {
+      const int32_t *f = dw[i];
+      fails += run_dw3(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], i % 3, 1);
+    }
+    for (i = 0; i < 400; ++i, ++n) {
+      const int32_t C = rnd() & 1 ? 4 * rr(1, 6) : rr(1, 13);
+      fails += run_dw3(rr(1, 2), rr(1, 15), rr(1, 15), C, rr(1, 2), rr(1, 2), rr(0, 3), rr(0, 3), rr(0, 3), rr(0, 3),
+                       (int)(rnd() % 3), rnd() % 4 != 0);
     }
   }
   fails += run_fc(1, 640, 16, 1);

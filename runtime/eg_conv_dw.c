@@ -263,7 +263,7 @@ typedef struct {
   int32_t bias;  /* 32: bias * 2^k */
 } eg_dw3_ch;
 
-/* The rows of a band, the same for every channel. Offsets 0..28 are copied to the asm's frame. */
+/* The rows of a band, the same for every channel. Offsets 0..24 are copied to the asm's frame. */
 typedef struct {
   int32_t ostep; /*  0: output bytes between neighbours along the line */
   int32_t end;   /*  4: (the asm's end of a row's pair loop) */
@@ -274,8 +274,10 @@ typedef struct {
   int32_t tail;  /* 24: 1 when a row ends with a single output */
   int32_t s2;    /* 28: stride 2 along the line */
   int32_t pairs; /* 32: output pairs per row */
-  int32_t prow;  /* 36: scratch bytes between output rows (4 * stride across lines) */
-  int32_t orow;  /* 40: output bytes between output rows */
+  int32_t nch;   /* 36: channels run one after the other (scratch + 32, output + 1 each) */
+  int32_t prow;  /* 40: scratch bytes between output rows (4 * stride across lines) */
+  int32_t orow;  /* 44: output bytes between output rows */
+  int32_t padj;  /* 48: the loop's start is this many scratch bytes before output (0, 0)'s word */
 } eg_dw3_rows;
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
@@ -350,30 +352,31 @@ typedef struct {
   "ldr lr, [sp, #12]\n\t"                    \
   "add lr, r8, lr\n\t"                       \
   "str lr, [sp, #8]\n\t"
-/* All rows of a channel's band from scratch p (word of output (0, 0)) to
- * output o. Registers: weights r0-r5, mult r6, rf r7, scratch r8, output r9,
- * accumulators r10/r11, data r12/lr. Frame: sp + 0 bias, sp + 4..28 eg_dw3_rows
- * 0..24 (ostep, end, pb, dp, dout, rows, tail), sp + 32 the row loop's entry
- * (by stride and pair parity). Two pairs per iteration; an odd count enters at
- * the second (the scratch pointer one pair back). */
+/* All rows of a band for rw->nch channels ch[], from scratch p (the loop's
+ * start for output (0, 0), padj before its word) to output o; each next
+ * channel at p + 32, o + 1. Registers: weights r0-r5, mult r6, rf r7, scratch
+ * r8, output r9, accumulators r10/r11, data r12/lr. Frame: sp + 0 bias,
+ * sp + 4..28 eg_dw3_rows 0..24 (ostep, end, pb, dp, dout, rows, tail), sp + 32
+ * the row loop's entry (by stride and pair parity), sp + 36 next channel's
+ * constants, + 40 channels left, + 44 / + 48 the channel's p / o, + 52 rows.
+ * Two pairs per iteration; an odd count enters at the second. */
 __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
                                                         const eg_dw3_rows *rw __attribute__((unused)),
                                                         const uint8_t *p __attribute__((unused)),
                                                         int8_t *o __attribute__((unused))) {
   __asm__ volatile(
       "push {r4-r11, lr}\n\t"
-      "sub sp, sp, #36\n\t"
-      "mov r8, r2\n\t"
-      "mov r9, r3\n\t"
-      "ldr r2, [r0, #32]\n\t"
-      "ldm r1, {r3-r7, r10-r12}\n\t" /* ostep, end, pb, dp, dout, rows, tail, s2 */
-      "stm sp, {r2-r7, r10, r11}\n\t" /* bias, ostep, end, pb, dp, dout, rows, tail */
-      "ldr r11, [r1, #32]\n\t"
-      "mov r10, r12\n\t"
-      "ldr r6, [r0, #24]\n\t"
-      "ldr r7, [r0, #28]\n\t"
-      "ldm r0, {r0-r5}\n\t"
-      "adr r12, 30f\n\t" /* no pairs */
+      "sub sp, sp, #56\n\t"
+      "str r0, [sp, #36]\n\t"
+      "str r2, [sp, #44]\n\t"
+      "str r3, [sp, #48]\n\t"
+      "ldm r1, {r3-r11}\n\t" /* ostep, end, pb, dp, dout, rows, tail, s2, pairs */
+      "add r12, sp, #4\n\t"
+      "stm r12, {r3-r9}\n\t"
+      "str r8, [sp, #52]\n\t"
+      "ldr r12, [r1, #36]\n\t"
+      "str r12, [sp, #40]\n\t"
+      "adr r12, 30f\n\t" /* the row loop's entry */
       "cmp r11, #0\n\t"
       "beq 1f\n\t"
       "tst r11, #1\n\t"
@@ -385,15 +388,24 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "b 1f\n\t"
       "2:\n\t"
       "adr r12, 12f\n\t"
-      "sub r8, r8, #128\n\t"
       "cmp r10, #0\n\t"
       "beq 1f\n\t"
       "adr r12, 22f\n\t"
-      "sub r8, r8, #128\n\t"
       "1:\n\t"
       "orr r12, r12, #1\n\t"
       "str r12, [sp, #32]\n\t"
-      "bx r12\n\t"
+      "3:\n\t" /* channel */
+      "ldr r12, [sp, #36]\n\t"
+      "ldr r10, [r12, #32]\n\t"
+      "ldr r6, [r12, #24]\n\t"
+      "ldr r7, [r12, #28]\n\t"
+      "str r10, [sp]\n\t"
+      "ldm r12!, {r0-r5}\n\t"
+      "add r12, r12, #12\n\t"
+      "str r12, [sp, #36]\n\t"
+      "ldr r8, [sp, #44]\n\t"
+      "ldr r9, [sp, #48]\n\t"
+      "ldr pc, [sp, #32]\n\t"
       "20:\n\t" /* stride 2, even pairs */
       EG_DW3_ROWEND
       "21:\n\t" EG_DW3_MAC2(0) EG_DW3_STORE);
@@ -434,7 +446,19 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "str r12, [sp, #24]\n\t"
       "it ne\n\t"
       "ldrne pc, [sp, #32]\n\t"
-      "add sp, sp, #36\n\t"
+      "ldr r8, [sp, #44]\n\t" /* next channel */
+      "ldr r9, [sp, #48]\n\t"
+      "ldr r10, [sp, #40]\n\t"
+      "ldr r11, [sp, #52]\n\t"
+      "add r8, r8, #32\n\t"
+      "add r9, r9, #1\n\t"
+      "subs r10, r10, #1\n\t"
+      "str r8, [sp, #44]\n\t"
+      "str r9, [sp, #48]\n\t"
+      "str r10, [sp, #40]\n\t"
+      "str r11, [sp, #24]\n\t"
+      "bne 3b\n\t"
+      "add sp, sp, #56\n\t"
       "pop {r4-r11, pc}\n\t");
 }
 #else
@@ -446,49 +470,73 @@ static int32_t eg_dw3_at(const uint8_t *p, int32_t line, int32_t pos) {
 }
 static void eg_dw3_run(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t *p0, int8_t *o0) {
   const int32_t n = 2 * rw->pairs + rw->tail, s = rw->s2 ? 2 : 1;
-  int32_t r, i, k;
-  for (r = 0; r < rw->rows; ++r) {
-    const uint8_t *p = p0 + r * rw->prow;
-    int8_t *o = o0 + r * rw->orow;
-    for (i = 0; i < n; ++i) {
-      int32_t acc = ch->bias, v;
-      for (k = 0; k < 3; ++k) {
-        const uint32_t a = ch->w[2 * k], b = ch->w[2 * k + 1];
-        acc += eg_dw3_at(p, k, i * s) * (int16_t)(a & 0xFFFFu) + eg_dw3_at(p, k, i * s + 1) * (int16_t)(a >> 16) +
-               eg_dw3_at(p, k, i * s + 2) * (int16_t)(b >> 16);
+  int32_t c, r, i, k;
+  for (c = 0; c < rw->nch; ++c, ++ch)
+    for (r = 0; r < rw->rows; ++r) {
+      const uint8_t *p = p0 + rw->padj + 32 * c + r * rw->prow;
+      int8_t *o = o0 + c + r * rw->orow;
+      for (i = 0; i < n; ++i) {
+        int32_t acc = ch->bias, v;
+        for (k = 0; k < 3; ++k) {
+          const uint32_t a = ch->w[2 * k], b = ch->w[2 * k + 1];
+          acc += eg_dw3_at(p, k, i * s) * (int16_t)(a & 0xFFFFu) + eg_dw3_at(p, k, i * s + 1) * (int16_t)(a >> 16) +
+                 eg_dw3_at(p, k, i * s + 2) * (int16_t)(b >> 16);
+        }
+        v = (int32_t)(((int64_t)ch->rf * 4294967296LL + (int64_t)acc * ch->mult) >> 32) >> EG_DW3_F; /* SMMLA */
+        o[i * rw->ostep] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);                                 /* SSAT */
       }
-      v = (int32_t)(((int64_t)ch->rf * 4294967296LL + (int64_t)acc * ch->mult) >> 32) >> EG_DW3_F; /* SMMLA */
-      o[i * rw->ostep] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);                                 /* SSAT */
     }
-  }
 }
 #endif
+
+/* (lo & 0xFFFF) | hi << 16 (PKHBT). */
+static inline uint32_t eg_dw3_pack(int32_t lo, int32_t hi) {
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+  uint32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+#else
+  return ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
+#endif
+}
 
 /* Weights and requantization of the group's channels c0 .. c0 + G - 1 into
  * ch[]; ok[i] = 0 when the fast path is not exact for channel c0 + i. tr: lines
  * along H. */
 EG_NOINLINE static void eg_dw3_setup(eg_dw3_ch *ch, int *ok, const eg_conv_s8_params *p, int32_t c0, int32_t G,
                                      int tr) {
+  static const uint8_t tap[2][9] = {{0, 1, 2, 3, 4, 5, 6, 7, 8}, {0, 3, 6, 1, 4, 7, 2, 5, 8}};
   const int32_t C = p->in_c, zp = p->in_zp;
   const int32_t rf = (1 << (EG_DW3_F - 1)) + p->out_zp * (1 << EG_DW3_F);
   const uint32_t bx = 1152u * (uint32_t)(zp < 0 ? 127 - zp : 128 + zp); /* 9 * 128 * max|x - in_zp| */
-  const int32_t sj = tr ? 3 * C : C, sl = tr ? C : 3 * C; /* weight bytes per line offset, per band line */
-  int32_t i;
+  int8_t wt[9][4];                                                      /* [band line * 3 + line offset][channel] */
+  int32_t i, t;
+  for (t = 0; t < 9; ++t) {
+    const int8_t *w = p->dw_weights + tap[tr][t] * C + c0;
+    if (G == 4) {
+      eg_st32(wt[t], eg_ld32(w));
+    } else { /* (no loop: GCC would make it a memcpy call) */
+      wt[t][0] = w[0];
+      if (G > 1) wt[t][1] = w[1];
+      if (G > 2) wt[t][2] = w[2];
+    }
+  }
   for (i = 0; i < G; ++i) {
     eg_dw3_ch *j = &ch[i];
+    const int8_t *w = &wt[0][i];
     const int32_t c = c0 + i, M = p->mult[c], rs = -1 - p->shift[c], k = EG_DW3_F - rs;
     const int32_t bias = p->bias ? p->bias[c] : 0;
     const uint32_t bound = (bias < 0 ? 0u - (uint32_t)bias : (uint32_t)bias) + bx; /* >= |acc| */
-    int32_t e, l;
+    int32_t e, a, b, d;
     j->mult = M;
     j->rf = rf;
-    ok[i] = 1;
+    ok[i] = 0;
     if (M == 0) { /* out_zp whatever the accumulator */
-      for (l = 0; l < 6; ++l) j->w[l] = 0;
+      memset(j->w, 0, sizeof j->w);
       j->bias = 0;
+      ok[i] = 1;
       continue;
     }
-    ok[i] = 0;
     if (M < 0 || (uint32_t)k > 8u || bound > (uint32_t)INT32_MAX >> k) continue;
 #if defined(__GNUC__)
     e = __builtin_ctz((uint32_t)M);
@@ -497,13 +545,15 @@ EG_NOINLINE static void eg_dw3_setup(eg_dw3_ch *ch, int *ok, const eg_conv_s8_pa
     }
 #endif
     if (31 + rs - e < 32 && bound >= (1u << (31 + rs - e))) continue; /* a rounding tie is possible */
-    for (l = 0; l < 3; ++l) {
-      const int8_t *w = p->dw_weights + c + l * sl;
-      const uint32_t a = (uint32_t)(w[0] * (1 << k)), b = (uint32_t)(w[sj] * (1 << k));
-      const uint32_t d = (uint32_t)(w[2 * sj] * (1 << k));
-      j->w[2 * l] = (a & 0xFFFFu) | (b << 16);
-      j->w[2 * l + 1] = (b & 0xFFFFu) | (d << 16);
-    }
+    a = w[0] * (1 << k), b = w[4] * (1 << k), d = w[8] * (1 << k);
+    j->w[0] = eg_dw3_pack(a, b);
+    j->w[1] = eg_dw3_pack(b, d);
+    a = w[12] * (1 << k), b = w[16] * (1 << k), d = w[20] * (1 << k);
+    j->w[2] = eg_dw3_pack(a, b);
+    j->w[3] = eg_dw3_pack(b, d);
+    a = w[24] * (1 << k), b = w[28] * (1 << k), d = w[32] * (1 << k);
+    j->w[4] = eg_dw3_pack(a, b);
+    j->w[5] = eg_dw3_pack(b, d);
     j->bias = bias * (1 << k);
     ok[i] = 1;
   }
@@ -516,91 +566,147 @@ typedef struct {
   int32_t words, zp;
 } eg_dw3_geo;
 
-/* One pixel's channels (x: G of them) at line position pos of the line at d
- * (scratch + 4 line), as int16 minus the zero point. */
+/* One pixel's G channels (x) at line position pos of the line at d (scratch + 4 line). */
 static void eg_dw3_pixel(uint8_t *d, int32_t pos, const int8_t *x, int32_t G, int32_t zp) {
   uint8_t *q = d + (pos >> 1) * EG_DW3_COL + (pos & 1) * 2;
   int32_t c;
-  if (G == 4) {
-    const uint32_t off2 = ((uint32_t)(-zp) & 0xFFFFu) * 0x10001u, u = eg_ld32(x);
-    const uint32_t e = __sxtab16(off2, u), o = eg_sxtab16_ror8(off2, u);
-    const uint16_t h[4] = {(uint16_t)e, (uint16_t)o, (uint16_t)(e >> 16), (uint16_t)(o >> 16)};
-    for (c = 0; c < 4; ++c) memcpy(q + 32 * c, &h[c], 2);
-  } else {
-    for (c = 0; c < G; ++c) {
-      const int16_t v = (int16_t)(x[c] - zp);
-      memcpy(q + 32 * c, &v, 2);
-    }
+  for (c = 0; c < G; ++c) {
+    const int16_t v = (int16_t)(x[c] - zp);
+    memcpy(q + 32 * c, &v, 2);
   }
 }
 
-/* Band line at d (scratch + 4 line) from input line x (L position 0, first
- * channel of the group), G channels; valid = 0: a padding line. The padding
- * positions of a line are never written: the scratch starts zeroed. */
-EG_NOINLINE static void eg_dw3_fill(uint8_t *d, const int8_t *x, int valid, int32_t G, const eg_dw3_geo *g) {
-  const int32_t xs = g->xs_l, W = g->words;
-  int32_t pos = g->pad_l, n = g->in_l;
-  if (!valid) {
-    int32_t k;
-    for (k = 0; k < W; ++k, d += EG_DW3_COL) {
-      uint32_t *q = (uint32_t *)d;
-      q[0] = q[8] = q[16] = q[24] = 0;
-    }
-    return;
-  }
-  if (n > 2 * W - pos) n = 2 * W - pos; /* (positions past the last output's taps) */
-  if (pos & 1 && n > 0) {
-    eg_dw3_pixel(d, pos++, x, G, g->zp);
-    x += xs;
-    --n;
-  }
-  if (G == 4 && n >= 2) { /* pixel pairs into whole words */
-    const uint32_t off2 = ((uint32_t)(-g->zp) & 0xFFFFu) * 0x10001u;
-    uint8_t *q = d + (pos >> 1) * EG_DW3_COL, *qe = q + (n >> 1) * EG_DW3_COL;
-    const int8_t *s = x;
-    x += (n & ~1) * xs;
-    pos += n & ~1;
-    n &= 1;
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
-    {
-      uint32_t u0, u1, e0, e1, t;
-      __asm__ volatile(
-          "1:\n\t"
-          "ldr %[u0], [%[s]]\n\t"
-          "ldr %[u1], [%[s], %[xs]]\n\t"
-          "add %[s], %[s], %[xs], lsl #1\n\t"
-          "sxtab16 %[e0], %[off], %[u0]\n\t"
-          "sxtab16 %[e1], %[off], %[u1]\n\t"
-          "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
-          "sxtab16 %[u1], %[off], %[u1], ror #8\n\t"
-          "pkhbt %[t], %[e0], %[e1], lsl #16\n\t"
-          "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
-          "str %[t], [%[q]]\n\t"
-          "str %[e1], [%[q], #64]\n\t"
-          "pkhbt %[t], %[u0], %[u1], lsl #16\n\t"
-          "pkhtb %[u1], %[u1], %[u0], asr #16\n\t"
-          "str %[t], [%[q], #32]\n\t"
-          "str %[u1], [%[q], #96]\n\t"
-          "add %[q], %[q], #128\n\t"
-          "cmp %[q], %[qe]\n\t"
-          "bne 1b\n\t"
-          : [s] "+r"(s), [q] "+r"(q), [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0), [e1] "=&r"(e1), [t] "=&r"(t)
-          : [xs] "r"(xs), [off] "r"(off2), [qe] "r"(qe)
-          : "cc", "memory");
-    }
-#else
-    for (; q != qe; s += 2 * xs, q += EG_DW3_COL) {
-      const uint32_t u0 = eg_ld32(s), u1 = eg_ld32(s + xs);
-      const uint32_t e0 = __sxtab16(off2, u0), e1 = __sxtab16(off2, u1);
-      const uint32_t o0 = eg_sxtab16_ror8(off2, u0), o1 = eg_sxtab16_ror8(off2, u1);
-      eg_st32(q, (e0 & 0xFFFFu) | (e1 << 16));
-      eg_st32(q + 32, (o0 & 0xFFFFu) | (o1 << 16));
-      eg_st32(q + 64, (e0 >> 16) | (e1 & 0xFFFF0000u));
-      eg_st32(q + 96, (o0 >> 16) | (o1 & 0xFFFF0000u));
-    }
+#if !(defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION))
+/* 4 channels of pixel s into the low (h = 0) or high (h = 1) halves of word column q. */
+static void eg_dw3_pixel4(uint8_t *q, int32_t h, const int8_t *s, uint32_t off2) {
+  const uint32_t u = eg_ld32(s), e = __sxtab16(off2, u), o = eg_sxtab16_ror8(off2, u);
+  const uint16_t v[4] = {(uint16_t)e, (uint16_t)o, (uint16_t)(e >> 16), (uint16_t)(o >> 16)};
+  int32_t c;
+  for (c = 0; c < 4; ++c) memcpy(q + 32 * c + 2 * h, &v[c], 2);
+}
 #endif
+
+/* One line of 4 channels: q = its word of the first input pixel s; first: that
+ * pixel sits at an odd position (the word's high halves); then np pixel pairs
+ * (whole words); last: one more pixel in the low halves of the next word. */
+static void eg_dw3_line4(uint8_t *q, const int8_t *s, int32_t xs, uint32_t off2, int32_t first, int32_t np,
+                         int32_t last) {
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+  uint8_t *qe = q + (first + np) * EG_DW3_COL;
+  uint32_t u0, u1, e0, e1;
+  __asm__ volatile(
+      "cmp %[first], #0\n\t"
+      "beq 1f\n\t"
+      "ldr %[u0], [%[s]]\n\t"
+      "add %[s], %[s], %[xs]\n\t"
+      "sxtab16 %[e0], %[off], %[u0]\n\t"
+      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
+      "strh %[e0], [%[q], #2]\n\t"
+      "strh %[u0], [%[q], #34]\n\t"
+      "lsrs %[e0], %[e0], #16\n\t"
+      "lsrs %[u0], %[u0], #16\n\t"
+      "strh %[e0], [%[q], #66]\n\t"
+      "strh %[u0], [%[q], #98]\n\t"
+      "add %[q], %[q], #128\n\t"
+      "1:\n\t"
+      "tst %[np], #1\n\t"
+      "beq 2f\n\t"
+      "sub %[q], %[q], #128\n\t" /* an odd count enters at the second pair */
+      "b 3f\n\t"
+      "2:\n\t"
+      "cmp %[q], %[qe]\n\t"
+      "beq 4f\n\t"
+      "ldr %[u0], [%[s]]\n\t"
+      "ldr %[u1], [%[s], %[xs]]\n\t"
+      "add %[s], %[s], %[xs], lsl #1\n\t"
+      "sxtab16 %[e0], %[off], %[u0]\n\t"
+      "sxtab16 %[e1], %[off], %[u1]\n\t"
+      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
+      "sxtab16 %[u1], %[off], %[u1], ror #8\n\t"
+      "pkhbt %[first], %[e0], %[e1], lsl #16\n\t"
+      "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
+      "str %[first], [%[q]]\n\t"
+      "str %[e1], [%[q], #64]\n\t"
+      "pkhbt %[first], %[u0], %[u1], lsl #16\n\t"
+      "pkhtb %[u1], %[u1], %[u0], asr #16\n\t"
+      "str %[first], [%[q], #32]\n\t"
+      "str %[u1], [%[q], #96]\n\t"
+      "3:\n\t"
+      "ldr %[u0], [%[s]]\n\t"
+      "ldr %[u1], [%[s], %[xs]]\n\t"
+      "add %[s], %[s], %[xs], lsl #1\n\t"
+      "sxtab16 %[e0], %[off], %[u0]\n\t"
+      "sxtab16 %[e1], %[off], %[u1]\n\t"
+      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
+      "sxtab16 %[u1], %[off], %[u1], ror #8\n\t"
+      "pkhbt %[first], %[e0], %[e1], lsl #16\n\t"
+      "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
+      "str %[first], [%[q], #128]\n\t"
+      "str %[e1], [%[q], #192]\n\t"
+      "pkhbt %[first], %[u0], %[u1], lsl #16\n\t"
+      "pkhtb %[u1], %[u1], %[u0], asr #16\n\t"
+      "str %[first], [%[q], #160]\n\t"
+      "str %[u1], [%[q], #224]\n\t"
+      "add %[q], %[q], #256\n\t"
+      "b 2b\n\t"
+      "4:\n\t"
+      "cmp %[last], #0\n\t"
+      "beq 5f\n\t"
+      "ldr %[u0], [%[s]]\n\t"
+      "sxtab16 %[e0], %[off], %[u0]\n\t"
+      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
+      "strh %[e0], [%[q]]\n\t"
+      "strh %[u0], [%[q], #32]\n\t"
+      "lsrs %[e0], %[e0], #16\n\t"
+      "lsrs %[u0], %[u0], #16\n\t"
+      "strh %[e0], [%[q], #64]\n\t"
+      "strh %[u0], [%[q], #96]\n\t"
+      "5:\n\t"
+      : [q] "+r"(q), [s] "+r"(s), [first] "+r"(first), [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0),
+        [e1] "=&r"(e1)
+      : [xs] "r"(xs), [off] "r"(off2), [np] "r"(np), [qe] "r"(qe), [last] "r"(last)
+      : "cc", "memory");
+#else
+  int32_t i;
+  if (first) {
+    eg_dw3_pixel4(q, 1, s, off2);
+    q += EG_DW3_COL;
+    s += xs;
   }
-  for (; n > 0; --n, x += xs) eg_dw3_pixel(d, pos++, x, G, g->zp);
+  for (i = 0; i < 2 * np + last; ++i, s += xs) eg_dw3_pixel4(q + (i >> 1) * EG_DW3_COL, i & 1, s, off2);
+#endif
+}
+
+/* The nl lines of a band into scratch line slots 0..nl-1: x = input line v0 at
+ * L position 0, first channel of the group (G channels). Lines outside the input
+ * are zero (*zero: bit r = slot r is all zero already); a line's padding
+ * positions are never written (the scratch starts zeroed). */
+EG_NOINLINE static void eg_dw3_band(uint8_t *scr, const int8_t *x, int32_t v0, int32_t nl, int32_t G,
+                                    const eg_dw3_geo *g, uint32_t *zero) {
+  const int32_t xs = g->xs_l, W = g->words, pl = g->pad_l;
+  const int32_t n = g->in_l < 2 * W - pl ? g->in_l : 2 * W - pl; /* pixels of a line (none past the last taps) */
+  const int32_t first = pl & 1 && n > 0, np = (n - first) >> 1, last = (n - first) & 1;
+  const uint32_t off2 = ((uint32_t)(-g->zp) & 0xFFFFu) * 0x10001u;
+  int32_t r, k, i;
+  for (r = 0; r < nl; ++r, x += g->xs_v) {
+    uint8_t *d = scr + 4 * r;
+    if (v0 + r < 0 || v0 + r >= g->in_v) {
+      if (*zero >> r & 1) continue; /* still zero */
+      *zero |= 1u << r;
+      for (k = 0; k < W; ++k, d += EG_DW3_COL) {
+        uint32_t *q = (uint32_t *)d;
+        q[0] = q[8] = q[16] = q[24] = 0;
+      }
+      continue;
+    }
+    *zero &= ~(1u << r);
+    if (n <= 0) {
+    } else if (G == 4) {
+      eg_dw3_line4(d + (pl >> 1) * EG_DW3_COL, x, xs, off2, first, np, last);
+    } else {
+      for (i = 0; i < n; ++i) eg_dw3_pixel(d, pl + i, x + i * xs, G, g->zp);
+    }
+  }
 }
 
 /* Channel c exactly as the reference computes it (channels the fast path cannot take). */
@@ -629,7 +735,8 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
   eg_dw3_rows rw;
   eg_dw3_ch ch[4];
   int ok[4];
-  int32_t b, c0, i, r, oy0, R, adj, pairs;
+  int32_t b, c0, i, oy0, R, adj, pairs, all;
+  uint32_t zero = 0xFFu; /* band line slots known to be all zero */
   g.in_l = tr ? p->in_h : p->in_w;
   g.pad_l = tr ? p->pad_top : p->pad_left;
   g.out_l = tr ? p->out_h : p->out_w;
@@ -655,6 +762,7 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
   rw.tail = g.out_l & 1;
   rw.s2 = sl == 2;
   rw.pairs = pairs;
+  rw.padj = adj;
   memset(scr, 0, (size_t)(g.words * EG_DW3_COL)); /* the padding positions of every line */
   for (b = 0; b < p->batch; ++b) {
     const int8_t *inb = in + b * p->in_h * p->in_w * C;
@@ -662,24 +770,32 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
     for (c0 = 0; c0 < C; c0 += 4) {
       const int32_t G = C - c0 < 4 ? C - c0 : 4;
       eg_dw3_setup(ch, ok, p, c0, G, tr);
+      all = 1;
+      for (i = 0; i < G; ++i) all &= ok[i];
       for (oy0 = 0; oy0 < g.out_v; oy0 += R) {
         const int32_t nr = g.out_v - oy0 < R ? g.out_v - oy0 : R, v0 = oy0 * g.s_v - g.pad_v;
         int8_t *o = outb + c0 + oy0 * g.os_v;
-        for (r = 0; r < (nr - 1) * g.s_v + 3; ++r)
-          eg_dw3_fill(scr + 4 * r, inb + c0 + (v0 + r) * g.xs_v, v0 + r >= 0 && v0 + r < g.in_v, G, &g);
+        eg_dw3_band(scr, inb + c0 + v0 * g.xs_v, v0, (nr - 1) * g.s_v + 3, G, &g, &zero);
         rw.rows = nr;
-        for (i = 0; i < G; ++i) {
-          if (!ok[i]) continue;
-          eg_dw3_run(&ch[i], &rw, scr + 32 * i, o + i);
-          if (!full) { /* the activation clamp (SSAT gave [-128, 127]) */
+        if (all) { /* the usual case: one call for the group */
+          rw.nch = G;
+          eg_dw3_run(ch, &rw, scr - adj, o);
+        } else {
+          rw.nch = 1;
+          for (i = 0; i < G; ++i)
+            if (ok[i]) eg_dw3_run(&ch[i], &rw, scr + 32 * i - adj, o + i);
+        }
+       
+       
+        if (!full) /* the activation clamp (SSAT gave [-128, 127]) */
+          for (i = 0; i < G; ++i) {
             int32_t y, x;
-            for (y = 0; y < nr; ++y)
+            for (y = 0; ok[i] && y < nr; ++y)
               for (x = 0; x < g.out_l; ++x) {
                 int8_t *q = o + i + y * g.os_v + x * g.os_l;
                 *q = (int8_t)eg_clamp_i32(*q, p->act_min, p->act_max);
               }
           }
-        }
       }
       for (i = 0; i < G; ++i)
         if (!ok[i]) eg_dw3_slow(p, inb, outb, c0 + i);

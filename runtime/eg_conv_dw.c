@@ -263,33 +263,39 @@ typedef struct {
   int32_t bias;  /* 32: bias * 2^k */
 } eg_dw3_ch;
 
-/* The rows of a band, the same for every channel. Offsets 0..24 are copied to the asm's frame. */
+/* The rows of a band, the same for every channel (copied to the asm's frame). */
 typedef struct {
   int32_t ostep; /*  0: output bytes between neighbours along the line */
   int32_t end;   /*  4: (the asm's end of a row's pair loop) */
-  int32_t pb;    /*  8: scratch bytes the pair loop walks per row (an even number of pairs) */
-  int32_t dp;    /* 12: scratch pointer after a row's pairs to the next row's loop start */
+  int32_t pb;    /*  8: one-row loop: scratch bytes walked per row (an even number of pairs) */
+  int32_t dp;    /* 12: one-row loop: scratch pointer after a row's pairs to the next row's loop start */
   int32_t dout;  /* 16: output pointer after a row's pairs to the next row's start */
   int32_t rows;  /* 20: output rows, >= 1 */
   int32_t tail;  /* 24: 1 when a row ends with a single output */
   int32_t s2;    /* 28: stride 2 along the line */
   int32_t pairs; /* 32: output pairs per row */
   int32_t nch;   /* 36: channels run one after the other (scratch + 32, output + 1 each) */
-  int32_t prow;  /* 40: scratch bytes between output rows (4 * stride across lines) */
-  int32_t orow;  /* 44: output bytes between output rows */
-  int32_t padj;  /* 48: the loop's start is this many scratch bytes before output (0, 0)'s word */
+  int32_t orow;  /* 40: output bytes between output rows */
+  int32_t padj;  /* 44: one-row loop: its start is this many scratch bytes before the row's first word */
+  int32_t pb2;   /* 48: two-row loop (stride 1): scratch bytes of a row's pairs */
+  int32_t dp2;   /* 52: two-row loop: scratch pointer after the pairs to the next two rows */
+  int32_t dout2; /* 56: two-row loop: output pointer after the pairs to the next two rows */
+  int32_t prow;  /* 60: scratch bytes between output rows (4 * stride across lines) */
+  int32_t two;   /* 64: the two-row loop applies (stride 1 along and across the lines) */
 } eg_dw3_rows;
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
 /* Band line L of an output pair whose first column is at byte offset O: stride 1
- * (A at O, B at O + 128) and stride 2 (C at O + 256 too). */
-#define EG_DW3_S1(O, L, WA, WB)              \
+ * (A at O, B at O + 128) and stride 2 (C at O + 256 too), accumulators X, Y. */
+#define EG_DW3_S1(O, L, WA, WB, X, Y)        \
   "ldr r12, [r8, #" #O "+" #L "*4]\n\t"      \
   "ldr lr, [r8, #" #O "+128+" #L "*4]\n\t"   \
-  "smlatb r11, r12, " WA ", r11\n\t"         \
-  "smlad r10, r12, " WA ", r10\n\t"          \
-  "smlabt r10, lr, " WB ", r10\n\t"          \
-  "smlad r11, lr, " WB ", r11\n\t"
+  EG_DW3_M1(WA, WB, X, Y)
+#define EG_DW3_M1(WA, WB, X, Y)              \
+  "smlatb " Y ", r12, " WA ", " Y "\n\t"     \
+  "smlad " X ", r12, " WA ", " X "\n\t"      \
+  "smlabt " X ", lr, " WB ", " X "\n\t"      \
+  "smlad " Y ", lr, " WB ", " Y "\n\t"
 #define EG_DW3_S2(O, L, WA, WB)              \
   "ldr r12, [r8, #" #O "+" #L "*4]\n\t"      \
   "ldr lr, [r8, #" #O "+128+" #L "*4]\n\t"   \
@@ -298,7 +304,8 @@ typedef struct {
   "smlabt r10, lr, " WB ", r10\n\t"          \
   "ldr r12, [r8, #" #O "+256+" #L "*4]\n\t"  \
   "smlabt r11, r12, " WB ", r11\n\t"
-/* Accumulators of an output pair from column offset O (bias, 3 band lines). */
+/* One-row loop: accumulators r10/r11 of an output pair from column offset O
+ * (bias, 3 band lines); mult r6, rf r7. */
 #define EG_DW3_MAC1(O)                       \
   "ldr r10, [sp]\n\t"                        \
   "ldr r12, [r8, #" #O "]\n\t"               \
@@ -307,8 +314,8 @@ typedef struct {
   "smlad r10, r12, r0, r10\n\t"              \
   "smlabt r10, lr, r1, r10\n\t"              \
   "smlad r11, lr, r1, r11\n\t"               \
-  EG_DW3_S1(O, 1, "r2", "r3")                \
-  EG_DW3_S1(O, 2, "r4", "r5")
+  EG_DW3_S1(O, 1, "r2", "r3", "r10", "r11")  \
+  EG_DW3_S1(O, 2, "r4", "r5", "r10", "r11")
 #define EG_DW3_MAC2(O)                       \
   "ldr r10, [sp]\n\t"                        \
   "ldr r12, [r8, #" #O "]\n\t"               \
@@ -342,31 +349,81 @@ typedef struct {
   "add r9, r9, r12, lsl #1\n\t"              \
   "add r8, r8, #" #STEP "\n\t"               \
   "cmp r8, lr\n\t"
-#define EG_DW3_ONE(L, WA, WB)                \
-  "ldr r12, [r8, #" #L "*4]\n\t"             \
-  "ldr lr, [r8, #128+" #L "*4]\n\t"          \
-  "smlad r10, r12, " WA ", r10\n\t"          \
-  "smlabt r10, lr, " WB ", r10\n\t"
-/* A row's start: the end of its pair loop into the frame. */
-#define EG_DW3_ROWEND                        \
-  "ldr lr, [sp, #12]\n\t"                    \
+/* One output (accumulator X) from the word at r8 + O: lines L0..L0+2 with the weights of band lines 0..2. */
+#define EG_DW3_ONE(X, O)                     \
+  "ldr r12, [r8, #" #O "]\n\t"               \
+  "ldr lr, [r8, #" #O "+128]\n\t"            \
+  "smlad " X ", r12, r0, " X "\n\t"          \
+  "smlabt " X ", lr, r1, " X "\n\t"          \
+  "ldr r12, [r8, #" #O "+4]\n\t"             \
+  "ldr lr, [r8, #" #O "+132]\n\t"            \
+  "smlad " X ", r12, r2, " X "\n\t"          \
+  "smlabt " X ", lr, r3, " X "\n\t"          \
+  "ldr r12, [r8, #" #O "+8]\n\t"             \
+  "ldr lr, [r8, #" #O "+136]\n\t"            \
+  "smlad " X ", r12, r4, " X "\n\t"          \
+  "smlabt " X ", lr, r5, " X "\n\t"
+/* A row's start: the end of its pair loop (PB: frame offset of its length) into the frame. */
+#define EG_DW3_ROWEND(PB)                    \
+  "ldr lr, [sp, #" #PB "]\n\t"               \
   "add lr, r8, lr\n\t"                       \
   "str lr, [sp, #8]\n\t"
-/* All rows of a band for rw->nch channels ch[], from scratch p (the loop's
- * start for output (0, 0), padj before its word) to output o; each next
- * channel at p + 32, o + 1. Registers: weights r0-r5, mult r6, rf r7, scratch
- * r8, output r9, accumulators r10/r11, data r12/lr. Frame: sp + 0 bias,
- * sp + 4..28 eg_dw3_rows 0..24 (ostep, end, pb, dp, dout, rows, tail), sp + 32
- * the row loop's entry (by stride and pair parity), sp + 36 next channel's
- * constants, + 40 channels left, + 44 / + 48 the channel's p / o, + 52 rows.
- * Two pairs per iteration; an odd count enters at the second. */
+/* Two-row loop (stride 1): a 2 x 2 block of outputs, rows 0 (r6, r7) and 1
+ * (r10, r11) from band lines 0..3; mult and rf from the frame. */
+#define EG_DW3_BLOCK                                             \
+  "ldr r6, [sp]\n\t"                                             \
+  "ldr r12, [r8]\n\t"                                            \
+  "ldr lr, [r8, #128]\n\t"                                       \
+  "smlatb r7, r12, r0, r6\n\t"                                   \
+  "smlad r6, r12, r0, r6\n\t"                                    \
+  "smlabt r6, lr, r1, r6\n\t"                                    \
+  "smlad r7, lr, r1, r7\n\t"                                     \
+  "ldr r10, [sp]\n\t"                                            \
+  "ldr r12, [r8, #4]\n\t"                                        \
+  "ldr lr, [r8, #132]\n\t"                                       \
+  EG_DW3_M1("r2", "r3", "r6", "r7")                              \
+  "smlatb r11, r12, r0, r10\n\t"                                 \
+  "smlad r10, r12, r0, r10\n\t"                                  \
+  "smlabt r10, lr, r1, r10\n\t"                                  \
+  "smlad r11, lr, r1, r11\n\t"                                   \
+  EG_DW3_S1(0, 2, "r4", "r5", "r6", "r7")                        \
+  EG_DW3_M1("r2", "r3", "r10", "r11")                            \
+  EG_DW3_S1(0, 3, "r4", "r5", "r10", "r11")                      \
+  "ldr r12, [sp, #56]\n\t"                                       \
+  "ldr lr, [sp, #60]\n\t"                                        \
+  "smmla r6, r6, r12, lr\n\t"                                    \
+  "smmla r7, r7, r12, lr\n\t"                                    \
+  "smmla r10, r10, r12, lr\n\t"                                  \
+  "smmla r11, r11, r12, lr\n\t"                                  \
+  "ssat r6, #8, r6, asr #13\n\t"                                 \
+  "ssat r7, #8, r7, asr #13\n\t"                                 \
+  "ssat r10, #8, r10, asr #13\n\t"                               \
+  "ssat r11, #8, r11, asr #13\n\t"                               \
+  "ldr r12, [sp, #4]\n\t"                                        \
+  "ldr lr, [sp, #64]\n\t"                                        \
+  "strb r6, [r9]\n\t"                                            \
+  "strb r7, [r9, r12]\n\t"                                       \
+  "add lr, r9, lr\n\t"                                           \
+  "strb r10, [lr]\n\t"                                           \
+  "strb r11, [lr, r12]\n\t"                                      \
+  "add r9, r9, r12, lsl #1\n\t"
+/* All rows of a band for rw->nch channels ch[], from scratch p (the word of
+ * output (0, 0)) to output o; each next channel at p + 32, o + 1. Stride 1
+ * runs two rows at a time (2 x 2 output blocks) while two are left; one rows
+ * and stride 2 run output pairs, two per iteration (an odd count enters at the
+ * second, the pointer padj back). Registers: weights r0-r5, scratch r8, output
+ * r9, accumulators r10/r11 (and r6/r7 in the two-row loop; else mult r6, rf r7),
+ * data r12/lr. Frame: 0 bias, 4..28 eg_dw3_rows 0..24 (ostep, end, pb, dp,
+ * dout, rows, tail), 32 the one-row loop's entry (by stride and pair parity),
+ * 36 next channel's constants, 40 channels left, 44 / 48 the channel's p / o,
+ * 52 rows, 56 mult, 60 rf, 64 orow, 68 padj, 72 pb2, 76 dp2, 80 dout2, 84 two. */
 __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
                                                         const eg_dw3_rows *rw __attribute__((unused)),
                                                         const uint8_t *p __attribute__((unused)),
                                                         int8_t *o __attribute__((unused))) {
   __asm__ volatile(
       "push {r4-r11, lr}\n\t"
-      "sub sp, sp, #56\n\t"
+      "sub sp, sp, #88\n\t"
       "str r0, [sp, #36]\n\t"
       "str r2, [sp, #44]\n\t"
       "str r3, [sp, #48]\n\t"
@@ -374,9 +431,14 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "add r12, sp, #4\n\t"
       "stm r12, {r3-r9}\n\t"
       "str r8, [sp, #52]\n\t"
-      "ldr r12, [r1, #36]\n\t"
-      "str r12, [sp, #40]\n\t"
-      "adr r12, 30f\n\t" /* the row loop's entry */
+      "ldr r12, [r1, #64]\n\t"
+      "str r12, [sp, #84]\n\t"
+      "add r12, r1, #36\n\t"
+      "ldm r12, {r1-r6}\n\t" /* nch, orow, padj, pb2, dp2, dout2 */
+      "str r1, [sp, #40]\n\t"
+      "add r12, sp, #64\n\t"
+      "stm r12, {r2-r6}\n\t"
+      "adr r12, 30f\n\t" /* the one-row loop's entry */
       "cmp r11, #0\n\t"
       "beq 1f\n\t"
       "tst r11, #1\n\t"
@@ -400,27 +462,79 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "ldr r6, [r12, #24]\n\t"
       "ldr r7, [r12, #28]\n\t"
       "str r10, [sp]\n\t"
+      "str r6, [sp, #56]\n\t"
+      "str r7, [sp, #60]\n\t"
       "ldm r12!, {r0-r5}\n\t"
       "add r12, r12, #12\n\t"
       "str r12, [sp, #36]\n\t"
       "ldr r8, [sp, #44]\n\t"
       "ldr r9, [sp, #48]\n\t"
+      "ldr r10, [sp, #84]\n\t"
+      "ldr r11, [sp, #24]\n\t"
+      "cmp r10, #0\n\t"
+      "beq 5f\n\t"
+      "cmp r11, #2\n\t"
+      "bge 40f\n\t"
+      "5:\n\t" /* into the one-row loop */
+      "ldr r6, [sp, #56]\n\t"
+      "ldr r7, [sp, #60]\n\t"
+      "ldr r10, [sp, #68]\n\t"
+      "sub r8, r8, r10\n\t"
       "ldr pc, [sp, #32]\n\t"
+      "40:\n\t" /* two rows */
+      EG_DW3_ROWEND(72)
+      "cmp r8, lr\n\t"
+      "beq 43f\n\t"
+      "41:\n\t" EG_DW3_BLOCK);
+  __asm__ volatile(
+      "add r8, r8, #128\n\t"
+      "ldr lr, [sp, #8]\n\t"
+      "cmp r8, lr\n\t"
+      "bne 41b\n\t"
+      "43:\n\t"
+      "ldr r12, [sp, #28]\n\t"
+      "cmp r12, #0\n\t"
+      "beq 44f\n\t"
+      "ldr r6, [sp]\n\t"
+      "ldr r10, [sp]\n\t"
+      EG_DW3_ONE("r6", 0)
+      EG_DW3_ONE("r10", 4)
+      "ldr r12, [sp, #56]\n\t"
+      "ldr lr, [sp, #60]\n\t"
+      "smmla r6, r6, r12, lr\n\t"
+      "smmla r10, r10, r12, lr\n\t"
+      "ssat r6, #8, r6, asr #13\n\t"
+      "ssat r10, #8, r10, asr #13\n\t"
+      "ldr r12, [sp, #64]\n\t"
+      "strb r6, [r9]\n\t"
+      "strb r10, [r9, r12]\n\t"
+      "44:\n\t"
+      "ldr r10, [sp, #76]\n\t"
+      "ldr r11, [sp, #80]\n\t"
+      "ldr r12, [sp, #24]\n\t"
+      "add r8, r8, r10\n\t"
+      "add r9, r9, r11\n\t"
+      "subs r12, r12, #2\n\t"
+      "str r12, [sp, #24]\n\t"
+      "beq 9f\n\t"
+      "cmp r12, #2\n\t"
+      "bge 40b\n\t"
+      "b 5b\n\t"
       "20:\n\t" /* stride 2, even pairs */
-      EG_DW3_ROWEND
+      EG_DW3_ROWEND(12)
       "21:\n\t" EG_DW3_MAC2(0) EG_DW3_STORE);
   __asm__ volatile(
       "23:\n\t" EG_DW3_MAC2(256) EG_DW3_STORE_LOOP(512)
       "bne 21b\n\t"
       "b 30f\n\t"
       "22:\n\t" /* stride 2, odd pairs */
-      EG_DW3_ROWEND
+      EG_DW3_ROWEND(12)
       "b 23b\n\t"
       "12:\n\t" /* stride 1, odd pairs */
-      EG_DW3_ROWEND
+      EG_DW3_ROWEND(12)
       "b 13f\n\t"
       "10:\n\t" /* stride 1, even pairs */
-      EG_DW3_ROWEND
+      EG_DW3_ROWEND(12)
       "11:\n\t" EG_DW3_MAC1(0) EG_DW3_STORE);
   __asm__ volatile(
       "13:\n\t" EG_DW3_MAC1(128) EG_DW3_STORE_LOOP(256)
@@ -430,9 +544,7 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "cmp r12, #0\n\t"
       "beq 31f\n\t"
       "ldr r10, [sp]\n\t"
-      EG_DW3_ONE(0, "r0", "r1")
-      EG_DW3_ONE(1, "r2", "r3")
-      EG_DW3_ONE(2, "r4", "r5")
+      EG_DW3_ONE("r10", 0)
       "smmla r10, r10, r6, r7\n\t"
       "ssat r10, #8, r10, asr #13\n\t"
       "strb r10, [r9]\n\t"
@@ -446,7 +558,8 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "str r12, [sp, #24]\n\t"
       "it ne\n\t"
       "ldrne pc, [sp, #32]\n\t"
-      "ldr r8, [sp, #44]\n\t" /* next channel */
+      "9:\n\t" /* next channel */
+      "ldr r8, [sp, #44]\n\t"
       "ldr r9, [sp, #48]\n\t"
       "ldr r10, [sp, #40]\n\t"
       "ldr r11, [sp, #52]\n\t"
@@ -458,7 +571,7 @@ __attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __at
       "str r10, [sp, #40]\n\t"
       "str r11, [sp, #24]\n\t"
       "bne 3b\n\t"
-      "add sp, sp, #56\n\t"
+      "add sp, sp, #88\n\t"
       "pop {r4-r11, pc}\n\t");
 }
 #else
@@ -473,7 +586,7 @@ static void eg_dw3_run(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t
   int32_t c, r, i, k;
   for (c = 0; c < rw->nch; ++c, ++ch)
     for (r = 0; r < rw->rows; ++r) {
-      const uint8_t *p = p0 + rw->padj + 32 * c + r * rw->prow;
+      const uint8_t *p = p0 + 32 * c + r * rw->prow;
       int8_t *o = o0 + c + r * rw->orow;
       for (i = 0; i < n; ++i) {
         int32_t acc = ch->bias, v;
@@ -576,7 +689,99 @@ static void eg_dw3_pixel(uint8_t *d, int32_t pos, const int8_t *x, int32_t G, in
   }
 }
 
-#if !(defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION))
+/* Lines of 4 channels for eg_dw3_lines4. */
+typedef struct {
+  int32_t xs;    /*  0: input bytes between the pixels of a line */
+  uint32_t off2; /*  4: -in_zp in both halfwords */
+  int32_t npb;   /*  8: 128 * (first + np) */
+  int32_t nl;    /* 12: lines (>= 1) */
+  int32_t first; /* 16: the first pixel sits at an odd position (the word's high halves) */
+  int32_t last;  /* 20: one more pixel after the pairs (the next word's low halves) */
+  int32_t xsv;   /* 24: input bytes between lines */
+  int32_t odd;   /* 28: np is odd */
+} eg_dw3_lp;
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+/* Pixel pair (s, s + xs) into the word column at q + O: SXTAB16 splits the 4
+ * channels of a pixel, PKHBT/PKHTB pair the two pixels of a channel. */
+#define EG_DW3_PIX2(O)                       \
+  "ldr r9, [r7]\n\t"                         \
+  "ldr r10, [r7, r2]\n\t"                    \
+  "add r7, r7, r2, lsl #1\n\t"               \
+  "sxtab16 r11, r3, r9\n\t"                  \
+  "sxtab16 r12, r3, r10\n\t"                 \
+  "sxtab16 r9, r3, r9, ror #8\n\t"           \
+  "sxtab16 r10, r3, r10, ror #8\n\t"         \
+  "pkhbt lr, r11, r12, lsl #16\n\t"          \
+  "pkhtb r12, r12, r11, asr #16\n\t"         \
+  "str lr, [r6, #" #O "]\n\t"                \
+  "str r12, [r6, #" #O "+64]\n\t"            \
+  "pkhbt lr, r9, r10, lsl #16\n\t"           \
+  "pkhtb r10, r10, r9, asr #16\n\t"          \
+  "str lr, [r6, #" #O "+32]\n\t"             \
+  "str r10, [r6, #" #O "+96]\n\t"
+/* One pixel (s) into the halves at q + O. */
+#define EG_DW3_PIX1(O)                       \
+  "ldr r9, [r7]\n\t"                         \
+  "add r7, r7, r2\n\t"                       \
+  "sxtab16 r10, r3, r9\n\t"                  \
+  "sxtab16 r9, r3, r9, ror #8\n\t"           \
+  "strh r10, [r6, #" #O "]\n\t"              \
+  "strh r9, [r6, #" #O "+32]\n\t"            \
+  "lsrs r10, r10, #16\n\t"                   \
+  "lsrs r9, r9, #16\n\t"                     \
+  "strh r10, [r6, #" #O "+64]\n\t"           \
+  "strh r9, [r6, #" #O "+96]\n\t"
+/* lp->nl lines of 4 channels: line i from input x + i * xsv to scratch q + 4 i
+ * (the word of its first pixel). Registers: q r0, x r1, xs r2, off2 r3, npb r4,
+ * lines left r5, word r6, pixel r7, end r8, temporaries r9-r12, lr; frame:
+ * first, last, xsv, odd. */
+__attribute__((naked, noinline)) static void eg_dw3_lines4(uint8_t *q __attribute__((unused)),
+                                                           const int8_t *x __attribute__((unused)),
+                                                           const eg_dw3_lp *lp __attribute__((unused))) {
+  __asm__ volatile(
+      "push {r4-r11, lr}\n\t"
+      "sub sp, sp, #20\n\t"
+      "ldm r2, {r2-r9}\n\t" /* xs, off2, npb, nl, first, last, xsv, odd */
+      "stm sp, {r6-r9}\n\t"
+      "1:\n\t" /* line */
+      "mov r6, r0\n\t"
+      "mov r7, r1\n\t"
+      "add r8, r0, r4\n\t"
+      "ldr r9, [sp]\n\t"
+      "cmp r9, #0\n\t"
+      "beq 2f\n\t"
+      EG_DW3_PIX1(2)
+      "add r6, r6, #128\n\t"
+      "2:\n\t"
+      "ldr r9, [sp, #12]\n\t"
+      "cmp r9, #0\n\t"
+      "beq 3f\n\t"
+      "sub r6, r6, #128\n\t" /* an odd count of pairs enters at the second */
+      "b 4f\n\t"
+      "3:\n\t"
+      "cmp r6, r8\n\t"
+      "beq 5f\n\t"
+      EG_DW3_PIX2(0)
+      "4:\n\t"
+      EG_DW3_PIX2(128)
+      "add r6, r6, #256\n\t"
+      "b 3b\n\t"
+      "5:\n\t"
+      "ldr r9, [sp, #4]\n\t"
+      "cmp r9, #0\n\t"
+      "beq 6f\n\t"
+      EG_DW3_PIX1(0)
+      "6:\n\t"
+      "ldr r9, [sp, #8]\n\t"
+      "add r0, r0, #4\n\t"
+      "add r1, r1, r9\n\t"
+      "subs r5, r5, #1\n\t"
+      "bne 1b\n\t"
+      "add sp, sp, #20\n\t"
+      "pop {r4-r11, pc}\n\t");
+}
+#else
 /* 4 channels of pixel s into the low (h = 0) or high (h = 1) halves of word column q. */
 static void eg_dw3_pixel4(uint8_t *q, int32_t h, const int8_t *s, uint32_t off2) {
   const uint32_t u = eg_ld32(s), e = __sxtab16(off2, u), o = eg_sxtab16_ror8(off2, u);
@@ -584,98 +789,21 @@ static void eg_dw3_pixel4(uint8_t *q, int32_t h, const int8_t *s, uint32_t off2)
   int32_t c;
   for (c = 0; c < 4; ++c) memcpy(q + 32 * c + 2 * h, &v[c], 2);
 }
-#endif
-
-/* One line of 4 channels: q = its word of the first input pixel s; first: that
- * pixel sits at an odd position (the word's high halves); then np pixel pairs
- * (whole words); last: one more pixel in the low halves of the next word. */
-static void eg_dw3_line4(uint8_t *q, const int8_t *s, int32_t xs, uint32_t off2, int32_t first, int32_t np,
-                         int32_t last) {
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
-  uint8_t *qe = q + (first + np) * EG_DW3_COL;
-  uint32_t u0, u1, e0, e1;
-  __asm__ volatile(
-      "cmp %[first], #0\n\t"
-      "beq 1f\n\t"
-      "ldr %[u0], [%[s]]\n\t"
-      "add %[s], %[s], %[xs]\n\t"
-      "sxtab16 %[e0], %[off], %[u0]\n\t"
-      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
-      "strh %[e0], [%[q], #2]\n\t"
-      "strh %[u0], [%[q], #34]\n\t"
-      "lsrs %[e0], %[e0], #16\n\t"
-      "lsrs %[u0], %[u0], #16\n\t"
-      "strh %[e0], [%[q], #66]\n\t"
-      "strh %[u0], [%[q], #98]\n\t"
-      "add %[q], %[q], #128\n\t"
-      "1:\n\t"
-      "tst %[np], #1\n\t"
-      "beq 2f\n\t"
-      "sub %[q], %[q], #128\n\t" /* an odd count enters at the second pair */
-      "b 3f\n\t"
-      "2:\n\t"
-      "cmp %[q], %[qe]\n\t"
-      "beq 4f\n\t"
-      "ldr %[u0], [%[s]]\n\t"
-      "ldr %[u1], [%[s], %[xs]]\n\t"
-      "add %[s], %[s], %[xs], lsl #1\n\t"
-      "sxtab16 %[e0], %[off], %[u0]\n\t"
-      "sxtab16 %[e1], %[off], %[u1]\n\t"
-      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
-      "sxtab16 %[u1], %[off], %[u1], ror #8\n\t"
-      "pkhbt %[first], %[e0], %[e1], lsl #16\n\t"
-      "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
-      "str %[first], [%[q]]\n\t"
-      "str %[e1], [%[q], #64]\n\t"
-      "pkhbt %[first], %[u0], %[u1], lsl #16\n\t"
-      "pkhtb %[u1], %[u1], %[u0], asr #16\n\t"
-      "str %[first], [%[q], #32]\n\t"
-      "str %[u1], [%[q], #96]\n\t"
-      "3:\n\t"
-      "ldr %[u0], [%[s]]\n\t"
-      "ldr %[u1], [%[s], %[xs]]\n\t"
-      "add %[s], %[s], %[xs], lsl #1\n\t"
-      "sxtab16 %[e0], %[off], %[u0]\n\t"
-      "sxtab16 %[e1], %[off], %[u1]\n\t"
-      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
-      "sxtab16 %[u1], %[off], %[u1], ror #8\n\t"
-      "pkhbt %[first], %[e0], %[e1], lsl #16\n\t"
-      "pkhtb %[e1], %[e1], %[e0], asr #16\n\t"
-      "str %[first], [%[q], #128]\n\t"
-      "str %[e1], [%[q], #192]\n\t"
-      "pkhbt %[first], %[u0], %[u1], lsl #16\n\t"
-      "pkhtb %[u1], %[u1], %[u0], asr #16\n\t"
-      "str %[first], [%[q], #160]\n\t"
-      "str %[u1], [%[q], #224]\n\t"
-      "add %[q], %[q], #256\n\t"
-      "b 2b\n\t"
-      "4:\n\t"
-      "cmp %[last], #0\n\t"
-      "beq 5f\n\t"
-      "ldr %[u0], [%[s]]\n\t"
-      "sxtab16 %[e0], %[off], %[u0]\n\t"
-      "sxtab16 %[u0], %[off], %[u0], ror #8\n\t"
-      "strh %[e0], [%[q]]\n\t"
-      "strh %[u0], [%[q], #32]\n\t"
-      "lsrs %[e0], %[e0], #16\n\t"
-      "lsrs %[u0], %[u0], #16\n\t"
-      "strh %[e0], [%[q], #64]\n\t"
-      "strh %[u0], [%[q], #96]\n\t"
-      "5:\n\t"
-      : [q] "+r"(q), [s] "+r"(s), [first] "+r"(first), [u0] "=&r"(u0), [u1] "=&r"(u1), [e0] "=&r"(e0),
-        [e1] "=&r"(e1)
-      : [xs] "r"(xs), [off] "r"(off2), [np] "r"(np), [qe] "r"(qe), [last] "r"(last)
-      : "cc", "memory");
-#else
-  int32_t i;
-  if (first) {
-    eg_dw3_pixel4(q, 1, s, off2);
-    q += EG_DW3_COL;
-    s += xs;
+static void eg_dw3_lines4(uint8_t *q, const int8_t *x, const eg_dw3_lp *lp) {
+  const int32_t np = lp->npb / EG_DW3_COL - lp->first;
+  int32_t l, i;
+  for (l = 0; l < lp->nl; ++l, q += 4, x += lp->xsv) {
+    uint8_t *d = q;
+    const int8_t *s = x;
+    if (lp->first) {
+      eg_dw3_pixel4(d, 1, s, lp->off2);
+      d += EG_DW3_COL;
+      s += lp->xs;
+    }
+    for (i = 0; i < 2 * np + lp->last; ++i, s += lp->xs) eg_dw3_pixel4(d + (i >> 1) * EG_DW3_COL, i & 1, s, lp->off2);
   }
-  for (i = 0; i < 2 * np + last; ++i, s += xs) eg_dw3_pixel4(q + (i >> 1) * EG_DW3_COL, i & 1, s, off2);
-#endif
 }
+#endif
 
 /* The nl lines of a band into scratch line slots 0..nl-1: x = input line v0 at
  * L position 0, first channel of the group (G channels). Lines outside the input
@@ -683,34 +811,43 @@ static void eg_dw3_line4(uint8_t *q, const int8_t *s, int32_t xs, uint32_t off2,
  * positions are never written (the scratch starts zeroed). */
 EG_NOINLINE static void eg_dw3_band(uint8_t *scr, const int8_t *x, int32_t v0, int32_t nl, int32_t G,
                                     const eg_dw3_geo *g, uint32_t *zero) {
-  const int32_t xs = g->xs_l, W = g->words, pl = g->pad_l;
+  const int32_t W = g->words, pl = g->pad_l;
   const int32_t n = g->in_l < 2 * W - pl ? g->in_l : 2 * W - pl; /* pixels of a line (none past the last taps) */
-  const int32_t first = pl & 1 && n > 0, np = (n - first) >> 1, last = (n - first) & 1;
-  const uint32_t off2 = ((uint32_t)(-g->zp) & 0xFFFFu) * 0x10001u;
+  int32_t ra = v0 < 0 ? -v0 : 0, rb = g->in_v - v0 < nl ? g->in_v - v0 : nl; /* lines inside the input */
   int32_t r, k, i;
-  for (r = 0; r < nl; ++r, x += g->xs_v) {
+  if (n <= 0 || ra >= rb) ra = rb = 0; /* (all positions padding) */
+  for (r = 0; r < nl; ++r) {
     uint8_t *d = scr + 4 * r;
-    if (v0 + r < 0 || v0 + r >= g->in_v) {
-      if (*zero >> r & 1) continue; /* still zero */
-      *zero |= 1u << r;
-      for (k = 0; k < W; ++k, d += EG_DW3_COL) {
-        uint32_t *q = (uint32_t *)d;
-        q[0] = q[8] = q[16] = q[24] = 0;
-      }
-      continue;
+    if (r >= ra && r < rb) continue;
+    if (*zero >> r & 1) continue; /* still zero */
+    *zero |= 1u << r;
+    for (k = 0; k < W; ++k, d += EG_DW3_COL) {
+      uint32_t *q = (uint32_t *)d;
+      q[0] = q[8] = q[16] = q[24] = 0;
     }
-    *zero &= ~(1u << r);
-    if (n <= 0) {
-    } else if (G == 4) {
-      eg_dw3_line4(d + (pl >> 1) * EG_DW3_COL, x, xs, off2, first, np, last);
-    } else {
-      for (i = 0; i < n; ++i) eg_dw3_pixel(d, pl + i, x + i * xs, G, g->zp);
-    }
+  }
+  if (ra == rb) return;
+  *zero &= ~((1u << rb) - (1u << ra));
+  x += ra * g->xs_v;
+  if (G == 4) {
+    eg_dw3_lp lp;
+    lp.xs = g->xs_l;
+    lp.off2 = ((uint32_t)(-g->zp) & 0xFFFFu) * 0x10001u;
+    lp.first = pl & 1;
+    lp.npb = (lp.first + ((n - lp.first) >> 1)) * EG_DW3_COL;
+    lp.last = (n - lp.first) & 1;
+    lp.odd = (n - lp.first) >> 1 & 1;
+    lp.nl = rb - ra;
+    lp.xsv = g->xs_v;
+    eg_dw3_lines4(scr + 4 * ra + (pl >> 1) * EG_DW3_COL, x, &lp);
+  } else {
+    for (r = ra; r < rb; ++r, x += g->xs_v)
+      for (i = 0; i < n; ++i) eg_dw3_pixel(scr + 4 * r, pl + i, x + i * g->xs_l, G, g->zp);
   }
 }
 
 /* Channel c exactly as the reference computes it (channels the fast path cannot take). */
-static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t c) {
+EG_NOINLINE static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t c) {
   const int32_t C = p->in_c;
   int32_t oy, ox, ky, kx;
   for (oy = 0; oy < p->out_h; ++oy)
@@ -724,6 +861,16 @@ static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in, int8_t *ou
         }
       acc = eg_requantize(acc, p->mult[c], p->shift[c]) + p->out_zp;
       out[(oy * p->out_w + ox) * C + c] = (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
+    }
+}
+
+/* The activation range on one channel's nr output rows from o. */
+EG_NOINLINE static void eg_dw3_clamp(int8_t *o, int32_t nr, const eg_dw3_geo *g, int32_t lo, int32_t hi) {
+  int32_t y, x;
+  for (y = 0; y < nr; ++y)
+    for (x = 0; x < g->out_l; ++x) {
+      int8_t *q = o + y * g->os_v + x * g->os_l;
+      *q = (int8_t)eg_clamp_i32(*q, lo, hi);
     }
 }
 
@@ -763,6 +910,10 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
   rw.s2 = sl == 2;
   rw.pairs = pairs;
   rw.padj = adj;
+  rw.pb2 = pairs * EG_DW3_COL;
+  rw.dp2 = 2 * rw.prow - rw.pb2;
+  rw.dout2 = 2 * g.os_v - 2 * pairs * g.os_l;
+  rw.two = sl == 1 && g.s_v == 1;
   memset(scr, 0, (size_t)(g.words * EG_DW3_COL)); /* the padding positions of every line */
   for (b = 0; b < p->batch; ++b) {
     const int8_t *inb = in + b * p->in_h * p->in_w * C;
@@ -779,23 +930,19 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
         rw.rows = nr;
         if (all) { /* the usual case: one call for the group */
           rw.nch = G;
-          eg_dw3_run(ch, &rw, scr - adj, o);
+          eg_dw3_run(ch, &rw, scr, o);
         } else {
           rw.nch = 1;
           for (i = 0; i < G; ++i)
-            if (ok[i]) eg_dw3_run(&ch[i], &rw, scr + 32 * i - adj, o + i);
+            if (ok[i]) eg_dw3_run(&ch[i], &rw, scr + 32 * i, o + i);
         }
        
        
+       
+       
         if (!full) /* the activation clamp (SSAT gave [-128, 127]) */
-          for (i = 0; i < G; ++i) {
-            int32_t y, x;
-            for (y = 0; ok[i] && y < nr; ++y)
-              for (x = 0; x < g.out_l; ++x) {
-                int8_t *q = o + i + y * g.os_v + x * g.os_l;
-                *q = (int8_t)eg_clamp_i32(*q, p->act_min, p->act_max);
-              }
-          }
+          for (i = 0; i < G; ++i)
+            if (ok[i]) eg_dw3_clamp(o + i, nr, &g, p->act_min, p->act_max);
       }
       for (i = 0; i < G; ++i)
         if (!ok[i]) eg_dw3_slow(p, inb, outb, c0 + i);

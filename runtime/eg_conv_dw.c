@@ -417,7 +417,7 @@ typedef struct {
  * dout, rows, tail), 32 the one-row loop's entry (by stride and pair parity),
  * 36 next channel's constants, 40 channels left, 44 / 48 the channel's p / o,
  * 52 rows, 56 mult, 60 rf, 64 orow, 68 padj, 72 pb2, 76 dp2, 80 dout2, 84 two. */
-__attribute__((naked, noinline)) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
+__attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
                                                         const eg_dw3_rows *rw __attribute__((unused)),
                                                         const uint8_t *p __attribute__((unused)),
                                                         int8_t *o __attribute__((unused))) {
@@ -951,6 +951,251 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
 }
 #endif
 
+#if EG_USE_DSP
+/* ---- Depthwise 3x3, dilation 1, strides 1 and 2, no scratch ----------------
+ * (eg_conv_s8_dw when C % 4 == 0, in_w >= 3 and at most one padding column on
+ * each side.) 4 channels a word straight from NHWC: per tap one input word,
+ * SXTAB16 (zero point) into (c0, c2) / (c1, c3) and 4 SMLABB/SMLATT with
+ * pre-widened weight words; requantization as eg_conv_s8_dw3's (SMMLA + SSAT,
+ * scaled weights), the 4 outputs stored as one word. Padding rows are skipped
+ * (the tap rows of a pixel run ky0..ky1); a pixel whose taps overhang the left
+ * or right edge reads the 3 columns next to it with its weights shifted one
+ * column and a zero in the overhanging place, so every pixel runs the same code. */
+
+/* One output row of a channel group, in up to 3 runs of pixels (left edge,
+ * middle, right edge), each with its first pixel's top tap and weight set. */
+typedef struct {
+  int32_t n[3];         /*  0: pixels per run */
+  const int8_t *x[3];   /* 12: the run's first pixel: input at tap row ky0, its first tap column, channel c0 */
+  const uint32_t *w[3]; /* 24: the run's weight set (WE, WO per tap), from tap row ky0 */
+  int8_t *o;            /* 36: output of the row's first pixel (channel c0) */
+  int32_t xstep;        /* 40: input bytes per output pixel (stride_w * C) */
+  int32_t rstep;        /* 44: input bytes per row */
+  int32_t C;            /* 48: channels (input and output bytes per pixel) */
+  int32_t nrow;         /* 52: tap rows (0..3) */
+  const int32_t *bias;  /* 56: 4 scaled biases */
+  const int32_t *mrf;   /* 60: mult, rf of the 4 channels */
+  uint32_t off2;        /* 64: -in_zp in both halfwords */
+} eg_dwd_job;
+
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+/* One tap: input word at [r8 + A], weights WE/WO at r10 (post-incremented). */
+#define EG_DWD_TAP(A)                        \
+  "ldr r4, [r8" A "]\n\t"                    \
+  "ldr r6, [r10], #4\n\t"                    \
+  "ldr r7, [r10], #4\n\t"                    \
+  "sxtab16 r5, r11, r4\n\t"                  \
+  "sxtab16 r4, r11, r4, ror #8\n\t"          \
+  "smlabb r0, r5, r6, r0\n\t"                \
+  "smlatt r2, r5, r6, r2\n\t"                \
+  "smlabb r1, r4, r7, r1\n\t"                \
+  "smlatt r3, r4, r7, r3\n\t"
+#define EG_DWD_ROW EG_DWD_TAP("") EG_DWD_TAP(", r9") EG_DWD_TAP(", r9, lsl #1")
+/* Registers: accumulators r0-r3, data r4/r5, weights r6/r7, tap row r8, C r9,
+ * weight pointer r10, off2 r11, row step r12, output lr. Frame: job, entry (by
+ * tap rows), run index, pixels left, pixel input, run weights. */
+__attribute__((naked, noinline, aligned(4))) static void eg_dwd_row(const eg_dwd_job *j __attribute__((unused))) {
+  __asm__ volatile(
+      "push {r4-r11, lr}\n\t"
+      "sub sp, sp, #24\n\t"
+      "str r0, [sp]\n\t"
+      "ldr r9, [r0, #48]\n\t"
+      "ldr r11, [r0, #64]\n\t"
+      "ldr lr, [r0, #36]\n\t"
+      "ldr r1, [r0, #52]\n\t"
+      "adr r12, 23f\n\t"
+      "cmp r1, #1\n\t"
+      "blt 1f\n\t"
+      "adr r12, 22f\n\t"
+      "beq 1f\n\t"
+      "adr r12, 21f\n\t"
+      "cmp r1, #2\n\t"
+      "beq 1f\n\t"
+      "adr r12, 20f\n\t"
+      "1:\n\t"
+      "orr r12, r12, #1\n\t"
+      "str r12, [sp, #4]\n\t"
+      "movs r2, #0\n\t"
+      "str r2, [sp, #8]\n\t"
+      "3:\n\t" /* run */
+      "ldr r0, [sp]\n\t"
+      "ldr r2, [sp, #8]\n\t"
+      "cmp r2, #3\n\t"
+      "beq 9f\n\t"
+      "add r3, r0, r2, lsl #2\n\t"
+      "add r2, r2, #1\n\t"
+      "str r2, [sp, #8]\n\t"
+      "ldr r4, [r3]\n\t"
+      "ldr r5, [r3, #12]\n\t"
+      "ldr r6, [r3, #24]\n\t"
+      "cmp r4, #0\n\t"
+      "beq 3b\n\t"
+      "str r4, [sp, #12]\n\t"
+      "str r5, [sp, #16]\n\t"
+      "str r6, [sp, #20]\n\t"
+      "2:\n\t" /* pixel */
+      "ldr r12, [sp]\n\t"
+      "ldr r8, [sp, #16]\n\t"
+      "ldr r10, [sp, #20]\n\t"
+      "ldr r0, [r12, #56]\n\t"
+      "ldr r12, [r12, #44]\n\t"
+      "ldm r0, {r0-r3}\n\t"
+      "ldr pc, [sp, #4]\n\t"
+      "20:\n\t" EG_DWD_ROW "add r8, r8, r12\n\t"
+      "21:\n\t" EG_DWD_ROW);
+  __asm__ volatile(
+      "add r8, r8, r12\n\t"
+      "22:\n\t" EG_DWD_ROW
+      "23:\n\t"
+      "ldr r12, [sp]\n\t"
+      "ldr r12, [r12, #60]\n\t"
+      "ldm r12!, {r4-r7}\n\t"
+      "smmla r0, r0, r4, r5\n\t"
+      "smmla r1, r1, r6, r7\n\t"
+      "ldm r12, {r4-r7}\n\t"
+      "smmla r2, r2, r4, r5\n\t"
+      "smmla r3, r3, r6, r7\n\t"
+      "ssat r0, #8, r0, asr #13\n\t"
+      "ssat r1, #8, r1, asr #13\n\t"
+      "ssat r2, #8, r2, asr #13\n\t"
+      "ssat r3, #8, r3, asr #13\n\t"
+      "bfi r0, r1, #8, #8\n\t"
+      "bfi r0, r2, #16, #8\n\t"
+      "bfi r0, r3, #24, #8\n\t"
+      "str r0, [lr]\n\t"
+      "add lr, lr, r9\n\t"
+      "ldr r12, [sp]\n\t"
+      "ldr r8, [sp, #16]\n\t"
+      "ldr r12, [r12, #40]\n\t"
+      "ldr r4, [sp, #12]\n\t"
+      "add r8, r8, r12\n\t"
+      "subs r4, r4, #1\n\t"
+      "str r8, [sp, #16]\n\t"
+      "str r4, [sp, #12]\n\t"
+      "bne 2b\n\t"
+      "b 3b\n\t"
+      "9:\n\t"
+      "add sp, sp, #24\n\t"
+      "pop {r4-r11, pc}\n\t");
+}
+#else
+static void eg_dwd_row(const eg_dwd_job *j) {
+  int8_t *o = j->o;
+  int32_t r, i, t, c;
+  for (r = 0; r < 3; ++r) {
+    const int8_t *x = j->x[r];
+    for (i = 0; i < j->n[r]; ++i, x += j->xstep, o += j->C) {
+      const uint32_t *w = j->w[r];
+      int32_t a[4];
+      for (c = 0; c < 4; ++c) a[c] = j->bias[c];
+      for (t = 0; t < 3 * j->nrow; ++t, w += 2) {
+        const uint32_t u = eg_ld32(x + (t / 3) * j->rstep + (t % 3) * j->C);
+        const uint32_t e = __sxtab16(j->off2, u), d = eg_sxtab16_ror8(j->off2, u);
+        a[0] = __smlabb(e, w[0], a[0]);
+        a[2] = __smlatt(e, w[0], a[2]);
+        a[1] = __smlabb(d, w[1], a[1]);
+        a[3] = __smlatt(d, w[1], a[3]);
+      }
+      for (c = 0; c < 4; ++c) {
+        const int32_t v =
+            (int32_t)(((int64_t)j->mrf[2 * c + 1] * 4294967296LL + (int64_t)a[c] * j->mrf[2 * c]) >> 32) >> EG_DW3_F;
+        o[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+      }
+    }
+  }
+}
+#endif
+
+/* 1 when the no-scratch 3x3 path applies (see above). */
+static int eg_dwd_ok(const eg_conv_s8_params *p) {
+  const int32_t over = (p->out_w - 1) * p->stride_w - p->pad_left + 2 - (p->in_w - 1); /* right overhang */
+  return p->k_h == 3 && p->k_w == 3 && p->dil_h == 1 && p->dil_w == 1 && p->stride_h >= 1 && p->stride_h <= 2 &&
+         p->stride_w >= 1 && p->stride_w <= 2 && (p->in_c & 3) == 0 && p->in_w >= 3 && p->pad_left >= 0 &&
+         p->pad_left <= 1 && over <= 1;
+}
+
+EG_NOINLINE static void eg_conv_s8_dwd(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  const int32_t C = p->in_c, sw = p->stride_w, pl = p->pad_left, R = p->in_w * C;
+  const int full = p->act_min <= -128 && p->act_max >= 127;
+  /* runs: pixels left of ox0 overhang the left edge, from ox1 on the right edge */
+  const int32_t ox0 = pl > 0 ? 1 : 0, ox1a = (p->in_w - 2 + pl + sw - 1) / sw;
+  const int32_t ox1 = ox1a < ox0 ? ox0 : ox1a > p->out_w ? p->out_w : ox1a;
+  uint32_t wset[3][18]; /* weights, tap-row major: left-edge pixels, middle, right edge */
+  int32_t bias[4], mrf[8];
+  eg_dw3_ch ch[4];
+  eg_dw3_geo g;
+  eg_dwd_job j;
+  int ok[4];
+  int32_t b, c0, i, m, ky, kx, oy;
+  memset(&g, 0, sizeof g);
+  g.out_l = p->out_w;
+  g.os_l = C;
+  g.os_v = p->out_w * C;
+  j.xstep = sw * C;
+  j.rstep = R;
+  j.C = C;
+  j.bias = bias;
+  j.mrf = mrf;
+  j.off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
+  for (b = 0; b < p->batch; ++b) {
+    const int8_t *inb = in + b * p->in_h * R;
+    int8_t *outb = out + b * p->out_h * p->out_w * C;
+    for (c0 = 0; c0 < C; c0 += 4) {
+      eg_dw3_setup(ch, ok, p, c0, 4, 0);
+      for (i = 0; i < 4; ++i) {
+        if (!ok[i]) memset(&ch[i], 0, sizeof ch[i]);
+        bias[i] = ch[i].bias;
+        mrf[2 * i] = ch[i].mult;
+        mrf[2 * i + 1] = ch[i].rf;
+      }
+      for (ky = 0; ky < 3; ++ky) { /* the 4 channels' weights of a tap row as (c0, c2), (c1, c3) words */
+        uint32_t e[3], o[3];
+        for (kx = 0; kx < 3; ++kx) {
+          const int32_t sh = kx == 2 ? 16 : 0, wi = 2 * ky + (kx == 2); /* tap kx: W01 low, W01 high, W12 high */
+          const int32_t v0 = (int16_t)(kx == 1 ? ch[0].w[wi] >> 16 : ch[0].w[wi] >> sh);
+          const int32_t v1 = (int16_t)(kx == 1 ? ch[1].w[wi] >> 16 : ch[1].w[wi] >> sh);
+          const int32_t v2 = (int16_t)(kx == 1 ? ch[2].w[wi] >> 16 : ch[2].w[wi] >> sh);
+          const int32_t v3 = (int16_t)(kx == 1 ? ch[3].w[wi] >> 16 : ch[3].w[wi] >> sh);
+          e[kx] = eg_dw3_pack(v0, v2);
+          o[kx] = eg_dw3_pack(v1, v3);
+        }
+        /* middle pixels; a left-edge pixel's tap column kx reads input column kx - 1 (weights of kx + 1),
+         * a right-edge pixel's reads kx + 1 (weights of kx - 1) */
+        for (kx = 0; kx < 3; ++kx) {
+          wset[1][6 * ky + 2 * kx] = e[kx];
+          wset[1][6 * ky + 2 * kx + 1] = o[kx];
+          wset[0][6 * ky + 2 * kx] = kx < 2 ? e[kx + 1] : 0;
+          wset[0][6 * ky + 2 * kx + 1] = kx < 2 ? o[kx + 1] : 0;
+          wset[2][6 * ky + 2 * kx] = kx > 0 ? e[kx - 1] : 0;
+          wset[2][6 * ky + 2 * kx + 1] = kx > 0 ? o[kx - 1] : 0;
+        }
+      }
+      for (oy = 0; oy < p->out_h; ++oy) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_top;
+        const int32_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = p->in_h - iy0 < 3 ? p->in_h - iy0 : 3;
+        const int8_t *row = inb + (iy0 + ky0) * R + c0;
+        j.nrow = ky1 > ky0 ? ky1 - ky0 : 0;
+        j.n[0] = ox0;
+        j.n[1] = ox1 - ox0;
+        j.n[2] = p->out_w - ox1;
+        j.x[0] = row;
+        j.x[1] = row + (ox0 * sw - pl) * C;
+        j.x[2] = row + (ox1 * sw - pl - 1) * C;
+        for (m = 0; m < 3; ++m) j.w[m] = wset[m] + 6 * ky0;
+        j.o = outb + oy * p->out_w * C + c0;
+        eg_dwd_row(&j);
+      }
+      for (i = 0; i < 4; ++i) {
+        if (!ok[i])
+          eg_dw3_slow(p, inb, outb, c0 + i);
+        else if (!full)
+          eg_dw3_clamp(outb + c0 + i, p->out_h, &g, p->act_min, p->act_max);
+      }
+    }
+  }
+}
+#endif
+
 /* The depthwise kernels' requantization needs mult >= 0 and shift in [-31, -2] (eg_rq). */
 int eg_conv_dw_requant_ok(const eg_conv_s8_params *p) {
   int32_t c;
@@ -961,6 +1206,10 @@ int eg_conv_dw_requant_ok(const eg_conv_s8_params *p) {
 
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+  if (eg_dwd_ok(p)) {
+    eg_conv_s8_dwd(p, in, out);
+    return;
+  }
   eg_conv_s8_dw_dsp(p, in, out);
 #else
   eg_conv_s8_ref(p, in, out);

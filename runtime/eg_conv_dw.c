@@ -277,7 +277,7 @@ typedef struct {
   int32_t nch;   /* 36: channels run one after the other (scratch + 32, output + 1 each) */
   int32_t orow;  /* 40: output bytes between output rows */
   int32_t padj;  /* 44: one-row loop: its start is this many scratch bytes before the row's first word */
-  int32_t pb2;   /* 48: two-row loop (stride 1): scratch bytes of a row's pairs */
+  int32_t pb2;   /* 48: two-row loop (stride 1): scratch bytes walked per row (an even number of pairs) */
   int32_t dp2;   /* 52: two-row loop: scratch pointer after the pairs to the next two rows */
   int32_t dout2; /* 56: two-row loop: output pointer after the pairs to the next two rows */
   int32_t prow;  /* 60: scratch bytes between output rows (4 * stride across lines) */
@@ -370,25 +370,25 @@ typedef struct {
   "str lr, [sp, #8]\n\t"
 /* Two-row loop (stride 1): a 2 x 2 block of outputs, rows 0 (r6, r7) and 1
  * (r10, r11) from band lines 0..3; mult and rf from the frame. */
-#define EG_DW3_BLOCK                                             \
+#define EG_DW3_BLOCK(O)                                          \
   "ldr r6, [sp]\n\t"                                             \
-  "ldr r12, [r8]\n\t"                                            \
-  "ldr lr, [r8, #128]\n\t"                                       \
+  "ldr r12, [r8, #" #O "]\n\t"                                   \
+  "ldr lr, [r8, #" #O "+128]\n\t"                               \
   "smlatb r7, r12, r0, r6\n\t"                                   \
   "smlad r6, r12, r0, r6\n\t"                                    \
   "smlabt r6, lr, r1, r6\n\t"                                    \
   "smlad r7, lr, r1, r7\n\t"                                     \
   "ldr r10, [sp]\n\t"                                            \
-  "ldr r12, [r8, #4]\n\t"                                        \
-  "ldr lr, [r8, #132]\n\t"                                       \
+  "ldr r12, [r8, #" #O "+4]\n\t"                                 \
+  "ldr lr, [r8, #" #O "+132]\n\t"                               \
   EG_DW3_M1("r2", "r3", "r6", "r7")                              \
   "smlatb r11, r12, r0, r10\n\t"                                 \
   "smlad r10, r12, r0, r10\n\t"                                  \
   "smlabt r10, lr, r1, r10\n\t"                                  \
   "smlad r11, lr, r1, r11\n\t"                                   \
-  EG_DW3_S1(0, 2, "r4", "r5", "r6", "r7")                        \
+  EG_DW3_S1(O, 2, "r4", "r5", "r6", "r7")                        \
   EG_DW3_M1("r2", "r3", "r10", "r11")                            \
-  EG_DW3_S1(0, 3, "r4", "r5", "r10", "r11")                      \
+  EG_DW3_S1(O, 3, "r4", "r5", "r10", "r11")                      \
   "ldr r12, [sp, #56]\n\t"                                       \
   "ldr lr, [sp, #60]\n\t"                                        \
   "smmla r6, r6, r12, lr\n\t"                                    \
@@ -409,21 +409,22 @@ typedef struct {
   "add r9, r9, r12, lsl #1\n\t"
 /* All rows of a band for rw->nch channels ch[], from scratch p (the word of
  * output (0, 0)) to output o; each next channel at p + 32, o + 1. Stride 1
- * runs two rows at a time (2 x 2 output blocks) while two are left; one rows
- * and stride 2 run output pairs, two per iteration (an odd count enters at the
- * second, the pointer padj back). Registers: weights r0-r5, scratch r8, output
+ * runs two rows at a time (2 x 2 output blocks, two per iteration) while two
+ * are left; one rows and stride 2 run output pairs, two per iteration. An odd
+ * count of pairs enters its loop at the second step (the pointer one step back). Registers: weights r0-r5, scratch r8, output
  * r9, accumulators r10/r11 (and r6/r7 in the two-row loop; else mult r6, rf r7),
  * data r12/lr. Frame: 0 bias, 4..28 eg_dw3_rows 0..24 (ostep, end, pb, dp,
  * dout, rows, tail), 32 the one-row loop's entry (by stride and pair parity),
  * 36 next channel's constants, 40 channels left, 44 / 48 the channel's p / o,
- * 52 rows, 56 mult, 60 rf, 64 orow, 68 padj, 72 pb2, 76 dp2, 80 dout2, 84 two. */
+ * 52 rows, 56 mult, 60 rf, 64 orow, 68 padj, 72 pb2, 76 dp2, 80 dout2, 84 two, 88 the
+ * two-row loop's entry (by pair parity). */
 __attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
                                                         const eg_dw3_rows *rw __attribute__((unused)),
                                                         const uint8_t *p __attribute__((unused)),
                                                         int8_t *o __attribute__((unused))) {
   __asm__ volatile(
       "push {r4-r11, lr}\n\t"
-      "sub sp, sp, #88\n\t"
+      "sub sp, sp, #96\n\t"
       "str r0, [sp, #36]\n\t"
       "str r2, [sp, #44]\n\t"
       "str r3, [sp, #48]\n\t"
@@ -456,6 +457,13 @@ __attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3
       "1:\n\t"
       "orr r12, r12, #1\n\t"
       "str r12, [sp, #32]\n\t"
+      "adr r12, 40f\n\t" /* the two-row loop's entry (by pair parity) */
+      "tst r11, #1\n\t"
+      "beq 1f\n\t"
+      "adr r12, 46f\n\t"
+      "1:\n\t"
+      "orr r12, r12, #1\n\t"
+      "str r12, [sp, #88]\n\t"
       "3:\n\t" /* channel */
       "ldr r12, [sp, #36]\n\t"
       "ldr r10, [r12, #32]\n\t"
@@ -474,23 +482,30 @@ __attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3
       "cmp r10, #0\n\t"
       "beq 5f\n\t"
       "cmp r11, #2\n\t"
-      "bge 40f\n\t"
+      "it ge\n\t"
+      "ldrge pc, [sp, #88]\n\t"
       "5:\n\t" /* into the one-row loop */
       "ldr r6, [sp, #56]\n\t"
       "ldr r7, [sp, #60]\n\t"
       "ldr r10, [sp, #68]\n\t"
       "sub r8, r8, r10\n\t"
       "ldr pc, [sp, #32]\n\t"
-      "40:\n\t" /* two rows */
+      "46:\n\t" /* two rows, odd pairs: the loop enters at its second block */
+      "sub r8, r8, #128\n\t"
+      EG_DW3_ROWEND(72)
+      "b 42f\n\t"
+      "40:\n\t" /* two rows, even pairs */
       EG_DW3_ROWEND(72)
       "cmp r8, lr\n\t"
       "beq 43f\n\t"
-      "41:\n\t" EG_DW3_BLOCK);
+      "41:\n\t" EG_DW3_BLOCK(0));
   __asm__ volatile(
-      "add r8, r8, #128\n\t"
+      "42:\n\t" EG_DW3_BLOCK(128)
+      "add r8, r8, #256\n\t"
       "ldr lr, [sp, #8]\n\t"
       "cmp r8, lr\n\t"
-      "bne 41b\n\t"
+      "bne 41b\n\t");
+  __asm__ volatile(
       "43:\n\t"
       "ldr r12, [sp, #28]\n\t"
       "cmp r12, #0\n\t"
@@ -518,7 +533,8 @@ __attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3
       "str r12, [sp, #24]\n\t"
       "beq 9f\n\t"
       "cmp r12, #2\n\t"
-      "bge 40b\n\t"
+      "it ge\n\t"
+      "ldrge pc, [sp, #88]\n\t"
       "b 5b\n\t"
       "20:\n\t" /* stride 2, even pairs */
       EG_DW3_ROWEND(12)
@@ -571,7 +587,7 @@ __attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3
       "str r10, [sp, #40]\n\t"
       "str r11, [sp, #24]\n\t"
       "bne 3b\n\t"
-      "add sp, sp, #88\n\t"
+      "add sp, sp, #96\n\t"
       "pop {r4-r11, pc}\n\t");
 }
 #else
@@ -910,8 +926,8 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
   rw.s2 = sl == 2;
   rw.pairs = pairs;
   rw.padj = adj;
-  rw.pb2 = pairs * EG_DW3_COL;
-  rw.dp2 = 2 * rw.prow - rw.pb2;
+  rw.pb2 = (pairs + (pairs & 1)) * EG_DW3_COL;
+  rw.dp2 = 2 * rw.prow - pairs * EG_DW3_COL;
   rw.dout2 = 2 * g.os_v - 2 * pairs * g.os_l;
   rw.two = sl == 1 && g.s_v == 1;
   memset(scr, 0, (size_t)(g.words * EG_DW3_COL)); /* the padding positions of every line */

@@ -952,10 +952,6 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
           for (i = 0; i < G; ++i)
             if (ok[i]) eg_dw3_run(&ch[i], &rw, scr + 32 * i, o + i);
         }
-       
-       
-       
-       
         if (!full) /* the activation clamp (SSAT gave [-128, 127]) */
           for (i = 0; i < G; ++i)
             if (ok[i]) eg_dw3_clamp(o + i, nr, &g, p->act_min, p->act_max);

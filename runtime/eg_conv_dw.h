@@ -23,7 +23,9 @@ int eg_conv_dw_requant_ok(const eg_conv_s8_params *p);
 /* One path each, chosen at compile time (edgegen emits a direct call). Without
  * the DSP extension each runs eg_conv_s8_ref.
  * _dw: groups == in_c == out_c, dw_weights given, every channel mult >= 0 and
- * shift in [-31, -2]. No scratch. */
+ * shift in [-31, -2]. No scratch: 3x3 kernels (dilation 1, strides 1/2, C % 4
+ * == 0, in_w >= 3, at most one padding column a side) run a direct 4-channel
+ * path, other shapes a generic one. */
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 /* _dw3: groups == in_c == out_c, dw_weights given, EG_CONV_S8_DW3_OK, scratch of
  * EG_CONV_S8_DW3_SCRATCH_BYTES bytes (4-byte aligned). Any requantization:

@@ -64,7 +64,10 @@ static void fill(int32_t n_in, int32_t n_w, int32_t n_c) {
   }
 
 __attribute__((noinline)) static void conv_ref(const eg_conv_s8_params *p) { eg_conv_s8_ref(p, in_buf, out_a); }
-__attribute__((noinline)) static void conv_opt(const eg_conv_s8_params *p) { eg_conv_s8(p, in_buf, out_b, scratch); }
+static int no_scratch = 0; /* 1: the optimized entry without scratch (--optimization ram) */
+__attribute__((noinline)) static void conv_opt(const eg_conv_s8_params *p) {
+  eg_conv_s8(p, in_buf, out_b, no_scratch ? 0 : scratch);
+}
 __attribute__((noinline)) static void fc_ref(const eg_fc_s8_params *p) { eg_fc_s8_ref(p, in_buf, out_a); }
 __attribute__((noinline)) static void fc_opt(const eg_fc_s8_params *p) { eg_fc_s8(p, in_buf, out_b); }
 
@@ -203,5 +206,11 @@ int main(void) {
   conv(21, "vww_dw3x3_128ch_6x6", 6, 6, 128, 128, 3, 3, 1, 1, 1, 1, 1, 1);
   conv(22, "vww_dw3x3s2_128ch_6x6", 6, 6, 128, 128, 3, 3, 2, 1, 1, 1, 1, 1);
   conv(23, "vww_dw3x3_256ch_3x3", 3, 3, 256, 256, 3, 3, 1, 1, 1, 1, 1, 1);
+  /* depthwise without scratch (--optimization ram) */
+  no_scratch = 1;
+  conv(24, "kws_dw3x3_64ch_25x5_noscr", 25, 5, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(25, "vww_dw3x3_8ch_48x48_noscr", 48, 48, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv(26, "vww_dw3x3s2_16ch_48x48_noscr", 48, 48, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1);
+  no_scratch = 0;
   return fails ? 1 : 0;
 }

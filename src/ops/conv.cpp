@@ -295,8 +295,9 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path
   const ConvDims d = conv_dims(g, n);
   // depthwise 3x3 (dilation 1, strides 1/2), --optimization time or balanced: 8 int16 lines of 4
-  // channels (EG_CONV_S8_DW3_SCRATCH_BYTES) when every channel takes eg_conv_s8_dw3's fast path
-  if (d.groups > 1 && dw3_fast(g, n, d)) return dw3_scratch_bytes(d);
+  // channels (EG_CONV_S8_DW3_SCRATCH_BYTES) when every channel takes eg_conv_s8_dw3's fast path and
+  // that stays small (lines of up to ~126 outputs); else eg_conv_s8_dw runs without scratch
+  if (d.groups > 1 && dw3_fast(g, n, d) && dw3_scratch_bytes(d) <= 8192) return dw3_scratch_bytes(d);
   if (d.groups != 1) return 0;
   return static_cast<size_t>(4 * d.k_h * d.k_w * d.in_c);
 }

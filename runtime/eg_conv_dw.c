@@ -32,8 +32,10 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
   return (int8_t)v;
 }
 
-/* 3 taps of one kernel row, 4 channels: x, w point at tap 0; C = tap stride. */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+/* 3 taps of one kernel row, 4 channels: x, w point at tap 0; C = tap stride.
+ * (The asm needs 13 registers: unoptimized builds, which keep a frame pointer,
+ * take the C version.) */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION) && defined(__OPTIMIZE__)
 /* One kernel row of a 3x3 depthwise tap block: taps 0, 1 and 2 (C bytes apart). */
 #define EG_DW_TAPS3                      \
   "ldr %[u], [%[x]]\n\t"                \

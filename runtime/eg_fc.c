@@ -65,8 +65,11 @@ static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p)
   "smlad r6, r8, lr, r6\n\t"          \
   "sxtb16 r12, r12, ror #8\n\t"       \
   "smlad r6, r7, r12, r6\n\t"
-__attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc, const int8_t *x, const int8_t *w,
-                                                           int32_t nblk) {
+/* Naked: the parameters arrive in r0-r3 and are only read by the asm (marked unused for C). */
+__attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc __attribute__((unused)),
+                                                           const int8_t *x __attribute__((unused)),
+                                                           const int8_t *w __attribute__((unused)),
+                                                           int32_t nblk __attribute__((unused))) {
   __asm__ volatile(
       "push {r0, r4-r11, lr}\n\t"
       "add r12, r1, r3, lsl #2\n\t"
@@ -77,12 +80,15 @@ __attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc, const in
       EG_FC_I4_BLK("0", "0", "4", "8", "12") EG_FC_I4_BLK("4", "16", "20", "24", "28")
       EG_FC_I4_BLK("8", "32", "36", "40", "44") EG_FC_I4_BLK("12", "48", "52", "56", "60")
       "adds r1, #16\n\t"
-      "adds r2, #64\n\t"
+      "adds r2, #64\n\t");
+  /* one function, several asm statements: each string stays within C99's 4,095 characters */
+  __asm__ volatile(
       "1:\n\t"
       "cmp r1, r0\n\t"
       "beq 3f\n\t"
       "2:\n\t" EG_FC_I4_BLK("0", "0", "4", "8", "12") EG_FC_I4_BLK("4", "16", "20", "24", "28")
-      EG_FC_I4_BLK("8", "32", "36", "40", "44") EG_FC_I4_BLK("12", "48", "52", "56", "60")
+      EG_FC_I4_BLK("8", "32", "36", "40", "44") EG_FC_I4_BLK("12", "48", "52", "56", "60"));
+  __asm__ volatile(
       EG_FC_I4_BLK("16", "64", "68", "72", "76") EG_FC_I4_BLK("20", "80", "84", "88", "92")
       EG_FC_I4_BLK("24", "96", "100", "104", "108") EG_FC_I4_BLK("28", "112", "116", "120", "124")
       "adds r1, #32\n\t"
@@ -93,10 +99,6 @@ __attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc, const in
       "ldr r0, [sp]\n\t"
       "stm r0, {r3-r6}\n\t"
       "pop {r0, r4-r11, pc}\n\t");
-  (void)acc;
-  (void)x;
-  (void)w;
-  (void)nblk;
 }
 #define EG_FC_I4_UNROLL 4
 #else

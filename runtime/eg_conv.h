@@ -15,13 +15,31 @@ typedef struct {
   /* Optional (may be NULL): depthwise weights (groups == in_c == out_c)
    * transposed to [k_h * k_w][out_c], read by the DSP path 4 channels a word. */
   const int8_t *dw_weights;
+  /* Weight layout: 0 = OHWI; EG_CONV_W_P2 (groups == 1): the matrix path's
+   * order, see eg_conv_w_index. */
+  int32_t w_layout;
 } eg_conv_s8_params;
 
+#define EG_CONV_W_P2 1
+/* Position of weight k (OHWI order within the channel, k < K = k_h * k_w *
+ * in_c) of output channel oc in the EG_CONV_W_P2 layout: channels in pairs
+ * (out_c odd: a last pair with a zero channel), each pair 2 * Kw bytes with
+ * Kw = K rounded up to even (a zero weight when K is odd): per group of 4
+ * values of Kw the pair's 4 + 4 weights, then, when Kw % 4 == 2, channel 0's
+ * last 2 weights and channel 1's. (out_c + 1) / 2 * 2 * Kw bytes in all. */
+static inline int32_t eg_conv_w_index(int32_t K, int32_t oc, int32_t k) {
+  const int32_t Kw = (K + 1) & ~1, K4 = Kw & ~3, base = (oc >> 1) * 2 * Kw;
+  if (k < K4) return base + (k >> 2) * 8 + (oc & 1) * 4 + (k & 3);
+  return base + 2 * K4 + (oc & 1) * 2 + (k - K4);
+}
 
-/* Bytes of scratch eg_conv_s8 needs (4-byte aligned): two im2col columns of
- * int16 for the DSP matrix path when groups == 1, else none. */
+/* Bytes of scratch eg_conv_s8 needs (4-byte aligned) for the DSP matrix path
+ * when groups == 1: three int16 im2col columns and one gathered byte row, each
+ * K = k_h * k_w * in_c rounded up to a multiple of 4; else none. 6 * ... (no
+ * byte row) suffice when every pixel's taps are contiguous in the input: k_h
+ * == 1, dil_w == 1 or k_w == 1, and no pixel touches the padding. */
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
-  ((groups) == 1 ? 4 * (int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) : 0)
+  ((groups) == 1 ? 7 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) : 0)
 
 /* Optimized when the target has the DSP extension (EG_USE_DSP), the portable
  * reference otherwise; both give identical results. scratch: see above, or
@@ -30,7 +48,9 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
 /* One path of eg_conv_s8, chosen at compile time (edgegen emits a direct call,
  * so the linker drops the other paths). Each gives eg_conv_s8's result under
  * its preconditions; without the DSP extension each runs the reference.
- * _mat: groups == 1, scratch given, every channel eg_requant_fast_ok.
+ * _mat: groups == 1, scratch given, w_layout EG_CONV_W_P2, every channel
+ * mult > 0, shift in [-23, -2] and mult with fewer than -1 - shift trailing
+ * zero bits (an odd mult always qualifies).
  * Depthwise paths (and their scratch sizes): eg_conv_dw.h. */
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */

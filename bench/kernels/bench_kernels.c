@@ -19,6 +19,7 @@ static int8_t in_buf[BUF_IN] __attribute__((aligned(4)));
 static int8_t out_a[BUF_OUT] __attribute__((aligned(4)));
 static int8_t out_b[BUF_OUT] __attribute__((aligned(4)));
 static int8_t w_buf[BUF_W] __attribute__((aligned(4)));
+#define p2_buf (w_buf + BUF_W / 2)
 static int8_t dw_buf[9 * 256] __attribute__((aligned(4)));
 static int32_t bias_buf[256], bzp_buf[256], mult_buf[256];
 static int8_t shift_buf[256];
@@ -60,6 +61,8 @@ static void fill(int32_t n_in, int32_t n_w, int32_t n_c) {
     CASE(12, ref, opt) CASE(13, ref, opt) CASE(14, ref, opt) CASE(15, ref, opt) CASE(16, ref, opt)             \
     CASE(17, ref, opt) CASE(18, ref, opt) CASE(19, ref, opt) CASE(20, ref, opt) CASE(21, ref, opt)             \
     CASE(22, ref, opt) CASE(23, ref, opt) CASE(24, ref, opt) CASE(25, ref, opt) CASE(26, ref, opt)             \
+    CASE(27, ref, opt) CASE(28, ref, opt) CASE(29, ref, opt) CASE(30, ref, opt) CASE(31, ref, opt)             \
+    CASE(32, ref, opt) CASE(33, ref, opt) CASE(34, ref, opt) CASE(35, ref, opt)                                \
     default: break;                                                                                              \
   }
 
@@ -97,6 +100,13 @@ static void conv(int id, const char *name, int32_t ih, int32_t iw, int32_t ic, i
   p.act_min = -128;
   p.act_max = 127;
   fill(ih * iw * ic, oc * k_h * k_w * (dw ? 1 : ic), oc);
+  if (!dw) { /* the matrix path: EG_CONV_W_P2 weights (in w_buf's upper half), odd multipliers (as edgegen emits them) */
+    const int32_t K = k_h * k_w * ic, Kw = (K + 1) & ~1, Mp = (oc + 1) & ~1;
+    int32_t k;
+    for (c = 0; c < Mp; ++c)
+      for (k = 0; k < Kw; ++k) p2_buf[eg_conv_w_index(K, c, k)] = c < oc && k < K ? w_buf[c * K + k] : 0;
+    for (c = 0; c < oc; ++c) mult_buf[c] |= 1;
+  }
   if (dw)
     for (t = 0; t < k_h * k_w; ++t)
       for (c = 0; c < oc; ++c) dw_buf[t * oc + c] = w_buf[c * k_h * k_w + t];
@@ -106,6 +116,18 @@ static void conv(int id, const char *name, int32_t ih, int32_t iw, int32_t ic, i
   p.shift = shift_buf;
   p.dw_weights = dw ? dw_buf : 0;
   n_out = p.out_h * p.out_w * oc;
+  if (!dw) {
+    eg_conv_s8_params q = p; /* the reference reads the OHWI weights */
+    p.weights = p2_buf;
+    p.w_layout = EG_CONV_W_P2;
+    RUN_BOTH(id, conv_ref(&q), conv_opt(&p));
+    if (memcmp(out_a, out_b, (size_t)n_out) != 0) {
+      m4_printf("MISMATCH %s\n", name);
+      ++fails;
+    }
+    m4_printf("layer %d %d %s\n", id, (int)(n_out * k_h * k_w * ic), name);
+    return;
+  }
   macs = n_out * k_h * k_w * (dw ? 1 : ic);
   RUN_BOTH(id, conv_ref(&p), conv_opt(&p));
   if (memcmp(out_a, out_b, (size_t)n_out) != 0) {
@@ -212,5 +234,13 @@ int main(void) {
   conv(25, "vww_dw3x3_8ch_48x48_noscr", 48, 48, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1);
   conv(26, "vww_dw3x3s2_16ch_48x48_noscr", 48, 48, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1);
   no_scratch = 0;
+  /* the other non-depthwise shapes of vww_mbv1, ic_resnet8 and the seed */
+  conv(27, "vww_pw1x1_8to16_24x48", 24, 48, 8, 16, 1, 1, 1, 0, 0, 0, 0, 0);
+  conv(28, "vww_pw1x1_16to32_24x24", 24, 24, 16, 32, 1, 1, 1, 0, 0, 0, 0, 0);
+  conv(29, "vww_pw1x1_32to32_24x24", 24, 24, 32, 32, 1, 1, 1, 0, 0, 0, 0, 0);
+  conv(30, "vww_pw1x1_128to256_3x3", 3, 3, 128, 256, 1, 1, 1, 0, 0, 0, 0, 0);
+  conv(31, "ic_conv1_3x3_3to16_32x32", 32, 32, 3, 16, 3, 3, 1, 1, 1, 1, 1, 0);
+  conv(32, "ic_pw1x1s2_16to32_32x32", 32, 32, 16, 32, 1, 1, 2, 0, 0, 0, 0, 0);
+  conv(33, "seed_conv1d_1x3_10to8_30", 1, 30, 10, 8, 1, 3, 1, 0, 0, 0, 0, 0);
   return fails ? 1 : 0;
 }

@@ -193,6 +193,37 @@ size_t dw3_scratch_bytes(const ConvDims& d) {
   return static_cast<size_t>(128 * (d.out_h > d.out_w ? words(d.out_h, d.stride_h) : words(d.out_w, d.stride_w)));
 }
 
+// int8 groups == 1 on the DSP matrix path (eg_conv_s8_mat, runtime/eg_conv.c): every channel's
+// multiplier is made odd (the nearer odd neighbour, a 2^-31 relative change; reference and kernel
+// use the same value), which makes the kernel's SMMLA rounding exact; then the kernel's conditions
+// (eg_conv_mat_ok): mult > 0, shift in [-23, -2]. Not under --optimization ram (no scratch).
+struct ConvRequant {
+  std::vector<int32_t> mult;
+  std::vector<int8_t> shift;
+  bool mat = false;  // the matrix path runs this layer
+};
+
+ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& w = g.t(n.inputs[1]);
+  const Tensor& y = g.t(n.outputs[0]);
+  ConvRequant r;
+  r.mat = d.groups == 1 && g.optimization != "ram";
+  for (int64_t c = 0; c < d.out_c; ++c) {
+    const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
+    const double real = static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0];
+    auto f = to_fixed(real);
+    if (d.groups == 1 && f.mult > 0 && (f.mult & 1) == 0) {
+      const double exact = std::ldexp(real, 31 - f.shift);  // what f.mult rounds
+      f.mult += exact > f.mult || f.mult == (int32_t{1} << 30) ? 1 : -1;
+    }
+    r.mult.push_back(f.mult);
+    r.shift.push_back(static_cast<int8_t>(f.shift));
+    r.mat = r.mat && f.mult > 0 && f.shift <= -2 && f.shift >= -23;
+  }
+  return r;
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (!is_nhwc(n)) throw CompileError("internal: Conv reached the emitter without layout lowering");
   const ConvDims d = conv_dims(g, n);
@@ -204,17 +235,15 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.use("eg_conv");
     const Tensor& w = g.t(n.inputs[1]);
     const Tensor& y = g.t(n.outputs[0]);
-    std::vector<int32_t> mult;
-    std::vector<int8_t> shift;
+    const ConvRequant rq = conv_requant(g, n, d);
+    const std::vector<int32_t>& mult = rq.mult;
+    const std::vector<int8_t>& shift = rq.shift;
     // ok: eg_requant_fast_ok on every channel (the DSP paths); ok2: shift <= -2 too (depthwise)
     bool ok = true, ok2 = true;
     for (int64_t c = 0; c < d.out_c; ++c) {
-      const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
-      auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0]);
-      mult.push_back(f.mult);
-      shift.push_back(static_cast<int8_t>(f.shift));
-      ok = ok && f.mult >= 0 && f.shift <= -1 && f.shift >= -31;
-      ok2 = ok2 && f.mult >= 0 && f.shift <= -2 && f.shift >= -31;
+      const int32_t fm = mult[static_cast<size_t>(c)], fs = shift[static_cast<size_t>(c)];
+      ok = ok && fm >= 0 && fs <= -1 && fs >= -31;
+      ok2 = ok2 && fm >= 0 && fs <= -2 && fs >= -31;
     }
     std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name, true);
     std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {d.out_c}, shift), n.name, true);
@@ -230,15 +259,37 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
           t[static_cast<size_t>(k * C + c)] = static_cast<int8_t>(w.data[static_cast<size_t>(c * taps + k)]);
       dw = ctx.add_array(id + "_dw_weights", make_const("w", DType::I8, {taps, C}, t), n.name, true);
     }
-    ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
-             std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(y.quant->zero_point[0]) + ", " +
-             std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + bias +
-             ", " + m + ", " + s + ", " + dw + "};");
     const std::string scratch =
         ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
+    // Matrix path: the weights in its EG_CONV_W_P2 order (channel pairs interleaved per 4 values of
+    // K; K padded to even, out_c to even, with zeros) instead of OHWI.
+    std::string wptr, layout = "0";
+    const bool mat = rq.mat && scratch != "0";
+    if (!mat) {
+      wptr = ctx.ptr(n.inputs[1]);
+    } else {
+      // eg_conv_w_index: Kw = K rounded up to even; per 4 values the pair's 4 + 4, then the last 2 + 2
+      const int64_t K = d.k_h * d.k_w * d.in_c, Kw = (K + 1) & ~int64_t{1}, K4 = Kw & ~int64_t{3};
+      const int64_t Mp = (d.out_c + 1) & ~int64_t{1};
+      std::vector<int8_t> t(static_cast<size_t>(Mp * Kw), 0);
+      for (int64_t c = 0; c < d.out_c; ++c)
+        for (int64_t k = 0; k < K; ++k) {
+          const int64_t base = (c >> 1) * 2 * Kw;
+          const int64_t idx = k < K4 ? base + (k >> 2) * 8 + (c & 1) * 4 + (k & 3) : base + 2 * K4 + (c & 1) * 2 + (k - K4);
+          t[static_cast<size_t>(idx)] = static_cast<int8_t>(w.data[static_cast<size_t>(c * K + k)]);
+        }
+      wptr = "(const int8_t*)" +
+             ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_p2",
+                           make_const(w.name, DType::I8, {Mp, Kw}, t), w.name);
+      layout = "EG_CONV_W_P2";
+    }
+    ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
+             std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(y.quant->zero_point[0]) + ", " +
+             std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + wptr + ", " + bias +
+             ", " + m + ", " + s + ", " + dw + ", " + layout + "};");
     // the path eg_conv_s8 would take, called directly (the linker drops the others)
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
-    if (ok && d.groups == 1 && scratch != "0")
+    if (mat)
       ctx.emit("eg_conv_s8_mat" + args + ", " + scratch + ");");
     else if (dw != "0" && scratch != "0" && dw3_is_depthwise3x3(d)) {  // planned by scratch_conv: dw3_fast
       ctx.use("eg_conv_dw");
@@ -288,7 +339,7 @@ int64_t macc_conv(const Graph& g, const Node& n) {
   return y.elements() * per_out + w.shape[0];
 }
 
-// int8 groups == 1: two int16 im2col columns for the DSP matrix path
+// int8 groups == 1: three int16 im2col columns and a gathered byte row for the DSP matrix path
 // (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
@@ -298,8 +349,11 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   // channels (EG_CONV_S8_DW3_SCRATCH_BYTES) when every channel takes eg_conv_s8_dw3's fast path and
   // that stays small (lines of up to ~126 outputs); else eg_conv_s8_dw runs without scratch
   if (d.groups > 1 && dw3_fast(g, n, d) && dw3_scratch_bytes(d) <= 8192) return dw3_scratch_bytes(d);
-  if (d.groups != 1) return 0;
-  return static_cast<size_t>(4 * d.k_h * d.k_w * d.in_c);
+  if (d.groups != 1 || !conv_requant(g, n, d).mat) return 0;
+  // no byte row when every pixel's taps are contiguous in the input (the kernel reads them in place)
+  const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
+                      (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
+  return static_cast<size_t>((contig ? 6 : 7) * ((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3}));
 }
 
 }  // namespace

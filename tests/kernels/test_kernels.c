@@ -33,8 +33,10 @@ static int32_t rr(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint3
 #define MAX_W 12288
 #define MAX_OUT 18432
 #define MAX_C 160
-static int8_t in_buf[MAX_IN + 8];
+static int8_t in_buf[MAX_IN + 8] __attribute__((aligned(4)));
 static int8_t w_buf[MAX_W + 8], dw_buf[MAX_W + 8];
+static int8_t p2_buf[MAX_W + 4 * MAX_C + 256] __attribute__((aligned(4)));
+static int mat_cases = 0;
 static int32_t bias_buf[MAX_C], bzp_buf[MAX_C], mult_buf[MAX_C];
 static int8_t shift_buf[MAX_C];
 static int8_t out_ref[MAX_OUT], out_opt[MAX_OUT];
@@ -64,13 +66,13 @@ static int check_requant(void) {
   return fails;
 }
 
-static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w, int32_t sh,
-                    int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pb, int32_t pr, int32_t groups,
-                    int use_bias) {
+static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w,
+                      int32_t sh, int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pb, int32_t pr,
+                      int32_t groups, int use_bias) {
   eg_conv_s8_params p;
   int32_t i, n_in, n_w, n_out, cin_g = in_c / groups, t, c;
   memset(&p, 0, sizeof p);
-  p.batch = 1;
+  p.batch = batch;
   p.in_h = in_h;
   p.in_w = in_w;
   p.in_c = in_c;
@@ -87,11 +89,12 @@ static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int
   p.out_h = (in_h + pt + pb - dh * (k_h - 1) - 1) / sh + 1;
   p.out_w = (in_w + pl + pr - dw * (k_w - 1) - 1) / sw + 1;
   if (p.out_h <= 0 || p.out_w <= 0) return 0;
-  n_in = in_h * in_w * in_c;
+  n_in = batch * in_h * in_w * in_c;
   n_w = out_c * k_h * k_w * cin_g;
-  n_out = p.out_h * p.out_w * out_c;
-  if (n_in > MAX_IN || n_w > MAX_W || n_out > MAX_OUT || out_c > MAX_C ||
-      EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) > (int32_t)sizeof scratch)
+  n_out = batch * p.out_h * p.out_w * out_c;
+  if (n_out <= 0 || n_in > MAX_IN || n_w > MAX_W || n_out > MAX_OUT || out_c > MAX_C ||
+      EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) > (int32_t)sizeof scratch ||
+      ((out_c + 1) & ~1) * ((k_h * k_w * in_c + 1) & ~1) > (int32_t)sizeof p2_buf)
     return 0;
   p.in_zp = rr(-128, 127);
   p.out_zp = rr(-20, 20);
@@ -100,6 +103,8 @@ static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int
   for (i = 0; i < n_in; ++i) in_buf[i] = (int8_t)rr(-128, 127);
   for (i = 0; i < n_w; ++i) w_buf[i] = (int8_t)rr(-127, 127);
   fill_quant(out_c, rnd() % 4 == 0);
+  if (groups == 1 && rnd() % 8 != 0) /* what the compiler emits for the matrix path: odd multipliers */
+    for (c = 0; c < out_c; ++c) mult_buf[c] |= 1;
   if (groups == in_c && out_c == in_c)
     for (t = 0; t < k_h * k_w; ++t)
       for (c = 0; c < out_c; ++c) dw_buf[t * out_c + c] = w_buf[c * k_h * k_w + t];
@@ -111,16 +116,42 @@ static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int
   memset(out_ref, 0x55, (size_t)n_out);
   memset(out_opt, 0x33, (size_t)n_out);
   eg_conv_s8_ref(&p, in_buf, out_ref);
+  if (groups == 1) { /* the matrix path reads the EG_CONV_W_P2 layout */
+    const int32_t K = k_h * k_w * in_c, Kw = (K + 1) & ~1, Mp = (out_c + 1) & ~1;
+    int32_t k;
+    for (c = 0; c < Mp; ++c)
+      for (k = 0; k < Kw; ++k) p2_buf[eg_conv_w_index(K, c, k)] = c < out_c && k < K ? w_buf[c * K + k] : 0;
+    p.weights = p2_buf;
+    p.w_layout = EG_CONV_W_P2;
+    memset(out_opt, 0x33, (size_t)n_out);
+    eg_conv_s8_ref(&p, in_buf, out_opt);
+    if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+      PRINT("conv P2 reference MISMATCH\n");
+      return 1;
+    }
+    for (c = 0; c < out_c; ++c) {
+      const int32_t m = mult_buf[c], s = shift_buf[c];
+      if (m <= 0 || s > -2 || s < -23 || (m & ((1 << (-1 - s)) - 1)) == 0) break;
+    }
+    mat_cases += c == out_c;
+  }
+  memset(scratch, 0xA5, sizeof scratch);
   eg_conv_s8(&p, in_buf, out_opt, scratch);
   if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
     for (i = 0; i < n_out && out_ref[i] == out_opt[i]; ++i) {
     }
-    PRINT("conv MISMATCH in %dx%dx%d out_c %d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d g %d: [%d] ref %d opt %d\n",
-          (int)in_h, (int)in_w, (int)in_c, (int)out_c, (int)k_h, (int)k_w, (int)sh, (int)sw, (int)dh, (int)dw,
+    PRINT("conv MISMATCH batch %d in %dx%dx%d out_c %d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d g %d: [%d] ref %d opt %d\n",
+          (int)batch, (int)in_h, (int)in_w, (int)in_c, (int)out_c, (int)k_h, (int)k_w, (int)sh, (int)sw, (int)dh, (int)dw,
           (int)pt, (int)pl, (int)pb, (int)pr, (int)groups, (int)i, (int)out_ref[i], (int)out_opt[i]);
     return 1;
   }
   return 0;
+}
+
+static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w, int32_t sh,
+                    int32_t sw, int32_t dh, int32_t dw, int32_t pt, int32_t pl, int32_t pb, int32_t pr, int32_t groups,
+                    int use_bias) {
+  return run_conv_b(1, in_h, in_w, in_c, out_c, k_h, k_w, sh, sw, dh, dw, pt, pl, pb, pr, groups, use_bias);
 }
 
 /* Depthwise 3x3 (dilation 1, strides 1/2): eg_conv_s8_dw3 with exactly its
@@ -273,12 +304,25 @@ int main(void) {
       {5, 6, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4, 1},      /* dw multiplier 2 (reference) */
       {6, 6, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1},      /* grouped (reference) */
       {1, 50, 5, 9, 1, 5, 1, 2, 1, 1, 0, 2, 0, 2, 1, 1},     /* 1-D, odd everything */
+      {1, 30, 10, 8, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},    /* seed 1-D conv */
+      {12, 12, 8, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},   /* vww pointwise 8->16 */
+      {8, 8, 16, 32, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1},    /* resnet 1x1 stride 2 */
+      {9, 9, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},     /* ic first conv */
+      {4, 4, 64, 64, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},    /* pointwise, 16 pixels */
+      {1, 1, 32, 7, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1},     /* one pixel, odd out_c */
+      {1, 2, 12, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0},     /* two pixels */
+      {5, 7, 2, 3, 3, 2, 1, 2, 2, 1, 2, 1, 2, 1, 1, 1},      /* dilation, asymmetric pads */
   };
   fails += check_requant();
   for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); ++i, ++n) {
     const int32_t *f = fixed[i];
     fails += run_conv(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14],
                       (int)f[15]);
+  }
+  for (i = 0; i < 40; ++i, ++n) { /* batch > 1 */
+    const int32_t k_h = rr(1, 3), k_w = rr(1, 3), c = rnd() & 1 ? 4 * rr(1, 4) : rr(1, 7), dwise = rnd() % 3 == 0;
+    fails += run_conv_b(rr(2, 3), rr(1, 7), rr(1, 7), c, dwise ? c : rr(1, 19), k_h, k_w, rr(1, 2), rr(1, 2), 1, rr(1, 2),
+                        rr(0, k_h - 1), rr(0, k_w - 1), rr(0, k_h - 1), rr(0, k_w - 1), dwise ? c : 1, (int)(rnd() & 3));
   }
   for (i = 0; i < 300; ++i, ++n) {
     const int32_t kind = rr(0, 3);
@@ -321,6 +365,7 @@ int main(void) {
   fails += run_fc(2, 67, 13, 1);
   fails += run_fc(1, 48, 8, 1);
   fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
-  PRINT("kernel tests: %d cases, %d failures (EG_USE_DSP=%d)\n", n + 5, fails, EG_USE_DSP);
+  PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization), %d failures (EG_USE_DSP=%d)\n", n + 5,
+        mat_cases, fails, EG_USE_DSP);
   return fails ? 1 : 0;
 }

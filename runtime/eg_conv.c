@@ -58,20 +58,24 @@ void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
  * and the output zero point folded in, one ASR, SSAT (or the act clamp). */
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
-#define EG_MAT_ASM 1
 static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
   int32_t r;
   __asm__("smmla %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
   return r;
 }
 #define EG_SAT8(v) __ssat((v), 8)
+#if defined(__OPTIMIZE__) /* the channel loop in asm takes all 14 registers (at -O0 r7 is the frame pointer) */
+#define EG_MAT_ASM 1
+#endif
 #else
-#define EG_MAT_ASM 0
 /* c + the high word of a * b (SMMLA) */
 static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
   return (int32_t)(((int64_t)c * 4294967296LL + (int64_t)a * (int64_t)b) >> 32);
 }
 #define EG_SAT8(v) ((v) < -128 ? -128 : (v) > 127 ? 127 : (v))
+#endif
+#ifndef EG_MAT_ASM
+#define EG_MAT_ASM 0
 #endif
 
 /* 1 when every channel's requantization is exact as
@@ -88,46 +92,55 @@ static int eg_conv_mat_ok(const eg_conv_s8_params *p) {
   return 1;
 }
 
-/* n >= 1 bytes: words (the last one overlapping), or bytes when n < 4. */
+/* n >= 1 bytes: words (the last one overlapping), or bytes when n < 4 (no
+ * byte loop: GCC would call memcpy / memset). */
 static void eg_conv_copy(int8_t *d, const int8_t *s, int32_t n) {
-  int32_t i = 0;
+  int32_t i;
   if (n < 4) {
-    for (; i < n; ++i) d[i] = s[i];
+    d[0] = s[0];
+    if (n > 1) d[1] = s[1];
+    if (n > 2) d[2] = s[2];
     return;
   }
-  for (; i + 4 < n; i += 4) eg_st32(d + i, eg_ld32(s + i));
+  for (i = 0; i + 4 < n; i += 4) eg_st32(d + i, eg_ld32(s + i));
   eg_st32(d + n - 4, eg_ld32(s + n - 4));
 }
 
 static void eg_conv_fill(int8_t *d, uint32_t v4, int32_t n) {
-  int32_t i = 0;
+  int32_t i;
   if (n < 4) {
-    for (; i < n; ++i) d[i] = (int8_t)v4;
+    d[0] = (int8_t)v4;
+    if (n > 1) d[1] = (int8_t)v4;
+    if (n > 2) d[2] = (int8_t)v4;
     return;
   }
-  for (; i + 4 < n; i += 4) eg_st32(d + i, v4);
+  for (i = 0; i + 4 < n; i += 4) eg_st32(d + i, v4);
   eg_st32(d + n - 4, v4);
 }
 
-/* The K input bytes of output pixel (oy, ox) of image inb in OHWI tap order,
- * in_zp for padding taps: in place when they are contiguous in the input
- * (EG_CONV_MAT_CONTIG), else gathered into st. */
-static const int8_t *eg_conv_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t oy, int32_t ox, int8_t *st,
-                                    uint32_t zp4) {
+/* The K input bytes of the output pixel whose tap (0, 0) is input (iy0, ix0)
+ * of image inb, in OHWI tap order, in_zp (zp4) for padding taps, into d. With
+ * contiguous taps (dil_w == 1 or k_w == 1) each kernel row is padding, a copy
+ * of its inside taps, padding; else tap by tap. */
+EG_NOINLINE static void eg_conv_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t iy0, int32_t ix0, int8_t *d,
+                                       uint32_t zp4) {
   const int32_t C = p->in_c, kw = p->k_w, W = p->in_w, H = p->in_h, row = kw * C;
-  const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
-  const int contig = (p->dil_w == 1 || kw == 1) && ix0 >= 0 && ix0 + kw <= W;
-  int32_t ky, kx;
-  int8_t *d = st;
-  if (p->k_h == 1 && contig && iy0 >= 0 && iy0 < H) return inb + (iy0 * W + ix0) * C;
+  int32_t ky, kx, lo = 0, hi = row; /* bytes [lo, hi) of a kernel row are inside */
+  if (p->dil_w == 1 || kw == 1) {
+    if (ix0 < 0) lo = (-ix0 < kw ? -ix0 : kw) * C;
+    if (ix0 + kw > W) hi = (W - ix0 > 0 ? W - ix0 : 0) * C;
+    if (hi < lo) hi = lo;
+  }
   for (ky = 0; ky < p->k_h; ++ky, d += row) {
     const int32_t iy = iy0 + ky * p->dil_h;
     const int8_t *srow = inb + iy * W * C;
-    if (iy < 0 || iy >= H)
+    if (iy < 0 || iy >= H) {
       eg_conv_fill(d, zp4, row);
-    else if (contig)
-      eg_conv_copy(d, srow + ix0 * C, row);
-    else
+    } else if (p->dil_w == 1 || kw == 1) {
+      if (lo > 0) eg_conv_fill(d, zp4, lo);
+      if (hi > lo) eg_conv_copy(d + lo, srow + ix0 * C + lo, hi - lo);
+      if (hi < row) eg_conv_fill(d + hi, zp4, row - hi);
+    } else {
       for (kx = 0; kx < kw; ++kx) {
         const int32_t ix = ix0 + kx * p->dil_w;
         if (ix < 0 || ix >= W)
@@ -135,178 +148,452 @@ static const int8_t *eg_conv_gather(const eg_conv_s8_params *p, const int8_t *in
         else
           eg_conv_copy(d + kx * C, srow + ix * C, C);
       }
+    }
   }
-  return st;
 }
 
-/* One pixel's K bytes at s, minus the zero point (off2), into its words of the
- * tile column (6 words per group of 4); the last K % 4 bytes are read one by
- * one (never past s + K), the missing lanes are in_zp (zp4), so 0 once widened. */
-static void eg_conv_widen(const int8_t *s, uint32_t *col, int32_t K, uint32_t off2, uint32_t zp4) {
-  int32_t q = K >> 2, t = K & 3;
-  for (; q > 0; --q) {
-    const uint32_t v = eg_ld32(s);
-    col[0] = __sxtab16(off2, v);
-    col[1] = eg_sxtab16_ror8(off2, v);
-    s += 4;
+/* The 3 pixels' K bytes at x0, x1, x2, minus the zero point (off2), into the
+ * tile column: per group of 4 values 6 words, pixel s's 2 at 2 s. The last K %
+ * 4 bytes make a group whose missing lanes are in_zp (zp4), so 0 once widened
+ * (read as a word from a gathered row in st..st_end, else one by one, never
+ * past x + K); it comes first when K % 4 is 1 or 2 (the weights' tail word,
+ * see eg_conv_w_index), last when K % 4 == 3. */
+EG_NOINLINE static void eg_conv_widen3(const int8_t *const *x, uint32_t *col, int32_t K, uint32_t off2, uint32_t zp4,
+                                       const int8_t *st, const int8_t *st_end) {
+  const int8_t *x0 = x[0], *x1 = x[1], *x2 = x[2];
+  int32_t q = K >> 2, t = K & 3, s;
+  uint32_t *part = col + 6 * q;
+  if (t == 1 || t == 2) {
+    part = col;
     col += 6;
   }
-  if (t) {
-    uint32_t v = zp4;
-    while (t-- > 0) v = (v & ~(0xFFu << 8 * t)) | ((uint32_t)(uint8_t)s[t] << 8 * t);
-    col[0] = __sxtab16(off2, v);
-    col[1] = eg_sxtab16_ror8(off2, v);
+  for (; q > 0; --q) {
+    const uint32_t v0 = eg_ld32(x0), v1 = eg_ld32(x1), v2 = eg_ld32(x2);
+    col[0] = __sxtab16(off2, v0);
+    col[1] = eg_sxtab16_ror8(off2, v0);
+    col[2] = __sxtab16(off2, v1);
+    col[3] = eg_sxtab16_ror8(off2, v1);
+    col[4] = __sxtab16(off2, v2);
+    col[5] = eg_sxtab16_ror8(off2, v2);
+    x0 += 4;
+    x1 += 4;
+    x2 += 4;
+    col += 6;
   }
+  if (t)
+    for (s = 0; s < 3; ++s) {
+      const int8_t *xs = x[s] + (K & ~3);
+      uint32_t v = zp4;
+      if (xs >= st && xs < st_end)
+        v = eg_ld32(xs);
+      else
+        for (t = K & 3; t-- > 0;) v = (v & ~(0xFFu << 8 * t)) | ((uint32_t)(uint8_t)xs[t] << 8 * t);
+      part[2 * s] = __sxtab16(off2, v);
+      part[2 * s + 1] = eg_sxtab16_ror8(off2, v);
+    }
 }
 
-/* One group of 4 values of K, 3 pixels x 2 channels, in C: u, v = the two
- * channels' weight words, px = the group's 6 column words. */
-#define EG_MAT_QUAD_C(u_, v_)                                                                                     \
-  do {                                                                                                            \
-    const uint32_t qu_ = (u_), qv_ = (v_);                                                                        \
-    const uint32_t w0 = __sxtb16(qu_), w0h = eg_sxtb16_ror8(qu_), w1 = __sxtb16(qv_), w1h = eg_sxtb16_ror8(qv_);  \
-    a00 = __smlad(px[1], w0h, __smlad(px[0], w0, a00));                                                           \
-    a10 = __smlad(px[1], w1h, __smlad(px[0], w1, a10));                                                           \
-    a01 = __smlad(px[3], w0h, __smlad(px[2], w0, a01));                                                           \
-    a11 = __smlad(px[3], w1h, __smlad(px[2], w1, a11));                                                           \
-    a02 = __smlad(px[5], w0h, __smlad(px[4], w0, a02));                                                           \
-    a12 = __smlad(px[5], w1h, __smlad(px[4], w1, a12));                                                           \
-  } while (0)
+#if EG_MAT_ASM
+/* Register roles in the channel loop (fixed, so the asm block needs no
+ * register operands): accumulators of channel 0 (A*) and 1 (B*) for pixels
+ * 0..2, the weight and column pointers, 6 temporaries. */
+#define EG_A0 "r0"
+#define EG_A1 "r1"
+#define EG_A2 "r2"
+#define EG_B0 "r3"
+#define EG_B1 "r4"
+#define EG_B2 "r5"
+#define EG_PW "r6"
+#define EG_PX "r7"
+#define EG_W0 "r8"
+#define EG_W0H "r9"
+#define EG_W1 "r10"
+#define EG_W1H "r11"
+#define EG_XA "r12"
+#define EG_XB "lr"
+/* One group of 4 values of K for 3 pixels x 2 channels: the pair's two weight
+ * words (EG_MAT_LDW), SXTB16 / SXTB16-ROR8, 12 SMLAD against the 6 column
+ * words at px. */
+#define EG_MAT_LDW "ldr " EG_W0 ", [" EG_PW "], #4\n\t" \
+                   "ldr " EG_W1 ", [" EG_PW "], #4\n\t"
+#define EG_MAT_SMLAD2(acc, wl, wh) \
+  "smlad " acc ", " EG_XA ", " wl ", " acc "\n\t" \
+  "smlad " acc ", " EG_XB ", " wh ", " acc "\n\t"
+#define EG_MAT_LDX "ldr " EG_XA ", [" EG_PX "], #4\n\t" \
+                   "ldr " EG_XB ", [" EG_PX "], #4\n\t"
+#define EG_MAT_MAC                                                                                  \
+  EG_MAT_LDX                                                                                        \
+  "sxtb16 " EG_W0H ", " EG_W0 ", ror #8\n\t"                                                        \
+  "sxtb16 " EG_W0 ", " EG_W0 "\n\t"                                                                 \
+  "sxtb16 " EG_W1H ", " EG_W1 ", ror #8\n\t"                                                        \
+  "sxtb16 " EG_W1 ", " EG_W1 "\n\t"                                                                 \
+  EG_MAT_SMLAD2(EG_A0, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B0, EG_W1, EG_W1H)                          \
+  EG_MAT_LDX EG_MAT_SMLAD2(EG_A1, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B1, EG_W1, EG_W1H)               \
+  EG_MAT_LDX EG_MAT_SMLAD2(EG_A2, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B2, EG_W1, EG_W1H)
+/* Requantize 3 accumulators: mult in W1H, channel index in W1, shift base in
+ * W0, 2 out_zp + 1 in W0H; r = -1 - shift in XA, the SMMLA constant in XB. */
+#define EG_MAT_RQ3(x0, x1, x2)                                 \
+  "ldrsb " EG_XA ", [" EG_W0 ", " EG_W1 "]\n\t"                \
+  "mvns " EG_XA ", " EG_XA "\n\t"                              \
+  "lsl " EG_XB ", " EG_W0H ", " EG_XA "\n\t"                   \
+  "asrs " EG_XB ", " EG_XB ", #1\n\t"                          \
+  "smmla " x0 ", " x0 ", " EG_W1H ", " EG_XB "\n\t"            \
+  "smmla " x1 ", " x1 ", " EG_W1H ", " EG_XB "\n\t"            \
+  "smmla " x2 ", " x2 ", " EG_W1H ", " EG_XB "\n\t"            \
+  "asrs " x0 ", " x0 ", " EG_XA "\n\t"                         \
+  "asrs " x1 ", " x1 ", " EG_XA "\n\t"                         \
+  "asrs " x2 ", " x2 ", " EG_XA "\n\t"
+/* act clamp to [W0, W0H] */
+#define EG_MAT_CLAMP(x)                \
+  "cmp " x ", " EG_W0 "\n\t"           \
+  "it lt\n\t"                          \
+  "movlt " x ", " EG_W0 "\n\t"         \
+  "cmp " x ", " EG_W0H "\n\t"          \
+  "it gt\n\t"                          \
+  "movgt " x ", " EG_W0H "\n\t"
+#endif
 
-/* Requantized output of one accumulator (see eg_conv_mat_ok). */
-#define EG_MAT_RQ(acc, m, h, r) (eg_smmla((acc), (m), (h)) >> (r))
-
-/* All output channels of the 3 pixels in the tile column; o0, o1, o2: their
- * outputs (a repeated pixel may repeat a pointer: same values). Kw: K rounded
- * up to even, the layout's weights per channel. */
-EG_NOINLINE static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, int32_t Kw, int8_t *o0,
-                                         int8_t *o1, int8_t *o2) {
-  const int8_t *pw = p->weights;
-  const int32_t M = p->out_c, lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
+#if !EG_MAT_ASM
+/* All output channels of the 3 pixels in the tile column (the asm block's
+ * work, in C); o0, o1, o2: their outputs. */
+static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, int32_t Kw, int8_t *o0, int8_t *o1,
+                             int8_t *o2) {
+  const int32_t lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
   const int full = lo <= -128 && hi >= 127;
-  const uint32_t *end = col + 6 * (Kw >> 2);
+  const uint32_t *end = col + 6 * (Kw >> 2) + (Kw & 2 ? 6 : 0);
+
+  const int8_t *pw = p->weights;
+  const int32_t M = p->out_c;
   int32_t oc;
   for (oc = 0; oc < M; oc += 2) {
     const int two = oc + 1 < M;
-    const int32_t b0 = p->bias ? p->bias[oc] : 0, b1 = p->bias && two ? p->bias[oc + 1] : 0;
-    int32_t a00 = b0, a01 = b0, a02 = b0, a10 = b1, a11 = b1, a12 = b1;
+    const int32_t c0 = p->bias ? p->bias[oc] : 0, c1 = p->bias && two ? p->bias[oc + 1] : 0;
+    int32_t a0 = c0, a1 = c0, a2 = c0, b0 = c1, b1 = c1, b2 = c1, r, h;
     const uint32_t *px = col;
-#if EG_MAT_ASM
-    if (px != end) {
-      uint32_t xa = (uint32_t)((Kw >> 2) & 1), xb, w0, w0h, w1, w1h;
-#define EG_MAT_QUAD                          \
-  "ldr %[w0], [%[pw]], #4\n\t"               \
-  "ldr %[w1], [%[pw]], #4\n\t"               \
-  "ldr %[xa], [%[px]], #4\n\t"               \
-  "ldr %[xb], [%[px]], #4\n\t"               \
-  "sxtb16 %[w0h], %[w0], ror #8\n\t"         \
-  "sxtb16 %[w0], %[w0]\n\t"                  \
-  "sxtb16 %[w1h], %[w1], ror #8\n\t"         \
-  "sxtb16 %[w1], %[w1]\n\t"                  \
-  "smlad %[a00], %[xa], %[w0], %[a00]\n\t"   \
-  "smlad %[a00], %[xb], %[w0h], %[a00]\n\t"  \
-  "smlad %[a10], %[xa], %[w1], %[a10]\n\t"   \
-  "smlad %[a10], %[xb], %[w1h], %[a10]\n\t"  \
-  "ldr %[xa], [%[px]], #4\n\t"               \
-  "ldr %[xb], [%[px]], #4\n\t"               \
-  "smlad %[a01], %[xa], %[w0], %[a01]\n\t"   \
-  "smlad %[a01], %[xb], %[w0h], %[a01]\n\t"  \
-  "smlad %[a11], %[xa], %[w1], %[a11]\n\t"   \
-  "smlad %[a11], %[xb], %[w1h], %[a11]\n\t"  \
-  "ldr %[xa], [%[px]], #4\n\t"               \
-  "ldr %[xb], [%[px]], #4\n\t"               \
-  "smlad %[a02], %[xa], %[w0], %[a02]\n\t"   \
-  "smlad %[a02], %[xb], %[w0h], %[a02]\n\t"  \
-  "smlad %[a12], %[xa], %[w1], %[a12]\n\t"   \
-  "smlad %[a12], %[xb], %[w1h], %[a12]\n\t"
-      /* two K groups per iteration; an odd count enters at the second */
-      __asm__ volatile("cmp %[xa], #0\n\t"
-                       "bne 2f\n"
-                       "1:\n\t" EG_MAT_QUAD "2:\n\t" EG_MAT_QUAD
-                       "ldr %[w0], %[end]\n\t"
-                       "cmp %[px], %[w0]\n\t"
-                       "bne 1b\n\t"
-                       : [a00] "+r"(a00), [a01] "+r"(a01), [a02] "+r"(a02), [a10] "+r"(a10), [a11] "+r"(a11),
-                         [a12] "+r"(a12), [pw] "+r"(pw), [px] "+r"(px), [xa] "+r"(xa), [xb] "=&r"(xb),
-                         [w0] "=&r"(w0), [w0h] "=&r"(w0h), [w1] "=&r"(w1), [w1h] "=&r"(w1h)
-                       : [end] "m"(end)
-                       : "cc", "memory");
-#undef EG_MAT_QUAD
+    while (px != end) {
+      uint32_t u, v, w0, w0h, w1, w1h;
+      if (px == col && (Kw & 2)) { /* the tail word first: the last 2 values of Kw, both channels */
+        u = eg_ld32(pw);
+        v = u >> 16;
+        pw += 4;
+      } else {
+        u = eg_ld32(pw);
+        v = eg_ld32(pw + 4);
+        pw += 8;
+      }
+      w0 = __sxtb16(u), w0h = eg_sxtb16_ror8(u), w1 = __sxtb16(v), w1h = eg_sxtb16_ror8(v);
+      a0 = __smlad(px[1], w0h, __smlad(px[0], w0, a0));
+      b0 = __smlad(px[1], w1h, __smlad(px[0], w1, b0));
+      a1 = __smlad(px[3], w0h, __smlad(px[2], w0, a1));
+      b1 = __smlad(px[3], w1h, __smlad(px[2], w1, b1));
+      a2 = __smlad(px[5], w0h, __smlad(px[4], w0, a2));
+      b2 = __smlad(px[5], w1h, __smlad(px[4], w1, b2));
+      px += 6;
     }
-#else
-    for (; px != end; pw += 8, px += 6) EG_MAT_QUAD_C(eg_ld32(pw), eg_ld32(pw + 4));
-#endif
-    if (Kw & 2) { /* the last 2 values of Kw: one word, 2 weights per channel (column lanes 2, 3 are 0) */
-      const uint32_t u = eg_ld32(pw);
-      EG_MAT_QUAD_C(u, u >> 16);
-      pw += 4;
-    }
-    {
-      const int32_t m0 = p->mult[oc], r0 = -1 - p->shift[oc], h0 = (z21 << r0) >> 1;
-      a00 = EG_MAT_RQ(a00, m0, h0, r0);
-      a01 = EG_MAT_RQ(a01, m0, h0, r0);
-      a02 = EG_MAT_RQ(a02, m0, h0, r0);
-    }
+    r = -1 - p->shift[oc];
+    h = (z21 << r) >> 1;
+    a0 = eg_smmla(a0, p->mult[oc], h) >> r;
+    a1 = eg_smmla(a1, p->mult[oc], h) >> r;
+    a2 = eg_smmla(a2, p->mult[oc], h) >> r;
+    *o0++ = (int8_t)(full ? EG_SAT8(a0) : eg_clamp_i32(a0, lo, hi));
+    *o1++ = (int8_t)(full ? EG_SAT8(a1) : eg_clamp_i32(a1, lo, hi));
+    *o2++ = (int8_t)(full ? EG_SAT8(a2) : eg_clamp_i32(a2, lo, hi));
     if (two) {
-      const int32_t m1 = p->mult[oc + 1], r1 = -1 - p->shift[oc + 1], h1 = (z21 << r1) >> 1;
-      a10 = EG_MAT_RQ(a10, m1, h1, r1);
-      a11 = EG_MAT_RQ(a11, m1, h1, r1);
-      a12 = EG_MAT_RQ(a12, m1, h1, r1);
-    }
-    if (full) {
-      a00 = EG_SAT8(a00);
-      a01 = EG_SAT8(a01);
-      a02 = EG_SAT8(a02);
-      a10 = EG_SAT8(a10);
-      a11 = EG_SAT8(a11);
-      a12 = EG_SAT8(a12);
-    } else {
-      a00 = eg_clamp_i32(a00, lo, hi);
-      a01 = eg_clamp_i32(a01, lo, hi);
-      a02 = eg_clamp_i32(a02, lo, hi);
-      a10 = eg_clamp_i32(a10, lo, hi);
-      a11 = eg_clamp_i32(a11, lo, hi);
-      a12 = eg_clamp_i32(a12, lo, hi);
-    }
-    *o0++ = (int8_t)a00;
-    *o1++ = (int8_t)a01;
-    *o2++ = (int8_t)a02;
-    if (two) {
-      *o0++ = (int8_t)a10;
-      *o1++ = (int8_t)a11;
-      *o2++ = (int8_t)a12;
+      r = -1 - p->shift[oc + 1];
+      h = (z21 << r) >> 1;
+      b0 = eg_smmla(b0, p->mult[oc + 1], h) >> r;
+      b1 = eg_smmla(b1, p->mult[oc + 1], h) >> r;
+      b2 = eg_smmla(b2, p->mult[oc + 1], h) >> r;
+      *o0++ = (int8_t)(full ? EG_SAT8(b0) : eg_clamp_i32(b0, lo, hi));
+      *o1++ = (int8_t)(full ? EG_SAT8(b1) : eg_clamp_i32(b1, lo, hi));
+      *o2++ = (int8_t)(full ? EG_SAT8(b2) : eg_clamp_i32(b2, lo, hi));
     }
   }
 }
+#endif
 
-EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
-  const int32_t K = p->k_h * p->k_w * p->in_c, Kq = (K + 3) >> 2, M = p->out_c;
-  const int32_t ow = p->out_w, oh = p->out_h, total = p->batch * oh * ow, img = p->in_h * p->in_w * p->in_c;
-  const uint32_t off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
-  const uint32_t zp4 = ((uint32_t)p->in_zp & 0xFFu) * 0x01010101u;
-  uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, then the gathered bytes */
-  int8_t *st = (int8_t *)(col + 6 * Kq);
-  int32_t g = 0, b = 0, oy = 0, ox = 0, last = 0;
-  int8_t *o[3];
-  while (!last) {
-    int32_t s;
-    for (s = 0; s < 3; ++s) { /* past the end: the last pixel again */
-      eg_conv_widen(eg_conv_gather(p, in + b * img, oy, ox, st, zp4), col + 2 * s, K, off2, zp4);
-      o[s] = out + g * M;
-      if (g + 1 == total) {
-        last = 1;
-      } else if (!last) {
-        ++g;
-        if (++ox == ow) {
-          ox = 0;
-          if (++oy == oh) {
-            oy = 0;
-            ++b;
+/* The matrix path's im2col state: the next output pixel (its image, output,
+ * tap (0, 0) in the input, output coordinates, pixels left) and the layer's
+ * geometry. */
+typedef struct {
+  const int8_t *inb;
+  int8_t *o;
+  int32_t iy0, ix0, oy, ox, n;
+  int32_t C, K, Kp, W, H, kw, kh, M, ow, oh, sw, sh, dh, row, ystep, img;
+  int32_t allin;  /* every pixel's taps contiguous in the input and inside: read in place */
+  int32_t contig; /* dil_w == 1 or k_w == 1: a kernel row's taps are contiguous */
+  uint32_t off2, zp4;
+  int8_t *st; /* 3 gathered rows of Kp bytes (in_zp past K) */
+  uint32_t *col;
+} eg_conv_im2col;
+
+/* The next 3 output pixels (past the last one, the last one again with the
+ * same output pointer) widened into the tile column; their outputs in os.
+ * Returns 1 when the last pixel was reached. A pixel's input is read in place
+ * when its taps are contiguous (k_h == 1, no padding touched), else gathered
+ * into its row of st: kernel row by kernel row when no padding is touched,
+ * else tap by tap (eg_conv_gather). */
+EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2col *g, int8_t **os) {
+  /* locals: the stores below (char type) may alias *g */
+  const int32_t C = g->C, W = g->W, H = g->H, kw = g->kw, kh = g->kh, dh = g->dh, sw = g->sw, M = g->M, ow = g->ow;
+  const int32_t row = g->row, ystep = g->ystep, Kp = g->Kp, contig = g->contig;
+  int8_t *const st = g->st;
+  const int8_t *x[3];
+  const int8_t *inb = g->inb;
+  int8_t *o = g->o;
+  int32_t iy0 = g->iy0, ix0 = g->ix0, oy = g->oy, ox = g->ox, n = g->n, s = 0, done = 0;
+  if (contig && ox + 3 < ow && n > 3 && ix0 >= 0 && ix0 + 2 * sw + kw <= W && iy0 >= 0 &&
+      iy0 + (kh - 1) * dh < H) { /* 3 pixels of one row, no padding touched, not the last ones */
+    const int32_t dx = sw * C;
+    const int8_t *src = inb + (iy0 * W + ix0) * C;
+    if (kh == 1) { /* in place */
+      x[0] = src;
+      x[1] = src + dx;
+      x[2] = src + 2 * dx;
+    } else { /* gathered, kernel row by kernel row */
+      int8_t *d = st;
+      int32_t ky;
+      x[0] = st;
+      x[1] = st + Kp;
+      x[2] = st + 2 * Kp;
+      for (ky = kh; ky > 0; --ky, src += ystep, d += row) {
+        if (row >= 4) {
+          int32_t i;
+          for (i = 0; i + 4 < row; i += 4) {
+            eg_st32(d + i, eg_ld32(src + i));
+            eg_st32(d + Kp + i, eg_ld32(src + dx + i));
+            eg_st32(d + 2 * Kp + i, eg_ld32(src + 2 * dx + i));
           }
+          eg_st32(d + row - 4, eg_ld32(src + row - 4));
+          eg_st32(d + Kp + row - 4, eg_ld32(src + dx + row - 4));
+          eg_st32(d + 2 * Kp + row - 4, eg_ld32(src + 2 * dx + row - 4));
+        } else {
+          eg_conv_copy(d, src, row);
+          eg_conv_copy(d + Kp, src + dx, row);
+          eg_conv_copy(d + 2 * Kp, src + 2 * dx, row);
         }
       }
     }
-    eg_conv_mat_tile(p, col, (K + 1) & ~1, o[0], o[1], o[2]);
+    os[0] = o;
+    os[1] = o + M;
+    os[2] = o + 2 * M;
+    o += 3 * M;
+    n -= 3;
+    ix0 += 3 * sw;
+    ox += 3;
+    s = 3;
+  }
+  for (; s < 3; ++s) {
+    if (contig && ix0 >= 0 && ix0 + kw <= W && iy0 >= 0 && iy0 + (kh - 1) * dh < H) {
+      const int8_t *src = inb + (iy0 * W + ix0) * C;
+      if (kh == 1) {
+        x[s] = src;
+      } else { /* kernel row by kernel row */
+        int8_t *d = st + s * Kp;
+        int32_t ky;
+        x[s] = d;
+        for (ky = kh; ky > 0; --ky, src += ystep, d += row) {
+          if (row >= 4) {
+            int32_t i;
+            for (i = 0; i + 4 < row; i += 4) eg_st32(d + i, eg_ld32(src + i));
+            eg_st32(d + row - 4, eg_ld32(src + row - 4));
+          } else {
+            eg_conv_copy(d, src, row);
+          }
+        }
+      }
+    } else {
+      x[s] = st + s * Kp;
+      eg_conv_gather(p, inb, iy0, ix0, st + s * Kp, g->zp4);
+    }
+    os[s] = o;
+    if (n == 1) {
+      done = 1; /* the remaining slots repeat this pixel */
+    } else if (!done) {
+      --n;
+      o += M;
+      ix0 += sw;
+      if (++ox == ow) {
+        ox = 0;
+        ix0 = -p->pad_left;
+        iy0 += g->sh;
+        if (++oy == g->oh) {
+          oy = 0;
+          iy0 = -p->pad_top;
+          inb += g->img;
+        }
+      }
+    }
+  }
+  eg_conv_widen3(x, g->col, g->K, g->off2, g->zp4, st, st + 3 * Kp);
+  g->inb = inb;
+  g->o = o;
+  g->iy0 = iy0;
+  g->ix0 = ix0;
+  g->oy = oy;
+  g->ox = ox;
+  g->n = n;
+  return done;
+}
+
+/* Output pixels in tiles of 3 (eg_conv_tile_in), all output channels per
+ * tile (the asm block, or eg_conv_mat_tile). */
+EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+  const int32_t K = p->k_h * p->k_w * p->in_c, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1;
+  uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, then 3 rows of 4 * Kq gathered bytes */
+  int8_t *st = (int8_t *)(col + 6 * Kq);
+  int8_t *os[3];
+  eg_conv_im2col g;
+  int done = 0;
+#if EG_MAT_ASM
+  /* the asm block's state (stack memory operands) */
+  const int32_t lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
+  const int32_t *bias = p->bias, *mult = p->mult;
+  const int8_t *shift = p->shift, *pw;
+  const uint32_t *end = col + 6 * (Kw >> 2) + (Kw & 2 ? 6 : 0);
+  const int32_t flags = ((Kw >> 2) & 1) | (Kw & 2) | (Kw < 4 ? 4 : 0) | (lo <= -128 && hi >= 127 ? 0 : 8);
+  int32_t oc, left;
+  int8_t *o0, *o1, *o2;
+#endif
+  g.inb = in;
+  g.o = out;
+  g.iy0 = -p->pad_top;
+  g.ix0 = -p->pad_left;
+  g.oy = g.ox = 0;
+  g.n = p->batch * p->out_h * p->out_w;
+  g.C = p->in_c;
+  g.K = K;
+  g.Kp = 4 * Kq;
+  g.W = p->in_w;
+  g.H = p->in_h;
+  g.kw = p->k_w;
+  g.kh = p->k_h;
+  g.M = p->out_c;
+  g.ow = p->out_w;
+  g.oh = p->out_h;
+  g.sw = p->stride_w;
+  g.sh = p->stride_h;
+  g.dh = p->dil_h;
+  g.row = p->k_w * p->in_c;
+  g.ystep = p->dil_h * p->in_w * p->in_c;
+  g.img = p->in_h * p->in_w * p->in_c;
+  g.contig = p->dil_w == 1 || p->k_w == 1;
+  g.allin = p->k_h == 1 && g.contig && p->pad_top == 0 && p->pad_left == 0 &&
+            (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w + p->k_w <= p->in_w;
+  g.off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
+  g.zp4 = ((uint32_t)p->in_zp & 0xFFu) * 0x01010101u;
+  g.st = st;
+  g.col = col;
+  if (!g.allin && (K & 3)) { /* the gathered rows' bytes past K: in_zp */
+    eg_conv_fill(st + K, g.zp4, 4 - (K & 3));
+    eg_conv_fill(st + g.Kp + K, g.zp4, 4 - (K & 3));
+    eg_conv_fill(st + 2 * g.Kp + K, g.zp4, 4 - (K & 3));
+  }
+  while (!done) {
+    done = eg_conv_tile_in(p, &g, os);
+#if EG_MAT_ASM
+    pw = p->weights;
+    oc = 0;
+    left = p->out_c;
+    o0 = os[0];
+    o1 = os[1];
+    o2 = os[2];
+
+    __asm__ volatile(
+        "ldr " EG_PW ", %[pw]\n"
+        "10:\n\t" /* accumulators = bias (0 without); a channel pair, or a last lone channel */
+        "ldr " EG_W1 ", %[oc]\n\t"
+        "ldr " EG_W0 ", %[bias]\n\t"
+        "ldr " EG_XB ", %[left]\n\t"
+        "movs " EG_A0 ", #0\n\t"
+        "movs " EG_B0 ", #0\n\t"
+        "cmp " EG_W0 ", #0\n\t"
+        "beq 11f\n\t"
+        "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n\t"
+        "ldr " EG_A0 ", [" EG_W0 "]\n\t"
+        "cmp " EG_XB ", #1\n\t"
+        "it ne\n\t"
+        "ldrne " EG_B0 ", [" EG_W0 ", #4]\n"
+        "11:\n\t"
+        "mov " EG_A1 ", " EG_A0 "\n\t"
+        "mov " EG_A2 ", " EG_A0 "\n\t"
+        "mov " EG_B1 ", " EG_B0 "\n\t"
+        "mov " EG_B2 ", " EG_B0 "\n\t"
+        "ldr " EG_PX ", %[col]\n\t"
+        "ldr " EG_W0 ", %[flags]\n\t"
+        "tst " EG_W0 ", #2\n\t" /* the K tail word first (out of line) */
+        "bne 30f\n"
+        "12:\n\t"
+        "tst " EG_W0 ", #4\n\t" /* no full group */
+        "bne 14f\n\t"
+        "tst " EG_W0 ", #1\n\t" /* two groups per iteration; an odd count enters at the second */
+        "bne 13f\n"
+        "1:\n\t" EG_MAT_LDW EG_MAT_MAC "13:\n\t" EG_MAT_LDW EG_MAT_MAC
+        "ldr " EG_W0 ", %[end]\n\t"
+        "cmp " EG_PX ", " EG_W0 "\n\t"
+        "bne 1b\n"
+        "14:\n\t" /* requantize: channel oc, then oc + 1 unless it is a lone last channel */
+        "ldr " EG_W1 ", %[oc]\n\t"
+        "ldr " EG_PX ", %[mult]\n\t"
+        "ldr " EG_W0 ", %[shift]\n\t"
+        "ldr " EG_W0H ", %[z21]\n\t"
+        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t" EG_MAT_RQ3(EG_A0, EG_A1, EG_A2)
+        "ldr " EG_W1H ", %[left]\n\t"
+        "cmp " EG_W1H ", #1\n\t"
+        "beq 15f\n\t"
+        "add " EG_W1 ", " EG_W1 ", #1\n\t"
+        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t" EG_MAT_RQ3(EG_B0, EG_B1, EG_B2)
+        "15:\n\t"
+        "ldr " EG_W0 ", %[flags]\n\t"
+        "tst " EG_W0 ", #8\n\t" /* act clamp (out of line) or the int8 range */
+        "bne 40f\n\t"
+        "ssat " EG_A0 ", #8, " EG_A0 "\n\t"
+        "ssat " EG_A1 ", #8, " EG_A1 "\n\t"
+        "ssat " EG_A2 ", #8, " EG_A2 "\n\t"
+        "ssat " EG_B0 ", #8, " EG_B0 "\n\t"
+        "ssat " EG_B1 ", #8, " EG_B1 "\n\t"
+        "ssat " EG_B2 ", #8, " EG_B2 "\n"
+        "16:\n\t"
+        "ldr " EG_PX ", %[o0]\n\t"
+        "ldr " EG_W0 ", %[o1]\n\t"
+        "ldr " EG_W0H ", %[o2]\n\t"
+        "ldr " EG_W1 ", %[left]\n\t"
+        "strb " EG_A0 ", [" EG_PX "], #1\n\t"
+        "strb " EG_A1 ", [" EG_W0 "], #1\n\t"
+        "strb " EG_A2 ", [" EG_W0H "], #1\n\t"
+        "subs " EG_W1 ", " EG_W1 ", #1\n\t"
+        "beq 17f\n\t"
+        "strb " EG_B0 ", [" EG_PX "], #1\n\t"
+        "strb " EG_B1 ", [" EG_W0 "], #1\n\t"
+        "strb " EG_B2 ", [" EG_W0H "], #1\n\t"
+        "str " EG_PX ", %[o0]\n\t"
+        "str " EG_W0 ", %[o1]\n\t"
+        "str " EG_W0H ", %[o2]\n\t"
+        "ldr " EG_W0 ", %[oc]\n\t"
+        "add " EG_W0 ", " EG_W0 ", #2\n\t"
+        "str " EG_W0 ", %[oc]\n\t"
+        "subs " EG_W1 ", " EG_W1 ", #1\n\t"
+        "str " EG_W1 ", %[left]\n\t"
+        "bne 10b\n\t"
+        "b 17f\n"
+        "30:\n\t" /* the tail word: the last 2 values of Kw for both channels */
+        "ldr " EG_W0 ", [" EG_PW "], #4\n\t"
+        "lsrs " EG_W1 ", " EG_W0 ", #16\n\t" EG_MAT_MAC
+        "ldr " EG_W0 ", %[flags]\n\t"
+        "b 12b\n"
+        "40:\n\t"
+        "ldr " EG_W0 ", %[lo]\n\t"
+        "ldr " EG_W0H ", %[hi]\n\t" EG_MAT_CLAMP(EG_A0) EG_MAT_CLAMP(EG_A1) EG_MAT_CLAMP(EG_A2)
+            EG_MAT_CLAMP(EG_B0) EG_MAT_CLAMP(EG_B1) EG_MAT_CLAMP(EG_B2)
+        "b 16b\n"
+        "17:\n\t"
+        : [oc] "+m"(oc), [left] "+m"(left), [o0] "+m"(o0), [o1] "+m"(o1), [o2] "+m"(o2)
+        : [pw] "m"(pw), [bias] "m"(bias), [mult] "m"(mult), [shift] "m"(shift), [z21] "m"(z21), [col] "m"(col),
+          [end] "m"(end), [flags] "m"(flags), [lo] "m"(lo), [hi] "m"(hi)
+        : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+#else
+    eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2]);
+#endif
   }
 }
 

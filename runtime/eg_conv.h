@@ -24,22 +24,24 @@ typedef struct {
 /* Position of weight k (OHWI order within the channel, k < K = k_h * k_w *
  * in_c) of output channel oc in the EG_CONV_W_P2 layout: channels in pairs
  * (out_c odd: a last pair with a zero channel), each pair 2 * Kw bytes with
- * Kw = K rounded up to even (a zero weight when K is odd): per group of 4
- * values of Kw the pair's 4 + 4 weights, then, when Kw % 4 == 2, channel 0's
- * last 2 weights and channel 1's. (out_c + 1) / 2 * 2 * Kw bytes in all. */
+ * Kw = K rounded up to even (a zero weight when K is odd): first, when Kw % 4
+ * == 2, one word with the last 2 weights of channel 0 and of channel 1, then
+ * per group of 4 values of Kw the pair's 4 + 4 weights. (out_c + 1) / 2 * 2 *
+ * Kw bytes in all. */
 static inline int32_t eg_conv_w_index(int32_t K, int32_t oc, int32_t k) {
   const int32_t Kw = (K + 1) & ~1, K4 = Kw & ~3, base = (oc >> 1) * 2 * Kw;
-  if (k < K4) return base + (k >> 2) * 8 + (oc & 1) * 4 + (k & 3);
-  return base + 2 * K4 + (oc & 1) * 2 + (k - K4);
+  if (k >= K4) return base + (oc & 1) * 2 + (k - K4);
+  return base + 2 * (Kw & 2) + (k >> 2) * 8 + (oc & 1) * 4 + (k & 3);
 }
 
 /* Bytes of scratch eg_conv_s8 needs (4-byte aligned) for the DSP matrix path
- * when groups == 1: three int16 im2col columns and one gathered byte row, each
- * K = k_h * k_w * in_c rounded up to a multiple of 4; else none. 6 * ... (no
- * byte row) suffice when every pixel's taps are contiguous in the input: k_h
- * == 1, dil_w == 1 or k_w == 1, and no pixel touches the padding. */
+ * when groups == 1: three int16 im2col columns and three gathered byte rows,
+ * each of K = k_h * k_w * in_c rounded up to a multiple of 4; else none. The
+ * columns alone (6 * ...) suffice when every pixel's taps are contiguous in
+ * the input: k_h == 1, dil_w == 1 or k_w == 1, and no pixel touches the
+ * padding. */
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
-  ((groups) == 1 ? 7 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) : 0)
+  ((groups) == 1 ? 9 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) : 0)
 
 /* Optimized when the target has the DSP extension (EG_USE_DSP), the portable
  * reference otherwise; both give identical results. scratch: see above, or

@@ -268,14 +268,16 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     if (!mat) {
       wptr = ctx.ptr(n.inputs[1]);
     } else {
-      // eg_conv_w_index: Kw = K rounded up to even; per 4 values the pair's 4 + 4, then the last 2 + 2
+      // eg_conv_w_index: Kw = K rounded up to even; the last 2 + 2 first (Kw % 4 == 2), then per 4 values
+      // the pair's 4 + 4
       const int64_t K = d.k_h * d.k_w * d.in_c, Kw = (K + 1) & ~int64_t{1}, K4 = Kw & ~int64_t{3};
       const int64_t Mp = (d.out_c + 1) & ~int64_t{1};
       std::vector<int8_t> t(static_cast<size_t>(Mp * Kw), 0);
       for (int64_t c = 0; c < d.out_c; ++c)
         for (int64_t k = 0; k < K; ++k) {
           const int64_t base = (c >> 1) * 2 * Kw;
-          const int64_t idx = k < K4 ? base + (k >> 2) * 8 + (c & 1) * 4 + (k & 3) : base + 2 * K4 + (c & 1) * 2 + (k - K4);
+          const int64_t idx = k >= K4 ? base + (c & 1) * 2 + (k - K4)
+                                      : base + 2 * (Kw & 2) + (k >> 2) * 8 + (c & 1) * 4 + (k & 3);
           t[static_cast<size_t>(idx)] = static_cast<int8_t>(w.data[static_cast<size_t>(c * K + k)]);
         }
       wptr = "(const int8_t*)" +
@@ -339,7 +341,7 @@ int64_t macc_conv(const Graph& g, const Node& n) {
   return y.elements() * per_out + w.shape[0];
 }
 
-// int8 groups == 1: three int16 im2col columns and a gathered byte row for the DSP matrix path
+// int8 groups == 1: three int16 im2col columns and three gathered byte rows for the DSP matrix path
 // (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
@@ -353,7 +355,7 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   // no byte row when every pixel's taps are contiguous in the input (the kernel reads them in place)
   const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
                       (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
-  return static_cast<size_t>((contig ? 6 : 7) * ((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3}));
+  return static_cast<size_t>((contig ? 6 : 9) * ((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3}));
 }
 
 }  // namespace

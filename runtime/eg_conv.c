@@ -82,9 +82,11 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
  * ((acc * mult) >> 32) + 2^(r-1) + out_zp * 2^r) >> r with r = -1 - shift:
  * mult > 0, shift in [-23, -2] (r in [1, 22]: the folded constant fits) and
  * fewer than r trailing zero bits in mult (then acc * mult / 2^(32 + r) is
- * never an exact tie for a negative acc, where eg_requantize rounds down). */
+ * never an exact tie for a negative acc, where eg_requantize rounds down);
+ * and a bias array. */
 static int eg_conv_mat_ok(const eg_conv_s8_params *p) {
   int32_t c;
+  if (!p->bias) return 0;
   for (c = 0; c < p->out_c; ++c) {
     const int32_t m = p->mult[c], s = p->shift[c], r = -1 - s;
     if (m <= 0 || s > -2 || s < -23 || (m & ((1 << r) - 1)) == 0) return 0;
@@ -94,7 +96,7 @@ static int eg_conv_mat_ok(const eg_conv_s8_params *p) {
 
 /* n >= 1 bytes: words (the last one overlapping), or bytes when n < 4 (no
  * byte loop: GCC would call memcpy / memset). */
-static void eg_conv_copy(int8_t *d, const int8_t *s, int32_t n) {
+EG_NOINLINE static void eg_conv_copy(int8_t *d, const int8_t *s, int32_t n) {
   int32_t i;
   if (n < 4) {
     d[0] = s[0];
@@ -106,7 +108,7 @@ static void eg_conv_copy(int8_t *d, const int8_t *s, int32_t n) {
   eg_st32(d + n - 4, eg_ld32(s + n - 4));
 }
 
-static void eg_conv_fill(int8_t *d, uint32_t v4, int32_t n) {
+EG_NOINLINE static void eg_conv_fill(int8_t *d, uint32_t v4, int32_t n) {
   int32_t i;
   if (n < 4) {
     d[0] = (int8_t)v4;
@@ -267,7 +269,7 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
   int32_t oc;
   for (oc = 0; oc < M; oc += 2) {
     const int two = oc + 1 < M;
-    const int32_t c0 = p->bias ? p->bias[oc] : 0, c1 = p->bias && two ? p->bias[oc + 1] : 0;
+    const int32_t c0 = p->bias[oc], c1 = two ? p->bias[oc + 1] : 0;
     int32_t a0 = c0, a1 = c0, a2 = c0, b0 = c1, b1 = c1, b2 = c1, r, h;
     const uint32_t *px = col;
     while (px != end) {
@@ -505,16 +507,12 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
         "ldr " EG_W1 ", %[oc]\n\t"
         "ldr " EG_W0 ", %[bias]\n\t"
         "ldr " EG_XB ", %[left]\n\t"
-        "movs " EG_A0 ", #0\n\t"
         "movs " EG_B0 ", #0\n\t"
-        "cmp " EG_W0 ", #0\n\t"
-        "beq 11f\n\t"
         "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n\t"
         "ldr " EG_A0 ", [" EG_W0 "]\n\t"
         "cmp " EG_XB ", #1\n\t"
         "it ne\n\t"
-        "ldrne " EG_B0 ", [" EG_W0 ", #4]\n"
-        "11:\n\t"
+        "ldrne " EG_B0 ", [" EG_W0 ", #4]\n\t"
         "mov " EG_A1 ", " EG_A0 "\n\t"
         "mov " EG_A2 ", " EG_A0 "\n\t"
         "mov " EG_B1 ", " EG_B0 "\n\t"
@@ -597,6 +595,70 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   }
 }
 
+
+/* ---- Small layers: one pixel at a time (compact code) ----------------------
+ * The same EG_CONV_W_P2 weights and requantization as the matrix path; the
+ * pixel's K bytes (in place or gathered) widened into one int16 column (2
+ * words per group of 4, the partial group placed as in eg_conv_widen3), then
+ * per channel pair one SMLAD loop in C. */
+EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+  const int32_t C = p->in_c, K = p->k_h * p->k_w * C, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1, M = p->out_c;
+  const uint32_t off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
+  const uint32_t zp4 = ((uint32_t)p->in_zp & 0xFFu) * 0x01010101u;
+  uint32_t *const col = (uint32_t *)scratch; /* 2 * Kq words, then the gathered row */
+  int8_t *const st = (int8_t *)(col + 2 * Kq);
+  const int8_t *inb = in;
+  int32_t b, oy, ox, oc, q, j;
+  if (K & 3) eg_conv_fill(st + K, zp4, 4 - (K & 3)); /* the partial group's missing lanes */
+  for (b = 0; b < p->batch; ++b, inb += p->in_h * p->in_w * C)
+    for (oy = 0; oy < p->out_h; ++oy)
+      for (ox = 0; ox < p->out_w; ++ox) {
+        const int8_t *x = st, *pw = p->weights;
+        uint32_t *c = col + (Kw & 2); /* the partial group first when K % 4 is 1 or 2 */
+        int8_t *d = st;
+        for (q = 0; q < p->k_h; ++q) { /* gather: a kernel row at once when contiguous and inside, else tap by tap */
+          const int32_t iy = oy * p->stride_h - p->pad_top + q * p->dil_h, ix0 = ox * p->stride_w - p->pad_left;
+          for (j = 0; j < p->k_w; ++j, d += C) {
+            const int32_t ix = ix0 + j * p->dil_w;
+            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w)
+              eg_conv_fill(d, zp4, C);
+            else
+              eg_conv_copy(d, inb + (iy * p->in_w + ix) * C, C);
+          }
+        }
+        for (q = 0; q < Kq; ++q, x += 4, c += 2) { /* widen */
+          const uint32_t v = eg_ld32(x);
+          if (c == col + 2 * Kq) c = col;
+          c[0] = __sxtab16(off2, v);
+          c[1] = eg_sxtab16_ror8(off2, v);
+        }
+        for (oc = 0; oc < M; oc += 2) {
+          const uint32_t *xc = col;
+          int32_t a0 = p->bias[oc], a1 = oc + 1 < M ? p->bias[oc + 1] : 0, a[2];
+#define EG_SMALL_MAC(u, v)                                                       \
+  a0 = __smlad(xc[1], eg_sxtb16_ror8(u), __smlad(xc[0], __sxtb16(u), a0));     \
+  a1 = __smlad(xc[1], eg_sxtb16_ror8(v), __smlad(xc[0], __sxtb16(v), a1));     \
+  xc += 2
+          if (Kw & 2) { /* the tail word first */
+            const uint32_t u = eg_ld32(pw);
+            EG_SMALL_MAC(u, u >> 16);
+            pw += 4;
+          }
+          for (q = Kw >> 2; q > 0; --q, pw += 8) {
+            const uint32_t u = eg_ld32(pw), v = eg_ld32(pw + 4);
+            EG_SMALL_MAC(u, v);
+          }
+#undef EG_SMALL_MAC
+          a[0] = a0;
+          a[1] = a1;
+          for (j = 0; j < 2 && oc + j < M; ++j) {
+            const int32_t r = -1 - p->shift[oc + j], h = ((2 * p->out_zp + 1) << r) >> 1;
+            *out++ = (int8_t)eg_clamp_i32(eg_smmla(a[j], p->mult[oc + j], h) >> r, p->act_min, p->act_max);
+          }
+        }
+      }
+}
+
 #endif
 
 void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
@@ -630,3 +692,13 @@ void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
   eg_conv_s8_ref(p, in, out);
 #endif
 }
+
+void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+#if EG_USE_DSP
+  eg_conv_s8_small(p, in, out, scratch);
+#else
+  (void)scratch;
+  eg_conv_s8_ref(p, in, out);
+#endif
+}
+

@@ -43,6 +43,11 @@ static inline int32_t eg_conv_w_index(int32_t K, int32_t oc, int32_t k) {
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
   ((groups) == 1 ? 9 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) : 0)
 
+/* eg_conv_s8_mat_small: one int16 column and one gathered byte row (3 x K
+ * rounded up to 4 bytes). */
+#define EG_CONV_S8_SMALL_SCRATCH_BYTES(k_h, k_w, in_c) \
+  (3 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3))
+
 /* Optimized when the target has the DSP extension (EG_USE_DSP), the portable
  * reference otherwise; both give identical results. scratch: see above, or
  * EG_CONV_S8_DW3_SCRATCH_BYTES for the depthwise 3x3 path. Needs eg_conv_dw.c. */
@@ -50,11 +55,15 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
 /* One path of eg_conv_s8, chosen at compile time (edgegen emits a direct call,
  * so the linker drops the other paths). Each gives eg_conv_s8's result under
  * its preconditions; without the DSP extension each runs the reference.
- * _mat: groups == 1, scratch given, w_layout EG_CONV_W_P2, every channel
- * mult > 0, shift in [-23, -2] and mult with fewer than -1 - shift trailing
- * zero bits (an odd mult always qualifies).
+ * _mat: groups == 1, scratch given, w_layout EG_CONV_W_P2, bias given (zeros
+ * when the layer has none), every channel mult > 0, shift in [-23, -2] and
+ * mult with fewer than -1 - shift trailing zero bits (an odd mult always
+ * qualifies).
  * Depthwise paths (and their scratch sizes): eg_conv_dw.h. */
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+/* _mat_small: _mat's preconditions and result, one output pixel at a time
+ * with compact code (for small layers); scratch: EG_CONV_S8_SMALL_SCRATCH_BYTES. */
+void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 

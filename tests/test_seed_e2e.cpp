@@ -84,8 +84,8 @@ TEST(SeedQdq, MemoryBeatsSt) {
                 "(ST 764 B) + kernel parameters %zu B\n",
                 opt, c.plan.activations_bytes, c.plan.lower_bound, c.code.weights_bytes, c.code.params_bytes);
     EXPECT_LE(c.plan.activations_bytes, 1316u);
-    // time: the DSP conv takes a small im2col scratch (3 int16 columns, 192 B); ram: none, the goal of ~600 B
-    EXPECT_LE(c.plan.activations_bytes, std::string(opt) == "ram" ? 600u : 720u);
+    // time: the DSP conv takes a small im2col scratch; ram: none, the goal of ~600 B
+    EXPECT_LE(c.plan.activations_bytes, std::string(opt) == "ram" ? 600u : 700u);
     EXPECT_LE(c.code.weights_bytes, 764u);
   }
 }

@@ -66,6 +66,10 @@ static void fill(int32_t n_in, int32_t n_w, int32_t n_c) {
     default: break;                                                                                              \
   }
 
+__attribute__((noinline)) static void conv_small(const eg_conv_s8_params *p) {
+  eg_conv_s8_mat_small(p, in_buf, out_b, scratch);
+}
+static int small_path = 0; /* conv(): run eg_conv_s8_mat_small instead of eg_conv_s8 */
 __attribute__((noinline)) static void conv_ref(const eg_conv_s8_params *p) { eg_conv_s8_ref(p, in_buf, out_a); }
 static int no_scratch = 0; /* 1: the optimized entry without scratch (--optimization ram) */
 __attribute__((noinline)) static void conv_opt(const eg_conv_s8_params *p) {
@@ -120,7 +124,10 @@ static void conv(int id, const char *name, int32_t ih, int32_t iw, int32_t ic, i
     eg_conv_s8_params q = p; /* the reference reads the OHWI weights */
     p.weights = p2_buf;
     p.w_layout = EG_CONV_W_P2;
-    RUN_BOTH(id, conv_ref(&q), conv_opt(&p));
+    if (small_path)
+      RUN_BOTH(id, conv_ref(&q), conv_small(&p))
+    else
+      RUN_BOTH(id, conv_ref(&q), conv_opt(&p))
     if (memcmp(out_a, out_b, (size_t)n_out) != 0) {
       m4_printf("MISMATCH %s\n", name);
       ++fails;
@@ -226,6 +233,10 @@ int main(void) {
   conv(19, "vww_dw3x3_64ch_12x12", 12, 12, 64, 64, 3, 3, 1, 1, 1, 1, 1, 1);
   conv(20, "vww_dw3x3s2_64ch_12x12", 12, 12, 64, 64, 3, 3, 2, 1, 1, 1, 1, 1);
   conv(21, "vww_dw3x3_128ch_6x6", 6, 6, 128, 128, 3, 3, 1, 1, 1, 1, 1, 1);
+  small_path = 1; /* the compact path edgegen picks for small layers */
+  conv(34, "seed_conv1d_small_path", 1, 30, 10, 8, 1, 3, 1, 0, 0, 0, 0, 0);
+  conv(35, "vww_conv1_small_path", 96, 96, 3, 8, 3, 3, 2, 0, 0, 1, 1, 0);
+  small_path = 0;
   conv(22, "vww_dw3x3s2_128ch_6x6", 6, 6, 128, 128, 3, 3, 2, 1, 1, 1, 1, 1);
   conv(23, "vww_dw3x3_256ch_3x3", 3, 3, 256, 256, 3, 3, 1, 1, 1, 1, 1, 1);
   /* depthwise without scratch (--optimization ram) */

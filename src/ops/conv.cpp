@@ -224,6 +224,26 @@ ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
   return r;
 }
 
+// The matrix path's two entry points (runtime/eg_conv.c): eg_conv_s8_mat (3-pixel tiles, the fast
+// one, ~2 KB of code) and eg_conv_s8_mat_small (one pixel at a time, ~1 KB). A network whose
+// matrix-path convolutions are all small (fewer than kSmallConvMacs MACs, e.g. the seed's 1-D
+// conv) takes the small one everywhere and does not link the fast one.
+constexpr int64_t kSmallConvMacs = 32768;
+
+bool mat_eligible(const Graph& g, const Node& n, const ConvDims& d) {
+  return g.t(n.inputs[0]).dtype == DType::I8 && is_nhwc(n) && d.groups == 1 && conv_requant(g, n, d).mat;
+}
+
+bool use_small_mat(const Graph& g) {
+  for (const Node& m : g.nodes) {
+    if (m.op != "Conv" || g.t(m.inputs[0]).dtype != DType::I8 || !is_nhwc(m)) continue;
+    const ConvDims d = conv_dims(g, m);
+    if (d.batch * d.out_h * d.out_w * d.out_c * d.k_h * d.k_w * d.in_c >= kSmallConvMacs && mat_eligible(g, m, d))
+      return false;
+  }
+  return true;
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (!is_nhwc(n)) throw CompileError("internal: Conv reached the emitter without layout lowering");
   const ConvDims d = conv_dims(g, n);
@@ -248,7 +268,14 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name, true);
     std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {d.out_c}, shift), n.name, true);
     auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
+    const std::string scratch =
+        ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
+    const bool mat = rq.mat && scratch != "0";
     std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+    if (mat && bias == "0")  // the matrix path reads a bias array
+      bias = ctx.add_array(id + "_bias0", make_const("b", DType::I32, {d.out_c}, std::vector<int32_t>(
+                                                                                  static_cast<size_t>(d.out_c), 0)),
+                           n.name, true);
     // Depthwise: the DSP path reads the weights transposed to [k_h * k_w][C] (4 channels a word).
     std::string dw = "0";
     if (d.groups == d.in_c && d.out_c == d.in_c && d.groups > 1) {
@@ -259,12 +286,9 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
           t[static_cast<size_t>(k * C + c)] = static_cast<int8_t>(w.data[static_cast<size_t>(c * taps + k)]);
       dw = ctx.add_array(id + "_dw_weights", make_const("w", DType::I8, {taps, C}, t), n.name, true);
     }
-    const std::string scratch =
-        ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
     // Matrix path: the weights in its EG_CONV_W_P2 order (channel pairs interleaved per 4 values of
     // K; K padded to even, out_c to even, with zeros) instead of OHWI.
     std::string wptr, layout = "0";
-    const bool mat = rq.mat && scratch != "0";
     if (!mat) {
       wptr = ctx.ptr(n.inputs[1]);
     } else {
@@ -292,7 +316,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     // the path eg_conv_s8 would take, called directly (the linker drops the others)
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (mat)
-      ctx.emit("eg_conv_s8_mat" + args + ", " + scratch + ");");
+      ctx.emit(std::string(use_small_mat(g) ? "eg_conv_s8_mat_small" : "eg_conv_s8_mat") + args + ", " + scratch + ");");
     else if (dw != "0" && scratch != "0" && dw3_is_depthwise3x3(d)) {  // planned by scratch_conv: dw3_fast
       ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw3" + args + ", " + scratch + ");");
@@ -352,10 +376,13 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   // that stays small (lines of up to ~126 outputs); else eg_conv_s8_dw runs without scratch
   if (d.groups > 1 && dw3_fast(g, n, d) && dw3_scratch_bytes(d) <= 8192) return dw3_scratch_bytes(d);
   if (d.groups != 1 || !conv_requant(g, n, d).mat) return 0;
-  // no byte row when every pixel's taps are contiguous in the input (the kernel reads them in place)
+  const size_t kp = static_cast<size_t>((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3});
+  // eg_conv_s8_mat_small: one column and one gathered row (EG_CONV_S8_SMALL_SCRATCH_BYTES)
+  if (use_small_mat(g)) return 3 * kp;
+  // no gathered rows when every pixel's taps are contiguous in the input (the kernel reads them in place)
   const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
                       (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
-  return static_cast<size_t>((contig ? 6 : 9) * ((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3}));
+  return (contig ? 6 : 9) * kp;
 }
 
 }  // namespace

@@ -129,11 +129,24 @@ static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, i
       PRINT("conv P2 reference MISMATCH\n");
       return 1;
     }
-    for (c = 0; c < out_c; ++c) {
+    for (c = 0; c < out_c && use_bias; ++c) { /* eg_conv_mat_ok */
       const int32_t m = mult_buf[c], s = shift_buf[c];
       if (m <= 0 || s > -2 || s < -23 || (m & ((1 << (-1 - s)) - 1)) == 0) break;
     }
-    mat_cases += c == out_c;
+    if (use_bias && c == out_c) { /* the matrix path's preconditions: also the small-layer path */
+      ++mat_cases;
+      memset(out_opt, 0x33, (size_t)n_out);
+      eg_conv_s8_mat_small(&p, in_buf, out_opt, scratch);
+      if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+        for (i = 0; i < n_out && out_ref[i] == out_opt[i]; ++i) {
+        }
+        PRINT("conv small MISMATCH batch %d in %dx%dx%d out_c %d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d: [%d] ref %d "
+              "opt %d\n",
+              (int)batch, (int)in_h, (int)in_w, (int)in_c, (int)out_c, (int)k_h, (int)k_w, (int)sh, (int)sw, (int)dh,
+              (int)dw, (int)pt, (int)pl, (int)pb, (int)pr, (int)i, (int)out_ref[i], (int)out_opt[i]);
+        return 1;
+      }
+    }
   }
   memset(scratch, 0xA5, sizeof scratch);
   eg_conv_s8(&p, in_buf, out_opt, scratch);

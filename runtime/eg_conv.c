@@ -314,6 +314,62 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
 }
 #endif
 
+/* The 3 pixels whose kernel rows start at x, x + dx, x + 2 dx (k_h rows of
+ * row >= 4 contiguous bytes, ystep apart, all inside the input) widened into
+ * the tile column without a gathered copy: a group of 4 values inside a
+ * kernel row is one word per pixel; one that runs into the next row is the
+ * end of this row (the row's last word shifted down, so nothing past it is
+ * read) and the start of the next, or in_zp lanes past K. Group order as in
+ * eg_conv_widen3. */
+EG_NOINLINE static void eg_conv_widen_rows(const int8_t *x, int32_t dx, int32_t ystep, int32_t row, int32_t kh,
+                                           int32_t K, uint32_t *col, uint32_t off2, uint32_t zp4) {
+  const int32_t t = K & 3;
+  uint32_t *c = col + (t == 1 || t == 2 ? 6 : 0);
+  int32_t off = 0;
+  for (;;) {
+    uint32_t v0, v1, v2, *d = c;
+    if (off + 4 <= row) {
+      v0 = eg_ld32(x + off);
+      v1 = eg_ld32(x + dx + off);
+      v2 = eg_ld32(x + 2 * dx + off);
+      off += 4;
+      c += 6;
+      if (off == row) {
+        if (--kh == 0) kh = -1;
+        x += ystep;
+        off = 0;
+      }
+    } else { /* j = row - off bytes left in this row */
+      const int8_t *e = x + row - 4;
+      const int32_t sj = 8 * (row - off), sd = 32 - sj;
+      v0 = eg_ld32(e) >> sd;
+      v1 = eg_ld32(e + dx) >> sd;
+      v2 = eg_ld32(e + 2 * dx) >> sd;
+      if (--kh == 0) { /* past K: in_zp lanes, the partial group's place */
+        v0 |= zp4 << sj;
+        v1 |= zp4 << sj;
+        v2 |= zp4 << sj;
+        if (t == 1 || t == 2) d = col;
+        kh = -1;
+      } else {
+        x += ystep;
+        v0 |= eg_ld32(x) << sj;
+        v1 |= eg_ld32(x + dx) << sj;
+        v2 |= eg_ld32(x + 2 * dx) << sj;
+        off = 4 - (row - off);
+        c += 6;
+      }
+    }
+    d[0] = __sxtab16(off2, v0);
+    d[1] = eg_sxtab16_ror8(off2, v0);
+    d[2] = __sxtab16(off2, v1);
+    d[3] = eg_sxtab16_ror8(off2, v1);
+    d[4] = __sxtab16(off2, v2);
+    d[5] = eg_sxtab16_ror8(off2, v2);
+    if (kh < 0) return;
+  }
+}
+
 /* The matrix path's im2col state: the next output pixel (its image, output,
  * tap (0, 0) in the input, output coordinates, pixels left) and the layer's
  * geometry. */
@@ -344,65 +400,28 @@ EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2co
   const int8_t *inb = g->inb;
   int8_t *o = g->o;
   int32_t iy0 = g->iy0, ix0 = g->ix0, oy = g->oy, ox = g->ox, n = g->n, s = 0, done = 0;
-  if (contig && ox + 3 < ow && n > 3 && ix0 >= 0 && ix0 + 2 * sw + kw <= W && iy0 >= 0 &&
-      iy0 + (kh - 1) * dh < H) { /* 3 pixels of one row, no padding touched, not the last ones */
-    const int32_t dx = sw * C;
-    const int8_t *src = inb + (iy0 * W + ix0) * C;
-    if (kh == 1) { /* in place */
-      x[0] = src;
-      x[1] = src + dx;
-      x[2] = src + 2 * dx;
-    } else { /* gathered, kernel row by kernel row */
-      int8_t *d = st;
-      int32_t ky;
-      x[0] = st;
-      x[1] = st + Kp;
-      x[2] = st + 2 * Kp;
-      for (ky = kh; ky > 0; --ky, src += ystep, d += row) {
-        if (row >= 4) {
-          int32_t i;
-          for (i = 0; i + 4 < row; i += 4) {
-            eg_st32(d + i, eg_ld32(src + i));
-            eg_st32(d + Kp + i, eg_ld32(src + dx + i));
-            eg_st32(d + 2 * Kp + i, eg_ld32(src + 2 * dx + i));
-          }
-          eg_st32(d + row - 4, eg_ld32(src + row - 4));
-          eg_st32(d + Kp + row - 4, eg_ld32(src + dx + row - 4));
-          eg_st32(d + 2 * Kp + row - 4, eg_ld32(src + 2 * dx + row - 4));
-        } else {
-          eg_conv_copy(d, src, row);
-          eg_conv_copy(d + Kp, src + dx, row);
-          eg_conv_copy(d + 2 * Kp, src + 2 * dx, row);
-        }
-      }
-    }
+  if (contig && row >= 4 && ox + 3 < ow && n > 3 && ix0 >= 0 && ix0 + 2 * sw + kw <= W && iy0 >= 0 &&
+      iy0 + (kh - 1) * dh < H) { /* 3 pixels of one row, no padding touched, not the last ones: read in place */
+    eg_conv_widen_rows(inb + (iy0 * W + ix0) * C, sw * C, ystep, row, kh, g->K, g->col, g->off2, g->zp4);
     os[0] = o;
     os[1] = o + M;
     os[2] = o + 2 * M;
-    o += 3 * M;
-    n -= 3;
-    ix0 += 3 * sw;
-    ox += 3;
-    s = 3;
+    g->o = o + 3 * M;
+    g->n = n - 3;
+    g->ix0 = ix0 + 3 * sw;
+    g->ox = ox + 3;
+    return 0;
   }
-  for (; s < 3; ++s) {
+  for (s = 0; s < 3; ++s) {
     if (contig && ix0 >= 0 && ix0 + kw <= W && iy0 >= 0 && iy0 + (kh - 1) * dh < H) {
       const int8_t *src = inb + (iy0 * W + ix0) * C;
-      if (kh == 1) {
+      if (kh == 1) { /* in place */
         x[s] = src;
-      } else { /* kernel row by kernel row */
+      } else { /* no padding touched: kernel row by kernel row */
         int8_t *d = st + s * Kp;
         int32_t ky;
         x[s] = d;
-        for (ky = kh; ky > 0; --ky, src += ystep, d += row) {
-          if (row >= 4) {
-            int32_t i;
-            for (i = 0; i + 4 < row; i += 4) eg_st32(d + i, eg_ld32(src + i));
-            eg_st32(d + row - 4, eg_ld32(src + row - 4));
-          } else {
-            eg_conv_copy(d, src, row);
-          }
-        }
+        for (ky = kh; ky > 0; --ky, src += ystep, d += row) eg_conv_copy(d, src, row);
       }
     } else {
       x[s] = st + s * Kp;

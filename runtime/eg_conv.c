@@ -232,19 +232,18 @@ EG_NOINLINE static void eg_conv_widen3(const int8_t *const *x, uint32_t *col, in
   EG_MAT_SMLAD2(EG_A0, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B0, EG_W1, EG_W1H)                          \
   EG_MAT_LDX EG_MAT_SMLAD2(EG_A1, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B1, EG_W1, EG_W1H)               \
   EG_MAT_LDX EG_MAT_SMLAD2(EG_A2, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B2, EG_W1, EG_W1H)
-/* Requantize 3 accumulators: mult in W1H, channel index in W1, shift base in
- * W0, 2 out_zp + 1 in W0H; r = -1 - shift in XA, the SMMLA constant in XB. */
+/* Requantize 3 accumulators: mult in W1H, shift in XA (becomes r = -1 -
+ * shift), 2 out_zp + 1 in W0H; the SMMLA constant in XB. Flags untouched. */
 #define EG_MAT_RQ3(x0, x1, x2)                                 \
-  "ldrsb " EG_XA ", [" EG_W0 ", " EG_W1 "]\n\t"                \
-  "mvns " EG_XA ", " EG_XA "\n\t"                              \
+  "mvn " EG_XA ", " EG_XA "\n\t"                              \
   "lsl " EG_XB ", " EG_W0H ", " EG_XA "\n\t"                   \
-  "asrs " EG_XB ", " EG_XB ", #1\n\t"                          \
+  "asr " EG_XB ", " EG_XB ", #1\n\t"                          \
   "smmla " x0 ", " x0 ", " EG_W1H ", " EG_XB "\n\t"            \
   "smmla " x1 ", " x1 ", " EG_W1H ", " EG_XB "\n\t"            \
   "smmla " x2 ", " x2 ", " EG_W1H ", " EG_XB "\n\t"            \
-  "asrs " x0 ", " x0 ", " EG_XA "\n\t"                         \
-  "asrs " x1 ", " x1 ", " EG_XA "\n\t"                         \
-  "asrs " x2 ", " x2 ", " EG_XA "\n\t"
+  "asr " x0 ", " x0 ", " EG_XA "\n\t"                         \
+  "asr " x1 ", " x1 ", " EG_XA "\n\t"                         \
+  "asr " x2 ", " x2 ", " EG_XA "\n\t"
 /* act clamp to [W0, W0H] */
 #define EG_MAT_CLAMP(x)                \
   "cmp " x ", " EG_W0 "\n\t"           \
@@ -472,7 +471,8 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   const int32_t *bias = p->bias, *mult = p->mult;
   const int8_t *shift = p->shift, *pw;
   const uint32_t *end = col + 6 * (Kw >> 2) + (Kw & 2 ? 6 : 0);
-  const int32_t flags = ((Kw >> 2) & 1) | (Kw & 2) | (Kw < 4 ? 4 : 0) | (lo <= -128 && hi >= 127 ? 0 : 8);
+  /* bits 0-1: groups to skip at the loop entry, 4: the tail word, 8: act clamp, 16: no full group */
+  const int32_t flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (lo <= -128 && hi >= 127 ? 0 : 8) | (Kw < 4 ? 16 : 0);
   int32_t oc, left;
   int8_t *o0, *o1, *o2;
 #endif
@@ -522,13 +522,15 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
 
     __asm__ volatile(
         "ldr " EG_PW ", %[pw]\n"
-        "10:\n\t" /* accumulators = bias (0 without); a channel pair, or a last lone channel */
+        "10:\n\t" /* accumulators = bias; a channel pair, or a last lone channel */
         "ldr " EG_W1 ", %[oc]\n\t"
         "ldr " EG_W0 ", %[bias]\n\t"
         "ldr " EG_XB ", %[left]\n\t"
-        "movs " EG_B0 ", #0\n\t"
+        "ldr " EG_PX ", %[col]\n\t"
+        "ldr " EG_XA ", %[flags]\n\t"
         "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n\t"
         "ldr " EG_A0 ", [" EG_W0 "]\n\t"
+        "movs " EG_B0 ", #0\n\t"
         "cmp " EG_XB ", #1\n\t"
         "it ne\n\t"
         "ldrne " EG_B0 ", [" EG_W0 ", #4]\n\t"
@@ -536,16 +538,14 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
         "mov " EG_A2 ", " EG_A0 "\n\t"
         "mov " EG_B1 ", " EG_B0 "\n\t"
         "mov " EG_B2 ", " EG_B0 "\n\t"
-        "ldr " EG_PX ", %[col]\n\t"
-        "ldr " EG_W0 ", %[flags]\n\t"
-        "tst " EG_W0 ", #2\n\t" /* the K tail word first (out of line) */
+        "tst " EG_XA ", #4\n\t" /* the K tail word first (out of line) */
         "bne 30f\n"
-        "12:\n\t"
-        "tst " EG_W0 ", #4\n\t" /* no full group */
-        "bne 14f\n\t"
-        "tst " EG_W0 ", #1\n\t" /* two groups per iteration; an odd count enters at the second */
-        "bne 13f\n"
-        "1:\n\t" EG_MAT_LDW EG_MAT_MAC "13:\n\t" EG_MAT_LDW EG_MAT_MAC
+        "12:\n\t" /* four groups per iteration, entered at group 4 - (groups % 4) */
+        "lsls " EG_XA ", " EG_XA ", #31\n\t"
+        "bcs 11f\n\t"
+        "bmi 2f\n"
+        "1:\n\t" EG_MAT_LDW EG_MAT_MAC "2:\n\t" EG_MAT_LDW EG_MAT_MAC "3:\n\t" EG_MAT_LDW EG_MAT_MAC
+        "4:\n\t" EG_MAT_LDW EG_MAT_MAC
         "ldr " EG_W0 ", %[end]\n\t"
         "cmp " EG_PX ", " EG_W0 "\n\t"
         "bne 1b\n"
@@ -554,12 +554,14 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
         "ldr " EG_PX ", %[mult]\n\t"
         "ldr " EG_W0 ", %[shift]\n\t"
         "ldr " EG_W0H ", %[z21]\n\t"
-        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t" EG_MAT_RQ3(EG_A0, EG_A1, EG_A2)
-        "ldr " EG_W1H ", %[left]\n\t"
-        "cmp " EG_W1H ", #1\n\t"
+        "ldr " EG_XB ", %[left]\n\t"
+        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t"
+        "ldrsb " EG_XA ", [" EG_W0 ", " EG_W1 "]\n\t"
+        "cmp " EG_XB ", #1\n\t" EG_MAT_RQ3(EG_A0, EG_A1, EG_A2)
         "beq 15f\n\t"
         "add " EG_W1 ", " EG_W1 ", #1\n\t"
-        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t" EG_MAT_RQ3(EG_B0, EG_B1, EG_B2)
+        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t"
+        "ldrsb " EG_XA ", [" EG_W0 ", " EG_W1 "]\n\t" EG_MAT_RQ3(EG_B0, EG_B1, EG_B2)
         "15:\n\t"
         "ldr " EG_W0 ", %[flags]\n\t"
         "tst " EG_W0 ", #8\n\t" /* act clamp (out of line) or the int8 range */
@@ -593,10 +595,15 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
         "str " EG_W1 ", %[left]\n\t"
         "bne 10b\n\t"
         "b 17f\n"
+        "11:\n\t" /* enter at group 3 or 4 */
+        "bmi 4b\n\t"
+        "b 3b\n"
         "30:\n\t" /* the tail word: the last 2 values of Kw for both channels */
         "ldr " EG_W0 ", [" EG_PW "], #4\n\t"
         "lsrs " EG_W1 ", " EG_W0 ", #16\n\t" EG_MAT_MAC
-        "ldr " EG_W0 ", %[flags]\n\t"
+        "ldr " EG_XA ", %[flags]\n\t"
+        "tst " EG_XA ", #16\n\t" /* no full group */
+        "bne 14b\n\t"
         "b 12b\n"
         "40:\n\t"
         "ldr " EG_W0 ", %[lo]\n\t"

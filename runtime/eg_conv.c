@@ -64,9 +64,7 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
   return r;
 }
 #define EG_SAT8(v) __ssat((v), 8)
-#if defined(__OPTIMIZE__) /* the channel loop in asm takes all 14 registers (at -O0 r7 is the frame pointer) */
 #define EG_MAT_ASM 1
-#endif
 #else
 /* c + the high word of a * b (SMMLA) */
 static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
@@ -77,6 +75,8 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
 #ifndef EG_MAT_ASM
 #define EG_MAT_ASM 0
 #endif
+/* the asm channel loop's state, after the tile column (in EG_CONV_S8_SCRATCH_BYTES) */
+#define EG_MAT_STATE_BYTES 56
 
 /* 1 when every channel's requantization is exact as
  * ((acc * mult) >> 32) + 2^(r-1) + out_zp * 2^r) >> r with r = -1 - shift:
@@ -213,45 +213,187 @@ EG_NOINLINE static void eg_conv_widen3(const int8_t *const *x, uint32_t *col, in
 #define EG_W1H "r11"
 #define EG_XA "r12"
 #define EG_XB "lr"
-/* One group of 4 values of K for 3 pixels x 2 channels: the pair's two weight
- * words (EG_MAT_LDW), SXTB16 / SXTB16-ROR8, 12 SMLAD against the 6 column
- * words at px. */
-#define EG_MAT_LDW "ldr " EG_W0 ", [" EG_PW "], #4\n\t" \
-                   "ldr " EG_W1 ", [" EG_PW "], #4\n\t"
-#define EG_MAT_SMLAD2(acc, wl, wh) \
-  "smlad " acc ", " EG_XA ", " wl ", " acc "\n\t" \
-  "smlad " acc ", " EG_XB ", " wh ", " acc "\n\t"
-#define EG_MAT_LDX "ldr " EG_XA ", [" EG_PX "], #4\n\t" \
-                   "ldr " EG_XB ", [" EG_PX "], #4\n\t"
-#define EG_MAT_MAC                                                                                  \
-  EG_MAT_LDX                                                                                        \
-  "sxtb16 " EG_W0H ", " EG_W0 ", ror #8\n\t"                                                        \
-  "sxtb16 " EG_W0 ", " EG_W0 "\n\t"                                                                 \
-  "sxtb16 " EG_W1H ", " EG_W1 ", ror #8\n\t"                                                        \
-  "sxtb16 " EG_W1 ", " EG_W1 "\n\t"                                                                 \
-  EG_MAT_SMLAD2(EG_A0, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B0, EG_W1, EG_W1H)                          \
-  EG_MAT_LDX EG_MAT_SMLAD2(EG_A1, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B1, EG_W1, EG_W1H)               \
-  EG_MAT_LDX EG_MAT_SMLAD2(EG_A2, EG_W0, EG_W0H) EG_MAT_SMLAD2(EG_B2, EG_W1, EG_W1H)
-/* Requantize 3 accumulators: mult in W1H, shift in XA (becomes r = -1 -
- * shift), 2 out_zp + 1 in W0H; the SMMLA constant in XB. Flags untouched. */
-#define EG_MAT_RQ3(x0, x1, x2)                                 \
-  "mvn " EG_XA ", " EG_XA "\n\t"                              \
-  "lsl " EG_XB ", " EG_W0H ", " EG_XA "\n\t"                   \
-  "asr " EG_XB ", " EG_XB ", #1\n\t"                          \
-  "smmla " x0 ", " x0 ", " EG_W1H ", " EG_XB "\n\t"            \
-  "smmla " x1 ", " x1 ", " EG_W1H ", " EG_XB "\n\t"            \
-  "smmla " x2 ", " x2 ", " EG_W1H ", " EG_XB "\n\t"            \
-  "asr " x0 ", " x0 ", " EG_XA "\n\t"                         \
-  "asr " x1 ", " x1 ", " EG_XA "\n\t"                         \
-  "asr " x2 ", " x2 ", " EG_XA "\n\t"
-/* act clamp to [W0, W0H] */
-#define EG_MAT_CLAMP(x)                \
-  "cmp " x ", " EG_W0 "\n\t"           \
-  "it lt\n\t"                          \
-  "movlt " x ", " EG_W0 "\n\t"         \
-  "cmp " x ", " EG_W0H "\n\t"          \
-  "it gt\n\t"                          \
-  "movgt " x ", " EG_W0H "\n\t"
+/* Assembler macros (defined at the start of the asm block, purged at its
+ * end, so the block's text stays short):
+ * eg_mat_mac: one group of 4 values of K for 3 pixels x 2 channels, the
+ * pair's two weight words already loaded (EG_MAT_LDW): SXTB16 / SXTB16-ROR8,
+ * 12 SMLAD against the 6 column words at px.
+ * eg_mat_rq3 x0, x1, x2: requantize 3 accumulators: mult in W1H, shift in XA
+ * (becomes r = -1 - shift), 2 out_zp + 1 in W0H; the SMMLA constant in XB;
+ * flags untouched.
+ * eg_mat_clamp x: act clamp to [W0, W0H]. */
+#define EG_MAT_LDW "ldr " EG_W0 ", [" EG_PW "], #4\n" \
+                   "ldr " EG_W1 ", [" EG_PW "], #4\n"
+#define EG_MAT_LDX "ldr " EG_XA ", [" EG_PX "], #4\n" \
+                   "ldr " EG_XB ", [" EG_PX "], #4\n"
+#define EG_MAT_SMLAD2(acc, wl, wh)               \
+  "smlad " acc ", " EG_XA ", " wl ", " acc "\n" \
+  "smlad " acc ", " EG_XB ", " wh ", " acc "\n"
+#define EG_MAT_DEFS                                                                                 \
+  ".macro eg_mat_mac\n" EG_MAT_LDX                                                                  \
+  "sxtb16 " EG_W0H ", " EG_W0 ", ror #8\n"                                                          \
+  "sxtb16 " EG_W0 ", " EG_W0 "\n"                                                                   \
+  "sxtb16 " EG_W1H ", " EG_W1 ", ror #8\n"                                                          \
+  "sxtb16 " EG_W1 ", " EG_W1 "\n" EG_MAT_SMLAD2(EG_A0, EG_W0, EG_W0H)                              \
+  EG_MAT_SMLAD2(EG_B0, EG_W1, EG_W1H) EG_MAT_LDX EG_MAT_SMLAD2(EG_A1, EG_W0, EG_W0H)               \
+  EG_MAT_SMLAD2(EG_B1, EG_W1, EG_W1H) EG_MAT_LDX EG_MAT_SMLAD2(EG_A2, EG_W0, EG_W0H)               \
+  EG_MAT_SMLAD2(EG_B2, EG_W1, EG_W1H) ".endm\n"                                                     \
+  ".macro eg_mat_rq3 x0, x1, x2\n"                                                                  \
+  "mvn " EG_XA ", " EG_XA "\n"                                                                      \
+  "lsl " EG_XB ", " EG_W0H ", " EG_XA "\n"                                                          \
+  "asr " EG_XB ", " EG_XB ", #1\n"                                                                  \
+  "smmla \\x0, \\x0, " EG_W1H ", " EG_XB "\n"                                                       \
+  "smmla \\x1, \\x1, " EG_W1H ", " EG_XB "\n"                                                       \
+  "smmla \\x2, \\x2, " EG_W1H ", " EG_XB "\n"                                                       \
+  "asr \\x0, \\x0, " EG_XA "\n"                                                                     \
+  "asr \\x1, \\x1, " EG_XA "\n"                                                                     \
+  "asr \\x2, \\x2, " EG_XA "\n"                                                                     \
+  ".endm\n"                                                                                         \
+  ".macro eg_mat_clamp x\n"                                                                         \
+  "cmp \\x, " EG_W0 "\n"                                                                            \
+  "it lt\n"                                                                                         \
+  "movlt \\x, " EG_W0 "\n"                                                                          \
+  "cmp \\x, " EG_W0H "\n"                                                                           \
+  "it gt\n"                                                                                         \
+  "movgt \\x, " EG_W0H "\n"                                                                         \
+  ".endm\n"
+#define EG_MAT_UNDEFS ".purgem eg_mat_mac\n.purgem eg_mat_rq3\n.purgem eg_mat_clamp\n"
+#endif
+
+#if EG_MAT_ASM
+/* State of the channel loop, in the scratch right after the tile column:
+ * the inner loop leaves the column pointer there, so the asm block reads it
+ * as [px, #offset] with no extra register (its only operand is r0 = the
+ * state, pushed for the loop test; every other register but r7 is
+ * clobbered, r7 saved by hand). */
+typedef struct {
+  const int8_t *pw;          /* 0: weights of the next pair */
+  const int32_t *bias, *mult; /* 4, 8 */
+  const int8_t *shift;       /* 12 */
+  int32_t z21;               /* 16: 2 out_zp + 1 */
+  const uint32_t *col;       /* 20: the column (the state is at col + 6 * Kq words) */
+  int32_t flags;             /* 24: bits 0-1 groups skipped at the loop entry, 4 the tail word,
+                                8 act clamp, 16 no full group */
+  int32_t lo, hi;            /* 28, 32 */
+  int32_t oc, left;          /* 36, 40: next channel, channels left */
+  int8_t *o0, *o1, *o2;      /* 44, 48, 52: the 3 pixels' outputs of channel oc */
+} eg_mat_state;
+typedef char eg_mat_state_size[sizeof(eg_mat_state) == EG_MAT_STATE_BYTES ? 1 : -1];
+
+/* All channel pairs of the tile column (see the block comment above). */
+EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
+  register eg_mat_state *r0 __asm__("r0") = st;
+  __asm__ volatile(
+      EG_MAT_DEFS
+      "push {r0, r7}\n" /* r7 may be the frame pointer: saved, not clobbered; [sp]: the state = the column's end */
+      "mov " EG_PX ", r0\n"
+      "ldr " EG_PW ", [" EG_PX ", #0]\n"
+      "10:\n" /* accumulators = bias; a channel pair, or a last lone channel */
+      "ldr " EG_W1 ", [" EG_PX ", #36]\n"
+      "ldr " EG_W0 ", [" EG_PX ", #4]\n"
+      "ldr " EG_XB ", [" EG_PX ", #40]\n"
+      "ldr " EG_XA ", [" EG_PX ", #24]\n"
+      "ldr " EG_PX ", [" EG_PX ", #20]\n"
+      "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n"
+      "ldr " EG_A0 ", [" EG_W0 "]\n"
+      "movs " EG_B0 ", #0\n"
+      "cmp " EG_XB ", #1\n"
+      "it ne\n"
+      "ldrne " EG_B0 ", [" EG_W0 ", #4]\n"
+      "mov " EG_A1 ", " EG_A0 "\n"
+      "mov " EG_A2 ", " EG_A0 "\n"
+      "mov " EG_B1 ", " EG_B0 "\n"
+      "mov " EG_B2 ", " EG_B0 "\n"
+      "tst " EG_XA ", #4\n" /* the K tail word first (out of line) */
+      "bne 30f\n"
+      "12:\n" /* four groups per iteration, entered at group 4 - (groups % 4) */
+      "lsls " EG_XA ", " EG_XA ", #31\n"
+      "bcs 11f\n"
+      "bmi 2f\n"
+      "1:\n" EG_MAT_LDW "eg_mat_mac\n"
+      "2:\n" EG_MAT_LDW "eg_mat_mac\n"
+      "3:\n" EG_MAT_LDW "eg_mat_mac\n"
+      "4:\n" EG_MAT_LDW "eg_mat_mac\n"
+      "ldr " EG_W0 ", [sp]\n"
+      "cmp " EG_PX ", " EG_W0 "\n"
+      "bne 1b\n"
+      "14:\n" /* px = the state; requantize channel oc, then oc + 1 unless it is a lone last channel */
+      "ldr " EG_W1 ", [" EG_PX ", #36]\n"
+      "ldr " EG_W0 ", [" EG_PX ", #8]\n"
+      "ldr " EG_W1H ", [" EG_PX ", #12]\n"
+      "ldr " EG_W0H ", [" EG_PX ", #16]\n"
+      "ldr " EG_XB ", [" EG_PX ", #40]\n"
+      "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n"
+      "add " EG_W1 ", " EG_W1H ", " EG_W1 "\n"
+      "ldr " EG_W1H ", [" EG_W0 "]\n"
+      "ldrsb " EG_XA ", [" EG_W1 "]\n"
+      "cmp " EG_XB ", #1\n"
+      "eg_mat_rq3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
+      "beq 15f\n"
+      "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
+      "ldrsb " EG_XA ", [" EG_W1 ", #1]\n"
+      "eg_mat_rq3 " EG_B0 ", " EG_B1 ", " EG_B2 "\n"
+      "15:\n"
+      "ldr " EG_W0 ", [" EG_PX ", #24]\n"
+      "tst " EG_W0 ", #8\n" /* act clamp (out of line) or the int8 range */
+      "bne 40f\n"
+      "ssat " EG_A0 ", #8, " EG_A0 "\n"
+      "ssat " EG_A1 ", #8, " EG_A1 "\n"
+      "ssat " EG_A2 ", #8, " EG_A2 "\n"
+      "ssat " EG_B0 ", #8, " EG_B0 "\n"
+      "ssat " EG_B1 ", #8, " EG_B1 "\n"
+      "ssat " EG_B2 ", #8, " EG_B2 "\n"
+      "16:\n"
+      "ldr " EG_W0 ", [" EG_PX ", #44]\n"
+      "ldr " EG_W0H ", [" EG_PX ", #48]\n"
+      "ldr " EG_W1 ", [" EG_PX ", #52]\n"
+      "ldr " EG_W1H ", [" EG_PX ", #40]\n"
+      "strb " EG_A0 ", [" EG_W0 "], #1\n"
+      "strb " EG_A1 ", [" EG_W0H "], #1\n"
+      "strb " EG_A2 ", [" EG_W1 "], #1\n"
+      "subs " EG_W1H ", " EG_W1H ", #1\n"
+      "beq 17f\n"
+      "strb " EG_B0 ", [" EG_W0 "], #1\n"
+      "strb " EG_B1 ", [" EG_W0H "], #1\n"
+      "strb " EG_B2 ", [" EG_W1 "], #1\n"
+      "str " EG_W0 ", [" EG_PX ", #44]\n"
+      "str " EG_W0H ", [" EG_PX ", #48]\n"
+      "str " EG_W1 ", [" EG_PX ", #52]\n"
+      "ldr " EG_XA ", [" EG_PX ", #36]\n"
+      "add " EG_XA ", " EG_XA ", #2\n"
+      "str " EG_XA ", [" EG_PX ", #36]\n"
+      "subs " EG_W1H ", " EG_W1H ", #1\n"
+      "str " EG_W1H ", [" EG_PX ", #40]\n"
+      "bne 10b\n"
+      "b 17f\n"
+      "11:\n" /* enter at group 3 or 4 */
+      "bmi 4b\n"
+      "b 3b\n"
+      "30:\n" /* the tail word: the last 2 values of Kw for both channels */
+      "ldr " EG_W0 ", [" EG_PW "], #4\n"
+      "tst " EG_XA ", #16\n" /* no full group (Z kept through the MACs) */
+      "lsr " EG_W1 ", " EG_W0 ", #16\n"
+      "eg_mat_mac\n"
+      "bne 14b\n"
+      "ldr " EG_XA ", [sp]\n"
+      "ldr " EG_XA ", [" EG_XA ", #24]\n"
+      "b 12b\n"
+      "40:\n"
+      "ldr " EG_W0 ", [" EG_PX ", #28]\n"
+      "ldr " EG_W0H ", [" EG_PX ", #32]\n"
+      "eg_mat_clamp " EG_A0 "\n"
+      "eg_mat_clamp " EG_A1 "\n"
+      "eg_mat_clamp " EG_A2 "\n"
+      "eg_mat_clamp " EG_B0 "\n"
+      "eg_mat_clamp " EG_B1 "\n"
+      "eg_mat_clamp " EG_B2 "\n"
+      "b 16b\n"
+      "17:\n"
+      "pop {r0, r7}\n" EG_MAT_UNDEFS
+      : "+r"(r0)
+      :
+      : "r1", "r2", "r3", "r4", "r5", "r6", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+}
 #endif
 
 #if !EG_MAT_ASM
@@ -460,21 +602,21 @@ EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2co
  * tile (the asm block, or eg_conv_mat_tile). */
 EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t K = p->k_h * p->k_w * p->in_c, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1;
-  uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, then 3 rows of 4 * Kq gathered bytes */
-  int8_t *st = (int8_t *)(col + 6 * Kq);
+  uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, (asm) the state, then 3 rows of 4 * Kq gathered bytes */
+  int8_t *st = (int8_t *)(col + 6 * Kq) + (EG_MAT_ASM ? EG_MAT_STATE_BYTES : 0);
   int8_t *os[3];
   eg_conv_im2col g;
   int done = 0;
 #if EG_MAT_ASM
-  /* the asm block's state (stack memory operands) */
-  const int32_t lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
-  const int32_t *bias = p->bias, *mult = p->mult;
-  const int8_t *shift = p->shift, *pw;
-  const uint32_t *end = col + 6 * (Kw >> 2) + (Kw & 2 ? 6 : 0);
-  /* bits 0-1: groups to skip at the loop entry, 4: the tail word, 8: act clamp, 16: no full group */
-  const int32_t flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (lo <= -128 && hi >= 127 ? 0 : 8) | (Kw < 4 ? 16 : 0);
-  int32_t oc, left;
-  int8_t *o0, *o1, *o2;
+  eg_mat_state *const ms = (eg_mat_state *)(col + 6 * Kq); /* the gathered rows follow it */
+  ms->bias = p->bias;
+  ms->mult = p->mult;
+  ms->shift = p->shift;
+  ms->z21 = 2 * p->out_zp + 1;
+  ms->col = col;
+  ms->lo = p->act_min;
+  ms->hi = p->act_max;
+  ms->flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (ms->lo <= -128 && ms->hi >= 127 ? 0 : 8) | (Kw < 4 ? 16 : 0);
 #endif
   g.inb = in;
   g.o = out;
@@ -513,108 +655,14 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   while (!done) {
     done = eg_conv_tile_in(p, &g, os);
 #if EG_MAT_ASM
-    pw = p->weights;
-    oc = 0;
-    left = p->out_c;
-    o0 = os[0];
-    o1 = os[1];
-    o2 = os[2];
+    ms->pw = p->weights;
+    ms->oc = 0;
+    ms->left = p->out_c;
+    ms->o0 = os[0];
+    ms->o1 = os[1];
+    ms->o2 = os[2];
 
-    __asm__ volatile(
-        "ldr " EG_PW ", %[pw]\n"
-        "10:\n\t" /* accumulators = bias; a channel pair, or a last lone channel */
-        "ldr " EG_W1 ", %[oc]\n\t"
-        "ldr " EG_W0 ", %[bias]\n\t"
-        "ldr " EG_XB ", %[left]\n\t"
-        "ldr " EG_PX ", %[col]\n\t"
-        "ldr " EG_XA ", %[flags]\n\t"
-        "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n\t"
-        "ldr " EG_A0 ", [" EG_W0 "]\n\t"
-        "movs " EG_B0 ", #0\n\t"
-        "cmp " EG_XB ", #1\n\t"
-        "it ne\n\t"
-        "ldrne " EG_B0 ", [" EG_W0 ", #4]\n\t"
-        "mov " EG_A1 ", " EG_A0 "\n\t"
-        "mov " EG_A2 ", " EG_A0 "\n\t"
-        "mov " EG_B1 ", " EG_B0 "\n\t"
-        "mov " EG_B2 ", " EG_B0 "\n\t"
-        "tst " EG_XA ", #4\n\t" /* the K tail word first (out of line) */
-        "bne 30f\n"
-        "12:\n\t" /* four groups per iteration, entered at group 4 - (groups % 4) */
-        "lsls " EG_XA ", " EG_XA ", #31\n\t"
-        "bcs 11f\n\t"
-        "bmi 2f\n"
-        "1:\n\t" EG_MAT_LDW EG_MAT_MAC "2:\n\t" EG_MAT_LDW EG_MAT_MAC "3:\n\t" EG_MAT_LDW EG_MAT_MAC
-        "4:\n\t" EG_MAT_LDW EG_MAT_MAC
-        "ldr " EG_W0 ", %[end]\n\t"
-        "cmp " EG_PX ", " EG_W0 "\n\t"
-        "bne 1b\n"
-        "14:\n\t" /* requantize: channel oc, then oc + 1 unless it is a lone last channel */
-        "ldr " EG_W1 ", %[oc]\n\t"
-        "ldr " EG_PX ", %[mult]\n\t"
-        "ldr " EG_W0 ", %[shift]\n\t"
-        "ldr " EG_W0H ", %[z21]\n\t"
-        "ldr " EG_XB ", %[left]\n\t"
-        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t"
-        "ldrsb " EG_XA ", [" EG_W0 ", " EG_W1 "]\n\t"
-        "cmp " EG_XB ", #1\n\t" EG_MAT_RQ3(EG_A0, EG_A1, EG_A2)
-        "beq 15f\n\t"
-        "add " EG_W1 ", " EG_W1 ", #1\n\t"
-        "ldr " EG_W1H ", [" EG_PX ", " EG_W1 ", lsl #2]\n\t"
-        "ldrsb " EG_XA ", [" EG_W0 ", " EG_W1 "]\n\t" EG_MAT_RQ3(EG_B0, EG_B1, EG_B2)
-        "15:\n\t"
-        "ldr " EG_W0 ", %[flags]\n\t"
-        "tst " EG_W0 ", #8\n\t" /* act clamp (out of line) or the int8 range */
-        "bne 40f\n\t"
-        "ssat " EG_A0 ", #8, " EG_A0 "\n\t"
-        "ssat " EG_A1 ", #8, " EG_A1 "\n\t"
-        "ssat " EG_A2 ", #8, " EG_A2 "\n\t"
-        "ssat " EG_B0 ", #8, " EG_B0 "\n\t"
-        "ssat " EG_B1 ", #8, " EG_B1 "\n\t"
-        "ssat " EG_B2 ", #8, " EG_B2 "\n"
-        "16:\n\t"
-        "ldr " EG_PX ", %[o0]\n\t"
-        "ldr " EG_W0 ", %[o1]\n\t"
-        "ldr " EG_W0H ", %[o2]\n\t"
-        "ldr " EG_W1 ", %[left]\n\t"
-        "strb " EG_A0 ", [" EG_PX "], #1\n\t"
-        "strb " EG_A1 ", [" EG_W0 "], #1\n\t"
-        "strb " EG_A2 ", [" EG_W0H "], #1\n\t"
-        "subs " EG_W1 ", " EG_W1 ", #1\n\t"
-        "beq 17f\n\t"
-        "strb " EG_B0 ", [" EG_PX "], #1\n\t"
-        "strb " EG_B1 ", [" EG_W0 "], #1\n\t"
-        "strb " EG_B2 ", [" EG_W0H "], #1\n\t"
-        "str " EG_PX ", %[o0]\n\t"
-        "str " EG_W0 ", %[o1]\n\t"
-        "str " EG_W0H ", %[o2]\n\t"
-        "ldr " EG_W0 ", %[oc]\n\t"
-        "add " EG_W0 ", " EG_W0 ", #2\n\t"
-        "str " EG_W0 ", %[oc]\n\t"
-        "subs " EG_W1 ", " EG_W1 ", #1\n\t"
-        "str " EG_W1 ", %[left]\n\t"
-        "bne 10b\n\t"
-        "b 17f\n"
-        "11:\n\t" /* enter at group 3 or 4 */
-        "bmi 4b\n\t"
-        "b 3b\n"
-        "30:\n\t" /* the tail word: the last 2 values of Kw for both channels */
-        "ldr " EG_W0 ", [" EG_PW "], #4\n\t"
-        "lsrs " EG_W1 ", " EG_W0 ", #16\n\t" EG_MAT_MAC
-        "ldr " EG_XA ", %[flags]\n\t"
-        "tst " EG_XA ", #16\n\t" /* no full group */
-        "bne 14b\n\t"
-        "b 12b\n"
-        "40:\n\t"
-        "ldr " EG_W0 ", %[lo]\n\t"
-        "ldr " EG_W0H ", %[hi]\n\t" EG_MAT_CLAMP(EG_A0) EG_MAT_CLAMP(EG_A1) EG_MAT_CLAMP(EG_A2)
-            EG_MAT_CLAMP(EG_B0) EG_MAT_CLAMP(EG_B1) EG_MAT_CLAMP(EG_B2)
-        "b 16b\n"
-        "17:\n\t"
-        : [oc] "+m"(oc), [left] "+m"(left), [o0] "+m"(o0), [o1] "+m"(o1), [o2] "+m"(o2)
-        : [pw] "m"(pw), [bias] "m"(bias), [mult] "m"(mult), [shift] "m"(shift), [z21] "m"(z21), [col] "m"(col),
-          [end] "m"(end), [flags] "m"(flags), [lo] "m"(lo), [hi] "m"(hi)
-        : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", "memory");
+    eg_conv_mat_pairs(ms);
 #else
     eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2]);
 #endif

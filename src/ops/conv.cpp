@@ -382,7 +382,7 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   // no gathered rows when every pixel's taps are contiguous in the input (the kernel reads them in place)
   const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
                       (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
-  return (contig ? 6 : 9) * kp;
+  return (contig ? 6 : 9) * kp + 56;  // + the channel loop's state
 }
 
 }  // namespace

@@ -154,45 +154,34 @@ EG_NOINLINE static void eg_conv_gather(const eg_conv_s8_params *p, const int8_t 
   }
 }
 
-/* The 3 pixels' K bytes at x0, x1, x2, minus the zero point (off2), into the
- * tile column: per group of 4 values 6 words, pixel s's 2 at 2 s. The last K %
- * 4 bytes make a group whose missing lanes are in_zp (zp4), so 0 once widened
- * (read as a word from a gathered row in st..st_end, else one by one, never
- * past x + K); it comes first when K % 4 is 1 or 2 (the weights' tail word,
- * see eg_conv_w_index), last when K % 4 == 3. */
-EG_NOINLINE static void eg_conv_widen3(const int8_t *const *x, uint32_t *col, int32_t K, uint32_t off2, uint32_t zp4,
-                                       const int8_t *st, const int8_t *st_end) {
-  const int8_t *x0 = x[0], *x1 = x[1], *x2 = x[2];
-  int32_t q = K >> 2, t = K & 3, s;
+/* One pixel's K bytes at x, minus the zero point (off2), into its words of
+ * the tile column (col: the pixel's first word; 6 words per group of 4). The
+ * last K % 4 bytes make a group whose missing lanes are in_zp (zp4), so 0
+ * once widened (read as a word from the gathered row, which holds in_zp past
+ * K, else one by one, never past x + K); it comes first when K % 4 is 1 or 2
+ * (the weights' tail word, see eg_conv_w_index), last when K % 4 == 3. */
+EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K, uint32_t off2, uint32_t zp4,
+                                       int gathered) {
+  int32_t q = K >> 2, t = K & 3;
   uint32_t *part = col + 6 * q;
   if (t == 1 || t == 2) {
     part = col;
     col += 6;
   }
-  for (; q > 0; --q) {
-    const uint32_t v0 = eg_ld32(x0), v1 = eg_ld32(x1), v2 = eg_ld32(x2);
-    col[0] = __sxtab16(off2, v0);
-    col[1] = eg_sxtab16_ror8(off2, v0);
-    col[2] = __sxtab16(off2, v1);
-    col[3] = eg_sxtab16_ror8(off2, v1);
-    col[4] = __sxtab16(off2, v2);
-    col[5] = eg_sxtab16_ror8(off2, v2);
-    x0 += 4;
-    x1 += 4;
-    x2 += 4;
-    col += 6;
+  for (; q > 0; --q, x += 4, col += 6) {
+    const uint32_t v = eg_ld32(x);
+    col[0] = __sxtab16(off2, v);
+    col[1] = eg_sxtab16_ror8(off2, v);
   }
-  if (t)
-    for (s = 0; s < 3; ++s) {
-      const int8_t *xs = x[s] + (K & ~3);
-      uint32_t v = zp4;
-      if (xs >= st && xs < st_end)
-        v = eg_ld32(xs);
-      else
-        for (t = K & 3; t-- > 0;) v = (v & ~(0xFFu << 8 * t)) | ((uint32_t)(uint8_t)xs[t] << 8 * t);
-      part[2 * s] = __sxtab16(off2, v);
-      part[2 * s + 1] = eg_sxtab16_ror8(off2, v);
-    }
+  if (t) {
+    uint32_t v = zp4;
+    if (gathered)
+      v = eg_ld32(x);
+    else
+      while (t-- > 0) v = (v & ~(0xFFu << 8 * t)) | ((uint32_t)(uint8_t)x[t] << 8 * t);
+    part[0] = __sxtab16(off2, v);
+    part[1] = eg_sxtab16_ror8(off2, v);
+  }
 }
 
 #if EG_MAT_ASM
@@ -461,7 +450,7 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
  * kernel row is one word per pixel; one that runs into the next row is the
  * end of this row (the row's last word shifted down, so nothing past it is
  * read) and the start of the next, or in_zp lanes past K. Group order as in
- * eg_conv_widen3. */
+ * eg_conv_widen1. */
 EG_NOINLINE static void eg_conv_widen_rows(const int8_t *x, int32_t dx, int32_t ystep, int32_t row, int32_t kh,
                                            int32_t K, uint32_t *col, uint32_t off2, uint32_t zp4) {
   const int32_t t = K & 3;
@@ -520,27 +509,48 @@ typedef struct {
   int32_t iy0, ix0, oy, ox, n;
   int32_t C, K, Kp, W, H, kw, kh, M, ow, oh, sw, sh, dh, row, ystep, img;
   int32_t allin;  /* every pixel's taps contiguous in the input and inside: read in place */
+  int32_t lin;    /* 1x1, stride 1, no padding, K >= 4: pixel i's input at in + i * C (lin_x: the next one's) */
+  const int8_t *lin_x;
   int32_t contig; /* dil_w == 1 or k_w == 1: a kernel row's taps are contiguous */
   uint32_t off2, zp4;
-  int8_t *st; /* 3 gathered rows of Kp bytes (in_zp past K) */
+  int8_t *st; /* the gathered row, Kp bytes (in_zp past K) */
   uint32_t *col;
 } eg_conv_im2col;
 
 /* The next 3 output pixels (past the last one, the last one again with the
  * same output pointer) widened into the tile column; their outputs in os.
- * Returns 1 when the last pixel was reached. A pixel's input is read in place
- * when its taps are contiguous (k_h == 1, no padding touched), else gathered
- * into its row of st: kernel row by kernel row when no padding is touched,
- * else tap by tap (eg_conv_gather). */
+ * Returns 1 when the last pixel was reached. 3 pixels of one output row that
+ * touch no padding: eg_conv_widen_rows, straight from the input. Else pixel
+ * by pixel: in place when its taps are contiguous (k_h == 1, no padding),
+ * else gathered into st (kernel row by kernel row without padding, else
+ * eg_conv_gather), then eg_conv_widen1. */
 EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2col *g, int8_t **os) {
   /* locals: the stores below (char type) may alias *g */
   const int32_t C = g->C, W = g->W, H = g->H, kw = g->kw, kh = g->kh, dh = g->dh, sw = g->sw, M = g->M, ow = g->ow;
-  const int32_t row = g->row, ystep = g->ystep, Kp = g->Kp, contig = g->contig;
+  const int32_t row = g->row, ystep = g->ystep, contig = g->contig;
   int8_t *const st = g->st;
-  const int8_t *x[3];
   const int8_t *inb = g->inb;
   int8_t *o = g->o;
   int32_t iy0 = g->iy0, ix0 = g->ix0, oy = g->oy, ox = g->ox, n = g->n, s = 0, done = 0;
+  if (g->lin && n > 3) { /* 3 consecutive pixels of a 1x1 stride-1 layer, read in place across rows and images */
+    eg_conv_widen_rows(g->lin_x, C, 0, C, 1, C, g->col, g->off2, g->zp4);
+    g->lin_x += 3 * C;
+    os[0] = o;
+    os[1] = o + M;
+    os[2] = o + 2 * M;
+    g->o = o + 3 * M;
+    g->n = n - 3;
+    for (ox += 3; ox >= ow; ox -= ow) /* the position, for the last tile */
+      if (++oy == g->oh) {
+        oy = 0;
+        g->inb += g->img;
+      }
+    g->ox = ox;
+    g->oy = oy;
+    g->ix0 = ox;
+    g->iy0 = oy;
+    return 0;
+  }
   if (contig && row >= 4 && ox + 3 < ow && n > 3 && ix0 >= 0 && ix0 + 2 * sw + kw <= W && iy0 >= 0 &&
       iy0 + (kh - 1) * dh < H) { /* 3 pixels of one row, no padding touched, not the last ones: read in place */
     eg_conv_widen_rows(inb + (iy0 * W + ix0) * C, sw * C, ystep, row, kh, g->K, g->col, g->off2, g->zp4);
@@ -554,19 +564,18 @@ EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2co
     return 0;
   }
   for (s = 0; s < 3; ++s) {
-    if (contig && ix0 >= 0 && ix0 + kw <= W && iy0 >= 0 && iy0 + (kh - 1) * dh < H) {
-      const int8_t *src = inb + (iy0 * W + ix0) * C;
-      if (kh == 1) { /* in place */
-        x[s] = src;
-      } else { /* no padding touched: kernel row by kernel row */
-        int8_t *d = st + s * Kp;
-        int32_t ky;
-        x[s] = d;
-        for (ky = kh; ky > 0; --ky, src += ystep, d += row) eg_conv_copy(d, src, row);
-      }
+    if (kh == 1 && contig && ix0 >= 0 && ix0 + kw <= W && iy0 >= 0 && iy0 < H) { /* in place */
+      eg_conv_widen1(inb + (iy0 * W + ix0) * C, g->col + 2 * s, g->K, g->off2, g->zp4, 0);
     } else {
-      x[s] = st + s * Kp;
-      eg_conv_gather(p, inb, iy0, ix0, st + s * Kp, g->zp4);
+      if (contig && ix0 >= 0 && ix0 + kw <= W && iy0 >= 0 && iy0 + (kh - 1) * dh < H) { /* kernel row by row */
+        const int8_t *src = inb + (iy0 * W + ix0) * C;
+        int8_t *d = st;
+        int32_t ky;
+        for (ky = kh; ky > 0; --ky, src += ystep, d += row) eg_conv_copy(d, src, row);
+      } else {
+        eg_conv_gather(p, inb, iy0, ix0, st, g->zp4);
+      }
+      eg_conv_widen1(st, g->col + 2 * s, g->K, g->off2, g->zp4, 1);
     }
     os[s] = o;
     if (n == 1) {
@@ -587,7 +596,6 @@ EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2co
       }
     }
   }
-  eg_conv_widen3(x, g->col, g->K, g->off2, g->zp4, st, st + 3 * Kp);
   g->inb = inb;
   g->o = o;
   g->iy0 = iy0;
@@ -602,7 +610,7 @@ EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2co
  * tile (the asm block, or eg_conv_mat_tile). */
 EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t K = p->k_h * p->k_w * p->in_c, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1;
-  uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, (asm) the state, then 3 rows of 4 * Kq gathered bytes */
+  uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, (asm) the state, then a row of 4 * Kq gathered bytes */
   int8_t *st = (int8_t *)(col + 6 * Kq) + (EG_MAT_ASM ? EG_MAT_STATE_BYTES : 0);
   int8_t *os[3];
   eg_conv_im2col g;
@@ -643,15 +651,14 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   g.contig = p->dil_w == 1 || p->k_w == 1;
   g.allin = p->k_h == 1 && g.contig && p->pad_top == 0 && p->pad_left == 0 &&
             (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w + p->k_w <= p->in_w;
+  g.lin = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_top == 0 &&
+          p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w && p->in_c >= 4;
+  g.lin_x = in;
   g.off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
   g.zp4 = ((uint32_t)p->in_zp & 0xFFu) * 0x01010101u;
   g.st = st;
   g.col = col;
-  if (!g.allin && (K & 3)) { /* the gathered rows' bytes past K: in_zp */
-    eg_conv_fill(st + K, g.zp4, 4 - (K & 3));
-    eg_conv_fill(st + g.Kp + K, g.zp4, 4 - (K & 3));
-    eg_conv_fill(st + 2 * g.Kp + K, g.zp4, 4 - (K & 3));
-  }
+  if (!g.allin && (K & 3)) eg_conv_fill(st + K, g.zp4, 4 - (K & 3)); /* the gathered row's bytes past K: in_zp */
   while (!done) {
     done = eg_conv_tile_in(p, &g, os);
 #if EG_MAT_ASM
@@ -673,7 +680,7 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
 /* ---- Small layers: one pixel at a time (compact code) ----------------------
  * The same EG_CONV_W_P2 weights and requantization as the matrix path; the
  * pixel's K bytes (in place or gathered) widened into one int16 column (2
- * words per group of 4, the partial group placed as in eg_conv_widen3), then
+ * words per group of 4, the partial group placed as in eg_conv_widen1), then
  * per channel pair one SMLAD loop in C. */
 EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
   const int32_t C = p->in_c, K = p->k_h * p->k_w * C, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1, M = p->out_c;

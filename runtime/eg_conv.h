@@ -36,12 +36,12 @@ static inline int32_t eg_conv_w_index(int32_t K, int32_t oc, int32_t k) {
 
 /* Bytes of scratch eg_conv_s8 needs (4-byte aligned) for the DSP matrix path
  * when groups == 1: three int16 im2col columns, the channel loop's state (56
- * bytes) and three gathered byte rows, a column or a row being K = k_h * k_w *
- * in_c rounded up to a multiple of 4; else none. No gathered rows (6 * ... +
- * 56) are needed when every pixel's taps are contiguous in the input: k_h ==
+ * bytes) and a gathered byte row, a column or the row being K = k_h * k_w *
+ * in_c rounded up to a multiple of 4; else none. No gathered row (6 * ... +
+ * 56) is needed when every pixel's taps are contiguous in the input: k_h ==
  * 1, dil_w == 1 or k_w == 1, and no pixel touches the padding. */
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
-  ((groups) == 1 ? 9 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) + 56 : 0)
+  ((groups) == 1 ? 7 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) + 56 : 0)
 
 /* eg_conv_s8_mat_small: one int16 column and one gathered byte row (3 x K
  * rounded up to 4 bytes). */

@@ -365,8 +365,8 @@ int64_t macc_conv(const Graph& g, const Node& n) {
   return y.elements() * per_out + w.shape[0];
 }
 
-// int8 groups == 1: three int16 im2col columns and three gathered byte rows for the DSP matrix path
-// (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
+// int8 groups == 1: three int16 im2col columns, the channel loop's state and a gathered byte row for the
+// DSP matrix path (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
   if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path
@@ -379,10 +379,10 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   const size_t kp = static_cast<size_t>((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3});
   // eg_conv_s8_mat_small: one column and one gathered row (EG_CONV_S8_SMALL_SCRATCH_BYTES)
   if (use_small_mat(g)) return 3 * kp;
-  // no gathered rows when every pixel's taps are contiguous in the input (the kernel reads them in place)
+  // no gathered row when every pixel's taps are contiguous in the input (the kernel reads them in place)
   const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
                       (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
-  return (contig ? 6 : 9) * kp + 56;  // + the channel loop's state
+  return (contig ? 6 : 7) * kp + 56;  // + the channel loop's state
 }
 
 }  // namespace

@@ -277,18 +277,14 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "push {r0, r7}\n" /* r7 may be the frame pointer: saved, not clobbered; [sp]: the state = the column's end */
       "mov " EG_PX ", r0\n"
       "ldr " EG_PW ", [" EG_PX ", #0]\n"
-      "10:\n" /* accumulators = bias; a channel pair, or a last lone channel */
+      "10:\n" /* accumulators = bias (out_c odd: the last pair's second channel is computed, not stored) */
       "ldr " EG_W1 ", [" EG_PX ", #36]\n"
       "ldr " EG_W0 ", [" EG_PX ", #4]\n"
-      "ldr " EG_XB ", [" EG_PX ", #40]\n"
       "ldr " EG_XA ", [" EG_PX ", #24]\n"
       "ldr " EG_PX ", [" EG_PX ", #20]\n"
       "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n"
       "ldr " EG_A0 ", [" EG_W0 "]\n"
-      "movs " EG_B0 ", #0\n"
-      "cmp " EG_XB ", #1\n"
-      "it ne\n"
-      "ldrne " EG_B0 ", [" EG_W0 ", #4]\n"
+      "ldr " EG_B0 ", [" EG_W0 ", #4]\n"
       "mov " EG_A1 ", " EG_A0 "\n"
       "mov " EG_A2 ", " EG_A0 "\n"
       "mov " EG_B1 ", " EG_B0 "\n"
@@ -306,26 +302,22 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ldr " EG_W0 ", [sp]\n"
       "cmp " EG_PX ", " EG_W0 "\n"
       "bne 1b\n"
-      "14:\n" /* px = the state; requantize channel oc, then oc + 1 unless it is a lone last channel */
+      "14:\n" /* px = the state; requantize channels oc and oc + 1 */
       "ldr " EG_W1 ", [" EG_PX ", #36]\n"
       "ldr " EG_W0 ", [" EG_PX ", #8]\n"
       "ldr " EG_W1H ", [" EG_PX ", #12]\n"
       "ldr " EG_W0H ", [" EG_PX ", #16]\n"
-      "ldr " EG_XB ", [" EG_PX ", #40]\n"
+      "ldr " EG_XB ", [" EG_PX ", #24]\n"
       "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n"
       "add " EG_W1 ", " EG_W1H ", " EG_W1 "\n"
       "ldr " EG_W1H ", [" EG_W0 "]\n"
       "ldrsb " EG_XA ", [" EG_W1 "]\n"
-      "cmp " EG_XB ", #1\n"
+      "tst " EG_XB ", #8\n" /* act clamp (Z kept through the requantization) */
       "eg_mat_rq3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
-      "beq 15f\n"
       "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
       "ldrsb " EG_XA ", [" EG_W1 ", #1]\n"
       "eg_mat_rq3 " EG_B0 ", " EG_B1 ", " EG_B2 "\n"
-      "15:\n"
-      "ldr " EG_W0 ", [" EG_PX ", #24]\n"
-      "tst " EG_W0 ", #8\n" /* act clamp (out of line) or the int8 range */
-      "bne 40f\n"
+      "bne 40f\n" /* the act clamp (out of line), else the int8 range */
       "ssat " EG_A0 ", #8, " EG_A0 "\n"
       "ssat " EG_A1 ", #8, " EG_A1 "\n"
       "ssat " EG_A2 ", #8, " EG_A2 "\n"
@@ -745,8 +737,12 @@ EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_
 void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
   if (p->groups == 1) {
-    if (scratch && p->w_layout == EG_CONV_W_P2 && eg_conv_mat_ok(p))
-      eg_conv_s8_matrix(p, in, out, scratch);
+    if (scratch && p->w_layout == EG_CONV_W_P2 && eg_conv_mat_ok(p)) {
+      if (p->out_c & 1) /* the matrix path reads bias/mult/shift[out_c] */
+        eg_conv_s8_small(p, in, out, scratch);
+      else
+        eg_conv_s8_matrix(p, in, out, scratch);
+    }
     else
       eg_conv_s8_ref(p, in, out);
     return;

@@ -58,7 +58,9 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
  * _mat: groups == 1, scratch given, w_layout EG_CONV_W_P2, bias given (zeros
  * when the layer has none), every channel mult > 0, shift in [-23, -2] and
  * mult with fewer than -1 - shift trailing zero bits (an odd mult always
- * qualifies).
+ * qualifies); out_c odd: bias, mult and shift hold out_c + 1 entries (the
+ * last pair's second channel is computed, not stored; eg_conv_s8 takes
+ * _mat_small then).
  * Depthwise paths (and their scratch sizes): eg_conv_dw.h. */
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* _mat_small: _mat's preconditions and result, one output pixel at a time

@@ -265,17 +265,29 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
       ok = ok && fm >= 0 && fs <= -1 && fs >= -31;
       ok2 = ok2 && fm >= 0 && fs <= -2 && fs >= -31;
     }
-    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {d.out_c}, mult), n.name, true);
-    std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {d.out_c}, shift), n.name, true);
-    auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
     const std::string scratch =
         ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
-    const bool mat = rq.mat && scratch != "0";
+    const bool mat = rq.mat && scratch != "0", small = mat && use_small_mat(g);
+    // eg_conv_s8_mat with out_c odd reads bias/mult/shift[out_c] (its last pair's second channel,
+    // computed and not stored): one more entry each
+    const int64_t nq = mat && !small && (d.out_c & 1) ? d.out_c + 1 : d.out_c;
+    std::vector<int32_t> mq = mult;
+    std::vector<int8_t> sq = shift;
+    mq.resize(static_cast<size_t>(nq), mult.back());
+    sq.resize(static_cast<size_t>(nq), shift.back());
+    std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {nq}, mq), n.name, true);
+    std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {nq}, sq), n.name, true);
+    auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
     std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
-    if (mat && bias == "0")  // the matrix path reads a bias array
-      bias = ctx.add_array(id + "_bias0", make_const("b", DType::I32, {d.out_c}, std::vector<int32_t>(
-                                                                                  static_cast<size_t>(d.out_c), 0)),
-                           n.name, true);
+    if (mat && (bias == "0" || nq != d.out_c)) {  // the matrix path reads a bias array (nq entries)
+      std::vector<int32_t> b(static_cast<size_t>(nq), 0);
+      if (has_in(n, 2)) {
+        const Tensor& bt = g.t(n.inputs[2]);
+        for (int64_t c = 0; c < d.out_c; ++c)
+          b[static_cast<size_t>(c)] = static_cast<int32_t>(get_as_double(bt, static_cast<size_t>(c)));
+      }
+      bias = ctx.add_array(id + "_bias_mat", make_const("b", DType::I32, {nq}, b), n.name, true);
+    }
     // Depthwise: the DSP path reads the weights transposed to [k_h * k_w][C] (4 channels a word).
     std::string dw = "0";
     if (d.groups == d.in_c && d.out_c == d.in_c && d.groups > 1) {
@@ -316,7 +328,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     // the path eg_conv_s8 would take, called directly (the linker drops the others)
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (mat)
-      ctx.emit(std::string(use_small_mat(g) ? "eg_conv_s8_mat_small" : "eg_conv_s8_mat") + args + ", " + scratch + ");");
+      ctx.emit(std::string(small ? "eg_conv_s8_mat_small" : "eg_conv_s8_mat") + args + ", " + scratch + ");");
     else if (dw != "0" && scratch != "0" && dw3_is_depthwise3x3(d)) {  // planned by scratch_conv: dw3_fast
       ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw3" + args + ", " + scratch + ");");

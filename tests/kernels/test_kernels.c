@@ -133,8 +133,15 @@ static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, i
       const int32_t m = mult_buf[c], s = shift_buf[c];
       if (m <= 0 || s > -2 || s < -23 || (m & ((1 << (-1 - s)) - 1)) == 0) break;
     }
-    if (use_bias && c == out_c) { /* the matrix path's preconditions: also the small-layer path */
+    if (use_bias && c == out_c) { /* the matrix path's preconditions: its two entries directly */
       ++mat_cases;
+      memset(out_opt, 0x33, (size_t)n_out); /* out_c odd: bias/mult/shift[out_c] are read (in the buffers) */
+      eg_conv_s8_mat(&p, in_buf, out_opt, scratch);
+      if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+        PRINT("conv mat MISMATCH batch %d in %dx%dx%d out_c %d k %dx%d\n", (int)batch, (int)in_h, (int)in_w, (int)in_c,
+              (int)out_c, (int)k_h, (int)k_w);
+        return 1;
+      }
       memset(out_opt, 0x33, (size_t)n_out);
       eg_conv_s8_mat_small(&p, in_buf, out_opt, scratch);
       if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {

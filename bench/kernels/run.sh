@@ -21,10 +21,15 @@ for line in open(sys.argv[1]):
         print(line.rstrip())
 regions = {r["id"]: r for r in json.load(open(sys.argv[2]))["regions"]}
 print("%-32s %9s %10s %10s %7s" % ("layer", "MACs", "ref c/MAC", "dsp c/MAC", "ratio"))
+lost = 0
 for i in sorted(layers):
     macs, name = layers[i]
-    ref, dsp = regions[2 * i], regions[2 * i + 1]
-    assert ref["entries"] == 1 and dsp["entries"] == 1 and not ref["open"] and not dsp["open"]
+    ref, dsp = regions.get(2 * i), regions.get(2 * i + 1)
+    if not (ref and dsp and ref["entries"] == 1 and dsp["entries"] == 1 and not ref["open"] and not dsp["open"]):
+        # m4bench can lose a marker on the last instruction of a 1 KiB page (its README)
+        print("%-32s %9d  marker lost: rerun with another code placement, e.g. -DEG_BENCH_PAD=8" % (name, macs))
+        lost += 1
+        continue
     r, d = ref["cycles"] / macs, dsp["cycles"] / macs
     print("%-32s %9d %10.2f %10.2f %6.2fx" % (name, macs, r, d, r / d))
 PY

@@ -63,8 +63,9 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
  * _mat_small then).
  * Depthwise paths (and their scratch sizes): eg_conv_dw.h. */
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
-/* _mat_small: _mat's preconditions and result, one output pixel at a time
- * with compact code (for small layers); scratch: EG_CONV_S8_SMALL_SCRATCH_BYTES. */
+/* _mat_small: _mat's preconditions (out_c entries suffice) and result, one
+ * output pixel at a time with compact code (for small layers); scratch:
+ * EG_CONV_S8_SMALL_SCRATCH_BYTES. */
 void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);

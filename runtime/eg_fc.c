@@ -2,21 +2,38 @@
 
 #include "eg_common.h"
 
-void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+/* One output of row o: bias + (x - in_zp) . w[o], requantized and clamped. */
+static int8_t eg_fc_ref_out(const eg_fc_s8_params *p, int32_t acc, int32_t o) {
+  acc = eg_requantize(acc, p->mult[o], p->shift[o]) + p->out_zp;
+  return (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
+}
+
+void eg_fc_s8_small(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
   int32_t b, o, i;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + (int32_t)b * p->in_features;
     for (o = 0; o < p->out_features; ++o) {
       const int8_t *w = p->weights + (int32_t)o * p->in_features;
       int32_t acc = p->bias ? p->bias[o] : 0;
-      if (p->w_layout == EG_FC_W_I4) {
-        for (i = 0; i < p->in_features; ++i)
-          acc += ((int32_t)x[i] - p->in_zp) * (int32_t)p->weights[eg_fc_w_index(p->in_features, p->out_features, o, i)];
-      } else {
-        for (i = 0; i < p->in_features; ++i) acc += ((int32_t)x[i] - p->in_zp) * (int32_t)w[i];
-      }
-      acc = eg_requantize(acc, p->mult[o], p->shift[o]) + p->out_zp;
-      *out++ = (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
+      for (i = 0; i < p->in_features; ++i) acc += ((int32_t)x[i] - p->in_zp) * (int32_t)w[i];
+      *out++ = eg_fc_ref_out(p, acc, o);
+    }
+  }
+}
+
+void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+  int32_t b, o, i;
+  if (p->w_layout != EG_FC_W_I4) {
+    eg_fc_s8_small(p, in, out);
+    return;
+  }
+  for (b = 0; b < p->batch; ++b) {
+    const int8_t *x = in + (int32_t)b * p->in_features;
+    for (o = 0; o < p->out_features; ++o) {
+      int32_t acc = p->bias ? p->bias[o] : 0;
+      for (i = 0; i < p->in_features; ++i)
+        acc += ((int32_t)x[i] - p->in_zp) * (int32_t)p->weights[eg_fc_w_index(p->in_features, p->out_features, o, i)];
+      *out++ = eg_fc_ref_out(p, acc, o);
     }
   }
 }

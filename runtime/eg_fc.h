@@ -34,6 +34,9 @@ static inline int32_t eg_fc_w_index(int32_t K, int32_t N, int32_t o, int32_t k) 
 /* Optimized with the DSP extension (EG_USE_DSP), else the reference; identical results. */
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+/* The reference for w_layout 0 only (the reference's small part): what edgegen
+ * emits for layers too small to gain from the DSP path. */
+void eg_fc_s8_small(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 /* One path of eg_fc_s8, chosen at compile time (edgegen emits a direct call, so
  * the linker drops the others); without the DSP extension, the reference.
  * Preconditions: bias_zp given, every channel eg_requant_fast_ok; _fast:

@@ -243,6 +243,31 @@ TEST(Report, TwoRunsGiveTheSameBytes) {
   EXPECT_EQ(eg::report::to_json(again, kFiles).dump(2), eg::report::to_json(s.c, kFiles).dump(2));
 }
 
+// With the cross compiler the objects are linked with --gc-sections: kernels no layer
+// calls are not counted (the seed has no depthwise layer, so eg_conv_dw.o drops out),
+// and the seed's FLASH (code + weights, toolchain libraries aside) fits 6 KiB in every mode.
+TEST(Report, LinkedSizesCountOnlyWhatTheNetworkCalls) {
+  const auto& s = seed();
+  if (s.c.sections_toolchain.find("linked with --gc-sections") == std::string::npos)
+    GTEST_SKIP() << "no cross toolchain: " << s.c.sections_toolchain;
+  for (const auto& m : s.c.sections) EXPECT_NE(m.module, "eg_conv_dw.o");
+  for (const std::string opt : {"time", "balanced", "ram"}) {
+    auto o = options("seed_cnn_gru_qdq");
+    o.optimization = opt;
+    Compiled c = eg::driver::compile(o);
+    const fs::path ws = fs::temp_directory_path() / ("edgegen-test-report-" + opt + std::to_string(::getpid()));
+    eg::driver::measure_sections(c, ws.string());
+    fs::remove_all(ws);
+    const auto j = eg::report::to_json(c, {});
+    const auto flash = j["summary_flash_ram"]["total"]["flash"].get<int64_t>();
+    const auto ram = j["summary_flash_ram"]["total"]["ram"].get<int64_t>();
+    std::printf("seed --optimization %s: FLASH %lld B, RAM %lld B (report, linked)\n", opt.c_str(),
+                static_cast<long long>(flash), static_cast<long long>(ram));
+    EXPECT_LE(flash, 6 * 1024) << opt;
+    EXPECT_LE(ram, 800) << opt;
+  }
+}
+
 TEST(Report, FloatModel) {
   Compiled c = eg::driver::compile(options("seed_cnn_gru_f32"));
   const std::string t = eg::report::to_text(c, {});

@@ -261,7 +261,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
              (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : ", 0 /* [out][in] */") +
              "};");
     // the path eg_fc_s8 would take, called directly (the linker drops the others)
-    ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_ref") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_small") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;
   }
   throw CompileError("internal: float fully connected layer on the int8 path");

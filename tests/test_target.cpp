@@ -4,6 +4,9 @@
 //                                     test_data_set_*: outputs within 1 LSB of ONNX Runtime,
 //                                     every cycle region entered once per sample; then the same
 //                                     with 2 samples per firmware: identical outputs and cycles
+//   test_target models --work DIR     every int8 model of ../shared/models in every --optimization
+//                                     mode (time, balanced, ram: different kernel paths) on its
+//                                     test_data_set_0: within 1 LSB of ONNX Runtime on the M4
 //   test_target example --work DIR    examples/stm32f4 builds with its Makefile around the seed
 //                                     network and prints the expected output under emulation
 //
@@ -229,6 +232,37 @@ int test_example(const fs::path& work) {
   return failures ? 1 : 0;
 }
 
+// ---------------------------------------------------------------- models
+int test_models(const fs::path& work) {
+  fs::remove_all(work);
+  const std::string models = std::string(SHARED_DIR) + "/models/";
+  for (const char* name : {"seed_cnn_gru_qdq", "ad_fc_ae_qdq", "kws_dscnn_qdq", "vww_mbv1_qdq", "ic_resnet8_qdq",
+                           "har_cnn_lstm_qdq"})
+    for (const char* opt : {"time", "balanced", "ram"}) {
+      const std::string dir = models + name, set = dir + "/test_data_set_0";
+      const fs::path w = work / (std::string(name) + "-" + opt);
+      std::string log;
+      const int rc = run(q(EDGEGEN_BIN) + " validate --model " + q(dir + "/model.onnx") + " --valinput " + q(set) +
+                             " --valoutput " + q(set) + " --mode target --optimization " + opt + " --workspace " +
+                             q((w / "ws").string()) + " --output " + q((w / "out").string()),
+                         &log);
+      double lsb = 99.0;
+      uint64_t cycles = 0;
+      try {
+        const auto j = nlohmann::json::parse(read_text(w / "out" / "network_validate_report.json"));
+        for (const auto& o : j.at("outputs"))
+          lsb = std::min(99.0, o.at("max_lsb").is_null() ? 99.0 : o.at("max_lsb").get<double>());
+        cycles = j.at("target").at("cycles").get<uint64_t>();
+      } catch (const std::exception&) {
+      }
+      if (rc != 0) std::cout << log;
+      check(rc == 0 && lsb <= 1.0, std::string(name) + " --optimization " + opt + ": max " + std::to_string(lsb) +
+                                       " LSB vs ONNX Runtime, " + std::to_string(cycles) + " cycles");
+      fs::remove_all(w / "ws");
+    }
+  return failures ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,8 +270,8 @@ int main(int argc, char** argv) {
   fs::path work = fs::temp_directory_path() / "edgegen-test-target";
   for (int i = 2; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--work") work = argv[i + 1];
-  if (mode != "validate" && mode != "example") {
-    std::cerr << "usage: test_target validate|example [--work DIR]\n";
+  if (mode != "validate" && mode != "example" && mode != "models") {
+    std::cerr << "usage: test_target validate|models|example [--work DIR]\n";
     return 2;
   }
   if (const std::string m = missing_tools(); !m.empty()) {
@@ -245,7 +279,9 @@ int main(int argc, char** argv) {
     return 77;
   }
   try {
-    const int rc = mode == "validate" ? test_validate(work / "validate") : test_example(work / "example");
+    const int rc = mode == "validate" ? test_validate(work / "validate")
+                   : mode == "models" ? test_models(work / "models")
+                                      : test_example(work / "example");
     std::cout << (rc == 0 ? "PASSED" : "FAILED") << "\n";
     return rc;
   } catch (const std::exception& e) {

@@ -196,7 +196,8 @@ size_t dw3_scratch_bytes(const ConvDims& d) {
 // int8 groups == 1 on the DSP matrix path (eg_conv_s8_mat, runtime/eg_conv.c): every channel's
 // multiplier is made odd (the nearer odd neighbour, a 2^-31 relative change; reference and kernel
 // use the same value), which makes the kernel's SMMLA rounding exact; then the kernel's conditions
-// (eg_conv_mat_ok): mult > 0, shift in [-23, -2]. Not under --optimization ram (no scratch).
+// (eg_conv_mat_ok): mult > 0, shift in [-23, -2]. It also needs its scratch, which --optimization ram
+// grants only where the buffer does not grow (see scratch_optional).
 struct ConvRequant {
   std::vector<int32_t> mult;
   std::vector<int8_t> shift;
@@ -208,7 +209,7 @@ ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
   const Tensor& w = g.t(n.inputs[1]);
   const Tensor& y = g.t(n.outputs[0]);
   ConvRequant r;
-  r.mat = d.groups == 1 && g.optimization != "ram";
+  r.mat = d.groups == 1;
   for (int64_t c = 0; c < d.out_c; ++c) {
     const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
     const double real = static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0];
@@ -321,6 +322,29 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
                            make_const(w.name, DType::I8, {Mp, Kw}, t), w.name);
       layout = "EG_CONV_W_P2";
     }
+    // 1x1, stride 1, no padding, no scratch (--optimization ram at the buffer's peak): every pixel
+    // is a fully connected layer on its channels, so eg_fc's DSP path (no scratch, int8 read in
+    // place) runs it with batch = pixels; same requantization, so the same result as the reference.
+    const bool pointwise = d.groups == 1 && d.k_h == 1 && d.k_w == 1 && d.stride_h == 1 && d.stride_w == 1 &&
+                           d.pad_top == 0 && d.pad_left == 0 && d.out_h == d.in_h && d.out_w == d.in_w;
+    if (!mat && ok && pointwise) {
+      std::vector<int32_t> bzp(static_cast<size_t>(d.out_c));
+      for (int64_t o = 0; o < d.out_c; ++o) {
+        int64_t acc = has_in(n, 2) ? static_cast<int64_t>(get_as_double(g.t(n.inputs[2]), static_cast<size_t>(o))) : 0;
+        for (int64_t k = 0; k < d.in_c; ++k)
+          acc -= int64_t{x.quant->zero_point[0]} * static_cast<int8_t>(w.data[static_cast<size_t>(o * d.in_c + k)]);
+        bzp[static_cast<size_t>(o)] = static_cast<int32_t>(acc);
+      }
+      const std::string bz = ctx.add_array(id + "_bias_zp", make_const("b", DType::I32, {d.out_c}, bzp), n.name, true);
+      ctx.use("eg_fc");
+      ctx.decl("static const eg_fc_s8_params " + id + "_fc = {" + std::to_string(d.batch * d.out_h * d.out_w) + ", " +
+               std::to_string(d.in_c) + ", " + std::to_string(d.out_c) + ", " + std::to_string(x.quant->zero_point[0]) +
+               ", " + std::to_string(y.quant->zero_point[0]) + ", " + std::to_string(lo) + ", " + std::to_string(hi) +
+               ",\n    " + wptr + ", " + (bias == "0" ? std::string("0") : "(const int32_t*)" + bias) + ", " + m +
+               ", " + s + ", " + bz + ", 0 /* [out][in] */};");
+      ctx.emit("eg_fc_s8_fast(&" + id + "_fc, " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+      return;
+    }
     ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
              std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(y.quant->zero_point[0]) + ", " +
              std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + wptr + ", " + bias +
@@ -381,7 +405,6 @@ int64_t macc_conv(const Graph& g, const Node& n) {
 // DSP matrix path (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
-  if (g.optimization == "ram") return 0;  // the kernel then runs its scratch-free path
   const ConvDims d = conv_dims(g, n);
   // depthwise 3x3 (dilation 1, strides 1/2), --optimization time or balanced: 8 int16 lines of 4
   // channels (EG_CONV_S8_DW3_SCRATCH_BYTES) when every channel takes eg_conv_s8_dw3's fast path and
@@ -411,6 +434,7 @@ void register_conv() {
   d.emit = emit_conv;
   d.macc = macc_conv;
   d.scratch = scratch_conv;
+  d.scratch_optional = true;  // without it: eg_conv_s8_dw, or the reference loop
   d.c_layer_type = "Conv2D";
   d.qdq = QdqRole::Compute;
   d.channels_last = true;

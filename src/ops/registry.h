@@ -66,6 +66,9 @@ struct OpDef {
   MaccFn macc;
   CheckFn check;
   ScratchFn scratch;
+  // The kernel has a scratch-free path too (slower): under --optimization ram the
+  // planner grants this scratch only where it does not grow the buffer.
+  bool scratch_optional = false;
   std::string c_layer_type;  // report name of the C layer: "Conv2D", "Dense", "GRU"...
   QdqRole qdq = QdqRole::FloatIsland;
   // The kernel runs channels-last: the layout pass gives the node NHWC (or

@@ -1,6 +1,7 @@
 #include "plan/memory_plan.h"
 
 #include <algorithm>
+#include <set>
 
 #include "ops/families.h"
 #include "ops/registry.h"
@@ -59,7 +60,11 @@ std::map<TensorId, TensorId> shared_sources(const Graph& g) {
   return flat;
 }
 
-MemoryPlan plan_memory(const Graph& g, size_t alignment) {
+namespace {
+
+// The plan with every required scratch and the optional scratch of the nodes in `granted`
+// (all of them when `granted` is null).
+MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted) {
   MemoryPlan plan;
   plan.alignment = alignment;
   const int steps = static_cast<int>(g.nodes.size());
@@ -94,6 +99,7 @@ MemoryPlan plan_memory(const Graph& g, size_t alignment) {
     const Node& n = g.nodes[static_cast<size_t>(i)];
     const ops::OpDef* def = ops::find_op(n.op);
     if (!def || !def->scratch) continue;
+    if (def->scratch_optional && granted && !granted->count(i)) continue;
     const size_t s = def->scratch(g, n);
     if (!s) continue;
     Block b;
@@ -190,6 +196,25 @@ MemoryPlan plan_memory(const Graph& g, size_t alignment) {
     if (plan.offset.count(root)) plan.offset[view] = plan.offset[root];
   plan.blocks = list;
   return plan;
+}
+
+}  // namespace
+
+MemoryPlan plan_memory(const Graph& g, size_t alignment) {
+  if (g.optimization != "ram") return plan_with(g, alignment, nullptr);
+  // --optimization ram: the smallest buffer first, then each optional scratch (a faster kernel
+  // path) that fits in it without growing it
+  std::set<int> granted;
+  MemoryPlan best = plan_with(g, alignment, &granted);
+  for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
+    const ops::OpDef* def = ops::find_op(g.nodes[static_cast<size_t>(i)].op);
+    if (!def || !def->scratch || !def->scratch_optional || !def->scratch(g, g.nodes[static_cast<size_t>(i)])) continue;
+    granted.insert(i);
+    MemoryPlan p = plan_with(g, alignment, &granted);
+    if (p.activations_bytes <= best.activations_bytes) best = std::move(p);
+    else granted.erase(i);
+  }
+  return best;
 }
 
 }  // namespace eg::plan

@@ -32,8 +32,8 @@ void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
                 for (ic = 0; ic < cin_g; ++ic) acc += ((int32_t)x[ic] - p->in_zp) * (int32_t)wk[ic];
             }
           }
-          acc = eg_requantize(acc, p->mult[oc], p->shift[oc]) + p->out_zp;
-          *out++ = (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
+          acc = eg_clamp_i32(eg_requantize(acc, p->mult[oc], p->shift[oc]) + p->out_zp, p->act_min, p->act_max);
+          *out++ = p->out_table ? p->out_table[acc + 128] : (int8_t)acc;
         }
       }
     }
@@ -76,7 +76,7 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
 #define EG_MAT_ASM 0
 #endif
 /* the asm channel loop's state, after the tile column (in EG_CONV_S8_SCRATCH_BYTES) */
-#define EG_MAT_STATE_BYTES 56
+#define EG_MAT_STATE_BYTES 60
 
 /* 1 when every channel's requantization is exact as
  * ((acc * mult) >> 32) + 2^(r-1) + out_zp * 2^r) >> r with r = -1 - shift:
@@ -262,10 +262,11 @@ typedef struct {
   int32_t z21;               /* 16: 2 out_zp + 1 */
   const uint32_t *col;       /* 20: the column (the state is at col + 6 * Kq words) */
   int32_t flags;             /* 24: bits 0-1 groups skipped at the loop entry, 4 the tail word,
-                                8 act clamp, 16 no full group */
+                                16 no full group, 256 act clamp, 512 out table (no act clamp) */
   int32_t lo, hi;            /* 28, 32 */
   int32_t oc, left;          /* 36, 40: next channel, channels left */
   int8_t *o0, *o1, *o2;      /* 44, 48, 52: the 3 pixels' outputs of channel oc */
+  const int8_t *table;       /* 56: out_table + 128 (flags bit 9), else NULL */
 } eg_mat_state;
 typedef char eg_mat_state_size[sizeof(eg_mat_state) == EG_MAT_STATE_BYTES ? 1 : -1];
 
@@ -312,18 +313,19 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "add " EG_W1 ", " EG_W1H ", " EG_W1 "\n"
       "ldr " EG_W1H ", [" EG_W0 "]\n"
       "ldrsb " EG_XA ", [" EG_W1 "]\n"
-      "tst " EG_XB ", #8\n" /* act clamp (Z kept through the requantization) */
+      "lsls " EG_XB ", " EG_XB ", #23\n" /* N: act clamp (bit 8), C: out table (bit 9); kept through the requantization */
       "eg_mat_rq3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
       "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
       "ldrsb " EG_XA ", [" EG_W1 ", #1]\n"
       "eg_mat_rq3 " EG_B0 ", " EG_B1 ", " EG_B2 "\n"
-      "bne 40f\n" /* the act clamp (out of line), else the int8 range */
+      "bmi 40f\n" /* the act clamp (out of line), else the int8 range */
       "ssat " EG_A0 ", #8, " EG_A0 "\n"
       "ssat " EG_A1 ", #8, " EG_A1 "\n"
       "ssat " EG_A2 ", #8, " EG_A2 "\n"
       "ssat " EG_B0 ", #8, " EG_B0 "\n"
       "ssat " EG_B1 ", #8, " EG_B1 "\n"
       "ssat " EG_B2 ", #8, " EG_B2 "\n"
+      "bcs 44f\n" /* the out table (out of line) */
       "16:\n"
       "ldr " EG_W0 ", [" EG_PX ", #44]\n"
       "ldr " EG_W0H ", [" EG_PX ", #48]\n"
@@ -368,6 +370,19 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "eg_mat_clamp " EG_B0 "\n"
       "eg_mat_clamp " EG_B1 "\n"
       "eg_mat_clamp " EG_B2 "\n"
+      "ldr " EG_XA ", [" EG_PX ", #56]\n"
+      "cmp " EG_XA ", #0\n"
+      "bne 45f\n"
+      "b 16b\n"
+      "44:\n" /* out table: each value v -> table[v] (table = out_table + 128, v in -128..127) */
+      "ldr " EG_XA ", [" EG_PX ", #56]\n"
+      "45:\n"
+      "ldrb " EG_A0 ", [" EG_XA ", " EG_A0 "]\n"
+      "ldrb " EG_A1 ", [" EG_XA ", " EG_A1 "]\n"
+      "ldrb " EG_A2 ", [" EG_XA ", " EG_A2 "]\n"
+      "ldrb " EG_B0 ", [" EG_XA ", " EG_B0 "]\n"
+      "ldrb " EG_B1 ", [" EG_XA ", " EG_B1 "]\n"
+      "ldrb " EG_B2 ", [" EG_XA ", " EG_B2 "]\n"
       "b 16b\n"
       "17:\n"
       "pop {r0, r7}\n" EG_MAT_UNDEFS
@@ -384,6 +399,7 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
                              int8_t *o2) {
   const int32_t lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
   const int full = lo <= -128 && hi >= 127;
+  const int8_t *t = p->out_table ? p->out_table + 128 : 0;
   const uint32_t *end = col + 6 * (Kw >> 2) + (Kw & 2 ? 6 : 0);
 
   const int8_t *pw = p->weights;
@@ -419,18 +435,24 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
     a0 = eg_smmla(a0, p->mult[oc], h) >> r;
     a1 = eg_smmla(a1, p->mult[oc], h) >> r;
     a2 = eg_smmla(a2, p->mult[oc], h) >> r;
-    *o0++ = (int8_t)(full ? EG_SAT8(a0) : eg_clamp_i32(a0, lo, hi));
-    *o1++ = (int8_t)(full ? EG_SAT8(a1) : eg_clamp_i32(a1, lo, hi));
-    *o2++ = (int8_t)(full ? EG_SAT8(a2) : eg_clamp_i32(a2, lo, hi));
+    a0 = full ? EG_SAT8(a0) : eg_clamp_i32(a0, lo, hi);
+    *o0++ = t ? t[a0] : (int8_t)a0;
+    a1 = full ? EG_SAT8(a1) : eg_clamp_i32(a1, lo, hi);
+    *o1++ = t ? t[a1] : (int8_t)a1;
+    a2 = full ? EG_SAT8(a2) : eg_clamp_i32(a2, lo, hi);
+    *o2++ = t ? t[a2] : (int8_t)a2;
     if (two) {
       r = -1 - p->shift[oc + 1];
       h = (z21 << r) >> 1;
       b0 = eg_smmla(b0, p->mult[oc + 1], h) >> r;
       b1 = eg_smmla(b1, p->mult[oc + 1], h) >> r;
       b2 = eg_smmla(b2, p->mult[oc + 1], h) >> r;
-      *o0++ = (int8_t)(full ? EG_SAT8(b0) : eg_clamp_i32(b0, lo, hi));
-      *o1++ = (int8_t)(full ? EG_SAT8(b1) : eg_clamp_i32(b1, lo, hi));
-      *o2++ = (int8_t)(full ? EG_SAT8(b2) : eg_clamp_i32(b2, lo, hi));
+      b0 = full ? EG_SAT8(b0) : eg_clamp_i32(b0, lo, hi);
+      *o0++ = t ? t[b0] : (int8_t)b0;
+      b1 = full ? EG_SAT8(b1) : eg_clamp_i32(b1, lo, hi);
+      *o1++ = t ? t[b1] : (int8_t)b1;
+      b2 = full ? EG_SAT8(b2) : eg_clamp_i32(b2, lo, hi);
+      *o2++ = t ? t[b2] : (int8_t)b2;
     }
   }
 }
@@ -616,7 +638,9 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   ms->col = col;
   ms->lo = p->act_min;
   ms->hi = p->act_max;
-  ms->flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (ms->lo <= -128 && ms->hi >= 127 ? 0 : 8) | (Kw < 4 ? 16 : 0);
+  ms->table = p->out_table ? p->out_table + 128 : 0;
+  ms->flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (ms->lo <= -128 && ms->hi >= 127 ? 0 : 256) | (Kw < 4 ? 16 : 0) |
+              (p->out_table && ms->lo <= -128 && ms->hi >= 127 ? 512 : 0);
 #endif
   g.inb = in;
   g.o = out;
@@ -726,7 +750,8 @@ EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_
           a[1] = a1;
           for (j = 0; j < 2 && oc + j < M; ++j) {
             const int32_t r = -1 - p->shift[oc + j], h = ((2 * p->out_zp + 1) << r) >> 1;
-            *out++ = (int8_t)eg_clamp_i32(eg_smmla(a[j], p->mult[oc + j], h) >> r, p->act_min, p->act_max);
+            const int32_t v = eg_clamp_i32(eg_smmla(a[j], p->mult[oc + j], h) >> r, p->act_min, p->act_max);
+            *out++ = p->out_table ? p->out_table[v + 128] : (int8_t)v;
           }
         }
       }

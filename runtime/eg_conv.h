@@ -18,6 +18,10 @@ typedef struct {
   /* Weight layout: 0 = OHWI; EG_CONV_W_P2 (groups == 1): the matrix path's
    * order, see eg_conv_w_index. */
   int32_t w_layout;
+  /* Optional (may be NULL): an int8 table applied to every output after the
+   * requantization and act clamp: out = out_table[v + 128] (256 entries for
+   * v = -128..127), e.g. a Relu between two quantizations. */
+  const int8_t *out_table;
 } eg_conv_s8_params;
 
 #define EG_CONV_W_P2 1
@@ -35,13 +39,13 @@ static inline int32_t eg_conv_w_index(int32_t K, int32_t oc, int32_t k) {
 }
 
 /* Bytes of scratch eg_conv_s8 needs (4-byte aligned) for the DSP matrix path
- * when groups == 1: three int16 im2col columns, the channel loop's state (56
+ * when groups == 1: three int16 im2col columns, the channel loop's state (60
  * bytes) and a gathered byte row, a column or the row being K = k_h * k_w *
  * in_c rounded up to a multiple of 4; else none. No gathered row (6 * ... +
- * 56) is needed when every pixel's taps are contiguous in the input: k_h ==
+ * 60) is needed when every pixel's taps are contiguous in the input: k_h ==
  * 1, dil_w == 1 or k_w == 1, and no pixel touches the padding. */
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
-  ((groups) == 1 ? 7 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) + 56 : 0)
+  ((groups) == 1 ? 7 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) + 60 : 0)
 
 /* eg_conv_s8_mat_small: one int16 column and one gathered byte row (3 x K
  * rounded up to 4 bytes). */

@@ -1218,13 +1218,30 @@ int eg_conv_dw_requant_ok(const eg_conv_s8_params *p) {
   return 1;
 }
 
+#if EG_USE_DSP
+/* The out table (eg_conv_s8_params.out_table) over the finished output: the
+ * depthwise DSP kernels have no register left for it at the store. */
+EG_NOINLINE static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
+  const int8_t *t = p->out_table + 128;
+  int32_t n = p->batch * p->out_h * p->out_w * p->out_c, i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const int8_t a = t[out[i]], b = t[out[i + 1]], c = t[out[i + 2]], d = t[out[i + 3]];
+    out[i] = a;
+    out[i + 1] = b;
+    out[i + 2] = c;
+    out[i + 3] = d;
+  }
+  for (; i < n; ++i) out[i] = t[out[i]];
+}
+#endif
+
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
-  if (eg_dwd_ok(p)) {
+  if (eg_dwd_ok(p))
     eg_conv_s8_dwd(p, in, out);
-    return;
-  }
-  eg_conv_s8_dw_dsp(p, in, out);
+  else
+    eg_conv_s8_dw_dsp(p, in, out);
+  if (p->out_table) eg_dw_table(p, out);
 #else
   eg_conv_s8_ref(p, in, out);
 #endif
@@ -1233,6 +1250,7 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
   eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch);
+  if (p->out_table) eg_dw_table(p, out);
 #else
   (void)scratch;
   eg_conv_s8_ref(p, in, out);

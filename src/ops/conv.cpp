@@ -1,7 +1,9 @@
 // Conv: ONNX semantics (N-d, groups, pads, strides, dilations, auto_pad) and
 // its lowering to NHWC kernels (int8 with per-channel requantization, float).
 // The layout pass turns a Conv into attribute layout="NHWC" with OHWI weights.
+#include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "emit/emit_context.h"
 #include "ops/common.h"
@@ -13,6 +15,19 @@ namespace eg::ops {
 namespace {
 
 bool is_nhwc(const Node& n) { return n.attr_string("layout", "NCHW") == "NHWC"; }
+
+// The int8 output quantization the Conv requantizes to: its output tensor's, or, with an out table
+// (passes/fuse_table.cpp), the one before the table (attributes pre_table_scale / pre_table_zp).
+struct OutQuant {
+  float scale;
+  int32_t zp;
+};
+OutQuant out_quant(const Graph& g, const Node& n) {
+  const Tensor& y = g.t(n.outputs[0]);
+  if (n.has_attr("out_table"))
+    return {n.attr_float("pre_table_scale", 1.0f), static_cast<int32_t>(n.attr_int("pre_table_zp", 0))};
+  return {y.quant->scale[0], y.quant->zero_point[0]};
+}
 
 void infer_conv(Graph& g, const Node& n) {
   const Tensor& x = in_t(g, n, 0);
@@ -56,7 +71,18 @@ void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor
   (void)r;
   const int64_t N = x.shape[0], C = x.shape[1], M = w.shape[0], G = n.attr_int("group", 1);
   const int64_t cg = C / G, mg = M / G;
-  const std::vector<float> xv = x.as_float(), wv = w.as_float();
+  const Tensor* table = n.attr_tensor("out_table");
+  const double pre_scale = n.attr_float("pre_table_scale", 1.0f);
+  const int64_t pre_zp = n.attr_int("pre_table_zp", 0);
+  int32_t act_lo = -128, act_hi = 127;
+  if (table)
+    std::tie(act_lo, act_hi) = quantized_act_range(n.attr_float("act_min", -std::numeric_limits<float>::infinity()),
+                                                   n.attr_float("act_max", std::numeric_limits<float>::infinity()),
+                                                   static_cast<float>(pre_scale), static_cast<int32_t>(pre_zp));
+  std::vector<float> xv = x.as_float();
+  const std::vector<float> wv = w.as_float();
+  if (table && x.quant)  // the int8 input minus its zero point
+    for (float& v : xv) v -= static_cast<float>(x.quant->zero_point[0]);
   const std::vector<float> bv = b ? b->as_float() : std::vector<float>{};
   const int64_t in_sp = S[0] * S[1] * S[2], out_sp = O[0] * O[1] * O[2], k_sp = K[0] * K[1] * K[2];
   for (int64_t nb = 0; nb < N; ++nb)
@@ -84,7 +110,15 @@ void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor
                 }
               }
             }
-            set_from_double(y, static_cast<size_t>((nb * M + m) * out_sp + (o0 * O[1] + o1) * O[2] + o2), acc);
+            const size_t at = static_cast<size_t>((nb * M + m) * out_sp + (o0 * O[1] + o1) * O[2] + o2);
+            if (table) {  // int8 with an out table: requantize to the pre-table quantization, clamp, look up
+              const double ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(m)] : w.quant->scale[0];
+              const double q = std::nearbyint(acc * static_cast<double>(x.quant->scale[0]) * ws / pre_scale) + pre_zp;
+              const int32_t v = static_cast<int32_t>(std::min<double>(act_hi, std::max<double>(act_lo, q)));
+              y.mutable_values<int8_t>()[at] = table->values<int8_t>()[static_cast<size_t>(v + 128)];
+            } else {
+              set_from_double(y, at, acc);
+            }
           }
     }
 }
@@ -173,7 +207,7 @@ bool dw3_fast(const Graph& g, const Node& n, const ConvDims& d) {
   const uint64_t bx = 1152 * static_cast<uint64_t>(zp < 0 ? 127 - zp : 128 + zp);
   for (int64_t c = 0; c < d.out_c; ++c) {
     const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
-    const auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0]);
+    const auto f = to_fixed(static_cast<double>(x.quant->scale[0]) * ws / out_quant(g, n).scale);
     if (f.mult == 0) continue;
     const int64_t rs = -1 - f.shift, k = 13 - rs;
     if (f.mult < 0 || k < 0 || k > 8) return false;
@@ -207,12 +241,12 @@ struct ConvRequant {
 ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
   const Tensor& x = g.t(n.inputs[0]);
   const Tensor& w = g.t(n.inputs[1]);
-  const Tensor& y = g.t(n.outputs[0]);
+  const OutQuant oq = out_quant(g, n);
   ConvRequant r;
   r.mat = d.groups == 1;
   for (int64_t c = 0; c < d.out_c; ++c) {
     const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
-    const double real = static_cast<double>(x.quant->scale[0]) * ws / y.quant->scale[0];
+    const double real = static_cast<double>(x.quant->scale[0]) * ws / oq.scale;
     auto f = to_fixed(real);
     if (d.groups == 1 && f.mult > 0 && (f.mult & 1) == 0) {
       const double exact = std::ldexp(real, 31 - f.shift);  // what f.mult rounds
@@ -278,7 +312,11 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     sq.resize(static_cast<size_t>(nq), shift.back());
     std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {nq}, mq), n.name, true);
     std::string s = ctx.add_array(id + "_shift", make_const("s", DType::I8, {nq}, sq), n.name, true);
-    auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
+    const OutQuant oq = out_quant(g, n);
+    auto [lo, hi] = quantized_act_range(act_lo, act_hi, oq.scale, oq.zp);
+    // the out table (passes/fuse_table.cpp): 256 int8 for inputs -128..127, applied after the clamp
+    const Tensor* otab = n.attr_tensor("out_table");
+    const std::string table = otab ? ctx.add_array(id + "_out_table", *otab, n.name, true) : "0";
     std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
     if (mat && (bias == "0" || nq != d.out_c)) {  // the matrix path reads a bias array (nq entries)
       std::vector<int32_t> b(static_cast<size_t>(nq), 0);
@@ -339,16 +377,21 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
       ctx.use("eg_fc");
       ctx.decl("static const eg_fc_s8_params " + id + "_fc = {" + std::to_string(d.batch * d.out_h * d.out_w) + ", " +
                std::to_string(d.in_c) + ", " + std::to_string(d.out_c) + ", " + std::to_string(x.quant->zero_point[0]) +
-               ", " + std::to_string(y.quant->zero_point[0]) + ", " + std::to_string(lo) + ", " + std::to_string(hi) +
+               ", " + std::to_string(oq.zp) + ", " + std::to_string(lo) + ", " + std::to_string(hi) +
                ",\n    " + wptr + ", " + (bias == "0" ? std::string("0") : "(const int32_t*)" + bias) + ", " + m +
                ", " + s + ", " + bz + ", 0 /* [out][in] */};");
       ctx.emit("eg_fc_s8_fast(&" + id + "_fc, " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+      if (otab) {  // eg_fc has no out table: the table in place over the output
+        ctx.use("eg_lut");
+        ctx.emit("eg_lut_s8(" + ctx.ptr(n.outputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
+                 std::to_string(y.elements()) + ", " + table + ");");
+      }
       return;
     }
     ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
-             std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(y.quant->zero_point[0]) + ", " +
+             std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(oq.zp) + ", " +
              std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + wptr + ", " + bias +
-             ", " + m + ", " + s + ", " + dw + ", " + layout + "};");
+             ", " + m + ", " + s + ", " + dw + ", " + layout + ", " + table + "};");
     // the path eg_conv_s8 would take, called directly (the linker drops the others)
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (mat)
@@ -398,7 +441,8 @@ int64_t macc_conv(const Graph& g, const Node& n) {
   const Tensor& y = g.t(n.outputs[0]);
   // MACs per output element = weight elements per output channel; plus one per channel (bias)
   const int64_t per_out = num_elements(w.shape) / w.shape[0];
-  return y.elements() * per_out + w.shape[0];
+  // + the out table's lookups (passes/fuse_table.cpp: the LookupTable's MACC, one per element)
+  return y.elements() * per_out + w.shape[0] + (n.has_attr("out_table") ? y.elements() : 0);
 }
 
 // int8 groups == 1: three int16 im2col columns, the channel loop's state and a gathered byte row for the
@@ -417,7 +461,7 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   // no gathered row when every pixel's taps are contiguous in the input (the kernel reads them in place)
   const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
                       (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
-  return (contig ? 6 : 7) * kp + 56;  // + the channel loop's state
+  return (contig ? 6 : 7) * kp + 60;  // + the channel loop's state
 }
 
 }  // namespace

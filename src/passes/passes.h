@@ -27,6 +27,9 @@ void rnn_last_step(Graph& g, PassLog& log);
 void layout_nhwc(Graph& g, PassLog& log);
 // Compose, sink, drop and de-materialize transposes.
 void transpose_cleanup(Graph& g, PassLog& log);
+// An int8 LookupTable (e.g. a Relu between two quantizations) after an int8 Conv into the
+// Conv's out table (applied by its kernel before the store).
+void fuse_table(Graph& g, PassLog& log);
 // Evaluate nodes whose inputs are all constant.
 void constant_fold(Graph& g, PassLog& log);
 // Drop nodes and optional outputs nobody reads.

@@ -34,6 +34,7 @@ void run_pipeline(Graph& g, PassLog& log) {
   dead_code(g, log);
   layout_nhwc(g, log);
   transpose_cleanup(g, log);
+  fuse_table(g, log);
   constant_fold(g, log);
   dead_code(g, log);
   g.compact();

@@ -36,7 +36,7 @@ static int32_t rr(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint3
 static int8_t in_buf[MAX_IN + 8] __attribute__((aligned(4)));
 static int8_t w_buf[MAX_W + 8], dw_buf[MAX_W + 8];
 static int8_t p2_buf[MAX_W + 4 * MAX_C + 256] __attribute__((aligned(4)));
-static int mat_cases = 0;
+static int mat_cases = 0, table_cases = 0;
 static int32_t bias_buf[MAX_C], bzp_buf[MAX_C], mult_buf[MAX_C];
 static int8_t shift_buf[MAX_C];
 static int8_t out_ref[MAX_OUT], out_opt[MAX_OUT];
@@ -64,6 +64,24 @@ static int check_requant(void) {
     }
   }
   return fails;
+}
+
+/* An out table (eg_conv_s8_params.out_table) for a third of the cases: a
+ * random one, or a Relu between two quantizations (max(v, zp1) rescaled). */
+static int8_t table_buf[256];
+static const int8_t *pick_table(void) {
+  int32_t v;
+  if (rnd() % 3 != 0) return 0;
+  if (rnd() & 1) {
+    for (v = 0; v < 256; ++v) table_buf[v] = (int8_t)rr(-128, 127);
+  } else {
+    const int32_t zp1 = rr(-128, 20), zp2 = rr(-128, -100), num = rr(1, 64), den = rr(1, 64);
+    for (v = -128; v < 128; ++v) {
+      int32_t q = (v < zp1 ? 0 : v - zp1) * num / den + zp2;
+      table_buf[v + 128] = (int8_t)(q > 127 ? 127 : q);
+    }
+  }
+  return table_buf;
 }
 
 static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w,
@@ -113,6 +131,8 @@ static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, i
   p.mult = mult_buf;
   p.shift = shift_buf;
   p.dw_weights = (groups == in_c && out_c == in_c) ? dw_buf : 0;
+  p.out_table = pick_table();
+  if (p.out_table) ++table_cases;
   memset(out_ref, 0x55, (size_t)n_out);
   memset(out_opt, 0x33, (size_t)n_out);
   eg_conv_s8_ref(&p, in_buf, out_ref);
@@ -138,8 +158,8 @@ static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, i
       memset(out_opt, 0x33, (size_t)n_out); /* out_c odd: bias/mult/shift[out_c] are read (in the buffers) */
       eg_conv_s8_mat(&p, in_buf, out_opt, scratch);
       if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
-        PRINT("conv mat MISMATCH batch %d in %dx%dx%d out_c %d k %dx%d\n", (int)batch, (int)in_h, (int)in_w, (int)in_c,
-              (int)out_c, (int)k_h, (int)k_w);
+        PRINT("conv mat MISMATCH batch %d in %dx%dx%d out_c %d k %dx%d act %d..%d table %d\n", (int)batch, (int)in_h,
+              (int)in_w, (int)in_c, (int)out_c, (int)k_h, (int)k_w, (int)p.act_min, (int)p.act_max, p.out_table != 0);
         return 1;
       }
       memset(out_opt, 0x33, (size_t)n_out);
@@ -230,6 +250,8 @@ static int run_dw3(int32_t batch, int32_t in_h, int32_t in_w, int32_t C, int32_t
   p.mult = mult_buf;
   p.shift = shift_buf;
   p.dw_weights = dw_buf;
+  p.out_table = pick_table();
+  if (p.out_table) ++table_cases;
   memset(out_ref, 0x55, (size_t)n_out);
   eg_conv_s8_ref(&p, in_buf, out_ref);
   memset(out_opt, 0x33, (size_t)n_out);
@@ -385,7 +407,8 @@ int main(void) {
   fails += run_fc(2, 67, 13, 1);
   fails += run_fc(1, 48, 8, 1);
   fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
-  PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization), %d failures (EG_USE_DSP=%d)\n", n + 5,
-        mat_cases, fails, EG_USE_DSP);
+  PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization, %d with an out table), %d failures "
+        "(EG_USE_DSP=%d)\n",
+        n + 5, mat_cases, table_cases, fails, EG_USE_DSP);
   return fails ? 1 : 0;
 }

@@ -109,3 +109,29 @@ TEST(Passes, FloatReluFusesIntoConv) {
     }
   EXPECT_EQ(convs, 1);
 }
+
+// kws_dscnn_qdq: every int8 Conv's Relu sits between two quantizations (a LookupTable after
+// fold_qdq); fuse_table moves each table into its Conv.
+TEST(Passes, Int8TableFusesIntoConv) {
+  driver::Options o;
+  o.model = test::model_path("kws_dscnn_qdq");
+  auto c = driver::compile(o);
+  const Graph& g = c.lowered;
+  EXPECT_EQ(count_op(g, "LookupTable"), 0);
+  int fused = 0;
+  for (const auto& n : g.nodes) {
+    if (n.op != "Conv") continue;
+    const Tensor* t = n.attr_tensor("out_table");
+    ASSERT_NE(t, nullptr) << n.name;
+    ++fused;
+    EXPECT_EQ(t->dtype, DType::I8);
+    EXPECT_EQ(t->elements(), 256);
+    ASSERT_TRUE(n.has_attr("pre_table_scale") && n.has_attr("pre_table_zp"));
+    // the Conv's output carries the table's quantization, not the one it requantizes to
+    const Tensor& y = g.t(n.outputs[0]);
+    ASSERT_TRUE(y.quant);
+    EXPECT_NE(y.quant->scale[0], n.attr_float("pre_table_scale", 0.0f));
+    EXPECT_EQ(n.origin.size(), 2u) << "both origins (the Conv and the Relu)";
+  }
+  EXPECT_EQ(fused, 9);
+}

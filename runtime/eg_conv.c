@@ -250,6 +250,31 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
 #endif
 
 #if EG_MAT_ASM
+/* Store the pair's 6 outputs, step to the next pair (back to 10) or leave (to 17). */
+#define EG_MAT_STORE                   \
+  "ldr " EG_W0 ", [" EG_PX ", #44]\n" \
+  "ldr " EG_W0H ", [" EG_PX ", #48]\n" \
+  "ldr " EG_W1 ", [" EG_PX ", #52]\n" \
+  "ldr " EG_W1H ", [" EG_PX ", #40]\n" \
+  "strb " EG_A0 ", [" EG_W0 "], #1\n" \
+  "strb " EG_A1 ", [" EG_W0H "], #1\n" \
+  "strb " EG_A2 ", [" EG_W1 "], #1\n" \
+  "subs " EG_W1H ", " EG_W1H ", #1\n" \
+  "beq 17f\n" \
+  "strb " EG_B0 ", [" EG_W0 "], #1\n" \
+  "strb " EG_B1 ", [" EG_W0H "], #1\n" \
+  "strb " EG_B2 ", [" EG_W1 "], #1\n" \
+  "str " EG_W0 ", [" EG_PX ", #44]\n" \
+  "str " EG_W0H ", [" EG_PX ", #48]\n" \
+  "str " EG_W1 ", [" EG_PX ", #52]\n" \
+  "ldr " EG_XA ", [" EG_PX ", #36]\n" \
+  "add " EG_XA ", " EG_XA ", #2\n" \
+  "str " EG_XA ", [" EG_PX ", #36]\n" \
+  "subs " EG_W1H ", " EG_W1H ", #1\n" \
+  "str " EG_W1H ", [" EG_PX ", #40]\n" \
+  "bne 10b\n" \
+  "b 17f\n"
+
 /* State of the channel loop, in the scratch right after the tile column:
  * the inner loop leaves the column pointer there, so the asm block reads it
  * as [px, #offset] with no extra register (its only operand is r0 = the
@@ -327,28 +352,7 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ssat " EG_B2 ", #8, " EG_B2 "\n"
       "bcs 44f\n" /* the out table (out of line) */
       "16:\n"
-      "ldr " EG_W0 ", [" EG_PX ", #44]\n"
-      "ldr " EG_W0H ", [" EG_PX ", #48]\n"
-      "ldr " EG_W1 ", [" EG_PX ", #52]\n"
-      "ldr " EG_W1H ", [" EG_PX ", #40]\n"
-      "strb " EG_A0 ", [" EG_W0 "], #1\n"
-      "strb " EG_A1 ", [" EG_W0H "], #1\n"
-      "strb " EG_A2 ", [" EG_W1 "], #1\n"
-      "subs " EG_W1H ", " EG_W1H ", #1\n"
-      "beq 17f\n"
-      "strb " EG_B0 ", [" EG_W0 "], #1\n"
-      "strb " EG_B1 ", [" EG_W0H "], #1\n"
-      "strb " EG_B2 ", [" EG_W1 "], #1\n"
-      "str " EG_W0 ", [" EG_PX ", #44]\n"
-      "str " EG_W0H ", [" EG_PX ", #48]\n"
-      "str " EG_W1 ", [" EG_PX ", #52]\n"
-      "ldr " EG_XA ", [" EG_PX ", #36]\n"
-      "add " EG_XA ", " EG_XA ", #2\n"
-      "str " EG_XA ", [" EG_PX ", #36]\n"
-      "subs " EG_W1H ", " EG_W1H ", #1\n"
-      "str " EG_W1H ", [" EG_PX ", #40]\n"
-      "bne 10b\n"
-      "b 17f\n"
+      EG_MAT_STORE
       "11:\n" /* enter at group 3 or 4 */
       "bmi 4b\n"
       "b 3b\n"
@@ -383,7 +387,7 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ldrb " EG_B0 ", [" EG_XA ", " EG_B0 "]\n"
       "ldrb " EG_B1 ", [" EG_XA ", " EG_B1 "]\n"
       "ldrb " EG_B2 ", [" EG_XA ", " EG_B2 "]\n"
-      "b 16b\n"
+      EG_MAT_STORE /* a copy: no branch back to 16 */
       "17:\n"
       "pop {r0, r7}\n" EG_MAT_UNDEFS
       : "+r"(r0)

@@ -337,25 +337,160 @@ EG_NOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_q
   }
 }
 
+/* ---- Add/Sub through the folded tables (p->tab) ---- */
+
+/* One table-driven element: both table entries, their sum shifted and
+ * saturated to int8 (one SSAT with ASR when the shift is a constant). */
+#define EG_QTAB(TA, TB, SH) EG_SAT8(((TA) + (TB)) >> (SH))
+#define EG_QCLAMP(V) ((V) < lo ? lo : ((V) > hi ? hi : (V)))
+
+/* Contiguous row, the tables' shift EG_QTAB_SHIFT, no fused activation
+ * narrower than int8. y may be a (in place): each group of elements is loaded
+ * before it is stored. On the Cortex-M4 the loop is asm: GCC interleaves the
+ * loads with the adds, which costs the LDR pipelining (a load right after a
+ * load whose result it does not use takes 1 cycle instead of 2). Per 2
+ * elements: 2 LDRB + 2 LDRB + 4 table LDR in a row (9 cycles), 2 ADD, 2 SSAT
+ * (with the ASR), 2 STRB; 8 elements per iteration, the pointer steps in the
+ * first loads and store (post-increment): ~8 cycles/element. */
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && defined(__thumb2__) && !defined(EG_DSP_EMULATION)
+#define EG_QTAB_STR2(x) #x
+#define EG_QTAB_STR(x) EG_QTAB_STR2(x)
+/* LA/LB: the loads of a[I] and b[I]; SY: the store of y[I] (the first pair
+ * post-increments the pointers by 8, the others address them with -8 + I). */
+#define EG_QTAB_PAIR(LA, LB, J, SY)                                   \
+  "ldrb %[t0], " LA "\n\t"                                           \
+  "ldrb %[t1], " LB "\n\t"                                           \
+  "ldrb %[t2], [%[a], #" #J "]\n\t"                                  \
+  "ldrb %[t3], [%[b], #" #J "]\n\t"                                  \
+  "ldr %[t0], [%[ta], %[t0], lsl #2]\n\t"                            \
+  "ldr %[t1], [%[tb], %[t1], lsl #2]\n\t"                            \
+  "ldr %[t2], [%[ta], %[t2], lsl #2]\n\t"                            \
+  "ldr %[t3], [%[tb], %[t3], lsl #2]\n\t"                            \
+  "add %[t0], %[t0], %[t1]\n\t"                                      \
+  "add %[t2], %[t2], %[t3]\n\t"                                      \
+  "ssat %[t0], #8, %[t0], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "ssat %[t2], #8, %[t2], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "strb %[t0], " SY "\n\t"                                           \
+  "strb %[t2], [%[y], #" #J "]\n\t"
+#define EG_QTAB_ASM 1
+#endif
+
+EG_NOINLINE static void eg_qtab_row(const int32_t *ta, const int32_t *tb, const int8_t *a, const int8_t *b, int8_t *y,
+                                    int32_t n) {
+#ifdef EG_QTAB_ASM
+  int32_t blocks = n >> 3;
+  if (blocks > 0) {
+    uint32_t t0, t1, t2, t3;
+    __asm__ volatile(
+        "1:\n\t" EG_QTAB_PAIR("[%[a]], #8", "[%[b]], #8", -7, "[%[y]], #8")
+        EG_QTAB_PAIR("[%[a], #-6]", "[%[b], #-6]", -5, "[%[y], #-6]")
+        EG_QTAB_PAIR("[%[a], #-4]", "[%[b], #-4]", -3, "[%[y], #-4]")
+        EG_QTAB_PAIR("[%[a], #-2]", "[%[b], #-2]", -1, "[%[y], #-2]")
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n\t"
+        : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [n] "+r"(blocks), [t0] "=&r"(t0), [t1] "=&r"(t1),
+          [t2] "=&r"(t2), [t3] "=&r"(t3)
+        : [ta] "r"(ta), [tb] "r"(tb)
+        : "cc", "memory");
+    n &= 7;
+  }
+#else
+  for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {
+    const int32_t x0 = ta[(uint8_t)a[0]], z0 = tb[(uint8_t)b[0]], x1 = ta[(uint8_t)a[1]], z1 = tb[(uint8_t)b[1]];
+    const int32_t x2 = ta[(uint8_t)a[2]], z2 = tb[(uint8_t)b[2]], x3 = ta[(uint8_t)a[3]], z3 = tb[(uint8_t)b[3]];
+    y[0] = (int8_t)EG_QTAB(x0, z0, EG_QTAB_SHIFT);
+    y[1] = (int8_t)EG_QTAB(x1, z1, EG_QTAB_SHIFT);
+    y[2] = (int8_t)EG_QTAB(x2, z2, EG_QTAB_SHIFT);
+    y[3] = (int8_t)EG_QTAB(x3, z3, EG_QTAB_SHIFT);
+  }
+#endif
+  for (; n > 0; --n, ++a, ++b, ++y) *y = (int8_t)EG_QTAB(ta[(uint8_t)*a], tb[(uint8_t)*b], EG_QTAB_SHIFT);
+}
+
+/* Any strides (0 = broadcast), any shift, fused activation clamp. */
+EG_NOINLINE static void eg_qtab_row_any(const int32_t *ta, const int32_t *tb, const int8_t *a, int32_t sa,
+                                        const int8_t *b, int32_t sb, int8_t *y, int32_t n, int32_t sh, int32_t lo,
+                                        int32_t hi) {
+  for (; n > 0; --n, a += sa, b += sb, ++y) {
+    const int32_t v = EG_QTAB(ta[(uint8_t)*a], tb[(uint8_t)*b], sh);
+    *y = (int8_t)EG_QCLAMP(v);
+  }
+}
+
+static void eg_qbinary_tab(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y) {
+  const eg_bcast *bc = &p->bc;
+  const int32_t last = bc->rank - 1, len = bc->shape[last];
+  const int32_t sa = bc->stride[0][last], sb = bc->stride[1][last];
+  const int32_t *ta = p->tab, *tb = p->tab + 256;
+  const int fast = sa == 1 && sb == 1 && p->tab_shift == EG_QTAB_SHIFT && p->act_min <= -128 && p->act_max >= 127;
+  int32_t idx[EG_ELT_MAX_RANK] = {0};
+  int32_t off[2] = {0, 0};
+  do {
+    if (fast) eg_qtab_row(ta, tb, a + off[0], b + off[1], y, len);
+    else eg_qtab_row_any(ta, tb, a + off[0], sa, b + off[1], sb, y, len, p->tab_shift, p->act_min, p->act_max);
+    y += len;
+  } while (eg_next_row(bc, idx, off, 2));
+}
+
+/* Contiguous int8 Mul row (both operands stride 1), bit-exact with the general
+ * loop: |(a - a_zp) * (b - b_zp)| <= 255 * 255, so the output requantization
+ * takes the eg_qout form (odd multiplier, one high word, one shift). 4 elements
+ * per iteration, loads first (y may be a). */
+#define EG_QMUL_ONE(XA, XB)                                                       \
+  {                                                                                \
+    const int32_t v_ = (EG_HI(((XA) - za) * ((XB) - zb), ym) + yadd) >> ysh;       \
+    o_ = EG_SAT8(v_);                                                              \
+    o_ = o_ < lo ? lo : (o_ > hi ? hi : o_);                                       \
+  }
+EG_NOINLINE static void eg_qmul_row(const eg_qbinary_s8_params *p, const eg_qout *qy, const int8_t *a, const int8_t *b,
+                                    int8_t *y, int32_t n) {
+  const int32_t za = p->a_zp, zb = p->b_zp, ym = qy->mult, ysh = qy->rsh, yadd = qy->add;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  int32_t o_;
+  for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {
+    const int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+    EG_QMUL_ONE(a0, b0)
+    y[0] = (int8_t)o_;
+    EG_QMUL_ONE(a1, b1)
+    y[1] = (int8_t)o_;
+    EG_QMUL_ONE(a2, b2)
+    y[2] = (int8_t)o_;
+    EG_QMUL_ONE(a3, b3)
+    y[3] = (int8_t)o_;
+  }
+  for (; n > 0; --n, ++a, ++b, ++y) {
+    EG_QMUL_ONE(*a, *b)
+    *y = (int8_t)o_;
+  }
+}
+
 void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y) {
   const eg_bcast *bc = &p->bc;
   const int32_t last = bc->rank - 1, len = bc->shape[last];
   const int32_t sa = bc->stride[0][last], sb = bc->stride[1][last];
+  const int mul = p->op == EG_BIN_MUL;
   int32_t idx[EG_ELT_MAX_RANK] = {0};
   int32_t off[2] = {0, 0};
-  eg_qin qa, qb;
-  eg_qout qy;
-  const int fast = p->op != EG_BIN_MUL && sa == 1 && sb == 1 &&
-                   eg_qin_make(p->a_zp, p->a_mult, p->a_shift, p->left_shift, &qa) &&
-                   eg_qin_make(p->b_zp, p->b_mult, p->b_shift, p->left_shift, &qb) &&
-                   eg_qout_make(p->y_mult, p->y_shift, p->y_zp, &qy) && p->act_min >= -128 &&
-                   p->act_max <= 127 && p->act_min <= p->act_max;
+  eg_qin qa = {0, 0, 0}, qb = {0, 0, 0};
+  eg_qout qy = {0, 0, 0};
+  int fast;
   int32_t i;
+  if (p->tab && !mul) {
+    eg_qbinary_tab(p, a, b, y);
+    return;
+  }
+  /* the computed fast rows: contiguous operands, parameters their exactness argument covers */
+  fast = sa == 1 && sb == 1 && p->act_min >= -128 && p->act_max <= 127 && p->act_min <= p->act_max &&
+         eg_qout_make(p->y_mult, p->y_shift, p->y_zp, &qy) &&
+         (mul || (eg_qin_make(p->a_zp, p->a_mult, p->a_shift, p->left_shift, &qa) &&
+                  eg_qin_make(p->b_zp, p->b_mult, p->b_shift, p->left_shift, &qb)));
   do {
     const int8_t *pa = a + off[0], *pb = b + off[1];
-    if (fast) {
+    if (fast && mul) {
+      eg_qmul_row(p, &qy, pa, pb, y, len);
+    } else if (fast) {
       eg_qaddsub_row(p, &qa, &qb, &qy, pa, pb, y, len);
-    } else if (p->op == EG_BIN_MUL) {
+    } else if (mul) {
       for (i = 0; i < len; ++i, pa += sa, pb += sb) {
         int32_t acc = ((int32_t)*pa - p->a_zp) * ((int32_t)*pb - p->b_zp);
         int32_t v = eg_requantize(acc, p->y_mult, p->y_shift) + p->y_zp;

@@ -66,7 +66,17 @@ typedef struct {
   int32_t a_mult, a_shift, b_mult, b_shift, y_mult, y_shift;
   int32_t left_shift;
   int32_t act_min, act_max;
+  /* Add/Sub, optional (NULL: computed): the whole requantization folded into
+   * two 256-entry tables indexed by the operands' bytes (a's at tab[0..255], b's
+   * at tab[256..511], as uint8), y = clamp(ssat8((tab[a] + tab[256 + b]) >>
+   * tab_shift), act_min, act_max). The compiler builds them and checks this
+   * against the formula above for all 65536 (a, b) pairs (src/ops/qadd_fold.c). */
+  const int32_t *tab;
+  int32_t tab_shift;
 } eg_qbinary_s8_params;
+
+/* The tables' shift the fastest row is built for (others take a slower row). */
+#define EG_QTAB_SHIFT 22
 
 void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 

@@ -98,41 +98,6 @@ void eg_maxpool_f32(const eg_pool_geom *g, const float *in, float *out, int64_t 
     }
 }
 
-void eg_maxpool_s8(const eg_pool_geom *g, const int8_t *in, int8_t *out) {
-  eg_pool_it it;
-  const int32_t in_s = eg_sp_count(g->in_sp), out_s = eg_sp_count(g->out_sp);
-  /* the valid taps of a window form a regular grid: steps per spatial dim */
-  const int32_t s2 = g->dil[2] * g->in_sp_stride, s1 = g->dil[1] * g->in_sp[2] * g->in_sp_stride,
-                s0 = g->dil[0] * g->in_sp[1] * g->in_sp[2] * g->in_sp_stride;
-  const int32_t nc = g->channels, ics = g->in_c_stride, ocs = g->out_c_stride;
-  int32_t k0, k1, k2, c;
-  for (it.b = 0; it.b < g->batch; ++it.b)
-    for (it.osp = 0; it.osp < out_s; ++it.osp) {
-      int32_t n0, n1, n2, ibase, oidx;
-      eg_it_pos(g, &it);
-      n0 = it.w.n_valid > 0 ? it.w.ke[0] - it.w.kb[0] : 0;
-      n1 = it.w.ke[1] - it.w.kb[1];
-      n2 = it.w.ke[2] - it.w.kb[2];
-      if (s1 == n2 * s2) { /* rows that follow each other in memory merge into one run */
-        n2 *= n1;
-        n1 = 1;
-      }
-      ibase = it.b * in_s * g->channels +
-              (n0 > 0 ? eg_tap(g, it.o, it.w.kb[0], it.w.kb[1], it.w.kb[2]) * g->in_sp_stride : 0);
-      oidx = it.b * out_s * g->channels + it.osp * g->out_sp_stride;
-      for (c = 0; c < nc; ++c, ibase += ics, oidx += ocs) {
-        int8_t best = -128;
-        for (k0 = 0; k0 < n0; ++k0)
-          for (k1 = 0; k1 < n1; ++k1) {
-            const int8_t *q = in + ibase + k0 * s0 + k1 * s1;
-            for (k2 = 0; k2 < n2; ++k2, q += s2)
-              if (*q > best) best = *q;
-          }
-        out[oidx] = best;
-      }
-    }
-}
-
 void eg_maxpool_u8(const eg_pool_geom *g, const uint8_t *in, uint8_t *out) {
   eg_pool_it it;
   const int32_t out_s = eg_sp_count(g->out_sp);
@@ -172,85 +137,6 @@ void eg_avgpool_f32(const eg_pool_geom *g, const float *in, float *out) {
     }
 }
 
-/* Average of acc over cnt taps with 8 fractional bits, rounded half away from
- * zero (32-bit division when acc * 256 + cnt / 2 stays in int32). */
-static int32_t eg_avg_q8(int32_t acc, int32_t cnt, int small) {
-  if (small) {
-    const int32_t num = acc * 256;
-    return num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt);
-  } else {
-    const int64_t num = (int64_t)acc * 256;
-    return (int32_t)(num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt));
-  }
-}
-
-/* Output of one average-pool channel from the sum of its taps. */
-static int8_t eg_avg_out(const eg_pool_s8_params *p, int32_t acc, int32_t cnt, int small, int64_t rnd) {
-  const int32_t avg = cnt > 0 ? eg_avg_q8(acc, cnt, small) : 0;
-  const int32_t v = eg_requantize_fast(avg, p->mult, p->shift, rnd) + p->out_zp;
-  return (int8_t)eg_clamp_i32(v, p->act_min, p->act_max);
-}
-
-void eg_avgpool_s8(const eg_pool_s8_params *p, const int8_t *in, int8_t *out) {
-  const eg_pool_geom *g = &p->g;
-  eg_pool_it it;
-  const int32_t in_s = eg_sp_count(g->in_sp), out_s = eg_sp_count(g->out_sp);
-  /* the valid taps of a window form a regular grid: steps per spatial dim */
-  const int32_t s2 = g->dil[2] * g->in_sp_stride, s1 = g->dil[1] * g->in_sp[2] * g->in_sp_stride,
-                s0 = g->dil[0] * g->in_sp[1] * g->in_sp[2] * g->in_sp_stride;
-  const int64_t rnd = eg_requant_round(p->shift);
-  /* |acc| <= 255 * taps: acc * 256 + cnt / 2 fits in int32 below 32768 taps */
-  const int small = (int64_t)g->kernel[0] * g->kernel[1] * g->kernel[2] < 32768;
-  int32_t k0, k1, k2;
-  for (it.b = 0; it.b < g->batch; ++it.b)
-    for (it.osp = 0; it.osp < out_s; ++it.osp) {
-      const int32_t cnt = (eg_it_pos(g, &it), g->count_include_pad ? it.w.n_padded : it.w.n_valid);
-      int32_t n0 = it.w.ke[0] - it.w.kb[0], n1 = it.w.ke[1] - it.w.kb[1], n2 = it.w.ke[2] - it.w.kb[2];
-      const int32_t zp_sum = it.w.n_valid * p->in_zp;
-      const int32_t first =
-          it.w.n_valid > 0 ? eg_tap(g, it.o, it.w.kb[0], it.w.kb[1], it.w.kb[2]) * g->in_sp_stride : 0;
-      int32_t ibase = it.b * in_s * g->channels + first;
-      int32_t oidx = it.b * out_s * g->channels + it.osp * g->out_sp_stride;
-      it.c = 0;
-      if (it.w.n_valid <= 0) n0 = 0;
-      /* rows that follow each other in memory merge into one run */
-      if (s1 == n2 * s2) {
-        n2 *= n1;
-        n1 = 1;
-      }
-#if EG_USE_DSP
-      /* NHWC: 4 channels per word, two int16 lane pairs (SXTAB16): a sum of
-       * at most 255 int8 values cannot wrap */
-      if (g->in_c_stride == 1 && g->out_c_stride == 1 && it.w.n_valid <= 255)
-        for (; it.c + 4 <= g->channels; it.c += 4, ibase += 4, oidx += 4) {
-          uint32_t ae = 0, ao = 0;
-          for (k0 = 0; k0 < n0; ++k0)
-            for (k1 = 0; k1 < n1; ++k1) {
-              const int8_t *q = in + ibase + k0 * s0 + k1 * s1;
-              for (k2 = 0; k2 < n2; ++k2, q += s2) {
-                const uint32_t w = eg_ld32(q);
-                ae = __sxtab16(ae, w);
-                ao = eg_sxtab16_ror8(ao, w);
-              }
-            }
-          out[oidx] = eg_avg_out(p, (int32_t)(int16_t)(ae & 0xffffu) - zp_sum, cnt, small, rnd);
-          out[oidx + 1] = eg_avg_out(p, (int32_t)(int16_t)(ao & 0xffffu) - zp_sum, cnt, small, rnd);
-          out[oidx + 2] = eg_avg_out(p, (int32_t)(int16_t)(ae >> 16) - zp_sum, cnt, small, rnd);
-          out[oidx + 3] = eg_avg_out(p, (int32_t)(int16_t)(ao >> 16) - zp_sum, cnt, small, rnd);
-        }
-#endif
-      for (; it.c < g->channels; ++it.c, ibase += g->in_c_stride, oidx += g->out_c_stride) {
-        int32_t acc = 0;
-        for (k0 = 0; k0 < n0; ++k0)
-          for (k1 = 0; k1 < n1; ++k1) {
-            const int8_t *q = in + ibase + k0 * s0 + k1 * s1;
-            for (k2 = 0; k2 < n2; ++k2, q += s2) acc += *q;
-          }
-        out[oidx] = eg_avg_out(p, acc - zp_sum, cnt, small, rnd);
-      }
-    }
-}
-
 void eg_lppool_f32(const eg_pool_geom *g, const float *in, float *out) {
   eg_pool_it it;
   const int32_t out_s = eg_sp_count(g->out_sp);
@@ -271,4 +157,456 @@ void eg_lppool_f32(const eg_pool_geom *g, const float *in, float *out) {
         out[it.oidx] = pw == 2.0f ? sqrtf(acc) : (pw == 1.0f ? acc : powf(acc, 1.0f / pw));
       }
     }
+}
+
+
+/* ---- int8 pools ----
+ * Output positions are walked dimension by dimension; a dimension's window is
+ * found in closed form when its position changes. The valid taps of a window
+ * form a grid of n0 x n1 x n2 taps, s0, s1, s2 bytes apart, from its first tap
+ * q; rows that follow each other in memory merge into one run (n2). NHWC
+ * (channel stride 1) under EG_USE_DSP: 16, then 4 channels per step, one word
+ * per 4 channels (byte-wise max with SSUB8/SEL; int16 lane sums with SXTAB16). */
+
+/* Taps of one dimension for output index o: the first valid tap kb, the number
+ * of valid taps n, the taps np inside the padded input (start >= -pad: the
+ * padded range begins at tap 0). */
+typedef struct {
+  int32_t kb, n, np;
+} eg_pdim;
+
+static void eg_pool_dim(int32_t start, int32_t k, int32_t dil, int32_t in, int32_t pad_end, eg_pdim *r) {
+  int32_t kb = 0, ke = in - start, kp = in + pad_end - start;
+  if (dil == 1) {
+    if (start < 0) kb = -start;
+  } else {
+    if (start < 0) kb = (-start + dil - 1) / dil;
+    ke = ke > 0 ? (ke + dil - 1) / dil : 0;
+    kp = kp > 0 ? (kp + dil - 1) / dil : 0;
+  }
+  ke = ke < 0 ? 0 : (ke > k ? k : ke);
+  r->kb = kb;
+  r->n = ke > kb ? ke - kb : 0;
+  r->np = kp < 0 ? 0 : (kp > k ? k : kp);
+}
+
+/* Layer constants of the window kernels. */
+typedef struct {
+  int32_t s0, s1, s2;         /* tap steps in bytes per spatial dimension */
+  int32_t nc, ics, ocs, oss;  /* channels, input/output channel strides, output position stride */
+} eg_pool_lay;
+
+/* `count` windows of one shape along the innermost output dimension: n0 x n1
+ * x n2 taps from q (channel 0) for the first, q + qstep for the next...; rows
+ * that follow each other in memory merged into the innermost run n2. */
+typedef struct {
+  const int8_t *q;
+  int32_t n0, n1, n2;
+  int32_t nv, cnt; /* valid taps; divisor of the average */
+  int32_t count, qstep;
+} eg_pwin;
+
+typedef void (*eg_pool_body)(const void *ctx, const eg_pool_lay *l, const eg_pwin *w, int8_t *out);
+
+/* Walks the output positions (batch, then each spatial dimension) and calls
+ * body for runs of windows. Along the innermost dimension the windows away
+ * from the borders all have the same shape: one call for all of them. */
+static void eg_pool_walk(const eg_pool_geom *g, const int8_t *in, int8_t *out, eg_pool_body body, const void *ctx) {
+  const int32_t ss = g->in_sp_stride, row1 = g->in_sp[2] * ss, row0 = g->in_sp[1] * row1;
+  const int32_t in_n = eg_sp_count(g->in_sp) * g->channels, out_n = eg_sp_count(g->out_sp) * g->channels;
+  const int32_t on2 = g->out_sp[2], st2 = g->stride[2], pd2 = g->pad[2], dl2 = g->dil[2], k2 = g->kernel[2];
+  const int32_t last = g->in_sp[2] - 1 - (k2 - 1) * dl2 + pd2; /* windows fully inside: o2 * st2 <= last */
+  const int32_t lo2 = (pd2 + st2 - 1) / st2, hi2 = last < 0 ? 0 : (last / st2 + 1 < on2 ? last / st2 + 1 : on2);
+  eg_pool_lay l;
+  eg_pwin w;
+  eg_pdim d0, d1, d2;
+  int32_t b, o0, o1, o2;
+  l.s0 = g->dil[0] * row0;
+  l.s1 = g->dil[1] * row1;
+  l.s2 = dl2 * ss;
+  l.nc = g->channels;
+  l.ics = g->in_c_stride;
+  l.ocs = g->out_c_stride;
+  l.oss = g->out_sp_stride;
+  w.qstep = st2 * ss;
+  for (b = 0; b < g->batch; ++b) {
+    const int8_t *in_b = in + b * in_n;
+    int8_t *op = out + b * out_n;
+    for (o0 = 0; o0 < g->out_sp[0]; ++o0) {
+      const int32_t t0 = o0 * g->stride[0] - g->pad[0];
+      eg_pool_dim(t0, g->kernel[0], g->dil[0], g->in_sp[0], g->pad_end[0], &d0);
+      for (o1 = 0; o1 < g->out_sp[1]; ++o1) {
+        const int32_t t1 = o1 * g->stride[1] - g->pad[1];
+        const int8_t *q01;
+        eg_pool_dim(t1, g->kernel[1], g->dil[1], g->in_sp[1], g->pad_end[1], &d1);
+        q01 = in_b + (t0 + d0.kb * g->dil[0]) * row0 + (t1 + d1.kb * g->dil[1]) * row1;
+        for (o2 = 0; o2 < on2; o2 += w.count, op += w.count * l.oss) {
+          const int32_t t2 = o2 * st2 - pd2;
+          int32_t n0 = d0.n, n1 = d1.n, n2;
+          if (o2 >= lo2 && o2 < hi2) { /* all taps of dimension 2 inside, up to hi2 */
+            d2.kb = 0;
+            d2.n = d2.np = k2;
+            w.count = hi2 - o2;
+          } else {
+            eg_pool_dim(t2, k2, dl2, g->in_sp[2], g->pad_end[2], &d2);
+            w.count = 1;
+          }
+          n2 = d2.n;
+          w.nv = n0 * n1 * n2;
+          w.cnt = g->count_include_pad ? d0.np * d1.np * d2.np : w.nv;
+          w.q = in_b;
+          if (w.nv == 0) {
+            n0 = 0;
+          } else {
+            w.q = q01 + (t2 + d2.kb * dl2) * ss;
+            if (n2 * l.s2 == l.s1) { /* rows follow each other: one run */
+              n2 *= n1;
+              n1 = 1;
+            }
+            if (n1 == 1 && n2 * l.s2 == l.s0) {
+              n2 *= n0;
+              n0 = 1;
+            }
+          }
+          w.n0 = n0;
+          w.n1 = n1;
+          w.n2 = n2;
+          body(ctx, &l, &w, op);
+        }
+      }
+    }
+  }
+}
+
+/* Loops over the taps of the window (locals n0..n2, s0..s2) from Q0; R: the tap pointer. */
+#define EG_TAPS(Q0, R, TAP)                                  \
+  {                                                          \
+    int32_t k0_, k1_, k2_;                                   \
+    const int8_t *r0_ = (Q0);                                \
+    for (k0_ = n0; k0_ > 0; --k0_, r0_ += s0) {              \
+      const int8_t *r1_ = r0_;                               \
+      for (k1_ = n1; k1_ > 0; --k1_, r1_ += s1) {            \
+        const int8_t *R = r1_;                               \
+        for (k2_ = n2; k2_ > 0; --k2_, R += s2) TAP;         \
+      }                                                      \
+    }                                                        \
+  }
+
+/* The same with the innermost run's length N2 given. */
+#define EG_TAPS_N(Q0, R, N2, TAP)                            \
+  {                                                          \
+    int32_t k0_, k1_, k2_;                                   \
+    const int8_t *r0_ = (Q0);                                \
+    for (k0_ = n0; k0_ > 0; --k0_, r0_ += s0) {              \
+      const int8_t *r1_ = r0_;                               \
+      for (k1_ = n1; k1_ > 0; --k1_, r1_ += s1) {            \
+        const int8_t *R = r1_;                               \
+        for (k2_ = (N2); k2_ > 0; --k2_, R += s2) TAP;       \
+      }                                                      \
+    }                                                        \
+  }
+
+/* The window and layer values as locals (read before any store through out),
+ * and the loop over the run of windows: EG_WIN_BEGIN(l, w) body EG_WIN_END. */
+#define EG_WIN_BEGIN(L, W)                                                      \
+  {                                                                             \
+    const int32_t n0 = (W)->n0, n1 = (W)->n1, n2 = (W)->n2;                     \
+    const int32_t s0 = (L)->s0, s1 = (L)->s1, s2 = (L)->s2;                     \
+    const int32_t nc = (L)->nc, ics = (L)->ics, ocs = (L)->ocs, oss = (L)->oss; \
+    const int32_t qstep = (W)->qstep;                                           \
+    const int8_t *q = (W)->q;                                                   \
+    int32_t i_;                                                                 \
+    for (i_ = (W)->count; i_ > 0; --i_, q += qstep, out += oss) {               \
+      int32_t c = 0;
+#define EG_WIN_END \
+  }                \
+  }
+
+#if EG_USE_DSP
+/* Byte-wise signed max of 4 int8 lanes into m: SSUB8 sets the GE flags, SEL picks. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+#define EG_MAX_S8X4(M, X)                                                                        \
+  {                                                                                              \
+    uint32_t d_;                                                                                 \
+    __asm__("ssub8 %0, %2, %1\n\tsel %1, %2, %1" : "=&r"(d_), "+r"(M) : "r"(X) : "cc");        \
+  }
+#else
+static uint32_t eg_max_s8x4(uint32_t a, uint32_t b) {
+  uint32_t r = 0, i;
+  for (i = 0; i < 32; i += 8) {
+    const int8_t x = (int8_t)(a >> i), y = (int8_t)(b >> i);
+    r |= (uint32_t)(uint8_t)(x > y ? x : y) << i;
+  }
+  return r;
+}
+#define EG_MAX_S8X4(M, X) M = eg_max_s8x4(M, X)
+#endif
+#endif
+
+static void eg_max_window(const void *ctx, const eg_pool_lay *l, const eg_pwin *w, int8_t *out) {
+  (void)ctx;
+  EG_WIN_BEGIN(l, w)
+#if EG_USE_DSP
+    if (ics == 1 && ocs == 1) {
+      for (; c + 16 <= nc; c += 16) {
+        uint32_t m0 = 0x80808080u, m1 = 0x80808080u, m2 = 0x80808080u, m3 = 0x80808080u;
+        EG_TAPS(q + c, r, {
+          const uint32_t x0 = eg_ld32(r);
+          const uint32_t x1 = eg_ld32(r + 4);
+          const uint32_t x2 = eg_ld32(r + 8);
+          const uint32_t x3 = eg_ld32(r + 12);
+          EG_MAX_S8X4(m0, x0);
+          EG_MAX_S8X4(m1, x1);
+          EG_MAX_S8X4(m2, x2);
+          EG_MAX_S8X4(m3, x3);
+        })
+        eg_st32(out + c, m0);
+        eg_st32(out + c + 4, m1);
+        eg_st32(out + c + 8, m2);
+        eg_st32(out + c + 12, m3);
+      }
+      for (; c + 4 <= nc; c += 4) {
+        uint32_t m = 0x80808080u;
+        EG_TAPS(q + c, r, {
+          const uint32_t x = eg_ld32(r);
+          EG_MAX_S8X4(m, x);
+        })
+        eg_st32(out + c, m);
+      }
+    }
+#endif
+    for (; c < nc; ++c) {
+      int32_t best = -128;
+      EG_TAPS(q + c * ics, r, best = *r > best ? *r : best)
+      out[c * ocs] = (int8_t)best;
+    }
+  EG_WIN_END
+}
+
+void eg_maxpool_s8(const eg_pool_geom *g, const int8_t *in, int8_t *out) { eg_pool_walk(g, in, out, eg_max_window, 0); }
+
+/* Saturation to int8 (one SSAT where the target has it). */
+#if defined(__ARM_FEATURE_SAT) && !defined(EG_DSP_EMULATION)
+#include <arm_acle.h>
+#define EG_POOL_SAT8(v) __ssat(v, 8)
+#else
+#define EG_POOL_SAT8(v) ((v) < -128 ? -128 : ((v) > 127 ? 127 : (v)))
+#endif
+
+/* Average of acc over cnt taps with 8 fractional bits, rounded half away from
+ * zero (32-bit division when acc * 256 + cnt / 2 stays in int32). */
+static int32_t eg_avg_q8(int32_t acc, int32_t cnt, int small) {
+  if (small) {
+    const int32_t num = acc * 256;
+    return num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt);
+  } else {
+    const int64_t num = (int64_t)acc * 256;
+    return (int32_t)(num >= 0 ? (num + cnt / 2) / cnt : -((-num + cnt / 2) / cnt));
+  }
+}
+
+typedef struct {
+  int32_t in_zp, out_zp, act_min, act_max, mult, shift;
+  int64_t rnd;
+  int small;
+} eg_avg_ctx;
+
+/* Output stage of a run of windows (one divisor), every value a local of the
+ * caller. fast: |num| + cnt / 2 < 2^24 (at most 255 taps), 2 <= cnt <= 256,
+ * and the requantization in the eg_qout form of eg_eltwise_bin.c: the division
+ * is the high word of (|num| + cnt / 2) * recip with recip = ceil(2^32 / cnt)
+ * (exact: recip * cnt - 2^32 < cnt <= 2^l, l = ceil(log2 cnt), and the
+ * dividend is below 2^(32 - l)); then, with the multiplier made odd (mult / 2^k,
+ * shift + k: the same value), v = (hi(avg * mult) + add) >> rsh, add = 2^(rsh-1)
+ * + out_zp * 2^rsh, rsh >= 1: floor((avg * mult + 2^(31 + rsh)) / 2^(32 + rsh)),
+ * half up, which is half away from zero because avg * mult (|avg| < 2^31, mult
+ * odd) is never a tie. Otherwise eg_avg_q8 and eg_requantize_fast (windows of
+ * more taps, where the output stage weighs little). */
+typedef struct {
+  int32_t fast, cnt, half, zs, mult, shift, zp, lo, hi, small;
+  int32_t omult, orsh, oadd; /* the fast path's output requantization */
+  uint32_t recip;
+  int64_t rnd;
+} eg_avg_oc;
+
+static void eg_avg_oc_make(const eg_avg_ctx *x, const eg_pwin *w, eg_avg_oc *oc) {
+  const int32_t cnt = w->cnt;
+  int32_t m = x->mult, sh = x->shift;
+  oc->cnt = cnt;
+  oc->half = cnt / 2;
+  oc->zs = w->nv * x->in_zp;
+  oc->mult = x->mult;
+  oc->shift = x->shift;
+  oc->zp = x->out_zp;
+  oc->lo = x->act_min;
+  oc->hi = x->act_max;
+  oc->small = x->small;
+  oc->rnd = x->rnd;
+  oc->recip = 0;
+  oc->fast = 0;
+  if (cnt > 0 && x->small && x->rnd != 0 && x->mult >= 0) {
+    if (m > 0)
+      while (!(m & 1)) {
+        m >>= 1;
+        ++sh;
+      }
+    if (w->nv <= 255 && cnt >= 2 && cnt <= 256 && m > 0 && sh <= -2 && sh >= -31 && x->out_zp >= -128 &&
+        x->out_zp <= 127 && x->act_min >= -128 && x->act_max <= 127) {
+      oc->fast = 1;
+      oc->recip = 0xFFFFFFFFu / (uint32_t)cnt + 1u;
+      oc->omult = m;
+      oc->orsh = -1 - sh;
+      /* |add| < 2^30 + 2^29 and |hi(avg * mult)| < 2^16 * 2^31 / 2^32: no overflow */
+      oc->oadd = (int32_t)(((int64_t)1 << (oc->orsh - 1)) + (int64_t)x->out_zp * ((int64_t)1 << oc->orsh));
+      if (oc->orsh > 22) oc->fast = 0; /* keeps out_zp * 2^rsh in int32 */
+    }
+  }
+}
+
+/* Outputs of n channels (os bytes apart) from the sums of their taps (zero
+ * point not yet removed). */
+EG_NOINLINE static void eg_avg_outs(const eg_avg_oc *oc, const int32_t *acc, int32_t n, int8_t *out, int32_t os) {
+  const int32_t cnt = oc->cnt, half = oc->half, zs = oc->zs, mult = oc->mult, zp = oc->zp;
+  const int32_t lo = oc->lo, hi = oc->hi;
+  const int64_t rnd = oc->rnd;
+  int32_t i;
+  if (oc->fast) {
+    const uint32_t recip = oc->recip;
+    const int32_t zs8 = zs * 256, om = oc->omult, orsh = oc->orsh, oadd = oc->oadd;
+    const int32_t lo8 = lo, hi8 = hi; /* within int8 on the fast path */
+#define EG_AVG_MODE2(CLAMP)                                                    \
+  for (i = 0; i < n; ++i, out += os) {                                         \
+    const int32_t num = acc[i] * 256 - zs8, sgn = num >> 31;                   \
+    const uint32_t mag = (uint32_t)((num ^ sgn) - sgn) + (uint32_t)half;      \
+    const int32_t q = (int32_t)(((uint64_t)mag * recip) >> 32);               \
+    const int32_t avg = (q ^ sgn) - sgn;                                       \
+    const int32_t v = ((int32_t)(((int64_t)avg * om) >> 32) + oadd) >> orsh;  \
+    *out = (int8_t)(CLAMP);                                                    \
+  }
+    if (lo8 == -128 && hi8 == 127) {
+      EG_AVG_MODE2(EG_POOL_SAT8(v))
+    } else {
+      EG_AVG_MODE2(eg_clamp_i32(v, lo8, hi8))
+    }
+#undef EG_AVG_MODE2
+  } else {
+    for (i = 0; i < n; ++i, out += os) {
+      const int32_t avg = cnt > 0 ? eg_avg_q8(acc[i] - zs, cnt, oc->small) : 0;
+      const int32_t v = eg_requantize_fast(avg, mult, oc->shift, rnd) + zp;
+      *out = (int8_t)eg_clamp_i32(v, lo, hi);
+    }
+  }
+}
+
+#if EG_USE_DSP
+/* Signed halfwords of a lane pair. */
+#define EG_LO16(v) ((int32_t)(int16_t)((v) & 0xFFFFu))
+#define EG_HI16(v) ((int32_t)(int16_t)((v) >> 16))
+/* Lane pair E (bytes 0, 2) and O (bytes 1, 3) of 4 channels into A[0..3]
+ * (OP: = for a window's first chunk of taps, += for the next ones). */
+#define EG_LANES(E, O, A, OP) \
+  {                           \
+    (A)[0] OP EG_LO16(E);     \
+    (A)[1] OP EG_LO16(O);     \
+    (A)[2] OP EG_HI16(E);     \
+    (A)[3] OP EG_HI16(O);     \
+  }
+/* 4 channels (one word) of a tap into a lane pair. */
+#define EG_SUM4(E, O, X)          \
+  {                               \
+    E = __sxtab16(E, X);          \
+    O = eg_sxtab16_ror8(O, X);    \
+  }
+#endif
+
+/* Channels whose sums are collected before one output call. */
+#define EG_AVG_BLOCK 32
+
+/* NHWC under EG_USE_DSP: channel sums in int16 lanes, which hold at most 255
+ * taps (|sum| <= 255 * 128): a window of more taps is one run here (a global
+ * pool) and goes in chunks of 255 taps, one window of several rows of more
+ * taps takes the per-channel loop. */
+static void eg_avg_window(const void *ctx, const eg_pool_lay *l, const eg_pwin *w, int8_t *out) {
+  eg_avg_oc oc;
+  int32_t acc[EG_AVG_BLOCK];
+  eg_avg_oc_make((const eg_avg_ctx *)ctx, w, &oc);
+  EG_WIN_BEGIN(l, w)
+#if EG_USE_DSP
+  const int32_t nchunk = w->nv <= 255 ? 1 : (n0 * n1 == 1 ? (n2 + 254) / 255 : 0);
+  if (ics == 1 && ocs == 1 && nchunk > 0) {
+    while (c + 4 <= nc) { /* blocks of up to EG_AVG_BLOCK channels, 16 then 4 at a time */
+      const int32_t c0 = c, cend = nc - c > EG_AVG_BLOCK ? c + EG_AVG_BLOCK : nc;
+      int32_t ch, cc = c;
+      for (ch = 0; ch < nchunk; ++ch) { /* chunk: the window, or 255 taps of its run */
+        const int8_t *qc = q + ch * 255 * s2;
+        const int32_t n2c = nchunk == 1 ? n2 : (n2 - ch * 255 < 255 ? n2 - ch * 255 : 255);
+        for (c = c0; c + 16 <= cend; c += 16) {
+          uint32_t e0 = 0, o0 = 0, e1 = 0, o1 = 0, e2 = 0, o2 = 0, e3 = 0, o3 = 0;
+          int32_t *a = acc + c - c0;
+          EG_TAPS_N(qc + c, r, n2c, {
+            const uint32_t x0 = eg_ld32(r);
+            const uint32_t x1 = eg_ld32(r + 4);
+            const uint32_t x2 = eg_ld32(r + 8);
+            const uint32_t x3 = eg_ld32(r + 12);
+            EG_SUM4(e0, o0, x0)
+            EG_SUM4(e1, o1, x1)
+            EG_SUM4(e2, o2, x2)
+            EG_SUM4(e3, o3, x3)
+          })
+          if (ch == 0) {
+            EG_LANES(e0, o0, a, =)
+            EG_LANES(e1, o1, a + 4, =)
+            EG_LANES(e2, o2, a + 8, =)
+            EG_LANES(e3, o3, a + 12, =)
+          } else {
+            EG_LANES(e0, o0, a, +=)
+            EG_LANES(e1, o1, a + 4, +=)
+            EG_LANES(e2, o2, a + 8, +=)
+            EG_LANES(e3, o3, a + 12, +=)
+          }
+        }
+        for (; c + 4 <= cend; c += 4) {
+          uint32_t e0 = 0, o0 = 0;
+          int32_t *a = acc + c - c0;
+          EG_TAPS_N(qc + c, r, n2c, {
+            const uint32_t x0 = eg_ld32(r);
+            EG_SUM4(e0, o0, x0)
+          })
+          if (ch == 0) {
+            EG_LANES(e0, o0, a, =)
+          } else {
+            EG_LANES(e0, o0, a, +=)
+          }
+        }
+        cc = c;
+      }
+      for (c = cc; c < cend; ++c) { /* the last 1 to 3 channels */
+        acc[c - c0] = 0;
+        EG_TAPS(q + c, r, acc[c - c0] += *r)
+      }
+      eg_avg_outs(&oc, acc, c - c0, out + c0, 1);
+    }
+  }
+#endif
+  for (; c < nc; ++c) {
+    acc[0] = 0;
+    EG_TAPS(q + c * ics, r, acc[0] += *r)
+    eg_avg_outs(&oc, acc, 1, out + c * ocs, 1);
+  }
+  EG_WIN_END
+}
+
+void eg_avgpool_s8(const eg_pool_s8_params *p, const int8_t *in, int8_t *out) {
+  const eg_pool_geom *g = &p->g;
+  eg_avg_ctx x;
+  x.in_zp = p->in_zp;
+  x.out_zp = p->out_zp;
+  x.act_min = p->act_min;
+  x.act_max = p->act_max;
+  x.mult = p->mult;
+  x.shift = p->shift;
+  x.rnd = eg_requant_round(p->shift);
+  /* |acc| <= 255 * taps: acc * 256 + cnt / 2 fits in int32 below 32768 taps */
+  x.small = (int64_t)g->kernel[0] * g->kernel[1] * g->kernel[2] < 32768;
+  eg_pool_walk(g, in, out, eg_avg_window, &x);
 }

@@ -344,14 +344,14 @@ EG_NOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_q
 #define EG_QTAB(TA, TB, SH) EG_SAT8(((TA) + (TB)) >> (SH))
 #define EG_QCLAMP(V) ((V) < lo ? lo : ((V) > hi ? hi : (V)))
 
-/* Contiguous row, the tables' shift EG_QTAB_SHIFT, no fused activation
- * narrower than int8. y may be a (in place): each group of elements is loaded
- * before it is stored. On the Cortex-M4 the loop is asm: GCC interleaves the
- * loads with the adds, which costs the LDR pipelining (a load right after a
- * load whose result it does not use takes 1 cycle instead of 2). Per 2
- * elements: 2 LDRB + 2 LDRB + 4 table LDR in a row (9 cycles), 2 ADD, 2 SSAT
- * (with the ASR), 2 STRB; 8 elements per iteration, the pointer steps in the
- * first loads and store (post-increment): ~8 cycles/element. */
+/* Contiguous row, the tables' shift EG_QTAB_SHIFT, clamped to [lo, hi]. y may
+ * be a (in place): each group of elements is loaded before it is stored. On
+ * the Cortex-M4 the loop is asm: GCC interleaves the loads with the adds,
+ * which costs the LDR pipelining (a load right after a load whose result it
+ * does not use takes 1 cycle instead of 2). Per 2 elements: 2 LDRB + 2 LDRB +
+ * 4 table LDR in a row (9 cycles), 2 ADD, 2 SSAT (with the ASR), 2 STRB; 8
+ * elements per iteration, the pointer steps in the first loads and store
+ * (post-increment): ~8 cycles/element, ~9 with a fused activation. */
 #if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && defined(__thumb2__) && !defined(EG_DSP_EMULATION)
 #define EG_QTAB_STR2(x) #x
 #define EG_QTAB_STR(x) EG_QTAB_STR2(x)
@@ -372,39 +372,98 @@ EG_NOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_q
   "ssat %[t2], #8, %[t2], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
   "strb %[t0], " SY "\n\t"                                           \
   "strb %[t2], [%[y], #" #J "]\n\t"
+/* Fused activation narrower than int8: 4 results packed into a word (BFI),
+ * clamped bytewise (SSUB8/SEL against lo and hi in every byte), one STR. LA,
+ * LB: the loads of a[I], b[I]; J, K, L: the next three offsets; SY: the store. */
+#define EG_QTAB_QUAD(LA, LB, J, K, L, SY)                             \
+  "ldrb %[t0], " LA "\n\t"                                           \
+  "ldrb %[t1], " LB "\n\t"                                           \
+  "ldrb %[t2], [%[a], #" #J "]\n\t"                                  \
+  "ldrb %[t3], [%[b], #" #J "]\n\t"                                  \
+  "ldr %[t0], [%[ta], %[t0], lsl #2]\n\t"                            \
+  "ldr %[t1], [%[tb], %[t1], lsl #2]\n\t"                            \
+  "ldr %[t2], [%[ta], %[t2], lsl #2]\n\t"                            \
+  "ldr %[t3], [%[tb], %[t3], lsl #2]\n\t"                            \
+  "add %[t0], %[t0], %[t1]\n\t"                                      \
+  "add %[t2], %[t2], %[t3]\n\t"                                      \
+  "ssat %[t0], #8, %[t0], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "ssat %[t2], #8, %[t2], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "bfi %[t0], %[t2], #8, #8\n\t"                                     \
+  "ldrb %[t1], [%[a], #" #K "]\n\t"                                  \
+  "ldrb %[t2], [%[b], #" #K "]\n\t"                                  \
+  "ldrb %[t3], [%[a], #" #L "]\n\t"                                  \
+  "ldrb %[t4], [%[b], #" #L "]\n\t"                                  \
+  "ldr %[t1], [%[ta], %[t1], lsl #2]\n\t"                            \
+  "ldr %[t2], [%[tb], %[t2], lsl #2]\n\t"                            \
+  "ldr %[t3], [%[ta], %[t3], lsl #2]\n\t"                            \
+  "ldr %[t4], [%[tb], %[t4], lsl #2]\n\t"                            \
+  "add %[t1], %[t1], %[t2]\n\t"                                      \
+  "add %[t3], %[t3], %[t4]\n\t"                                      \
+  "ssat %[t1], #8, %[t1], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "ssat %[t3], #8, %[t3], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "bfi %[t0], %[t1], #16, #8\n\t"                                    \
+  "bfi %[t0], %[t3], #24, #8\n\t"                                    \
+  "ssub8 %[t1], %[t0], %[lo]\n\t"                                    \
+  "sel %[t0], %[t0], %[lo]\n\t"                                      \
+  "ssub8 %[t1], %[t0], %[hi]\n\t"                                    \
+  "sel %[t0], %[hi], %[t0]\n\t"                                      \
+  "str %[t0], " SY "\n\t"
 #define EG_QTAB_ASM 1
 #endif
 
 EG_NOINLINE static void eg_qtab_row(const int32_t *ta, const int32_t *tb, const int8_t *a, const int8_t *b, int8_t *y,
-                                    int32_t n) {
+                                    int32_t n, int32_t lo, int32_t hi) {
 #ifdef EG_QTAB_ASM
   int32_t blocks = n >> 3;
   if (blocks > 0) {
     uint32_t t0, t1, t2, t3;
-    __asm__ volatile(
-        "1:\n\t" EG_QTAB_PAIR("[%[a]], #8", "[%[b]], #8", -7, "[%[y]], #8")
-        EG_QTAB_PAIR("[%[a], #-6]", "[%[b], #-6]", -5, "[%[y], #-6]")
-        EG_QTAB_PAIR("[%[a], #-4]", "[%[b], #-4]", -3, "[%[y], #-4]")
-        EG_QTAB_PAIR("[%[a], #-2]", "[%[b], #-2]", -1, "[%[y], #-2]")
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
-        : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [n] "+r"(blocks), [t0] "=&r"(t0), [t1] "=&r"(t1),
-          [t2] "=&r"(t2), [t3] "=&r"(t3)
-        : [ta] "r"(ta), [tb] "r"(tb)
-        : "cc", "memory");
-    n &= 7;
+    if (lo <= -128 && hi >= 127) {
+      __asm__ volatile(
+          "1:\n\t" EG_QTAB_PAIR("[%[a]], #8", "[%[b]], #8", -7, "[%[y]], #8")
+          EG_QTAB_PAIR("[%[a], #-6]", "[%[b], #-6]", -5, "[%[y], #-6]")
+          EG_QTAB_PAIR("[%[a], #-4]", "[%[b], #-4]", -3, "[%[y], #-4]")
+          EG_QTAB_PAIR("[%[a], #-2]", "[%[b], #-2]", -1, "[%[y], #-2]")
+          "subs %[n], %[n], #1\n\t"
+          "bne 1b\n\t"
+          : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [n] "+r"(blocks), [t0] "=&r"(t0), [t1] "=&r"(t1),
+            [t2] "=&r"(t2), [t3] "=&r"(t3)
+          : [ta] "r"(ta), [tb] "r"(tb)
+          : "cc", "memory");
+      n &= 7;
+    }
+#if defined(__OPTIMIZE__) && defined(__ARM_FEATURE_DSP) /* 13 registers: not with a frame pointer */
+    else if (lo >= -128 && hi <= 127 && lo <= hi) {
+      const uint32_t lo4 = (uint32_t)(uint8_t)lo * 0x01010101u, hi4 = (uint32_t)(uint8_t)hi * 0x01010101u;
+      uint32_t t4;
+      __asm__ volatile(
+          "1:\n\t" EG_QTAB_QUAD("[%[a]], #8", "[%[b]], #8", -7, -6, -5, "[%[y]], #8")
+          EG_QTAB_QUAD("[%[a], #-4]", "[%[b], #-4]", -3, -2, -1, "[%[y], #-4]")
+          "subs %[n], %[n], #1\n\t"
+          "bne 1b\n\t"
+          : [a] "+r"(a), [b] "+r"(b), [y] "+r"(y), [n] "+r"(blocks), [t0] "=&r"(t0), [t1] "=&r"(t1),
+            [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4)
+          : [ta] "r"(ta), [tb] "r"(tb), [lo] "r"(lo4), [hi] "r"(hi4)
+          : "cc", "memory");
+      n &= 7;
+    }
+#endif
   }
 #else
   for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {
     const int32_t x0 = ta[(uint8_t)a[0]], z0 = tb[(uint8_t)b[0]], x1 = ta[(uint8_t)a[1]], z1 = tb[(uint8_t)b[1]];
     const int32_t x2 = ta[(uint8_t)a[2]], z2 = tb[(uint8_t)b[2]], x3 = ta[(uint8_t)a[3]], z3 = tb[(uint8_t)b[3]];
-    y[0] = (int8_t)EG_QTAB(x0, z0, EG_QTAB_SHIFT);
-    y[1] = (int8_t)EG_QTAB(x1, z1, EG_QTAB_SHIFT);
-    y[2] = (int8_t)EG_QTAB(x2, z2, EG_QTAB_SHIFT);
-    y[3] = (int8_t)EG_QTAB(x3, z3, EG_QTAB_SHIFT);
+    int32_t v0 = EG_QTAB(x0, z0, EG_QTAB_SHIFT), v1 = EG_QTAB(x1, z1, EG_QTAB_SHIFT);
+    int32_t v2 = EG_QTAB(x2, z2, EG_QTAB_SHIFT), v3 = EG_QTAB(x3, z3, EG_QTAB_SHIFT);
+    y[0] = (int8_t)EG_QCLAMP(v0);
+    y[1] = (int8_t)EG_QCLAMP(v1);
+    y[2] = (int8_t)EG_QCLAMP(v2);
+    y[3] = (int8_t)EG_QCLAMP(v3);
   }
 #endif
-  for (; n > 0; --n, ++a, ++b, ++y) *y = (int8_t)EG_QTAB(ta[(uint8_t)*a], tb[(uint8_t)*b], EG_QTAB_SHIFT);
+  for (; n > 0; --n, ++a, ++b, ++y) {
+    const int32_t v = EG_QTAB(ta[(uint8_t)*a], tb[(uint8_t)*b], EG_QTAB_SHIFT);
+    *y = (int8_t)EG_QCLAMP(v);
+  }
 }
 
 /* Any strides (0 = broadcast), any shift, fused activation clamp. */
@@ -417,16 +476,16 @@ EG_NOINLINE static void eg_qtab_row_any(const int32_t *ta, const int32_t *tb, co
   }
 }
 
-static void eg_qbinary_tab(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y) {
+void eg_qaddsub_s8_tab(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y) {
   const eg_bcast *bc = &p->bc;
   const int32_t last = bc->rank - 1, len = bc->shape[last];
   const int32_t sa = bc->stride[0][last], sb = bc->stride[1][last];
   const int32_t *ta = p->tab, *tb = p->tab + 256;
-  const int fast = sa == 1 && sb == 1 && p->tab_shift == EG_QTAB_SHIFT && p->act_min <= -128 && p->act_max >= 127;
+  const int fast = sa == 1 && sb == 1 && p->tab_shift == EG_QTAB_SHIFT;
   int32_t idx[EG_ELT_MAX_RANK] = {0};
   int32_t off[2] = {0, 0};
   do {
-    if (fast) eg_qtab_row(ta, tb, a + off[0], b + off[1], y, len);
+    if (fast) eg_qtab_row(ta, tb, a + off[0], b + off[1], y, len, p->act_min, p->act_max);
     else eg_qtab_row_any(ta, tb, a + off[0], sa, b + off[1], sb, y, len, p->tab_shift, p->act_min, p->act_max);
     y += len;
   } while (eg_next_row(bc, idx, off, 2));
@@ -435,32 +494,49 @@ static void eg_qbinary_tab(const eg_qbinary_s8_params *p, const int8_t *a, const
 /* Contiguous int8 Mul row (both operands stride 1), bit-exact with the general
  * loop: |(a - a_zp) * (b - b_zp)| <= 255 * 255, so the output requantization
  * takes the eg_qout form (odd multiplier, one high word, one shift). 4 elements
- * per iteration, loads first (y may be a). */
-#define EG_QMUL_ONE(XA, XB)                                                       \
-  {                                                                                \
-    const int32_t v_ = (EG_HI(((XA) - za) * ((XB) - zb), ym) + yadd) >> ysh;       \
-    o_ = EG_SAT8(v_);                                                              \
-    o_ = o_ < lo ? lo : (o_ > hi ? hi : o_);                                       \
-  }
+ * per iteration, loads first (y may be a). Under EG_USE_DSP one word of each
+ * operand: SXTAB16 subtracts the zero points in int16 lanes (|x - zp| <= 255),
+ * and the lane products are SMULBB/SMULTT. */
+#define EG_QMUL_OUT(ACC, CLAMP) \
+  (CLAMP((EG_HI(ACC, ym) + yadd) >> ysh))
+#define EG_QMUL_SAT(V) EG_SAT8(V)
+#define EG_QMUL_CLAMP(V) eg_clamp_i32(EG_SAT8(V), lo, hi)
+#if EG_USE_DSP
+#define EG_QMUL_LOOP(CLAMP)                                                                              \
+  for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {                                                       \
+    const uint32_t wa = eg_ld32(a), wb = eg_ld32(b);                                                     \
+    const uint32_t ae = __sxtab16(nza, wa), ao = eg_sxtab16_ror8(nza, wa);                               \
+    const uint32_t be = __sxtab16(nzb, wb), bo = eg_sxtab16_ror8(nzb, wb);                               \
+    const int32_t p0 = (int32_t)(int16_t)ae * (int16_t)be, p1 = (int32_t)(int16_t)ao * (int16_t)bo;     \
+    const int32_t p2 = ((int32_t)ae >> 16) * ((int32_t)be >> 16), p3 = ((int32_t)ao >> 16) * ((int32_t)bo >> 16); \
+    y[0] = (int8_t)EG_QMUL_OUT(p0, CLAMP);                                                               \
+    y[1] = (int8_t)EG_QMUL_OUT(p1, CLAMP);                                                               \
+    y[2] = (int8_t)EG_QMUL_OUT(p2, CLAMP);                                                               \
+    y[3] = (int8_t)EG_QMUL_OUT(p3, CLAMP);                                                               \
+  }                                                                                                      \
+  for (; n > 0; --n, ++a, ++b, ++y) *y = (int8_t)EG_QMUL_OUT((*a - za) * (*b - zb), CLAMP);
+#else
+#define EG_QMUL_LOOP(CLAMP)                                                                              \
+  for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {                                                       \
+    const int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3]; \
+    y[0] = (int8_t)EG_QMUL_OUT((a0 - za) * (b0 - zb), CLAMP);                                            \
+    y[1] = (int8_t)EG_QMUL_OUT((a1 - za) * (b1 - zb), CLAMP);                                            \
+    y[2] = (int8_t)EG_QMUL_OUT((a2 - za) * (b2 - zb), CLAMP);                                            \
+    y[3] = (int8_t)EG_QMUL_OUT((a3 - za) * (b3 - zb), CLAMP);                                            \
+  }                                                                                                      \
+  for (; n > 0; --n, ++a, ++b, ++y) *y = (int8_t)EG_QMUL_OUT((*a - za) * (*b - zb), CLAMP);
+#endif
 EG_NOINLINE static void eg_qmul_row(const eg_qbinary_s8_params *p, const eg_qout *qy, const int8_t *a, const int8_t *b,
                                     int8_t *y, int32_t n) {
   const int32_t za = p->a_zp, zb = p->b_zp, ym = qy->mult, ysh = qy->rsh, yadd = qy->add;
   const int32_t lo = p->act_min, hi = p->act_max;
-  int32_t o_;
-  for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {
-    const int32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-    EG_QMUL_ONE(a0, b0)
-    y[0] = (int8_t)o_;
-    EG_QMUL_ONE(a1, b1)
-    y[1] = (int8_t)o_;
-    EG_QMUL_ONE(a2, b2)
-    y[2] = (int8_t)o_;
-    EG_QMUL_ONE(a3, b3)
-    y[3] = (int8_t)o_;
-  }
-  for (; n > 0; --n, ++a, ++b, ++y) {
-    EG_QMUL_ONE(*a, *b)
-    *y = (int8_t)o_;
+#if EG_USE_DSP
+  const uint32_t nza = ((uint32_t)(-za) & 0xFFFFu) * 0x10001u, nzb = ((uint32_t)(-zb) & 0xFFFFu) * 0x10001u;
+#endif
+  if (lo <= -128 && hi >= 127) {
+    EG_QMUL_LOOP(EG_QMUL_SAT)
+  } else {
+    EG_QMUL_LOOP(EG_QMUL_CLAMP)
   }
 }
 
@@ -476,7 +552,7 @@ void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t 
   int fast;
   int32_t i;
   if (p->tab && !mul) {
-    eg_qbinary_tab(p, a, b, y);
+    eg_qaddsub_s8_tab(p, a, b, y);
     return;
   }
   /* the computed fast rows: contiguous operands, parameters their exactness argument covers */

@@ -79,5 +79,8 @@ typedef struct {
 #define EG_QTAB_SHIFT 22
 
 void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+/* Add/Sub with p->tab set only (what eg_qbinary_s8 runs then), without the
+ * computed paths' code. */
+void eg_qaddsub_s8_tab(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 #endif

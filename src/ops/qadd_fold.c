@@ -33,6 +33,10 @@ int32_t eg_qaddsub_ref(const eg_qbinary_s8_params *p, int32_t a, int32_t b) {
   return eg_out8(p, eg_requantize(p->op == EG_BIN_SUB ? va - vb : va + vb, p->y_mult, p->y_shift) + p->y_zp);
 }
 
+int32_t eg_qmul_ref(const eg_qbinary_s8_params *p, int32_t a, int32_t b) {
+  return eg_out8(p, eg_requantize((a - p->a_zp) * (b - p->b_zp), p->y_mult, p->y_shift) + p->y_zp);
+}
+
 /* floor(x / 2^s), 0 <= s <= 62, |x| <= 2^62 */
 static int64_t eg_floor_shr(int64_t x, int32_t s) {
   if (x >= 0) return x >> s;

@@ -26,8 +26,9 @@ typedef struct eg_qadd_fold_work {
  * 0 when no such tables were found (the kernel then computes). */
 int32_t eg_qaddsub_fold(const eg_qbinary_s8_params *p, int32_t tab[512], struct eg_qadd_fold_work *w);
 
-/* The kernel's general Add/Sub formula for one pair (the reference). */
+/* The kernel's general Add/Sub and Mul formulas for one pair (the references). */
 int32_t eg_qaddsub_ref(const eg_qbinary_s8_params *p, int32_t a, int32_t b);
+int32_t eg_qmul_ref(const eg_qbinary_s8_params *p, int32_t a, int32_t b);
 
 #ifdef __cplusplus
 }

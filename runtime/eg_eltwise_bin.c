@@ -502,9 +502,16 @@ void eg_qaddsub_s8_tab(const eg_qbinary_s8_params *p, const int8_t *a, const int
 #define EG_QMUL_SAT(V) EG_SAT8(V)
 #define EG_QMUL_CLAMP(V) eg_clamp_i32(EG_SAT8(V), lo, hi)
 #if EG_USE_DSP
+/* Unaligned 32-bit load (eg_ld32's memcpy goes through the stack at -Os). */
+#if defined(__GNUC__)
+typedef uint32_t eg_elt_u32 __attribute__((aligned(1), may_alias));
+#define EG_LD32(p) (*(const eg_elt_u32 *)(const void *)(p))
+#else
+#define EG_LD32(p) eg_ld32(p)
+#endif
 #define EG_QMUL_LOOP(CLAMP)                                                                              \
   for (; n >= 4; n -= 4, a += 4, b += 4, y += 4) {                                                       \
-    const uint32_t wa = eg_ld32(a), wb = eg_ld32(b);                                                     \
+    const uint32_t wa = EG_LD32(a), wb = EG_LD32(b);                                                     \
     const uint32_t ae = __sxtab16(nza, wa), ao = eg_sxtab16_ror8(nza, wa);                               \
     const uint32_t be = __sxtab16(nzb, wb), bo = eg_sxtab16_ror8(nzb, wb);                               \
     const int32_t p0 = (int32_t)(int16_t)ae * (int16_t)be, p1 = (int32_t)(int16_t)ao * (int16_t)bo;     \

@@ -314,6 +314,10 @@ static void eg_pool_walk(const eg_pool_geom *g, const int8_t *in, int8_t *out, e
     const int32_t s0 = (L)->s0, s1 = (L)->s1, s2 = (L)->s2;                     \
     const int32_t nc = (L)->nc, ics = (L)->ics, ocs = (L)->ocs, oss = (L)->oss; \
     const int32_t qstep = (W)->qstep;                                           \
+    /* two loop levels (nr rows sr apart, n2 taps s2 apart) unless a 3-D      \
+     * window keeps both outer dimensions (then simd2 = 0) */                   \
+    const int32_t nr = n0 == 1 ? n1 : n0, sr = n0 == 1 ? s1 : s0;               \
+    const int simd2 = ics == 1 && ocs == 1 && (n0 == 1 || n1 == 1);             \
     const int8_t *q = (W)->q;                                                   \
     int32_t i_;                                                                 \
     for (i_ = (W)->count; i_ > 0; --i_, q += qstep, out += oss) {               \
@@ -323,6 +327,17 @@ static void eg_pool_walk(const eg_pool_geom *g, const int8_t *in, int8_t *out, e
   }
 
 #if EG_USE_DSP
+/* Unaligned 32-bit load. eg_ld32's memcpy becomes a store and a reload
+ * through the stack at -Os (GCC 12); a packed type is one LDR at every level. */
+#if defined(__GNUC__)
+typedef uint32_t eg_pool_u32 __attribute__((aligned(1), may_alias));
+#define EG_LD32(p) (*(const eg_pool_u32 *)(const void *)(p))
+#define EG_ST32(p, v) (*(eg_pool_u32 *)(void *)(p) = (v))
+#else
+#define EG_LD32(p) eg_ld32(p)
+#define EG_ST32(p, v) eg_st32(p, v)
+#endif
+
 /* Byte-wise signed max of 4 int8 lanes into m: SSUB8 sets the GE flags, SEL picks. */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
 #define EG_MAX_S8X4(M, X)                                                                        \
@@ -343,43 +358,65 @@ static uint32_t eg_max_s8x4(uint32_t a, uint32_t b) {
 #endif
 #endif
 
+#if EG_USE_DSP
+/* The two-level tap loops of the NHWC window helpers. */
+#define EG_ROWS_BEGIN                                \
+  int32_t k1, k2;                                    \
+  for (k1 = nr; k1 > 0; --k1, q += sr) {             \
+    const int8_t *r = q;                             \
+    for (k2 = n2; k2 > 0; --k2, r += s2) {
+#define EG_ROWS_END \
+  }                 \
+  }
+
+/* Max of 16 channels (4 words) over nr x n2 taps from q into out. */
+EG_NOINLINE static void eg_max16(const int8_t *q, int32_t nr, int32_t sr, int32_t n2, int32_t s2, int8_t *out) {
+  uint32_t m0 = 0x80808080u, m1 = 0x80808080u, m2 = 0x80808080u, m3 = 0x80808080u;
+  EG_ROWS_BEGIN
+  const uint32_t x0 = EG_LD32(r);
+  const uint32_t x1 = EG_LD32(r + 4);
+  const uint32_t x2 = EG_LD32(r + 8);
+  const uint32_t x3 = EG_LD32(r + 12);
+  EG_MAX_S8X4(m0, x0);
+  EG_MAX_S8X4(m1, x1);
+  EG_MAX_S8X4(m2, x2);
+  EG_MAX_S8X4(m3, x3);
+  EG_ROWS_END
+  EG_ST32(out, m0);
+  EG_ST32(out + 4, m1);
+  EG_ST32(out + 8, m2);
+  EG_ST32(out + 12, m3);
+}
+
+/* Max of 4 channels (1 word). */
+EG_NOINLINE static void eg_max4(const int8_t *q, int32_t nr, int32_t sr, int32_t n2, int32_t s2, int8_t *out) {
+  uint32_t m = 0x80808080u;
+  EG_ROWS_BEGIN
+  const uint32_t x = EG_LD32(r);
+  EG_MAX_S8X4(m, x);
+  EG_ROWS_END
+  EG_ST32(out, m);
+}
+#endif
+
 static void eg_max_window(const void *ctx, const eg_pool_lay *l, const eg_pwin *w, int8_t *out) {
   (void)ctx;
   EG_WIN_BEGIN(l, w)
 #if EG_USE_DSP
-    if (ics == 1 && ocs == 1) {
-      for (; c + 16 <= nc; c += 16) {
-        uint32_t m0 = 0x80808080u, m1 = 0x80808080u, m2 = 0x80808080u, m3 = 0x80808080u;
-        EG_TAPS(q + c, r, {
-          const uint32_t x0 = eg_ld32(r);
-          const uint32_t x1 = eg_ld32(r + 4);
-          const uint32_t x2 = eg_ld32(r + 8);
-          const uint32_t x3 = eg_ld32(r + 12);
-          EG_MAX_S8X4(m0, x0);
-          EG_MAX_S8X4(m1, x1);
-          EG_MAX_S8X4(m2, x2);
-          EG_MAX_S8X4(m3, x3);
-        })
-        eg_st32(out + c, m0);
-        eg_st32(out + c + 4, m1);
-        eg_st32(out + c + 8, m2);
-        eg_st32(out + c + 12, m3);
-      }
-      for (; c + 4 <= nc; c += 4) {
-        uint32_t m = 0x80808080u;
-        EG_TAPS(q + c, r, {
-          const uint32_t x = eg_ld32(r);
-          EG_MAX_S8X4(m, x);
-        })
-        eg_st32(out + c, m);
-      }
-    }
+  if (simd2) {
+    for (; c + 16 <= nc; c += 16) eg_max16(q + c, nr, sr, n2, s2, out + c);
+    for (; c + 4 <= nc; c += 4) eg_max4(q + c, nr, sr, n2, s2, out + c);
+  }
+#else
+  (void)nr;
+  (void)sr;
+  (void)simd2;
 #endif
-    for (; c < nc; ++c) {
-      int32_t best = -128;
-      EG_TAPS(q + c * ics, r, best = *r > best ? *r : best)
-      out[c * ocs] = (int8_t)best;
-    }
+  for (; c < nc; ++c) {
+    int32_t best = -128;
+    EG_TAPS(q + c * ics, r, best = *r > best ? *r : best)
+    out[c * ocs] = (int8_t)best;
+  }
   EG_WIN_END
 }
 
@@ -502,21 +539,77 @@ EG_NOINLINE static void eg_avg_outs(const eg_avg_oc *oc, const int32_t *acc, int
 /* Signed halfwords of a lane pair. */
 #define EG_LO16(v) ((int32_t)(int16_t)((v) & 0xFFFFu))
 #define EG_HI16(v) ((int32_t)(int16_t)((v) >> 16))
-/* Lane pair E (bytes 0, 2) and O (bytes 1, 3) of 4 channels into A[0..3]
- * (OP: = for a window's first chunk of taps, += for the next ones). */
-#define EG_LANES(E, O, A, OP) \
-  {                           \
-    (A)[0] OP EG_LO16(E);     \
-    (A)[1] OP EG_LO16(O);     \
-    (A)[2] OP EG_HI16(E);     \
-    (A)[3] OP EG_HI16(O);     \
-  }
 /* 4 channels (one word) of a tap into a lane pair. */
 #define EG_SUM4(E, O, X)          \
   {                               \
     E = __sxtab16(E, X);          \
     O = eg_sxtab16_ror8(O, X);    \
   }
+
+/* Sums of 16 (4 words) or 4 channels (1 word) over nr x n2 taps from q into
+ * lane pairs l[] (even bytes, odd bytes), at most 255 taps. Out of line: a
+ * small register context, no spills at -Os either. */
+EG_NOINLINE static void eg_avg_sums16(const int8_t *q, int32_t nr, int32_t sr, int32_t n2, int32_t s2, uint32_t *l) {
+  uint32_t e0 = 0, o0 = 0, e1 = 0, o1 = 0, e2 = 0, o2 = 0, e3 = 0, o3 = 0;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(EG_DSP_EMULATION)
+  /* asm tap loop: at -Os GCC loads all four words first and spills */
+  int32_t k1;
+  for (k1 = nr; k1 > 0; --k1, q += sr) {
+    const int8_t *r = q;
+    int32_t k2 = n2;
+    uint32_t x, y;
+    if (k2 <= 0) continue;
+    __asm__("1:\n\t"
+            "ldr %[x], [%[r]]\n\t"
+            "ldr %[y], [%[r], #4]\n\t"
+            "sxtab16 %[e0], %[e0], %[x]\n\t"
+            "sxtab16 %[o0], %[o0], %[x], ror #8\n\t"
+            "sxtab16 %[e1], %[e1], %[y]\n\t"
+            "sxtab16 %[o1], %[o1], %[y], ror #8\n\t"
+            "ldr %[x], [%[r], #8]\n\t"
+            "ldr %[y], [%[r], #12]\n\t"
+            "add %[r], %[r], %[s2]\n\t"
+            "sxtab16 %[e2], %[e2], %[x]\n\t"
+            "sxtab16 %[o2], %[o2], %[x], ror #8\n\t"
+            "sxtab16 %[e3], %[e3], %[y]\n\t"
+            "sxtab16 %[o3], %[o3], %[y], ror #8\n\t"
+            "subs %[k], %[k], #1\n\t"
+            "bne 1b\n\t"
+            : [e0] "+r"(e0), [o0] "+r"(o0), [e1] "+r"(e1), [o1] "+r"(o1), [e2] "+r"(e2), [o2] "+r"(o2),
+              [e3] "+r"(e3), [o3] "+r"(o3), [r] "+r"(r), [k] "+r"(k2), [x] "=&r"(x), [y] "=&r"(y)
+            : [s2] "r"(s2)
+            : "cc", "memory");
+  }
+#else
+  EG_ROWS_BEGIN
+  const uint32_t x0 = EG_LD32(r);
+  const uint32_t x1 = EG_LD32(r + 4);
+  const uint32_t x2 = EG_LD32(r + 8);
+  const uint32_t x3 = EG_LD32(r + 12);
+  EG_SUM4(e0, o0, x0)
+  EG_SUM4(e1, o1, x1)
+  EG_SUM4(e2, o2, x2)
+  EG_SUM4(e3, o3, x3)
+  EG_ROWS_END
+#endif
+  l[0] = e0;
+  l[1] = o0;
+  l[2] = e1;
+  l[3] = o1;
+  l[4] = e2;
+  l[5] = o2;
+  l[6] = e3;
+  l[7] = o3;
+}
+EG_NOINLINE static void eg_avg_sums4(const int8_t *q, int32_t nr, int32_t sr, int32_t n2, int32_t s2, uint32_t *l) {
+  uint32_t e0 = 0, o0 = 0;
+  EG_ROWS_BEGIN
+  const uint32_t x0 = EG_LD32(r);
+  EG_SUM4(e0, o0, x0)
+  EG_ROWS_END
+  l[0] = e0;
+  l[1] = o0;
+}
 #endif
 
 /* Channels whose sums are collected before one output call. */
@@ -533,60 +626,36 @@ static void eg_avg_window(const void *ctx, const eg_pool_lay *l, const eg_pwin *
   EG_WIN_BEGIN(l, w)
 #if EG_USE_DSP
   const int32_t nchunk = w->nv <= 255 ? 1 : (n0 * n1 == 1 ? (n2 + 254) / 255 : 0);
-  if (ics == 1 && ocs == 1 && nchunk > 0) {
+  if (simd2 && nchunk > 0) {
     while (c + 4 <= nc) { /* blocks of up to EG_AVG_BLOCK channels, 16 then 4 at a time */
       const int32_t c0 = c, cend = nc - c > EG_AVG_BLOCK ? c + EG_AVG_BLOCK : nc;
-      int32_t ch, cc = c;
+      int32_t ch, k;
       for (ch = 0; ch < nchunk; ++ch) { /* chunk: the window, or 255 taps of its run */
         const int8_t *qc = q + ch * 255 * s2;
         const int32_t n2c = nchunk == 1 ? n2 : (n2 - ch * 255 < 255 ? n2 - ch * 255 : 255);
-        for (c = c0; c + 16 <= cend; c += 16) {
-          uint32_t e0 = 0, o0 = 0, e1 = 0, o1 = 0, e2 = 0, o2 = 0, e3 = 0, o3 = 0;
-          int32_t *a = acc + c - c0;
-          EG_TAPS_N(qc + c, r, n2c, {
-            const uint32_t x0 = eg_ld32(r);
-            const uint32_t x1 = eg_ld32(r + 4);
-            const uint32_t x2 = eg_ld32(r + 8);
-            const uint32_t x3 = eg_ld32(r + 12);
-            EG_SUM4(e0, o0, x0)
-            EG_SUM4(e1, o1, x1)
-            EG_SUM4(e2, o2, x2)
-            EG_SUM4(e3, o3, x3)
-          })
-          if (ch == 0) {
-            EG_LANES(e0, o0, a, =)
-            EG_LANES(e1, o1, a + 4, =)
-            EG_LANES(e2, o2, a + 8, =)
-            EG_LANES(e3, o3, a + 12, =)
-          } else {
-            EG_LANES(e0, o0, a, +=)
-            EG_LANES(e1, o1, a + 4, +=)
-            EG_LANES(e2, o2, a + 8, +=)
-            EG_LANES(e3, o3, a + 12, +=)
-          }
+        uint32_t lanes[EG_AVG_BLOCK / 2];
+        for (c = c0; c + 16 <= cend; c += 16) eg_avg_sums16(qc + c, nr, sr, n2c, s2, lanes + (c - c0) / 2);
+        for (; c + 4 <= cend; c += 4) eg_avg_sums4(qc + c, nr, sr, n2c, s2, lanes + (c - c0) / 2);
+        for (k = 0; k < c - c0; k += 4) { /* lane pair (even, odd bytes) -> channels k..k+3 */
+          const uint32_t e = lanes[k / 2], o = lanes[k / 2 + 1];
+          if (ch == 0) acc[k] = acc[k + 1] = acc[k + 2] = acc[k + 3] = 0;
+          acc[k] += EG_LO16(e);
+          acc[k + 1] += EG_LO16(o);
+          acc[k + 2] += EG_HI16(e);
+          acc[k + 3] += EG_HI16(o);
         }
-        for (; c + 4 <= cend; c += 4) {
-          uint32_t e0 = 0, o0 = 0;
-          int32_t *a = acc + c - c0;
-          EG_TAPS_N(qc + c, r, n2c, {
-            const uint32_t x0 = eg_ld32(r);
-            EG_SUM4(e0, o0, x0)
-          })
-          if (ch == 0) {
-            EG_LANES(e0, o0, a, =)
-          } else {
-            EG_LANES(e0, o0, a, +=)
-          }
-        }
-        cc = c;
       }
-      for (c = cc; c < cend; ++c) { /* the last 1 to 3 channels */
+      for (; c < cend; ++c) { /* the last 1 to 3 channels */
         acc[c - c0] = 0;
         EG_TAPS(q + c, r, acc[c - c0] += *r)
       }
       eg_avg_outs(&oc, acc, c - c0, out + c0, 1);
     }
   }
+#else
+  (void)nr;
+  (void)sr;
+  (void)simd2;
 #endif
   for (; c < nc; ++c) {
     acc[0] = 0;

@@ -510,8 +510,8 @@ EG_NOINLINE static void eg_avg_outs(const eg_avg_oc *oc, const int32_t *acc, int
   if (oc->fast) {
     const uint32_t recip = oc->recip;
     const int32_t zs8 = zs * 256, om = oc->omult, orsh = oc->orsh, oadd = oc->oadd;
-    const int32_t lo8 = lo, hi8 = hi; /* within int8 on the fast path */
-#define EG_AVG_MODE2(CLAMP)                                                    \
+    /* lo, hi within int8 on the fast path: one SSAT without a fused activation */
+#define EG_AVG_FAST(CLAMP)                                                     \
   for (i = 0; i < n; ++i, out += os) {                                         \
     const int32_t num = acc[i] * 256 - zs8, sgn = num >> 31;                   \
     const uint32_t mag = (uint32_t)((num ^ sgn) - sgn) + (uint32_t)half;      \
@@ -520,12 +520,12 @@ EG_NOINLINE static void eg_avg_outs(const eg_avg_oc *oc, const int32_t *acc, int
     const int32_t v = ((int32_t)(((int64_t)avg * om) >> 32) + oadd) >> orsh;  \
     *out = (int8_t)(CLAMP);                                                    \
   }
-    if (lo8 == -128 && hi8 == 127) {
-      EG_AVG_MODE2(EG_POOL_SAT8(v))
+    if (lo == -128 && hi == 127) {
+      EG_AVG_FAST(EG_POOL_SAT8(v))
     } else {
-      EG_AVG_MODE2(eg_clamp_i32(v, lo8, hi8))
+      EG_AVG_FAST(eg_clamp_i32(v, lo, hi))
     }
-#undef EG_AVG_MODE2
+#undef EG_AVG_FAST
   } else {
     for (i = 0; i < n; ++i, out += os) {
       const int32_t avg = cnt > 0 ? eg_avg_q8(acc[i] - zs, cnt, oc->small) : 0;
@@ -628,7 +628,7 @@ static void eg_avg_window(const void *ctx, const eg_pool_lay *l, const eg_pwin *
   const int32_t nchunk = w->nv <= 255 ? 1 : (n0 * n1 == 1 ? (n2 + 254) / 255 : 0);
   if (simd2 && nchunk > 0) {
     while (c + 4 <= nc) { /* blocks of up to EG_AVG_BLOCK channels, 16 then 4 at a time */
-      const int32_t c0 = c, cend = nc - c > EG_AVG_BLOCK ? c + EG_AVG_BLOCK : nc;
+      const int32_t c0 = c, cend = nc - c > EG_AVG_BLOCK ? c + EG_AVG_BLOCK : c + ((nc - c) & ~3);
       int32_t ch, k;
       for (ch = 0; ch < nchunk; ++ch) { /* chunk: the window, or 255 taps of its run */
         const int8_t *qc = q + ch * 255 * s2;
@@ -645,11 +645,7 @@ static void eg_avg_window(const void *ctx, const eg_pool_lay *l, const eg_pwin *
           acc[k + 3] += EG_HI16(o);
         }
       }
-      for (; c < cend; ++c) { /* the last 1 to 3 channels */
-        acc[c - c0] = 0;
-        EG_TAPS(q + c, r, acc[c - c0] += *r)
-      }
-      eg_avg_outs(&oc, acc, c - c0, out + c0, 1);
+      eg_avg_outs(&oc, acc, c - c0, out + c0, 1); /* the last 1 to 3 channels: below */
     }
   }
 #else

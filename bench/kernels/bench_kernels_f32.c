@@ -3,7 +3,7 @@
  * and the kernel edgegen emits for it (eg_conv_f32_blk / _dw / eg_fc_f32_w8,
  * region 2*i+1). Shapes are the models' layers, a few cut in height to fit the
  * RAM (cycles/MAC is what counts). The firmware prints "layer <i> <macs>
- * <name>"; bench/kernels/run_f32.sh turns the JSON into cycles/MAC. Both
+ * <name>"; bench/kernels/run.sh f32 turns the JSON into cycles/MAC. Both
  * outputs are hashed bit for bit and compared (exit 1 on a difference). */
 #include <stdint.h>
 #include <string.h>

@@ -176,7 +176,7 @@ if seed:
         txt = open(rep).read()
         m = re.search(r"Summary.*?\n\s*TOTAL\s+([\d,]+)\s+([\d,]+)", txt, re.S)
         if m:
-            print(f"  {'generate report TOTAL':26}{m.group(1):>10}{'':>10}   FLASH (unlinked objects + weights)")
+            print(f"  {'generate report TOTAL':26}{m.group(1):>10}{'':>10}   FLASH (linked objects + weights, no toolchain code)")
             print(f"  {'':26}{m.group(2):>10}{'':>10}   RAM")
     print(f"  cycles per inference {r['cycles']:,} = {r['ms']:.3f} ms at 168 MHz, {r['cpm']:.2f} cycles/MACC")
 gt = [float(x) for x in os.environ.get("GEN_TIMES", "").split()]

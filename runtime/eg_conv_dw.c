@@ -1,6 +1,7 @@
 #include "eg_conv_dw.h"
 
 #include "eg_common.h"
+#include "eg_lut.h"
 
 #if EG_USE_DSP
 /* ---- Depthwise -------------------------------------------------------------
@@ -1219,19 +1220,10 @@ int eg_conv_dw_requant_ok(const eg_conv_s8_params *p) {
 }
 
 #if EG_USE_DSP
-/* The out table (eg_conv_s8_params.out_table) over the finished output: the
- * depthwise DSP kernels have no register left for it at the store. */
-EG_NOINLINE static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
-  const int8_t *t = p->out_table + 128;
-  int32_t n = p->batch * p->out_h * p->out_w * p->out_c, i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const int8_t a = t[out[i]], b = t[out[i + 1]], c = t[out[i + 2]], d = t[out[i + 3]];
-    out[i] = a;
-    out[i + 1] = b;
-    out[i + 2] = c;
-    out[i + 3] = d;
-  }
-  for (; i < n; ++i) out[i] = t[out[i]];
+/* The out table (eg_conv_s8_params.out_table) over the finished output, in
+ * place: the depthwise DSP kernels have no register left for it at the store. */
+static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
+  eg_lut_s8(out, out, p->batch * p->out_h * p->out_w * p->out_c, p->out_table);
 }
 #endif
 

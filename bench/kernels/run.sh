@@ -13,7 +13,7 @@ M4=${1:-$ROOT/../shared/m4bench}
 if [ "$SUITE" = f32 ]; then
   SRC="$ROOT/bench/kernels/bench_kernels_f32.c $ROOT/runtime/eg_conv_f32.c $ROOT/runtime/eg_fc_f32.c"
 else
-  SRC="$ROOT/bench/kernels/bench_kernels.c $ROOT/runtime/eg_conv.c $ROOT/runtime/eg_conv_dw.c $ROOT/runtime/eg_fc.c"
+  SRC="$ROOT/bench/kernels/bench_kernels.c $ROOT/runtime/eg_conv.c $ROOT/runtime/eg_conv_dw.c $ROOT/runtime/eg_lut.c $ROOT/runtime/eg_fc.c"
 fi
 OUT=${TMPDIR:-/tmp}/eg_bench_kernels_$SUITE.$$
 mkdir -p "$OUT"

@@ -355,9 +355,10 @@ EG_NOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_q
 #if defined(__ARM_FEATURE_SAT) && defined(__GNUC__) && defined(__thumb2__) && !defined(EG_DSP_EMULATION)
 #define EG_QTAB_STR2(x) #x
 #define EG_QTAB_STR(x) EG_QTAB_STR2(x)
-/* LA/LB: the loads of a[I] and b[I]; SY: the store of y[I] (the first pair
- * post-increments the pointers by 8, the others address them with -8 + I). */
-#define EG_QTAB_PAIR(LA, LB, J, SY)                                   \
+/* Two outputs, t0 = y[I] and t2 = y[J], each ssat8((TA[a] + TB[b]) >> shift).
+ * LA/LB: the loads of a[I] and b[I] (the first pair post-increments the
+ * pointers by 8, the others address them with -8 + I). */
+#define EG_QTAB_SUM2(LA, LB, J)                                       \
   "ldrb %[t0], " LA "\n\t"                                           \
   "ldrb %[t1], " LB "\n\t"                                           \
   "ldrb %[t2], [%[a], #" #J "]\n\t"                                  \
@@ -369,25 +370,17 @@ EG_NOINLINE static void eg_qaddsub_row(const eg_qbinary_s8_params *p, const eg_q
   "add %[t0], %[t0], %[t1]\n\t"                                      \
   "add %[t2], %[t2], %[t3]\n\t"                                      \
   "ssat %[t0], #8, %[t0], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
-  "ssat %[t2], #8, %[t2], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  "ssat %[t2], #8, %[t2], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"
+/* ... stored as bytes (SY: the store of y[I]). */
+#define EG_QTAB_PAIR(LA, LB, J, SY)                                   \
+  EG_QTAB_SUM2(LA, LB, J)                                              \
   "strb %[t0], " SY "\n\t"                                           \
   "strb %[t2], [%[y], #" #J "]\n\t"
 /* Fused activation narrower than int8: 4 results packed into a word (BFI),
  * clamped bytewise (SSUB8/SEL against lo and hi in every byte), one STR. LA,
  * LB: the loads of a[I], b[I]; J, K, L: the next three offsets; SY: the store. */
 #define EG_QTAB_QUAD(LA, LB, J, K, L, SY)                             \
-  "ldrb %[t0], " LA "\n\t"                                           \
-  "ldrb %[t1], " LB "\n\t"                                           \
-  "ldrb %[t2], [%[a], #" #J "]\n\t"                                  \
-  "ldrb %[t3], [%[b], #" #J "]\n\t"                                  \
-  "ldr %[t0], [%[ta], %[t0], lsl #2]\n\t"                            \
-  "ldr %[t1], [%[tb], %[t1], lsl #2]\n\t"                            \
-  "ldr %[t2], [%[ta], %[t2], lsl #2]\n\t"                            \
-  "ldr %[t3], [%[tb], %[t3], lsl #2]\n\t"                            \
-  "add %[t0], %[t0], %[t1]\n\t"                                      \
-  "add %[t2], %[t2], %[t3]\n\t"                                      \
-  "ssat %[t0], #8, %[t0], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
-  "ssat %[t2], #8, %[t2], asr #" EG_QTAB_STR(EG_QTAB_SHIFT) "\n\t"   \
+  EG_QTAB_SUM2(LA, LB, J)                                              \
   "bfi %[t0], %[t2], #8, #8\n\t"                                     \
   "ldrb %[t1], [%[a], #" #K "]\n\t"                                  \
   "ldrb %[t2], [%[b], #" #K "]\n\t"                                  \

@@ -41,6 +41,17 @@ std::vector<int64_t> broadcast_index_map(const Shape& in, const Shape& out) {
   return map;
 }
 
+std::vector<int32_t> bias_minus_zero_point(const Tensor* bias, const Tensor& w, int64_t rows, int64_t cols,
+                                           int64_t in_zp) {
+  std::vector<int32_t> out(static_cast<size_t>(rows));
+  for (int64_t o = 0; o < rows; ++o) {
+    int64_t acc = bias ? static_cast<int64_t>(get_as_double(*bias, static_cast<size_t>(o))) : 0;
+    for (int64_t k = 0; k < cols; ++k) acc -= in_zp * static_cast<int8_t>(w.data[static_cast<size_t>(o * cols + k)]);
+    out[static_cast<size_t>(o)] = static_cast<int32_t>(acc);
+  }
+  return out;
+}
+
 double get_as_double(const Tensor& t, size_t i) {
   const uint8_t* p = t.data.data();
   switch (t.dtype) {

@@ -53,6 +53,11 @@ std::vector<int64_t> broadcast_index_map(const Shape& in_shape, const Shape& out
 double get_as_double(const Tensor& t, size_t i);
 void set_from_double(Tensor& t, size_t i, double v);
 
+// bias[o] - in_zp * sum_k w[o][k] for int8 weights [rows][cols] (bias may be null): the input zero
+// point folded into the bias, as the int8 FC DSP path reads it (eg_fc_s8_params.bias_zp).
+std::vector<int32_t> bias_minus_zero_point(const Tensor* bias, const Tensor& w, int64_t rows, int64_t cols,
+                                           int64_t in_zp);
+
 // Round half to even, as ONNX QuantizeLinear requires.
 inline float round_half_even(float x) { return std::nearbyint(x); }
 

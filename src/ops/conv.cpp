@@ -366,13 +366,8 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     const bool pointwise = d.groups == 1 && d.k_h == 1 && d.k_w == 1 && d.stride_h == 1 && d.stride_w == 1 &&
                            d.pad_top == 0 && d.pad_left == 0 && d.out_h == d.in_h && d.out_w == d.in_w;
     if (!mat && ok && pointwise) {
-      std::vector<int32_t> bzp(static_cast<size_t>(d.out_c));
-      for (int64_t o = 0; o < d.out_c; ++o) {
-        int64_t acc = has_in(n, 2) ? static_cast<int64_t>(get_as_double(g.t(n.inputs[2]), static_cast<size_t>(o))) : 0;
-        for (int64_t k = 0; k < d.in_c; ++k)
-          acc -= int64_t{x.quant->zero_point[0]} * static_cast<int8_t>(w.data[static_cast<size_t>(o * d.in_c + k)]);
-        bzp[static_cast<size_t>(o)] = static_cast<int32_t>(acc);
-      }
+      const auto bzp =
+          bias_minus_zero_point(has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, w, d.out_c, d.in_c, x.quant->zero_point[0]);
       const std::string bz = ctx.add_array(id + "_bias_zp", make_const("b", DType::I32, {d.out_c}, bzp), n.name, true);
       ctx.use("eg_fc");
       ctx.decl("static const eg_fc_s8_params " + id + "_fc = {" + std::to_string(d.batch * d.out_h * d.out_w) + ", " +

@@ -247,13 +247,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
     std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {v.out}, shift), n.name, true);
     auto [lo, hi] = quantized_act_range(act_lo, act_hi, y.quant->scale[0], y.quant->zero_point[0]);
     // bias - in_zp * sum(w): the input zero point folded into the bias (the DSP path's bias_zp).
-    std::vector<int32_t> bzp(static_cast<size_t>(v.out));
-    for (int64_t o = 0; o < v.out; ++o) {
-      int64_t acc = v.bias ? static_cast<int64_t>(get_as_double(*v.bias, static_cast<size_t>(o))) : 0;
-      for (int64_t k = 0; k < v.in; ++k)
-        acc -= int64_t{a.quant->zero_point[0]} * static_cast<int8_t>(v.weights.data[static_cast<size_t>(o * v.in + k)]);
-      bzp[static_cast<size_t>(o)] = static_cast<int32_t>(acc);
-    }
+    const auto bzp = bias_minus_zero_point(v.bias ? &*v.bias : nullptr, v.weights, v.out, v.in, a.quant->zero_point[0]);
     std::string bz = ctx.add_array(id + "_bias_zp", make_const("b", DType::I32, {v.out}, bzp), n.name, true);
     ctx.decl("static const eg_fc_s8_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +

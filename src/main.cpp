@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "driver/commands.h"
 #include "util/error.h"
@@ -14,12 +16,19 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   eg::driver::CliOptions o;
 
+  std::vector<std::string> modes;  // --optimization names, from the policy table
+  for (const auto& p : eg::all_optimizations()) modes.emplace_back(p.name);
+
   auto common = [&](CLI::App* sub, bool needs_model) {
     auto* m = sub->add_option("-m,--model", o.compile.model, "ONNX model file");
     if (needs_model) m->required();
     sub->add_option("-t,--target", o.compile.target, "target series (stm32f4, stm32l4, stm32f7, stm32h7, stm32u5, host)")
         ->capture_default_str();
-    sub->add_option("-O,--optimization", o.compile.optimization, "time | balanced | ram")->capture_default_str();
+    sub->add_option_function<std::string>(
+           "-O,--optimization", [&](const std::string& s) { o.compile.optimization = *eg::parse_optimization(s); },
+           "what the generated code favours (see ARCHITECTURE.md, typed options)")
+        ->check(CLI::IsMember(modes))
+        ->default_str(eg::optimization_name(o.compile.optimization));
     sub->add_option("-n,--name", o.compile.name, "C name of the network (files and symbols)")->capture_default_str();
     sub->add_option("-w,--workspace", o.compile.workspace, "folder for temporary files (default: a fresh temp dir)");
     sub->add_option("-o,--output", o.compile.output, "folder for the generated files and reports")

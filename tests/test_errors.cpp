@@ -87,3 +87,9 @@ TEST(Errors, UnknownTargetListsKnownOnes) {
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.out.find("stm32f4"), std::string::npos) << r.out;
 }
+
+TEST(Errors, UnknownOptimizationListsTheModes) {
+  const CmdResult r = edgegen("analyze --model " + eg::test::model_path("seed_cnn_gru_qdq") + " --optimization fast");
+  EXPECT_EQ(r.rc, 2);
+  for (const char* mode : {"time", "balanced", "ram"}) EXPECT_NE(r.out.find(mode), std::string::npos) << r.out;
+}

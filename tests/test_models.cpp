@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "test_util.h"
 #include "validate/host_runner.h"
 #include "validate/validate.h"
@@ -16,9 +16,9 @@ class ModelVsOrt : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ModelVsOrt, MatchesReference) {
   const std::string name = GetParam();
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path(name);
-  const auto c = driver::compile(o);
+  const auto c = pipeline::compile(o);
   validate::ValidateOptions vo;
   vo.valinput = vo.valoutput = test::model_dir(name);
   const std::string dir = test::temp_dir("m-" + name);

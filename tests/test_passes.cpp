@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "onnx/import.h"
 #include "ops/registry.h"
 #include "passes/passes.h"
@@ -16,9 +16,9 @@ static int count_op(const Graph& g, const std::string& op) {
 }
 
 TEST(Passes, SeedQdqBecomesInt8Kernels) {
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path("seed_cnn_gru_qdq");
-  auto c = driver::compile(o);
+  auto c = pipeline::compile(o);
   const Graph& g = c.lowered;
   EXPECT_EQ(count_op(g, "QuantizeLinear"), 0);
   EXPECT_EQ(count_op(g, "DequantizeLinear"), 0);
@@ -97,9 +97,9 @@ TEST(Passes, ComposedTransposeKeepsSemantics) {
 }
 
 TEST(Passes, FloatReluFusesIntoConv) {
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path("seed_cnn_gru_f32");
-  auto c = driver::compile(o);
+  auto c = pipeline::compile(o);
   EXPECT_EQ(count_op(c.lowered, "Relu"), 0);
   int convs = 0;
   for (const auto& n : c.lowered.nodes)
@@ -113,9 +113,9 @@ TEST(Passes, FloatReluFusesIntoConv) {
 // kws_dscnn_qdq: every int8 Conv's Relu sits between two quantizations (a LookupTable after
 // fold_qdq); fuse_table moves each table into its Conv.
 TEST(Passes, Int8TableFusesIntoConv) {
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path("kws_dscnn_qdq");
-  auto c = driver::compile(o);
+  auto c = pipeline::compile(o);
   const Graph& g = c.lowered;
   EXPECT_EQ(count_op(g, "LookupTable"), 0);
   int fused = 0;

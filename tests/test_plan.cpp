@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "plan/memory_plan.h"
 #include "test_util.h"
 
@@ -21,9 +21,9 @@ static void expect_no_overlap(const plan::MemoryPlan& p) {
 class PlanOnModels : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PlanOnModels, ValidAndCloseToLowerBound) {
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path(GetParam());
-  auto c = driver::compile(o);
+  auto c = pipeline::compile(o);
   expect_no_overlap(c.plan);
   EXPECT_GE(c.plan.activations_bytes, c.plan.lower_bound);
   EXPECT_LE(static_cast<double>(c.plan.activations_bytes), 1.05 * static_cast<double>(c.plan.lower_bound) + 8)
@@ -35,9 +35,9 @@ INSTANTIATE_TEST_SUITE_P(Models, PlanOnModels,
                          ::testing::Values("seed_cnn_gru_qdq", "seed_cnn_gru_f32", "ad_fc_ae_qdq", "ad_fc_ae_f32"));
 
 TEST(Plan, ViewsShareTheirSourceBytes) {
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path("seed_cnn_gru_qdq");
-  auto c = driver::compile(o);
+  auto c = pipeline::compile(o);
   const auto views = plan::view_sources(c.lowered);
   ASSERT_FALSE(views.empty());
   for (const auto& [v, src] : views) EXPECT_EQ(c.plan.offset.at(v), c.plan.offset.at(src));

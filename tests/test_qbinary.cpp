@@ -9,7 +9,7 @@
 
 #include <fstream>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "test_util.h"
 #include "validate/host_runner.h"
 #include "validate/validate.h"
@@ -92,10 +92,10 @@ std::string make_model(const std::string& dir, int op) {
 void check(const std::string& optimization, const std::vector<std::string>& calls) {
   for (int op = 0; op < 6; ++op) {
     const std::string dir = test::temp_dir("qbin-" + optimization + std::to_string(op));
-    driver::Options o;
+    pipeline::Options o;
     o.model = make_model(dir, op);
-    o.optimization = optimization;
-    const auto c = driver::compile(o);
+    o.optimization = *parse_optimization(optimization);
+    const auto c = pipeline::compile(o);
     const std::string& net = c.code.files.at("network.c");
     EXPECT_NE(net.find(calls[static_cast<size_t>(op)]), std::string::npos)
         << "op " << op << ": no " << calls[static_cast<size_t>(op)] << " in\n" << net;

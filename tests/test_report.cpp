@@ -12,14 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "driver/sections.h"
 #include "report/report.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using eg::driver::Compiled;
+using eg::pipeline::Compiled;
 
 const std::string kShared = std::string(EDGEGEN_SOURCE_DIR) + "/../shared/models/";
 
@@ -32,8 +32,8 @@ std::string commas(int64_t v) {
   return (v < 0 ? "-" : "") + out;
 }
 
-eg::driver::Options options(const std::string& model) {
-  eg::driver::Options o;
+eg::pipeline::Options options(const std::string& model) {
+  eg::pipeline::Options o;
   o.command = "generate";
   o.model = kShared + model + "/model.onnx";
   o.target = "stm32f4";
@@ -53,7 +53,7 @@ struct Seed {
 const Seed& seed() {
   static const Seed s = [] {
     Seed r;
-    r.c = eg::driver::compile(options("seed_cnn_gru_qdq"));
+    r.c = eg::pipeline::compile(options("seed_cnn_gru_qdq"));
     const fs::path ws = fs::temp_directory_path() / ("edgegen-test-report-" + std::to_string(::getpid()));
     eg::driver::measure_sections(r.c, ws.string());
     fs::remove_all(ws);
@@ -227,7 +227,7 @@ TEST(Report, JsonAgreesWithTextAndCompiled) {
 
 TEST(Report, TwoRunsGiveTheSameBytes) {
   const auto& s = seed();
-  Compiled again = eg::driver::compile(options("seed_cnn_gru_qdq"));
+  Compiled again = eg::pipeline::compile(options("seed_cnn_gru_qdq"));
   // measured again: the runtime units come from the in-process cache, the network is compiled anew
   const fs::path ws = fs::temp_directory_path() / ("edgegen-test-report-again-" + std::to_string(::getpid()));
   eg::driver::measure_sections(again, ws.string());
@@ -253,8 +253,8 @@ TEST(Report, LinkedSizesCountOnlyWhatTheNetworkCalls) {
   for (const auto& m : s.c.sections) EXPECT_NE(m.module, "eg_conv_dw.o");
   for (const std::string opt : {"time", "balanced", "ram"}) {
     auto o = options("seed_cnn_gru_qdq");
-    o.optimization = opt;
-    Compiled c = eg::driver::compile(o);
+    o.optimization = *eg::parse_optimization(opt);
+    Compiled c = eg::pipeline::compile(o);
     const fs::path ws = fs::temp_directory_path() / ("edgegen-test-report-" + opt + std::to_string(::getpid()));
     eg::driver::measure_sections(c, ws.string());
     fs::remove_all(ws);
@@ -269,7 +269,7 @@ TEST(Report, LinkedSizesCountOnlyWhatTheNetworkCalls) {
 }
 
 TEST(Report, FloatModel) {
-  Compiled c = eg::driver::compile(options("seed_cnn_gru_f32"));
+  Compiled c = eg::pipeline::compile(options("seed_cnn_gru_f32"));
   const std::string t = eg::report::to_text(c, {});
   EXPECT_TRUE(has(t, "model_fmt          :   float"));
   EXPECT_TRUE(has(t, "input 1/1          :   'input', f32(1x30x10), 1,200 Bytes, activations"));

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "driver/commands.h"
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "test_util.h"
 #include "validate/host_runner.h"
 #include "validate/validate.h"
@@ -19,13 +19,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-driver::Compiled compile_model(const std::string& name) {
-  driver::Options o;
+pipeline::Compiled compile_model(const std::string& name) {
+  pipeline::Options o;
   o.model = test::model_path(name);
-  return driver::compile(o);
+  return pipeline::compile(o);
 }
 
-validate::ValidateResult validate_with(const driver::Compiled& c, const std::string& cc, validate::ValidateOptions vo) {
+validate::ValidateResult validate_with(const pipeline::Compiled& c, const std::string& cc, validate::ValidateOptions vo) {
   const std::string dir = test::temp_dir("v-" + cc);
   auto build = validate::build_host(c, dir, cc);
   auto runner = [&](const std::vector<std::vector<uint8_t>>& in, size_t n) {
@@ -76,10 +76,10 @@ TEST(SeedF32, MatchesOnnxRuntimeWithin1e5Relative) {
 
 TEST(SeedQdq, MemoryBeatsSt) {
   for (const char* opt : {"time", "ram"}) {
-    driver::Options o;
+    pipeline::Options o;
     o.model = test::model_path("seed_cnn_gru_qdq");
-    o.optimization = opt;
-    const auto c = driver::compile(o);
+    o.optimization = *parse_optimization(opt);
+    const auto c = pipeline::compile(o);
     std::printf("[ seed qdq memory, --optimization %s ] activations %zu B (ST 1,316 B; lower bound %zu B), weights %zu B "
                 "(ST 764 B) + kernel parameters %zu B\n",
                 opt, c.plan.activations_bytes, c.plan.lower_bound, c.code.weights_bytes, c.code.params_bytes);
@@ -148,10 +148,10 @@ TEST(SeedQdq, OutputIsByteIdenticalAcrossRuns) {
 }
 
 TEST(SeedQdq, NameOptionRenamesFilesAndSymbols) {
-  driver::Options o;
+  pipeline::Options o;
   o.model = test::model_path("seed_cnn_gru_qdq");
   o.name = "kws";
-  const auto c = driver::compile(o);
+  const auto c = pipeline::compile(o);
   ASSERT_TRUE(c.code.files.count("kws.c"));
   ASSERT_TRUE(c.code.files.count("kws_data.h"));
   const std::string& h = c.code.files.at("kws.h");

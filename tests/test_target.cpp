@@ -25,7 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "io/tensor_io.h"
 #include "validate/host_runner.h"
 #include "validate/target_runner.h"
@@ -123,9 +123,9 @@ int test_validate(const fs::path& work) {
 
   // The same run split into firmwares of 2 samples: same outputs, same per-inference cycles.
   std::cout << "target validate: same samples, 2 per firmware (3 firmwares)\n";
-  driver::Options opt;
+  pipeline::Options opt;
   opt.model = kModelDir + "/model.onnx";
-  const driver::Compiled c = driver::compile(opt);
+  const pipeline::Compiled c = pipeline::compile(opt);
   validate::ValidateOptions vo;
   vo.valinput = kModelDir;
   vo.valoutput = kModelDir;
@@ -162,9 +162,9 @@ int test_example(const fs::path& work) {
     return 1;
   }
   // Input 1 of the example: test_data_set_1 quantized as the network takes it.
-  driver::Options opt;
+  pipeline::Options opt;
   opt.model = kModelDir + "/model.onnx";
-  const driver::Compiled c = driver::compile(opt);
+  const pipeline::Compiled c = pipeline::compile(opt);
   validate::ValidateOptions vo;
   vo.valinput = kModelDir + "/test_data_set_1";
   const auto samples = validate::make_inputs(c, vo);

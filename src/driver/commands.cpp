@@ -99,7 +99,7 @@ int cmd_analyze(const CliOptions& o) {
   check_target(o.compile);
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
-  Compiled c = compile(o.compile);
+  Compiled c = pipeline::compile(o.compile);
   measure_sections(c, ws.path());
   std::cout << report::to_text(c, {});
   return 0;
@@ -109,7 +109,7 @@ int cmd_generate(const CliOptions& o) {
   check_target(o.compile);
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
-  Compiled c = compile(o.compile);
+  Compiled c = pipeline::compile(o.compile);
   measure_sections(c, ws.path());
   const auto names = generated_names(c, true);
   std::map<std::string, std::string> files = c.code.files;
@@ -124,7 +124,7 @@ int cmd_validate(const CliOptions& o) {
   check_target(o.compile);
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
-  Compiled c = compile(o.compile);
+  Compiled c = pipeline::compile(o.compile);
   validate::ValidateOptions vo;
   vo.valinput = o.valinput;
   vo.valoutput = o.valoutput;

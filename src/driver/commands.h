@@ -4,9 +4,12 @@
 #include <string>
 #include <vector>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 
 namespace eg::driver {
+
+using pipeline::Compiled;
+using pipeline::Options;
 
 struct CliOptions {
   Options compile;

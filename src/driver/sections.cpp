@@ -74,7 +74,7 @@ std::string target_cflags(const std::string& target) {
 
 void measure_sections(Compiled& c, const std::string& workdir) {
   c.sections.clear();
-  const std::string opt = c.options.optimization == "time" ? "-O2" : "-Os";
+  const std::string opt = policy(c.options.optimization).c_opt_flag;
   const std::string common = "-std=c99 -ffunction-sections -fdata-sections " + opt;
   std::string cc = "arm-none-eabi-gcc", size = "arm-none-eabi-size", flags, label;
   if (c.options.target == "host") {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ir/dtype.h"
+#include "ir/optimization.h"
 
 namespace eg {
 
@@ -99,9 +100,8 @@ struct Graph {
   std::string name;
   std::string model_path;
   int64_t opset = 13;
-  // --optimization: "time" (speed first), "balanced", "ram" (smallest
-  // activations: kernels that need scratch fall back to scratch-free paths).
-  std::string optimization = "time";
+  // --optimization; stages read policy(optimization), never the mode itself.
+  Optimization optimization = Optimization::Time;
   std::vector<Tensor> tensors;
   std::vector<Node> nodes;  // in a valid topological (execution) order
   std::vector<TensorId> inputs;

@@ -479,13 +479,13 @@ void emit_qbinary(EmitContext& ctx, const Graph& g, const Node& n) {
              s(y.elements()) + ", " + sym + ");");
     return;
   }
-  // Add/Sub under --optimization time: the requantization folded into one 256-entry int32 table per
+  // Add/Sub under policy add_sub_tables (--optimization time): the requantization folded into one 256-entry int32 table per
   // operand (2 KB of flash; ~8 instead of ~27 cycles per element on the Cortex-M4), when tables that
   // reproduce the kernel's formula for all 65536 input pairs exist (qadd_fold.c checks every pair).
   // Not for small tensors, where the tables would outweigh the time they save.
   std::string tab = "0";
   int32_t tab_shift = 0;
-  if (op != MUL && g.optimization == "time" && y.elements() >= 128) {
+  if (op != MUL && policy(g.optimization).add_sub_tables && y.elements() >= 128) {
     std::vector<int32_t> t(512);
     auto work = std::make_unique<eg_qadd_fold_work>();
     tab_shift = eg_qaddsub_fold(&p, t.data(), work.get());

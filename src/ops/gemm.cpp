@@ -199,7 +199,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   const std::string wname = g.t(n.inputs[1]).name;
   const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
   const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
-  // --optimization time, int8 on the DSP path (every channel's requantization fast): the weights in
+  // policy fc_i4_weights (--optimization time), int8 on the DSP path (every channel's requantization fast): the weights in
   // the kernel's EG_FC_W_I4 order (4 rows interleaved per 4 inputs) instead of [out][in], same size.
   // fast: every channel's requantization takes the DSP path's exact shortcut (eg_requant_fast_ok).
   // a layer of a few dozen MACs gains nothing from the DSP path but its code size (~0.7 KB)
@@ -212,7 +212,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
       fast = f.mult >= 0 && f.shift <= -1 && f.shift >= -31;
     }
   }
-  const bool i4 = fast && g.optimization == "time" && v.out >= 4 && v.in >= 16;
+  const bool i4 = fast && policy(g.optimization).fc_i4_weights && v.out >= 4 && v.in >= 16;
   Tensor wdata = v.weights;
   if (i4) {
     const int64_t K = v.in, N = v.out, K4 = K & ~int64_t{3};

@@ -201,7 +201,7 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
 }  // namespace
 
 MemoryPlan plan_memory(const Graph& g, size_t alignment) {
-  if (g.optimization != "ram") return plan_with(g, alignment, nullptr);
+  if (policy(g.optimization).always_grant_optional_scratch) return plan_with(g, alignment, nullptr);
   // --optimization ram: the smallest buffer first, then each optional scratch (a faster kernel
   // path) that fits in it without growing it
   std::set<int> granted;

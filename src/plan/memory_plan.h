@@ -36,7 +36,7 @@ std::map<TensorId, TensorId> view_sources(const Graph& g);
 // dies at that node writes over it), each mapped to the tensor owning the bytes.
 std::map<TensorId, TensorId> shared_sources(const Graph& g);
 
-// Under --optimization ram (g.optimization), optional kernel scratch (OpDef::scratch_optional)
+// Unless policy(g.optimization).always_grant_optional_scratch (--optimization ram), optional kernel scratch (OpDef::scratch_optional)
 // only where it does not grow the buffer; otherwise every scratch.
 MemoryPlan plan_memory(const Graph& g, size_t alignment = 4);
 

@@ -24,7 +24,7 @@ const char* version() { return EDGEGEN_VERSION; }
 
 namespace {
 
-using driver::Compiled;
+using pipeline::Compiled;
 using emit::CLayer;
 
 // ---------------------------------------------------------------- formatting
@@ -350,7 +350,7 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
   const Graph& g = c.original;
   const Graph& lg = c.lowered;
 
-  d.parameters = o.command + " --model " + o.model + " --target " + o.target + " --optimization " + o.optimization +
+  d.parameters = o.command + " --model " + o.model + " --target " + o.target + " --optimization " + optimization_name(o.optimization) +
                  " --name " + o.name;
   if (!o.workspace.empty()) d.parameters += " --workspace " + o.workspace;
   if (!o.output.empty()) d.parameters += " --output " + o.output;
@@ -392,7 +392,7 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
     for (TensorId t : n.outputs)
       if (t != kNoTensor) const_derived[static_cast<size_t>(t)] = 1;
   }
-  const auto by_origin = driver::layers_by_origin(c);
+  const auto by_origin = pipeline::layers_by_origin(c);
   std::map<int, std::vector<int>> primary;  // m_id -> C layers counted there
   std::vector<int> layer_primary(c.code.layers.size(), -1);
   for (size_t k = 0; k < c.code.layers.size(); ++k) {
@@ -616,8 +616,8 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
 struct MemoryBySection {
   bool measured = false;
   std::string toolchain;
-  std::vector<driver::SectionSizes> modules;  // runtime units and the network
-  driver::SectionSizes rt, weights, activations, states, io, total;
+  std::vector<pipeline::SectionSizes> modules;  // runtime units and the network
+  pipeline::SectionSizes rt, weights, activations, states, io, total;
   size_t rt_flash = 0, rt_ram = 0, total_flash = 0, total_ram = 0;
 };
 
@@ -626,7 +626,7 @@ MemoryBySection memory_by_section(const Compiled& c) {
   m.toolchain = c.sections_toolchain;
   m.measured = !c.sections.empty();
   const std::string data_obj = c.options.name + "_data.o";
-  auto add = [](driver::SectionSizes& a, const driver::SectionSizes& b) {
+  auto add = [](pipeline::SectionSizes& a, const pipeline::SectionSizes& b) {
     a.text += b.text;
     a.rodata += b.rodata;
     a.data += b.data;
@@ -640,7 +640,7 @@ MemoryBySection memory_by_section(const Compiled& c) {
   m.total.module = "TOTAL";
   if (!m.measured) return m;
   // runtime units first (eg_*.o), then the network (as ST lists the library before network.o)
-  std::vector<driver::SectionSizes> rt_units, net;
+  std::vector<pipeline::SectionSizes> rt_units, net;
   for (const auto& s : c.sections) {
     if (s.module == data_obj) {
       add(m.weights, s);
@@ -744,7 +744,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
   // ---- exec summary
   s << "Exec/report summary (" << o.command << ")\n" << long_rule << "\n";
   s << kv("model file", o.model) << kv("type", "onnx") << kv("c_name", o.name) << kv("compression", "none")
-    << kv("options", "allocate-inputs, allocate-outputs, use-st-ai") << kv("optimization", o.optimization)
+    << kv("options", "allocate-inputs, allocate-outputs, use-st-ai") << kv("optimization", optimization_name(o.optimization))
     << kv("target/series", o.target) << kv("workspace dir", d.workspace_dir) << kv("output dir", d.output_dir)
     << kv("model_fmt", d.model_fmt) << kv("model_name", d.model_name) << kv("model_hash", c.model_hash)
     << kv("params #", commas(d.params) + " items (" + human_bytes(d.param_bytes) + ")") << long_rule << "\n";
@@ -912,7 +912,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
       t.indent = " ";
       t.titles = {"module", "text", "rodata", "data", "bss"};
       t.right = {false, true, true, true, true};
-      auto row = [&](const driver::SectionSizes& x, bool rule_after) {
+      auto row = [&](const pipeline::SectionSizes& x, bool rule_after) {
         t.add_line({x.module, commas(x.text), commas(x.rodata), commas(x.data), commas(x.bss)}, rule_after);
       };
       for (size_t k = 0; k < m.modules.size(); ++k) row(m.modules[k], k + 1 == m.modules.size());
@@ -975,7 +975,7 @@ nlohmann::json io_json(const IoInfo& i) {
   return j;
 }
 
-nlohmann::json sizes_json(const driver::SectionSizes& x) {
+nlohmann::json sizes_json(const pipeline::SectionSizes& x) {
   return {{"module", x.module}, {"text", x.text}, {"rodata", x.rodata}, {"data", x.data}, {"bss", x.bss}};
 }
 
@@ -993,7 +993,7 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
                   {"c_name", o.name},
                   {"compression", "none"},
                   {"options", {"allocate-inputs", "allocate-outputs", "use-st-ai"}},
-                  {"optimization", o.optimization},
+                  {"optimization", optimization_name(o.optimization)},
                   {"target", o.target},
                   {"workspace_dir", d.workspace_dir},
                   {"output_dir", d.output_dir},

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 
 namespace eg::report {
 
@@ -18,7 +18,7 @@ const char* version();
 
 // generated_files: file names (as written into the output folder); the report
 // lists them under the output folder given on the command line.
-nlohmann::json to_json(const driver::Compiled& c, const std::vector<std::string>& generated_files);
-std::string to_text(const driver::Compiled& c, const std::vector<std::string>& generated_files);
+nlohmann::json to_json(const pipeline::Compiled& c, const std::vector<std::string>& generated_files);
+std::string to_text(const pipeline::Compiled& c, const std::vector<std::string>& generated_files);
 
 }  // namespace eg::report

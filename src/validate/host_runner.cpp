@@ -26,7 +26,7 @@ int run_command(const std::string& cmd, std::string* output) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-std::string harness_c(const driver::Compiled& c) {
+std::string harness_c(const pipeline::Compiled& c) {
   const std::string& name = c.options.name;
   std::string P = name;
   for (auto& ch : P) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -65,7 +65,7 @@ std::string harness_c(const driver::Compiled& c) {
   return o.str();
 }
 
-HostBuild build_host(const driver::Compiled& c, const std::string& dir, const std::string& cc) {
+HostBuild build_host(const pipeline::Compiled& c, const std::string& dir, const std::string& cc) {
   fs::create_directories(dir);
   std::string sources;
   for (const auto& [f, content] : c.code.files) {
@@ -82,7 +82,7 @@ HostBuild build_host(const driver::Compiled& c, const std::string& dir, const st
   return b;
 }
 
-std::vector<std::vector<uint8_t>> run_host(const driver::Compiled& c, const HostBuild& b, const std::string& dir,
+std::vector<std::vector<uint8_t>> run_host(const pipeline::Compiled& c, const HostBuild& b, const std::string& dir,
                                            const std::vector<std::vector<uint8_t>>& inputs, size_t samples) {
   std::string args = std::to_string(samples);
   for (size_t k = 0; k < inputs.size(); ++k) {

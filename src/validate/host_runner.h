@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 
 namespace eg::validate {
 
@@ -14,14 +14,14 @@ struct HostBuild {
 
 // Writes c.code.files and harness.c into dir and builds them with `cc`
 // (-std=c99 -Wall -Wextra -Werror -pedantic). Throws CompileError on failure.
-HostBuild build_host(const driver::Compiled& c, const std::string& dir, const std::string& cc = "cc");
+HostBuild build_host(const pipeline::Compiled& c, const std::string& dir, const std::string& cc = "cc");
 
 // inputs[k]: samples * input k bytes. Returns outputs[k]: samples * output k bytes.
-std::vector<std::vector<uint8_t>> run_host(const driver::Compiled& c, const HostBuild& b, const std::string& dir,
+std::vector<std::vector<uint8_t>> run_host(const pipeline::Compiled& c, const HostBuild& b, const std::string& dir,
                                            const std::vector<std::vector<uint8_t>>& inputs, size_t samples);
 
 // The harness program: argv = samples in_0.bin .. out_0.bin ..
-std::string harness_c(const driver::Compiled& c);
+std::string harness_c(const pipeline::Compiled& c);
 
 // Run a shell command, capturing stdout+stderr; returns the exit status.
 int run_command(const std::string& cmd, std::string* output);

@@ -161,7 +161,7 @@ struct Run {
 
 class TargetSession {
  public:
-  TargetSession(const driver::Compiled& c, std::string workdir) : c_(c), dir_(std::move(workdir)) {
+  TargetSession(const pipeline::Compiled& c, std::string workdir) : c_(c), dir_(std::move(workdir)) {
     m4run_ = find_m4run();
     if (m4run_.empty())
       throw CompileError(c.options.model +
@@ -172,7 +172,7 @@ class TargetSession {
       if (f.size() > 2 && f.substr(f.size() - 2) == ".c") sources_.push_back(f);
     }
     std::ofstream(fs::path(dir_) / "egv_prof.h") << prof_h();
-    opt_ = c.options.optimization == "time" ? "-O2" : "-Os";
+    opt_ = policy(c.options.optimization).c_opt_flag;
     in_bytes_ = io_bytes(c.lowered, c.lowered.inputs);
     out_bytes_ = io_bytes(c.lowered, c.lowered.outputs);
     if (c.code.layers.size() + kLayerRegionBase > static_cast<size_t>(kMaxRegionId))
@@ -434,7 +434,7 @@ class TargetSession {
       }
   }
 
-  const driver::Compiled& c_;
+  const pipeline::Compiled& c_;
   std::string dir_, m4run_, opt_;
   std::vector<std::string> sources_;
   std::vector<size_t> in_bytes_, out_bytes_;
@@ -478,7 +478,7 @@ std::string find_m4run() {
   return "";
 }
 
-std::string target_main_c(const driver::Compiled& c, const std::vector<std::vector<uint8_t>>& inputs, size_t first,
+std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::vector<uint8_t>>& inputs, size_t first,
                           size_t count) {
   const std::string& n = c.options.name;
   const std::string P = "STAI_" + upper(n);
@@ -574,7 +574,7 @@ std::string target_main_c(const driver::Compiled& c, const std::vector<std::vect
   return o.str();
 }
 
-Runner target_runner(const driver::Compiled& c, const std::string& workdir, TargetReport* out) {
+Runner target_runner(const pipeline::Compiled& c, const std::string& workdir, TargetReport* out) {
   auto session = std::make_shared<TargetSession>(c, workdir);
   return [session, out](const std::vector<std::vector<uint8_t>>& in, size_t samples) {
     return (*session)(in, samples, out);

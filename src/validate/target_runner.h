@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "validate/validate.h"
 
 namespace eg::validate {
@@ -42,7 +42,7 @@ struct TargetReport {
   std::string target;         // --target
   std::string core = "cortex-m4";
   std::string note;           // e.g. "stm32h7 is a Cortex-M7: emulated as a Cortex-M4"
-  std::string opt_flag;       // -O2 (--optimization time) or -Os
+  std::string opt_flag;       // policy(optimization).c_opt_flag
   std::string cflags;         // the compiler flags used for the firmware
   std::string machine = "netduinoplus2";
   size_t samples = 0;
@@ -79,7 +79,7 @@ std::string find_m4run();
 
 // The generated main.c for samples [first, first + count) of `inputs`
 // (raw bytes per network input, all samples concatenated).
-std::string target_main_c(const driver::Compiled& c, const std::vector<std::vector<uint8_t>>& inputs,
+std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::vector<uint8_t>>& inputs,
                           size_t first, size_t count);
 
 // Samples per firmware: as many as fit the 1 MiB flash beside the weights, at
@@ -87,6 +87,6 @@ std::string target_main_c(const driver::Compiled& c, const std::vector<std::vect
 // A runner for run_validate. `out` (optional) is filled when the runner runs.
 // Throws CompileError when the firmware does not build, fit, run, or a cycle
 // marker was lost.
-Runner target_runner(const driver::Compiled& c, const std::string& workdir, TargetReport* out);
+Runner target_runner(const pipeline::Compiled& c, const std::string& workdir, TargetReport* out);
 
 }  // namespace eg::validate

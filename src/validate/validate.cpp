@@ -104,7 +104,7 @@ bool is_classifier_output(const Graph& g, TensorId id) {
 
 }  // namespace
 
-std::vector<std::vector<Tensor>> make_inputs(const driver::Compiled& c, const ValidateOptions& o) {
+std::vector<std::vector<Tensor>> make_inputs(const pipeline::Compiled& c, const ValidateOptions& o) {
   const Graph& g = c.original;
   if (!o.valinput.empty()) return load_samples(o.valinput, g, g.inputs, "input");
   std::mt19937 rng(o.seed);
@@ -131,7 +131,7 @@ std::vector<std::vector<Tensor>> make_inputs(const driver::Compiled& c, const Va
   return out;
 }
 
-std::vector<std::vector<uint8_t>> network_input_bytes(const driver::Compiled& c,
+std::vector<std::vector<uint8_t>> network_input_bytes(const pipeline::Compiled& c,
                                                       const std::vector<std::vector<Tensor>>& samples) {
   std::vector<std::vector<uint8_t>> raw(c.lowered.inputs.size());
   for (const auto& sample : samples)
@@ -151,7 +151,7 @@ std::vector<std::vector<uint8_t>> network_input_bytes(const driver::Compiled& c,
   return raw;
 }
 
-std::vector<std::vector<double>> network_output_values(const driver::Compiled& c,
+std::vector<std::vector<double>> network_output_values(const pipeline::Compiled& c,
                                                        const std::vector<std::vector<uint8_t>>& raw) {
   std::vector<std::vector<double>> vals(raw.size());
   for (size_t k = 0; k < raw.size(); ++k) {
@@ -168,7 +168,7 @@ std::vector<std::vector<double>> network_output_values(const driver::Compiled& c
   return vals;
 }
 
-ValidateResult run_validate(const driver::Compiled& c, const ValidateOptions& o, const Runner& runner) {
+ValidateResult run_validate(const pipeline::Compiled& c, const ValidateOptions& o, const Runner& runner) {
   ValidateResult r;
   r.mode = o.mode;
   const auto inputs = make_inputs(c, o);
@@ -215,7 +215,7 @@ ValidateResult run_validate(const driver::Compiled& c, const ValidateOptions& o,
   return r;
 }
 
-Runner host_runner(const driver::Compiled& c, const std::string& workdir) {
+Runner host_runner(const pipeline::Compiled& c, const std::string& workdir) {
   auto build = std::make_shared<HostBuild>(build_host(c, workdir));
   return [&c, build, workdir](const std::vector<std::vector<uint8_t>>& in, size_t samples) {
     return run_host(c, *build, workdir, in, samples);

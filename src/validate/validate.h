@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "validate/metrics.h"
 
 namespace eg::validate {
@@ -46,19 +46,19 @@ using Runner = std::function<std::vector<std::vector<uint8_t>>(const std::vector
 
 // Model-level float inputs -> raw bytes for the network's inputs (quantized
 // where the network takes int8).
-std::vector<std::vector<uint8_t>> network_input_bytes(const driver::Compiled& c,
+std::vector<std::vector<uint8_t>> network_input_bytes(const pipeline::Compiled& c,
                                                       const std::vector<std::vector<Tensor>>& samples);
 
 // The network's raw output bytes -> model-level values (dequantized), per output.
-std::vector<std::vector<double>> network_output_values(const driver::Compiled& c,
+std::vector<std::vector<double>> network_output_values(const pipeline::Compiled& c,
                                                        const std::vector<std::vector<uint8_t>>& raw);
 
 // The inputs validate uses: from files or random (deterministic).
-std::vector<std::vector<Tensor>> make_inputs(const driver::Compiled& c, const ValidateOptions& o);
+std::vector<std::vector<Tensor>> make_inputs(const pipeline::Compiled& c, const ValidateOptions& o);
 
-ValidateResult run_validate(const driver::Compiled& c, const ValidateOptions& o, const Runner& runner);
+ValidateResult run_validate(const pipeline::Compiled& c, const ValidateOptions& o, const Runner& runner);
 
 // The host runner (builds with cc into o.workdir).
-Runner host_runner(const driver::Compiled& c, const std::string& workdir);
+Runner host_runner(const pipeline::Compiled& c, const std::string& workdir);
 
 }  // namespace eg::validate

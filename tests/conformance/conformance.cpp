@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 #include "emit/c_emitter.h"
 #include "io/tensor_io.h"
 #include "onnx/import.h"
@@ -118,7 +118,7 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
   const fs::path dir = fs::path(work) / tc.name;
   fs::create_directories(dir);
   const std::string data = (fs::path(tc.dir) / "test_data_set_0").string();
-  driver::Options opt;
+  pipeline::Options opt;
   opt.model = (fs::path(tc.dir) / "model.onnx").string();
   opt.name = "network";
   opt.target = "host";
@@ -130,9 +130,9 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
       if (fs::exists(p)) opt.input_shapes[probe.t(probe.inputs[k]).name] = io::load_tensors(p.string())[0].shape;
     }
   }
-  driver::Compiled c;
+  pipeline::Compiled c;
   try {
-    c = driver::compile(opt);
+    c = pipeline::compile(opt);
   } catch (const CompileError& first) {
     // Weights and shapes passed as graph inputs: bind them as constants and retry.
     try {
@@ -144,7 +144,7 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
       }
       if (ins.size() < 2) throw first;
       opt.frozen_inputs.assign(ins.begin() + 1, ins.end());
-      c = driver::compile(opt);
+      c = pipeline::compile(opt);
       r.frozen = true;
     } catch (const CompileError&) {
       r.v = Verdict::Rejected;

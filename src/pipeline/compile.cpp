@@ -1,4 +1,4 @@
-#include "driver/compile.h"
+#include "pipeline/compile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,7 +11,7 @@
 #include "onnx/import.h"
 #include "util/error.h"
 
-namespace eg::driver {
+namespace eg::pipeline {
 namespace {
 
 std::string file_digest(const std::string& path) {
@@ -79,8 +79,6 @@ Compiled compile(const Options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   Compiled c;
   c.options = opt;
-  if (opt.optimization != "time" && opt.optimization != "balanced" && opt.optimization != "ram")
-    throw CompileError(opt.model + ": unknown --optimization '" + opt.optimization + "' (time, balanced, ram)");
   Graph g = onnx_import::load_model(opt.model);
   g.optimization = opt.optimization;
   c.model_hash = file_digest(opt.model);
@@ -153,4 +151,4 @@ std::map<int, std::vector<int>> layers_by_origin(const Compiled& c) {
   return m;
 }
 
-}  // namespace eg::driver
+}  // namespace eg::pipeline

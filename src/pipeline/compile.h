@@ -10,13 +10,13 @@
 #include "passes/passes.h"
 #include "plan/memory_plan.h"
 
-namespace eg::driver {
+namespace eg::pipeline {
 
 struct Options {
   std::string command = "generate";  // analyze | generate | validate
   std::string model;
   std::string target = "stm32f4";
-  std::string optimization = "time";  // time | balanced | ram
+  Optimization optimization = Optimization::Time;
   std::string name = "network";
   std::string workspace;  // temporary files; default: a fresh temp dir
   std::string output = "edgegen_output";  // where generated files and reports land
@@ -56,4 +56,4 @@ Compiled compile(const Options& opt);
 // Per original node (m_id): the C layers it became.
 std::map<int, std::vector<int>> layers_by_origin(const Compiled& c);
 
-}  // namespace eg::driver
+}  // namespace eg::pipeline

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ir/graph.h"
 #include "plan/memory_plan.h"
 

@@ -2,7 +2,7 @@
 // the cases the fusion pass could not fold into their producer.
 #include <limits>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/quant_math.h"
 #include "ops/registry.h"

@@ -5,7 +5,7 @@
 #include <limits>
 #include <tuple>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/quant_math.h"
 #include "ops/registry.h"

@@ -12,7 +12,7 @@
 #include <limits>
 #include <memory>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/qadd_fold.h"
 #include "ops/quant_math.h"

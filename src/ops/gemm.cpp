@@ -2,7 +2,7 @@
 // kernels when the right-hand side is constant (weights).
 #include <limits>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/quant_math.h"
 #include "ops/registry.h"

@@ -1,7 +1,7 @@
 // LookupTable: the lowered form of an int8 element-wise function (made by
 // passes/fold_qdq.cpp from DequantizeLinear -> op -> QuantizeLinear). The
 // attribute "table" holds the 256 outputs for inputs -128..127.
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 

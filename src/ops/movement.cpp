@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 

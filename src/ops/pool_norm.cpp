@@ -17,7 +17,7 @@
 #include <limits>
 #include <numeric>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/quant_math.h"
 #include "ops/registry.h"

@@ -2,7 +2,7 @@
 // and the conversion kernels they lower to when they stay in the graph.
 #include <cmath>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 

@@ -15,7 +15,7 @@
 #include "ir/graph.h"
 
 namespace eg {
-struct EmitContext;  // emit/emit_context.h
+struct EmitContext;  // ops/emit_context.h
 }
 
 namespace eg::ops {

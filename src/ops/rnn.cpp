@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/registry.h"
 

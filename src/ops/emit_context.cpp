@@ -1,4 +1,4 @@
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 
 #include <cctype>
 #include <cmath>

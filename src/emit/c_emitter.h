@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "ops/emit_context.h"
 #include "ir/graph.h"
-#include "plan/memory_plan.h"
+#include "ops/emit_context.h"
 
 namespace eg::emit {
 
@@ -34,7 +33,8 @@ struct Generated {
   size_t params_bytes = 0;   // kernel metadata: requantization multipliers, indices...
 };
 
-Generated emit_c(const Graph& g, const plan::MemoryPlan& plan, const std::string& name,
+// g has passed the pipeline's support check (every node's OpDef::check); `plan` places its tensors.
+Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& name,
                  const std::string& model_name);
 
 // Runtime sources embedded in the edgegen binary: file name -> content.

@@ -101,7 +101,7 @@ AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model) {
 
 }  // namespace
 
-Graph load_model(const std::string& path) {
+std::string read_model_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(path, ec)) fail(path, "file not found");
@@ -110,7 +110,12 @@ Graph load_model(const std::string& path) {
   if (!in) fail(path, "cannot open file");
   std::stringstream buf;
   buf << in.rdbuf();
-  const std::string bytes = buf.str();
+  return buf.str();
+}
+
+Graph load_model(const std::string& path) { return parse_model(read_model_file(path), path); }
+
+Graph parse_model(const std::string& bytes, const std::string& path) {
   if (bytes.empty()) fail(path, "file is empty, not an ONNX model");
   onnx::ModelProto mp;
   if (!mp.ParseFromString(bytes)) fail(path, "not a valid ONNX model (protobuf parse failed; truncated or not ONNX)");

@@ -10,6 +10,9 @@ namespace eg::onnx_import {
 
 // Throws CompileError naming the file on anything unreadable.
 Graph load_model(const std::string& path);
+// The two halves of load_model, for a caller that also needs the file's bytes (its digest).
+std::string read_model_file(const std::string& path);
+Graph parse_model(const std::string& bytes, const std::string& path);
 
 // A serialized onnx.TensorProto (test_data_set_*/input_N.pb).
 Tensor load_tensor_pb(const std::string& path);

@@ -301,7 +301,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
       ok2 = ok2 && fm >= 0 && fs <= -2 && fs >= -31;
     }
     const std::string scratch =
-        ctx.plan.scratch_offset.count(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
+        ctx.offsets.has_scratch(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
     const bool mat = rq.mat && scratch != "0", small = mat && use_small_mat(g);
     // eg_conv_s8_mat with out_c odd reads bias/mult/shift[out_c] (its last pair's second channel,
     // computed and not stored): one more entry each

@@ -44,9 +44,9 @@ std::string EmitContext::ptr_as(TensorId id, const std::string& ctype) {
     std::string sym = add_array(prefix + "_" + c_ident(t.name), t, t.name);
     return "(" + ctype + ")" + sym;
   }
-  auto it = plan.offset.find(id);
-  if (it == plan.offset.end()) throw CompileError("internal: tensor '" + t.name + "' has no planned offset");
-  return "(" + ctype + ")(act + " + std::to_string(it->second) + ")";
+  const auto at = offsets.of(id);
+  if (!at) throw CompileError("internal: tensor '" + t.name + "' has no planned offset");
+  return "(" + ctype + ")(act + " + std::to_string(*at) + ")";
 }
 
 std::string EmitContext::ptr(TensorId id) {
@@ -56,8 +56,8 @@ std::string EmitContext::ptr(TensorId id) {
 }
 
 std::string EmitContext::scratch(int node_index, const std::string& ctype) {
-  auto it = plan.scratch_offset.find(node_index);
-  if (it == plan.scratch_offset.end()) throw CompileError("internal: node has no planned scratch");
+  auto it = offsets.scratch.find(node_index);
+  if (it == offsets.scratch.end()) throw CompileError("internal: node has no planned scratch");
   return "(" + ctype + ")(act + " + std::to_string(it->second) + ")";
 }
 

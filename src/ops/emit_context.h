@@ -1,12 +1,13 @@
 // What a kernel's emit function writes into: the statements of network_run,
 // the const arrays of network_data.c and the runtime units it needs.
 #pragma once
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "ir/graph.h"
-#include "plan/memory_plan.h"
 
 namespace eg {
 
@@ -18,9 +19,24 @@ struct ConstArray {
   bool is_param = false;  // kernel metadata (requantization multipliers...), not a model weight
 };
 
+// Where the memory plan put each tensor and each node's scratch in the activations buffer: all the
+// emitters read of the plan.
+struct BufferOffsets {
+  size_t bytes = 0;      // size of the one activations buffer
+  size_t alignment = 4;
+  std::map<TensorId, size_t> tensor;  // planned tensor -> byte offset
+  std::map<int, size_t> scratch;      // node index -> byte offset of its scratch
+
+  std::optional<size_t> of(TensorId id) const {
+    auto it = tensor.find(id);
+    return it == tensor.end() ? std::nullopt : std::optional<size_t>(it->second);
+  }
+  bool has_scratch(int node) const { return scratch.count(node) != 0; }
+};
+
 struct EmitContext {
   const Graph& g;
-  const plan::MemoryPlan& plan;
+  const BufferOffsets& offsets;
   std::string prefix;  // "network"
 
   std::vector<std::string> lines;       // statements for the current node
@@ -28,8 +44,8 @@ struct EmitContext {
   std::set<std::string> runtime_units;  // e.g. "eg_conv" -> runtime/eg_conv.{c,h}
   std::vector<ConstArray> arrays;       // weights and kernel parameters (flash)
 
-  EmitContext(const Graph& graph, const plan::MemoryPlan& p, std::string pfx)
-      : g(graph), plan(p), prefix(std::move(pfx)) {}
+  EmitContext(const Graph& graph, const BufferOffsets& o, std::string pfx)
+      : g(graph), offsets(o), prefix(std::move(pfx)) {}
 
   // C expression of a typed pointer to tensor `id`: into the activations
   // buffer (`act`) for planned tensors, or the const array for constants.

@@ -19,8 +19,8 @@ void emit_view(EmitContext& ctx, const Graph& g, const Node& n) {
   const TensorId src = n.inputs[0], dst = n.outputs[0];
   if (n.op == "Dropout" && n.outputs.size() > 1 && n.outputs[1] != kNoTensor)  // inference: mask all ones
     ctx.emit("memset(" + ctx.ptr(n.outputs[1]) + ", 1, " + std::to_string(g.t(n.outputs[1]).bytes()) + ");");
-  auto a = ctx.plan.offset.find(src), b = ctx.plan.offset.find(dst);
-  if (!g.t(src).is_const && a != ctx.plan.offset.end() && b != ctx.plan.offset.end() && a->second == b->second) {
+  const auto a = ctx.offsets.of(src), b = ctx.offsets.of(dst);
+  if (!g.t(src).is_const && a && b && *a == *b) {
     ctx.emit("/* view: shares the input's bytes */");
     return;
   }

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "ops/registry.h"
 #include "onnx/import.h"
@@ -14,11 +12,7 @@
 namespace eg::pipeline {
 namespace {
 
-std::string file_digest(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string b = ss.str();
+std::string digest(const std::string& b) {
   // two independent FNV-1a 64-bit lanes -> 128-bit hex digest
   uint64_t h1 = 1469598103934665603ull, h2 = 0x84222325cbf29ce4ull;
   for (unsigned char c : b) {
@@ -67,6 +61,10 @@ void check_lowered(const Graph& g) {
   fail(g.model_path, msg);
 }
 
+BufferOffsets offsets_of(const plan::MemoryPlan& p) {
+  return {.bytes = p.activations_bytes, .alignment = p.alignment, .tensor = p.offset, .scratch = p.scratch_offset};
+}
+
 bool has_qdq(const Graph& g) {
   for (const auto& n : g.nodes)
     if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear") return true;
@@ -79,9 +77,10 @@ Compiled compile(const Options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   Compiled c;
   c.options = opt;
-  Graph g = onnx_import::load_model(opt.model);
+  const std::string model_bytes = onnx_import::read_model_file(opt.model);
+  c.model_hash = digest(model_bytes);
+  Graph g = onnx_import::parse_model(model_bytes, opt.model);
   g.optimization = opt.optimization;
-  c.model_hash = file_digest(opt.model);
   for (const auto& [name, shape] : opt.input_shapes) {
     auto id = g.find_tensor(name);
     if (!id || !g.is_graph_input(*id)) fail(opt.model, "no graph input named '" + name + "'");
@@ -134,7 +133,7 @@ Compiled compile(const Options& opt) {
   c.plan = plan::plan_memory(g);
   std::string model_name = opt.model;
   if (auto s = model_name.find_last_of('/'); s != std::string::npos) model_name = model_name.substr(s + 1);
-  c.code = emit::emit_c(g, c.plan, opt.name, model_name);
+  c.code = emit::emit_c(g, offsets_of(c.plan), opt.name, model_name);
   c.lowered = std::move(g);
   for (const auto& l : c.code.layers) c.c_macc += l.macc;
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "eg_common.h"
+#include "eg_f32.h"
 
 /* Window of one output position: per spatial dim the taps [kb, ke) that fall
  * inside the input (contiguous, positions grow with the tap index). */
@@ -133,6 +134,126 @@ void eg_avgpool_f32(const eg_pool_geom *g, const float *in, float *out) {
           for (k1 = it.w.kb[1]; k1 < it.w.ke[1]; ++k1)
             for (k2 = it.w.kb[2]; k2 < it.w.ke[2]; ++k2) acc += in[it.ibase + eg_tap(g, it.o, k0, k1, k2) * g->in_sp_stride];
         out[it.oidx] = cnt > 0 ? acc / (float)cnt : 0.0f;
+      }
+    }
+}
+
+/* ---- int8 average pool, ONNX Runtime's float semantics (eg_avgpool_s8_ort) ---- */
+
+typedef struct {
+  const eg_avgpool_s8_ort_params *p;
+  const int8_t *in; /* the channel's first element */
+} eg_ort_chan;
+
+/* DequantizeLinear of the element at spatial index sp / at position (p0, p1, p2) (one rounded
+ * multiply, never fused into the following add). */
+static float eg_ort_dq(const eg_ort_chan *ch, int32_t sp) {
+  return eg_fmul((float)((int32_t)ch->in[sp * ch->p->g.in_sp_stride] - ch->p->in_zp), ch->p->in_scale);
+}
+static float eg_ort_x(const eg_ort_chan *ch, int32_t p0, int32_t p1, int32_t p2) {
+  const eg_pool_geom *g = &ch->p->g;
+  return eg_ort_dq(ch, (p0 * g->in_sp[1] + p1) * g->in_sp[2] + p2);
+}
+
+/* MLAS's global kernel: 4 lane sums over the flattened map, (l0 + l2) + (l1 + l3), the rest in order. */
+static float eg_ort_global(const eg_ort_chan *ch) {
+  const eg_pool_geom *g = &ch->p->g;
+  const int32_t n = eg_sp_count(g->in_sp), n4 = n & ~3;
+  float l[4] = {0.0f, 0.0f, 0.0f, 0.0f}, r;
+  int32_t i;
+  for (i = 0; i < n4; ++i) l[i & 3] += eg_ort_dq(ch, i);
+  r = (l[0] + l[2]) + (l[1] + l[3]);
+  for (; i < n; ++i) r += eg_ort_dq(ch, i);
+  return r / (float)n;
+}
+
+/* MLAS's 2-D/3-D vector kernels: per input column the sum over the window's planes and rows
+ * (clamped to the input), then the columns [start, start + kw) of a row buffer holding zeros
+ * in the left/right padding, summed in order; exclude-pad divisor = valid columns x rows. */
+static float eg_ort_vector(const eg_ort_chan *ch, const int32_t *o) {
+  const eg_pool_geom *g = &ch->p->g;
+  const int32_t d0 = g->nsp == 3 ? 0 : 1; /* first pooled dim */
+  int32_t b[3], e[3], d, bx, p0, p1, rows = 1;
+  const int32_t start = o[2] * g->stride[2], kw = g->kernel[2], pl = g->pad[2], iw = g->in_sp[2];
+  float sum = 0.0f, div;
+  b[0] = 0;
+  e[0] = 1;
+  for (d = d0; d < 2; ++d) {
+    b[d] = o[d] * g->stride[d] - g->pad[d];
+    e[d] = b[d] + g->kernel[d];
+    if (b[d] < 0 || b[d] >= g->in_sp[d]) b[d] = 0;
+    if (e[d] > g->in_sp[d]) e[d] = g->in_sp[d];
+    rows *= e[d] - b[d];
+  }
+  for (bx = start; bx < start + kw; ++bx) {
+    const int32_t ix = bx - pl;
+    float col = 0.0f;
+    if (ix >= 0 && ix < iw) {
+      if (g->nsp == 3) { /* 3-D: the column sum starts from zero */
+        for (p0 = b[0]; p0 < e[0]; ++p0)
+          for (p1 = b[1]; p1 < e[1]; ++p1) col += eg_ort_x(ch, p0, p1, ix);
+      } else { /* 2-D: from the first row */
+        col = eg_ort_x(ch, 0, b[1], ix);
+        for (p1 = b[1] + 1; p1 < e[1]; ++p1) col += eg_ort_x(ch, 0, p1, ix);
+      }
+    }
+    sum = bx == start ? col : sum + col;
+  }
+  if (g->count_include_pad) {
+    div = (float)(g->kernel[0] * g->kernel[1] * g->kernel[2]);
+  } else {
+    const int32_t lo = start > pl ? start : pl, hi = start + kw < pl + iw ? start + kw : pl + iw;
+    div = (float)(hi - lo) * (float)rows;
+    if (div < 1.0f) div = 1.0f;
+  }
+  return sum / div;
+}
+
+/* MLAS's generic kernels: one running sum over the window's valid taps in row-major order. */
+static float eg_ort_generic(const eg_ort_chan *ch, const eg_pool_it *it) {
+  const eg_pool_geom *g = &ch->p->g;
+  float m = 0.0f;
+  int32_t k0, k1, k2;
+  for (k0 = it->w.kb[0]; k0 < it->w.ke[0]; ++k0)
+    for (k1 = it->w.kb[1]; k1 < it->w.ke[1]; ++k1)
+      for (k2 = it->w.kb[2]; k2 < it->w.ke[2]; ++k2)
+        m += eg_ort_dq(ch, eg_tap(g, it->o, k0, k1, k2));
+  return m / (float)(g->count_include_pad ? g->kernel[0] * g->kernel[1] * g->kernel[2] : it->w.n_valid);
+}
+
+/* QuantizeLinear: y / scale clamped to the int8 range minus the zero point, rounded half to
+ * even (adding and subtracting 1.5 * 2^23 rounds a float of magnitude below 2^22 to nearest even). */
+static int32_t eg_ort_quantize(float y, float scale, int32_t zp) {
+  const float big = 12582912.0f;
+  float v = y / scale;
+  const float lo = (float)(-128 - zp), hi = (float)(127 - zp);
+  v = v < lo ? lo : (v > hi ? hi : v);
+  return (int32_t)((v + big) - big) + zp;
+}
+
+void eg_avgpool_s8_ort(const eg_avgpool_s8_ort_params *p, const int8_t *in, int8_t *out) {
+  const eg_pool_geom *g = &p->g;
+  const int32_t out_s = eg_sp_count(g->out_sp);
+  int32_t d, global = 1, vector = g->nsp >= 2 && g->stride[2] <= 2 &&
+                                  g->in_sp[2] + g->pad[2] + g->pad_end[2] <= 2048 - 3;
+  eg_pool_it it;
+  eg_ort_chan ch;
+  ch.p = p;
+  for (d = 3 - g->nsp; d < 3; ++d) {
+    global = global && g->kernel[d] == g->in_sp[d] && g->stride[d] == 1 && g->pad[d] == 0 && g->pad_end[d] == 0;
+    vector = vector && g->kernel[d] <= 32 && g->dil[d] == 1;
+  }
+  for (it.b = 0; it.b < g->batch; ++it.b)
+    for (it.osp = 0; it.osp < out_s; ++it.osp) {
+      eg_it_pos(g, &it);
+      for (it.c = 0; it.c < g->channels; ++it.c) {
+        float y;
+        int32_t q;
+        eg_it_chan(g, &it);
+        ch.in = in + it.ibase;
+        y = global ? eg_ort_global(&ch) : (vector ? eg_ort_vector(&ch, it.o) : eg_ort_generic(&ch, &it));
+        q = eg_ort_quantize(y, p->out_scale, p->out_zp);
+        out[it.oidx] = (int8_t)eg_clamp_i32(q, p->act_min, p->act_max);
       }
     }
 }

@@ -30,6 +30,19 @@ void eg_maxpool_s8(const eg_pool_geom *g, const int8_t *in, int8_t *out);
 void eg_maxpool_u8(const eg_pool_geom *g, const uint8_t *in, uint8_t *out);
 void eg_avgpool_f32(const eg_pool_geom *g, const float *in, float *out);
 void eg_avgpool_s8(const eg_pool_s8_params *p, const int8_t *in, int8_t *out);
+/* int8 average pool with ONNX Runtime's QDQ semantics (DequantizeLinear -> float AveragePool ->
+ * QuantizeLinear): every input dequantized to float, summed in the order of ONNX Runtime's x86-64
+ * CPU pooling kernels (MLAS: the global kernel's 4 lane sums for a window covering the whole map,
+ * column-then-row sums for 2-D/3-D windows of at most 32 taps per dim and a last-dim stride of
+ * at most 2, plain row-major sums otherwise), divided by the float count, quantized half to even.
+ * Bit-exact with ORT also where the real average lies on a rounding tie, which no integer
+ * average reproduces. */
+typedef struct {
+  eg_pool_geom g;
+  float in_scale, out_scale;
+  int32_t in_zp, out_zp, act_min, act_max;
+} eg_avgpool_s8_ort_params;
+void eg_avgpool_s8_ort(const eg_avgpool_s8_ort_params *p, const int8_t *in, int8_t *out);
 void eg_lppool_f32(const eg_pool_geom *g, const float *in, float *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "pipeline/compile.h"
+#include "qdq_builder.h"
 #include "test_util.h"
 #include "validate/host_runner.h"
 #include "validate/validate.h"
@@ -18,58 +19,12 @@ using namespace eg;
 
 namespace {
 
-struct Builder {
-  onnx::ModelProto m;
-  onnx::GraphProto* g;
-  int next = 0;
-  Builder() {
-    m.set_ir_version(7);
-    m.add_opset_import()->set_version(13);
-    g = m.mutable_graph();
-    g->set_name("qbinary");
-  }
-  std::string name(const std::string& base) { return base + "_" + std::to_string(next++); }
-  std::string scalar_f(float v) {
-    auto* t = g->add_initializer();
-    t->set_name(name("f"));
-    t->set_data_type(onnx::TensorProto::FLOAT);
-    t->add_float_data(v);
-    return t->name();
-  }
-  std::string scalar_i8(int v) {
-    auto* t = g->add_initializer();
-    t->set_name(name("z"));
-    t->set_data_type(onnx::TensorProto::INT8);
-    t->add_int32_data(v);
-    return t->name();
-  }
-  std::string node(const std::string& op, const std::vector<std::string>& in) {
-    auto* n = g->add_node();
-    n->set_op_type(op);
-    n->set_name(name(op));
-    for (const auto& i : in) n->add_input(i);
-    n->add_output(n->name() + "_out");
-    return n->name() + "_out";
-  }
-  // x -> Q(s, z) -> DQ: a float tensor on an int8 grid
-  std::string qdq(const std::string& x, float s, int z) {
-    const std::string sc = scalar_f(s), zp = scalar_i8(z);
-    return node("DequantizeLinear", {node("QuantizeLinear", {x, sc, zp}), sc, zp});
-  }
-  void io(onnx::ValueInfoProto* v, const std::string& nm, int type) {
-    v->set_name(nm);
-    auto* tt = v->mutable_type()->mutable_tensor_type();
-    tt->set_elem_type(type);
-    for (int d : {1, 8, 8, 6}) tt->mutable_shape()->add_dim()->set_dim_value(d);
-  }
-};
-
 // One op between QDQ pairs (a chain would add up the reference's 1-LSB differences):
 // 0: x + c, 1: c - x, 2: c * x, 3: x + x2, 4: x2 - x, 5: x * x2; float output as in the shared models.
 std::string make_model(const std::string& dir, int op) {
-  Builder b;
-  b.io(b.g->add_input(), "x", onnx::TensorProto::FLOAT);
-  b.io(b.g->add_input(), "x2", onnx::TensorProto::FLOAT);
+  test::QdqBuilder b("qbinary");
+  b.io(b.g->add_input(), "x", onnx::TensorProto::FLOAT, {1, 8, 8, 6});
+  b.io(b.g->add_input(), "x2", onnx::TensorProto::FLOAT, {1, 8, 8, 6});
   const std::string x = b.qdq("x", 0.02f, 3), x2 = b.qdq("x2", 0.031f, -7);
   std::string t;
   switch (op) {
@@ -81,11 +36,8 @@ std::string make_model(const std::string& dir, int op) {
     default: t = b.node("Mul", {x, x2}); break;
   }
   const std::string y = b.qdq(t, op == 5 ? 0.01f : 0.025f, -20);
-  b.io(b.g->add_output(), y, onnx::TensorProto::FLOAT);
-  const std::string p = dir + "/model.onnx";
-  std::ofstream f(p, std::ios::binary);
-  b.m.SerializeToOstream(&f);
-  return p;
+  b.io(b.g->add_output(), y, onnx::TensorProto::FLOAT, {1, 8, 8, 6});
+  return b.save(dir + "/model.onnx");
 }
 
 // Each op on 8 random samples: within 1 LSB of the reference, and the expected kernel call.

@@ -198,10 +198,13 @@ void emit_pool(EmitContext& ctx, const Graph& g, const Node& n) {
     const float lo_f = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
     const float hi_f = n.attr_float("act_max", std::numeric_limits<float>::infinity());
     auto [lo, hi] = quantized_act_range(lo_f, hi_f, y.quant->scale[0], y.quant->zero_point[0]);
-    const FixedMultiplier m = to_fixed(static_cast<double>(x.quant->scale[0]) / (static_cast<double>(y.quant->scale[0]) * 256.0));
-    ctx.decl("static const eg_pool_s8_params " + id + " = {" + geo + ",\n    " + s(x.quant->zero_point[0]) + ", " +
-             s(y.quant->zero_point[0]) + ", " + s(lo) + ", " + s(hi) + ", " + s(m.mult) + ", " + s(m.shift) + "};");
-    ctx.emit("eg_avgpool_s8(&" + id + ", " + xi + ", " + yo + ");");
+    // ONNX's QDQ semantics (DequantizeLinear -> float AveragePool -> QuantizeLinear) as ONNX
+    // Runtime computes them: an integer average is off by one step where the real average sits
+    // on (or within float rounding of) a rounding tie.
+    ctx.decl("static const eg_avgpool_s8_ort_params " + id + " = {" + geo + ",\n    " + f(x.quant->scale[0]) + ", " +
+             f(y.quant->scale[0]) + ", " + s(x.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " +
+             s(lo) + ", " + s(hi) + "};");
+    ctx.emit("eg_avgpool_s8_ort(&" + id + ", " + xi + ", " + yo + ");");
     return;
   }
   ctx.decl("static const eg_pool_geom " + id + " = " + geo + ";");

@@ -190,7 +190,8 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
       const int8_t *w0 = p->weights + o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
       const int8_t *xp = x, *xend = x + K4;
       int32_t a0 = p->bias_zp[o], a1 = p->bias_zp[o + 1], a2 = p->bias_zp[o + 2], a3 = p->bias_zp[o + 3];
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+/* Not on the Cortex-M55 (Helium): GCC 12 cannot allocate its 13 operands there. */
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(__ARM_FEATURE_MVE)
       if (xp != xend) {
         uint32_t xl, xh, wa, wb;
         const int8_t *w2p = w2;

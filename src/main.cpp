@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/commands.h"
+#include "toolchain/target.h"
 #include "util/error.h"
 
 int main(int argc, char** argv) {
@@ -22,8 +23,15 @@ int main(int argc, char** argv) {
   auto common = [&](CLI::App* sub, bool needs_model) {
     auto* m = sub->add_option("-m,--model", o.compile.model, "ONNX model file");
     if (needs_model) m->required();
-    sub->add_option("-t,--target", o.compile.target, "target series (stm32f4, stm32l4, stm32f7, stm32h7, stm32u5, host)")
-        ->capture_default_str();
+    sub->add_option_function<std::string>(
+           "-t,--target", [&](const std::string& s) { o.compile.target = *eg::toolchain::find_target(s); },
+           "target series (" + eg::toolchain::known_targets() + ")")
+        ->check([](const std::string& s) {
+          return eg::toolchain::find_target(s) ? std::string()
+                                               : "unknown --target '" + s + "' (known: " +
+                                                     eg::toolchain::known_targets() + ")";
+        })
+        ->default_str(std::string(eg::toolchain::default_target().series));
     sub->add_option_function<std::string>(
            "-O,--optimization", [&](const std::string& s) { o.compile.optimization = *eg::parse_optimization(s); },
            "what the generated code favours (see ARCHITECTURE.md, typed options)")
@@ -45,7 +53,7 @@ int main(int argc, char** argv) {
   validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")->capture_default_str();
   validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
   validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
-  validate->add_option("--mode", o.mode, "host | target (emulated Cortex-M4)")->capture_default_str();
+  validate->add_option("--mode", o.mode, "host | target (the --target's core on QEMU, or --device)")->capture_default_str();
   auto* supported = app.add_subcommand("supported-ops", "list supported operators and data types");
   supported->add_option("--format", o.format, "text | json")->capture_default_str();
 

@@ -7,11 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "toolchain/tools.h"
 #include "test_util.h"
 #include "validate/host_runner.h"
 
 namespace fs = std::filesystem;
-using eg::validate::run_command;
+using eg::toolchain::run_command;
 
 namespace {
 

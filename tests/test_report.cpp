@@ -36,7 +36,7 @@ eg::pipeline::Options options(const std::string& model) {
   eg::pipeline::Options o;
   o.command = "generate";
   o.model = kShared + model + "/model.onnx";
-  o.target = "stm32f4";
+  o.target = eg::toolchain::parse_target("stm32f4", "test");
   o.output = "out";
   return o;
 }

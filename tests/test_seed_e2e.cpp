@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "toolchain/tools.h"
 #include "driver/commands.h"
 #include "pipeline/compile.h"
 #include "test_util.h"
@@ -34,7 +35,7 @@ validate::ValidateResult validate_with(const pipeline::Compiled& c, const std::s
   return validate::run_validate(c, vo, runner);
 }
 
-bool have(const std::string& tool) { return validate::run_command("command -v " + tool, nullptr) == 0; }
+bool have(const std::string& tool) { return toolchain::run_command("command -v " + tool, nullptr) == 0; }
 
 }  // namespace
 
@@ -111,11 +112,11 @@ TEST(SeedQdq, RuntimeHasNoMallocAndNoMutableGlobals) {
     if (name.size() > 2 && name.substr(name.size() - 2) == ".c") objs += " " + name;
   }
   std::string out;
-  ASSERT_EQ(validate::run_command("cd " + dir + " && gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -fno-pic -c" + objs, &out), 0)
+  ASSERT_EQ(toolchain::run_command("cd " + dir + " && gcc -std=c99 -Wall -Wextra -Werror -pedantic -O2 -fno-pic -c" + objs, &out), 0)
       << out;
   // writable data (D/d/B/b in nm) would be global mutable state; -fno-pic keeps
   // const structs holding pointers in .rodata, as on the microcontroller
-  ASSERT_EQ(validate::run_command("cd " + dir + " && nm *.o | grep -E ' [BbDdCc] ' || true", &out), 0);
+  ASSERT_EQ(toolchain::run_command("cd " + dir + " && nm *.o | grep -E ' [BbDdCc] ' || true", &out), 0);
   EXPECT_EQ(out, "") << "mutable globals:\n" << out;
 }
 

@@ -7,6 +7,12 @@
 //   test_target models --work DIR     every int8 model of ../shared/models in every --optimization
 //                                     mode (time, balanced, ram: different kernel paths) on its
 //                                     test_data_set_0: within 1 LSB of ONNX Runtime on the M4
+//   test_target cores --work DIR      every other core on its QEMU machine (stm32g0 Cortex-M0+ on
+//                                     microbit, stm32f1 M3 on mps2-an385, stm32h7 M7 on mps2-an500,
+//                                     stm32u5 M33 on mps2-an505, stm32n6 M55 on mps3-an547): the
+//                                     seed and kws_dscnn_qdq on test_data_set_0 give ONNX Runtime's
+//                                     outputs exactly, or the report says the model does not fit
+//                                     (bench/cores.sh runs every model and prints instructions/MAC)
 //   test_target example --work DIR    examples/stm32f4 builds with its Makefile around the seed
 //                                     network and prints the expected output under emulation
 //
@@ -26,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/compile.h"
+#include "toolchain/tools.h"
 #include "io/tensor_io.h"
 #include "validate/host_runner.h"
 #include "validate/target_runner.h"
@@ -73,7 +80,7 @@ std::string read_text(const fs::path& p) {
 std::string q(const std::string& s) { return "'" + s + "'"; }
 
 int run(const std::string& cmd, std::string* out) {
-  const int rc = validate::run_command(cmd, out);
+  const int rc = toolchain::run_command(cmd, out);
   return rc;
 }
 
@@ -263,6 +270,47 @@ int test_models(const fs::path& work) {
   return failures ? 1 : 0;
 }
 
+// ---------------------------------------------------------------- cores
+int test_cores(const fs::path& work) {
+  fs::remove_all(work);
+  const std::string models = std::string(SHARED_DIR) + "/models/";
+  for (const char* target : {"stm32g0", "stm32f1", "stm32h7", "stm32u5", "stm32n6"})
+    for (const char* name : {"seed_cnn_gru_qdq", "kws_dscnn_qdq"}) {
+      const std::string dir = models + name, set = dir + "/test_data_set_0";
+      const fs::path w = work / (std::string(target) + "-" + name);
+      std::string log;
+      const int rc = run(q(EDGEGEN_BIN) + " validate --model " + q(dir + "/model.onnx") + " --target " + target +
+                             " --valinput " + q(set) + " --valoutput " + q(set) + " --mode target --workspace " +
+                             q((w / "ws").string()) + " --output " + q((w / "out").string()),
+                         &log);
+      const std::string what = std::string(target) + " " + name + ": ";
+      if (rc != 0 && log.find("does not fit") != std::string::npos) {
+        // only the 16 KiB micro:bit may be too small for a shared model
+        check(std::string(target) == "stm32g0" && log.find("microbit") != std::string::npos,
+              what + "does not fit the emulated machine: " + log.substr(0, log.find('\n')));
+        continue;
+      }
+      double lsb = 99.0;
+      uint64_t insns = 0;
+      std::string core, machine;
+      try {
+        const auto j = nlohmann::json::parse(read_text(w / "out" / "network_validate_report.json"));
+        lsb = 0;
+        for (const auto& o : j.at("outputs")) lsb = std::max(lsb, o.at("max_lsb").is_null() ? 99.0 : o.at("max_lsb").get<double>());
+        insns = j.at("target").at("instructions").get<uint64_t>();
+        core = j.at("target").at("core").get<std::string>();
+        machine = j.at("target").at("machine").get<std::string>();
+      } catch (const std::exception&) {
+      }
+      if (rc != 0) std::cout << log;
+      check(rc == 0 && lsb == 0.0 && insns > 0,
+            what + core + " on " + machine + ": max " + std::to_string(lsb) + " LSB vs ONNX Runtime, " +
+                std::to_string(insns) + " instructions per inference");
+      fs::remove_all(w / "ws");
+    }
+  return failures ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -270,8 +318,8 @@ int main(int argc, char** argv) {
   fs::path work = fs::temp_directory_path() / "edgegen-test-target";
   for (int i = 2; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--work") work = argv[i + 1];
-  if (mode != "validate" && mode != "example" && mode != "models") {
-    std::cerr << "usage: test_target validate|models|example [--work DIR]\n";
+  if (mode != "validate" && mode != "example" && mode != "models" && mode != "cores") {
+    std::cerr << "usage: test_target validate|models|cores|example [--work DIR]\n";
     return 2;
   }
   if (const std::string m = missing_tools(); !m.empty()) {
@@ -281,6 +329,7 @@ int main(int argc, char** argv) {
   try {
     const int rc = mode == "validate" ? test_validate(work / "validate")
                    : mode == "models" ? test_models(work / "models")
+                   : mode == "cores"  ? test_cores(work / "cores")
                                       : test_example(work / "example");
     std::cout << (rc == 0 ? "PASSED" : "FAILED") << "\n";
     return rc;

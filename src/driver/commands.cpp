@@ -53,14 +53,6 @@ std::vector<std::string> generated_names(const Compiled& c, bool with_reports) {
   return names;
 }
 
-void check_target(const Options& o) {
-  static const char* known[] = {"stm32f4", "stm32l4", "stm32f7", "stm32h7", "stm32u5", "host"};
-  for (const char* k : known)
-    if (o.target == k) return;
-  throw CompileError(o.model + ": unknown --target '" + o.target +
-                     "' (known: stm32f4, stm32l4, stm32f7, stm32h7, stm32u5, host)");
-}
-
 void check_name(const Options& o) {
   bool ok = !o.name.empty() && !std::isdigit(static_cast<unsigned char>(o.name[0]));
   for (char ch : o.name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
@@ -96,7 +88,6 @@ void write_files_atomically(const std::string& dir, const std::map<std::string, 
 }
 
 int cmd_analyze(const CliOptions& o) {
-  check_target(o.compile);
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
   Compiled c = pipeline::compile(o.compile);
@@ -106,7 +97,6 @@ int cmd_analyze(const CliOptions& o) {
 }
 
 int cmd_generate(const CliOptions& o) {
-  check_target(o.compile);
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
   Compiled c = pipeline::compile(o.compile);
@@ -121,7 +111,6 @@ int cmd_generate(const CliOptions& o) {
 }
 
 int cmd_validate(const CliOptions& o) {
-  check_target(o.compile);
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
   Compiled c = pipeline::compile(o.compile);

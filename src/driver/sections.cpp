@@ -1,6 +1,5 @@
 #include "driver/sections.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,36 +10,18 @@
 #include <mutex>
 #include <sstream>
 
+#include "toolchain/tools.h"
+
 namespace eg::driver {
 namespace fs = std::filesystem;
+using toolchain::quote;
 
 namespace {
 
 // network_data.c sources above this size are not compiled (see measure_sections).
 constexpr size_t kCompileDataLimit = 256 * 1024;
 
-bool in_path(const std::string& exe) {
-  const char* p = std::getenv("PATH");
-  if (!p) return false;
-  std::stringstream ss(p);
-  std::string dir;
-  while (std::getline(ss, dir, ':')) {
-    const fs::path candidate = dir.empty() ? fs::path(exe) : fs::path(dir) / exe;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) q += (ch == '\'') ? std::string("'\\''") : std::string(1, ch);
-  return q + "'";
-}
-
-bool run(const std::string& cmd) {
-  const int rc = std::system(cmd.c_str());
-  return rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0;
-}
+bool run(const std::string& cmd) { return toolchain::run(cmd).ok(); }
 
 std::string first_line(const fs::path& file) {
   std::ifstream in(file);
@@ -64,31 +45,23 @@ void add_section(SectionSizes& s, const std::string& name, size_t bytes) {
 
 }  // namespace
 
-std::string target_cflags(const std::string& target) {
-  if (target == "stm32f7") return "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16";
-  if (target == "stm32h7") return "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16";
-  if (target == "stm32u5") return "-mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16";
-  if (target == "host") return "";
-  return "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16";  // stm32f4, stm32l4
-}
-
 void measure_sections(Compiled& c, const std::string& workdir) {
   c.sections.clear();
   const std::string opt = policy(c.options.optimization).c_opt_flag;
   const std::string common = "-std=c99 -ffunction-sections -fdata-sections " + opt;
   std::string cc = "arm-none-eabi-gcc", size = "arm-none-eabi-size", flags, label;
-  if (c.options.target == "host") {
+  if (c.options.target.is_host()) {
     cc = "cc";
     size = "size";
     flags = common;
     label = "host cc " + flags + " (host target)";
-  } else if (!in_path(cc) || !in_path(size)) {
+  } else if (toolchain::find_tool(cc).empty() || toolchain::find_tool(size).empty()) {
     cc = "cc";
     size = "size";
     flags = common;
     label = "host cc " + flags + " (host sizes, arm-none-eabi-gcc not found)";
   } else {
-    flags = target_cflags(c.options.target) + " " + common;
+    flags = c.options.target.cflags() + " " + common;
     label = cc + " " + flags;
   }
 
@@ -258,7 +231,7 @@ void measure_sections(Compiled& c, const std::string& workdir) {
   // as roots, library calls left unresolved): what the linker drops is not counted, as in a
   // firmware. Without it, or if that link fails, the objects' full sizes are reported.
   bool linked = false;
-  if (cc == "arm-none-eabi-gcc" && section_sizes.count("network.o") && in_path("arm-none-eabi-nm")) {
+  if (cc == "arm-none-eabi-gcc" && section_sizes.count("network.o") && !toolchain::find_tool("arm-none-eabi-nm").empty()) {
     std::string roots, link = "cd " + quote(dir.string()) + " && arm-none-eabi-nm -g --defined-only network.o >nm.txt 2>&1";
     if (run(link)) {
       std::ifstream in(dir / "nm.txt");

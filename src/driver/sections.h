@@ -11,10 +11,6 @@ namespace eg::driver {
 using pipeline::Compiled;
 using pipeline::SectionSizes;
 
-// Target flags of the cross compiler: "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard
-// -mfpu=fpv4-sp-d16" for stm32f4/l4 and so on; "" for "host".
-std::string target_cflags(const std::string& target);
-
 // Writes c.code.files into `workdir` (a "sections" folder in it), compiles every
 // .c file with arm-none-eabi-gcc (policy(optimization).c_opt_flag)
 // and fills c.sections (one entry per object, sorted by name) and

@@ -9,13 +9,14 @@
 #include "ir/graph.h"
 #include "passes/passes.h"
 #include "plan/memory_plan.h"
+#include "toolchain/target.h"
 
 namespace eg::pipeline {
 
 struct Options {
   std::string command = "generate";  // analyze | generate | validate
   std::string model;
-  std::string target = "stm32f4";
+  toolchain::Target target = toolchain::default_target();
   Optimization optimization = Optimization::Time;
   std::string name = "network";
   std::string workspace;  // temporary files; default: a fresh temp dir

@@ -350,7 +350,7 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
   const Graph& g = c.original;
   const Graph& lg = c.lowered;
 
-  d.parameters = o.command + " --model " + o.model + " --target " + o.target + " --optimization " + optimization_name(o.optimization) +
+  d.parameters = o.command + " --model " + o.model + " --target " + std::string(o.target.series) + " --optimization " + optimization_name(o.optimization) +
                  " --name " + o.name;
   if (!o.workspace.empty()) d.parameters += " --workspace " + o.workspace;
   if (!o.output.empty()) d.parameters += " --output " + o.output;
@@ -745,7 +745,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
   s << "Exec/report summary (" << o.command << ")\n" << long_rule << "\n";
   s << kv("model file", o.model) << kv("type", "onnx") << kv("c_name", o.name) << kv("compression", "none")
     << kv("options", "allocate-inputs, allocate-outputs, use-st-ai") << kv("optimization", optimization_name(o.optimization))
-    << kv("target/series", o.target) << kv("workspace dir", d.workspace_dir) << kv("output dir", d.output_dir)
+    << kv("target/series", std::string(o.target.series)) << kv("workspace dir", d.workspace_dir) << kv("output dir", d.output_dir)
     << kv("model_fmt", d.model_fmt) << kv("model_name", d.model_name) << kv("model_hash", c.model_hash)
     << kv("params #", commas(d.params) + " items (" + human_bytes(d.param_bytes) + ")") << long_rule << "\n";
   for (size_t k = 0; k < d.inputs.size(); ++k)
@@ -903,7 +903,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
   // ---- memory by section
   {
     const MemoryBySection m = memory_by_section(c);
-    s << " Requested memory size by section - \"" << o.target << "\" target\n";
+    s << " Requested memory size by section - \"" << o.target.series << "\" target\n";
     if (!m.measured) {
       s << " not measured: "
         << (m.toolchain.empty() ? "the generated C was not compiled" : m.toolchain) << "\n\n";
@@ -925,7 +925,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
       s << t.render();
       s << " ** RT: runtime objects (kernels) and the network, compiled with " << m.toolchain << "\n\n";
 
-      s << "  Summary - \"" << o.target << "\" target\n";
+      s << "  Summary - \"" << o.target.series << "\" target\n";
       Table u;
       u.indent = "  ";
       u.solid_rules = true;
@@ -994,7 +994,7 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
                   {"compression", "none"},
                   {"options", {"allocate-inputs", "allocate-outputs", "use-st-ai"}},
                   {"optimization", optimization_name(o.optimization)},
-                  {"target", o.target},
+                  {"target", std::string(o.target.series)},
                   {"workspace_dir", d.workspace_dir},
                   {"output_dir", d.output_dir},
                   {"model_fmt", d.model_fmt},
@@ -1109,7 +1109,7 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
                   {"c_ids", x.c_ids}});
 
   const MemoryBySection m = memory_by_section(c);
-  nlohmann::json mem = {{"target", o.target}, {"measured", m.measured}, {"toolchain", m.toolchain}};
+  nlohmann::json mem = {{"target", std::string(o.target.series)}, {"measured", m.measured}, {"toolchain", m.toolchain}};
   if (m.measured) {
     mem["modules"] = nlohmann::json::array();
     for (const auto& x : m.modules) mem["modules"].push_back(sizes_json(x));

@@ -1,30 +1,18 @@
 #include "validate/host_runner.h"
 
-#include <sys/wait.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "toolchain/tools.h"
 #include "util/error.h"
 
 namespace eg::validate {
 namespace fs = std::filesystem;
-
-int run_command(const std::string& cmd, std::string* output) {
-  std::string full = cmd + " 2>&1";
-  FILE* p = popen(full.c_str(), "r");
-  if (!p) return -1;
-  std::array<char, 4096> buf;
-  std::string out;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int st = pclose(p);
-  if (output) *output = out;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
+using toolchain::quote;
+using toolchain::run_command;
 
 std::string harness_c(const pipeline::Compiled& c) {
   const std::string& name = c.options.name;
@@ -76,7 +64,7 @@ HostBuild build_host(const pipeline::Compiled& c, const std::string& dir, const 
   HostBuild b;
   b.exe = (fs::path(dir) / "network_host").string();
   std::string out;
-  const std::string cmd = "cd '" + dir + "' && " + cc + " -std=c99 -Wall -Wextra -Werror -pedantic -O2 -I." + sources +
+  const std::string cmd = "cd " + quote(dir) + " && " + cc + " -std=c99 -Wall -Wextra -Werror -pedantic -O2 -I." + sources +
                           " harness.c -o network_host -lm";
   if (run_command(cmd, &out) != 0) throw CompileError(c.options.model + ": generated C failed to build:\n" + out);
   return b;
@@ -89,12 +77,12 @@ std::vector<std::vector<uint8_t>> run_host(const pipeline::Compiled& c, const Ho
     const std::string p = (fs::path(dir) / ("in_" + std::to_string(k) + ".bin")).string();
     std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(inputs[k].data()),
                                               static_cast<std::streamsize>(inputs[k].size()));
-    args += " '" + p + "'";
+    args += " " + quote(p);
   }
   for (size_t k = 0; k < c.lowered.outputs.size(); ++k)
-    args += " '" + (fs::path(dir) / ("out_" + std::to_string(k) + ".bin")).string() + "'";
+    args += " " + quote((fs::path(dir) / ("out_" + std::to_string(k) + ".bin")).string());
   std::string out;
-  const int rc = run_command("'" + b.exe + "' " + args, &out);
+  const int rc = run_command(quote(b.exe) + " " + args, &out);
   if (rc != 0) throw CompileError(c.options.model + ": generated network failed to run (exit " + std::to_string(rc) + ")" + out);
   std::vector<std::vector<uint8_t>> res;
   for (size_t k = 0; k < c.lowered.outputs.size(); ++k) {

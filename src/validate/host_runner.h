@@ -23,7 +23,4 @@ std::vector<std::vector<uint8_t>> run_host(const pipeline::Compiled& c, const Ho
 // The harness program: argv = samples in_0.bin .. out_0.bin ..
 std::string harness_c(const pipeline::Compiled& c);
 
-// Run a shell command, capturing stdout+stderr; returns the exit status.
-int run_command(const std::string& cmd, std::string* output);
-
 }  // namespace eg::validate

@@ -12,16 +12,20 @@
 #include <regex>
 #include <sstream>
 
+#include "toolchain/tools.h"
 #include "util/error.h"
+#include "validate/firmware_files.h"
+#include "validate/machines.h"
 #include "validate/host_runner.h"
 
 namespace eg::validate {
 namespace fs = std::filesystem;
+using toolchain::quote;
+using toolchain::run_command;
 
 namespace {
 
-constexpr size_t kFlashBytes = 1024 * 1024;  // m4bench link.ld (STM32F405/F407)
-constexpr size_t kRamBytes = 128 * 1024;
+constexpr size_t kStackBytes = 8 * 1024;     // reserved at link time
 constexpr size_t kCodeMargin = 160 * 1024;   // runtime + harness + toolchain code, generous
 constexpr size_t kMaxChunk = 32;             // samples per firmware
 constexpr int kLayerRegionBase = 100;
@@ -30,12 +34,6 @@ constexpr int kMaxRegionId = 4095;
 std::string upper(std::string s) {
   for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return s;
-}
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return q + "'";
 }
 
 std::string read_text(const fs::path& p) {
@@ -56,15 +54,9 @@ std::string tail(const std::string& s, size_t n = 15) {
   return s.substr(pos == s.size() ? 0 : pos + 1);
 }
 
-std::string core_note(const std::string& target) {
-  if (target == "stm32f4" || target == "stm32l4") return "";
-  if (target == "stm32f7" || target == "stm32h7")
-    return target + " is a Cortex-M7: validate --mode target emulates a Cortex-M4 (netduinoplus2, STM32F405) "
-                    "and builds for it; cycles are Cortex-M4 estimates";
-  if (target == "stm32u5")
-    return "stm32u5 is a Cortex-M33: validate --mode target emulates a Cortex-M4 (netduinoplus2, STM32F405) "
-           "and builds for it; cycles are Cortex-M4 estimates";
-  return target + ": validate --mode target emulates a Cortex-M4 (netduinoplus2, STM32F405)";
+// "1 MiB" / "128 KiB"
+std::string kib(size_t b) {
+  return b % (1024 * 1024) == 0 ? std::to_string(b >> 20) + " MiB" : std::to_string(b >> 10) + " KiB";
 }
 
 // Bytes of input k / output k for one sample.
@@ -74,12 +66,20 @@ std::vector<size_t> io_bytes(const Graph& g, const std::vector<TensorId>& ids) {
   return v;
 }
 
-// The forced include of every firmware source: EG_LAYER_BEGIN/END -> m4bench markers.
-std::string prof_h() {
-  return "/* edgegen validate --mode target: per-layer cycle regions (m4bench markers). */\n"
-         "#ifndef EGV_PROF_H\n#define EGV_PROF_H\n#include \"m4bench.h\"\n"
-         "#define EG_LAYER_BEGIN(id) M4_BEGIN(" + std::to_string(kLayerRegionBase) + " + (id))\n"
-         "#define EG_LAYER_END(id) M4_END(" + std::to_string(kLayerRegionBase) + " + (id))\n#endif\n";
+// The forced include of every firmware source: the console and the region markers of the
+// machine's support files (m4bench's or edgegen's own), EG_LAYER_BEGIN/END -> markers.
+std::string prof_h(const Machine& m) {
+  const std::string base = std::to_string(kLayerRegionBase);
+  std::string h = "/* edgegen validate --mode target: console and per-layer regions. */\n"
+                  "#ifndef EGV_PROF_H\n#define EGV_PROF_H\n";
+  if (m.m4bench)
+    h += "#include \"m4bench.h\"\n#define EGV_BEGIN(id) M4_BEGIN(id)\n#define EGV_END(id) M4_END(id)\n"
+         "#define egv_putc m4_putc\n";
+  else
+    h += "#include \"egfw.h\"\n#define EGV_BEGIN(id) EGFW_BEGIN(id)\n#define EGV_END(id) EGFW_END(id)\n"
+         "#define egv_putc egfw_putc\n";
+  return h + "#define EG_LAYER_BEGIN(id) EGV_BEGIN(" + base + " + (id))\n#define EG_LAYER_END(id) EGV_END(" + base +
+         " + (id))\n#endif\n";
 }
 
 struct Sizes {
@@ -89,14 +89,14 @@ struct Sizes {
 // m4run's size lines: "  .text        1234".
 Sizes parse_sizes(const std::string& out) {
   Sizes s;
-  static const std::regex re(R"(^\s+\.(text|rodata|data|bss)\s+(\d+)\s*$)");
+  static const std::regex re(R"(^\s*\.(text|rodata|data|bss|isr_vector)\s+(\d+)(\s+\d+)?\s*$)");
   std::istringstream in(out);
   std::string line;
   while (std::getline(in, line)) {
     std::smatch m;
     if (!std::regex_match(line, m, re)) continue;
     const size_t v = std::stoull(m[2]);
-    if (m[1] == "text") s.text = v;
+    if (m[1] == "text" || m[1] == "isr_vector") s.text += v;
     else if (m[1] == "rodata") s.rodata = v;
     else if (m[1] == "data") s.data = v;
     else s.bss = v;
@@ -156,22 +156,52 @@ struct Region {
 
 struct Run {
   std::map<int, Region> regions;
+  uint64_t total_insns = 0;
   std::string stdout_text;
 };
+
+// m4bench's m4cycles QEMU plugin (exact instruction counts per marked region), built
+// from its sources next to m4run into a per-user cache folder on first use.
+std::string m4cycles_plugin(const std::string& m4run, const std::string& workdir) {
+  const fs::path src = fs::path(m4run).parent_path() / "plugin";
+  const char* tmp = std::getenv("TMPDIR");
+  const fs::path dir = fs::path(tmp && *tmp ? tmp : "/tmp") / ("edgegen-m4cycles-" + std::to_string(::getuid()));
+  const fs::path lib = dir / "libm4cycles.so";
+  std::string log;
+  if (toolchain::run_command("make -s -C " + quote(src.string()) + " BUILD=" + quote(dir.string()), &log) != 0 ||
+      !fs::exists(lib))
+    throw CompileError("validate --mode target: building m4bench's m4cycles plugin from " + src.string() +
+                       " failed (work folder " + workdir + "):\n" + tail(log));
+  return lib.string();
+}
 
 class TargetSession {
  public:
   TargetSession(const pipeline::Compiled& c, std::string workdir) : c_(c), dir_(std::move(workdir)) {
+    const toolchain::Target& t = c.options.target;
+    machine_ = machine_for(t.core);
+    if (!machine_)
+      fail(c.options.model, "validate --mode target needs an STM32 --target (" + std::string(t.series) +
+                                " runs on the host: use --mode host)");
     m4run_ = find_m4run();
     if (m4run_.empty())
-      throw CompileError(c.options.model +
-                         ": validate --mode target needs m4bench's m4run (set EDGEGEN_M4RUN, or put m4run on PATH)");
+      fail(c.options.model, "validate --mode target needs m4bench's m4run (set EDGEGEN_M4RUN, or put m4run on PATH)");
+    cflags_ = t.cflags();
+    if (!machine_->mcpu.empty())  // the emulated core's own -mcpu (same instruction set)
+      cflags_.replace(cflags_.find(t.mcpu), t.mcpu.size(), machine_->mcpu);
     fs::create_directories(dir_);
     for (const auto& [f, content] : c.code.files) {
       std::ofstream(fs::path(dir_) / f, std::ios::binary) << content;
       if (f.size() > 2 && f.substr(f.size() - 2) == ".c") sources_.push_back(f);
     }
-    std::ofstream(fs::path(dir_) / "egv_prof.h") << prof_h();
+    if (!machine_->m4bench) {
+      for (const auto& [f, content] : firmware_sources()) std::ofstream(fs::path(dir_) / f, std::ios::binary) << content;
+      for (const char* tool : {"arm-none-eabi-gcc", "arm-none-eabi-size", "qemu-system-arm"})
+        if (toolchain::find_tool(tool).empty())
+          fail(c.options.model, std::string("validate --mode target on ") + std::string(machine_->qemu) + " needs " + tool);
+      plugin_ = m4cycles_plugin(m4run_, dir_);
+    }
+    std::ofstream(fs::path(dir_) / "egv_prof.h") << prof_h(*machine_);
     opt_ = policy(c.options.optimization).c_opt_flag;
     in_bytes_ = io_bytes(c.lowered, c.lowered.inputs);
     out_bytes_ = io_bytes(c.lowered, c.lowered.outputs);
@@ -183,8 +213,15 @@ class TargetSession {
                                                TargetReport* rep) {
     TargetReport r;
     r.name = c_.options.name;
-    r.target = c_.options.target;
-    r.note = core_note(r.target);
+    r.target = std::string(c_.options.target.series);
+    r.core = std::string(toolchain::core_name(c_.options.target.core));
+    r.machine = std::string(machine_->qemu);
+    r.cycle_model = machine_->m4bench;
+    r.layers_counted = machine_->markers && profile_layers_;
+    r.mhz = c_.options.target.mhz;
+    if (c_.options.target.core != machine_->core)
+      r.note = r.core + " code on QEMU's " + std::string(toolchain::core_name(machine_->core)) + " (" + r.machine +
+               "): the same instruction set";
     r.opt_flag = opt_;
     r.samples = samples;
     r.macc = c_.c_macc;
@@ -192,16 +229,19 @@ class TargetSession {
     r.activations_lower_bound = c_.plan.lower_bound;
     r.weights = c_.code.weights_bytes;
     r.params = c_.code.params_bytes;
-    r.cflags = "arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 " + opt_ +
-               " -ffunction-sections -fdata-sections (m4run)";
-    if (r.activations + 8 * 1024 > kRamBytes)
-      fail(c_.options.model, "validate --mode target: the activations buffer (" + std::to_string(r.activations) +
-                                 " B) does not fit the 128 KiB RAM of the emulated STM32F4 (with 8 KiB of stack)");
+    r.cflags = "arm-none-eabi-gcc " + cflags_ + " " + opt_ + " -ffunction-sections -fdata-sections" +
+               (machine_->m4bench ? " (m4run)" : "");
+    const std::string where = "the emulated " + r.core + " (" + r.machine + ")";
+    if (r.activations + kStackBytes > machine_->ram_bytes)
+      throw NotFitting(c_.options.model + ": validate --mode target: the activations buffer (" +
+                       std::to_string(r.activations) + " B) does not fit the " + kib(machine_->ram_bytes) +
+                       " RAM of " + where + " (with " + kib(kStackBytes) + " of stack)");
+    const size_t flash = machine_->flash_bytes;
 
     size_t per_sample = 0;
     for (size_t b : in_bytes_) per_sample += b;
     const size_t fixed = r.weights + r.params + kCodeMargin;
-    size_t chunk = fixed < kFlashBytes ? (kFlashBytes - fixed) / std::max<size_t>(per_sample, 1) : 1;
+    size_t chunk = fixed < flash ? (flash - fixed) / std::max<size_t>(per_sample, 1) : 1;
     size_t max_chunk = kMaxChunk;
     if (const char* e = std::getenv("EDGEGEN_TARGET_SAMPLES_PER_FW"); e && std::atoi(e) > 0)
       max_chunk = static_cast<size_t>(std::atoi(e));
@@ -226,11 +266,12 @@ class TargetSession {
           continue;
         }
         if (b.status == BuildStatus::FlashOverflow)
-          fail(c_.options.model, "validate --mode target: the firmware does not fit the 1 MiB flash of the emulated "
-                                 "STM32F4 even with one sample:\n" + tail(b.log));
+          throw NotFitting(c_.options.model + ": validate --mode target: the firmware does not fit the " +
+                           kib(flash) + " flash of " + where + " even with one sample:\n" + tail(b.log));
         if (b.status == BuildStatus::RamOverflow)
-          fail(c_.options.model, "validate --mode target: the firmware does not fit the 128 KiB RAM of the emulated "
-                                 "STM32F4 (activations " + std::to_string(r.activations) + " B):\n" + tail(b.log));
+          throw NotFitting(c_.options.model + ": validate --mode target: the firmware does not fit the " +
+                           kib(machine_->ram_bytes) + " RAM of " + where + " (activations " +
+                           std::to_string(r.activations) + " B):\n" + tail(b.log));
         fail(c_.options.model, "validate --mode target: the firmware failed to build:\n" + tail(b.log, 30));
       }
       if (fw == 0) {
@@ -259,14 +300,23 @@ class TargetSession {
           fail(c_.options.model, "validate --mode target: rebuild with code padding failed:\n" + tail(b.log));
       }
       Run run = execute(elf, fw, count);
-      const std::string lost = check_regions(run, count);
+      const std::string lost = machine_->markers ? check_regions(run, count) : "";
       if (!lost.empty())
         fail(c_.options.model, "validate --mode target: a cycle marker was lost (" + lost +
                                    "); see m4bench README, 'last instruction of a 1 KiB page'");
       parse_outputs(run.stdout_text, first, count, &outs);
-      if (fw == 0) {
+      if (fw == 0 && machine_->markers) {
         r.cycles = run.regions[1].cycles;
         r.insns = run.regions[1].insns;
+      } else if (fw == 0) {
+        // No markers (ARMv6-M): the same firmware running every sample twice; the
+        // difference of the whole runs is `count` inferences (and their input copies).
+        Build twice;
+        const std::string elf2 = build(inputs, first, count, fw, pad, false, &twice, true);
+        if (twice.status != BuildStatus::Ok)
+          fail(c_.options.model, "validate --mode target: the firmware failed to build:\n" + tail(twice.log, 30));
+        const Run run2 = execute(elf2, fw, count);
+        r.insns = run2.total_insns > run.total_insns ? (run2.total_insns - run.total_insns) / count : 0;
       }
       all_runs += run.regions[2].cycles;
       for (const auto& [id, reg] : run.regions) {
@@ -302,17 +352,32 @@ class TargetSession {
  private:
   // Writes main_<fw>.c and builds fw_<fw>.elf (or the stub). Returns the ELF path.
   std::string build(const std::vector<std::vector<uint8_t>>& inputs, size_t first, size_t count, size_t fw, int pad,
-                    bool stub, Build* b) {
-    const std::string tag = stub ? "stub" : std::to_string(fw);
+                    bool stub, Build* b, bool twice = false) {
+    const std::string tag = stub ? "stub" : std::to_string(fw) + (twice ? "_twice" : "");
     const fs::path main_c = fs::path(dir_) / ("main_" + tag + ".c");
     std::ofstream(main_c) << target_main_c(c_, inputs, first, count);
     const fs::path elf = fs::path(dir_) / ("fw_" + tag + ".elf");
-    std::string cmd = "cd " + quote(dir_) + " && " + quote(m4run_) + " build -o " + quote(elf.string()) +
-                      " --no-run " + opt_ + " -std=c99 -I. -include egv_prof.h";  // c99: no FMA contraction, as on the host
-    if (stub) cmd += " -DEGV_STUB";
-    cmd += " -DEGV_PAD=" + std::to_string(pad);
-    cmd += " " + quote(main_c.filename().string());  // first: the padding in main shifts the network's code
-    for (const auto& s : sources_) cmd += " " + quote(s);
+    // -std=c99: no FMA contraction, as on the host
+    std::string defs = " " + opt_ + " -std=c99 -I. -include egv_prof.h -DEGV_PAD=" + std::to_string(pad);
+    if (stub) defs += " -DEGV_STUB";
+    if (twice) defs += " -DEGV_TWICE";
+    std::string files = " " + quote(main_c.filename().string());  // first: the padding in main shifts the network's code
+    for (const auto& s : sources_) files += " " + quote(s);
+    std::string cmd = "cd " + quote(dir_) + " && ";
+    if (machine_->m4bench) {
+      cmd += quote(m4run_) + " build -o " + quote(elf.string()) + " --no-run " + cflags_ + defs + files;
+    } else {
+      char mem[256];
+      std::snprintf(mem, sizeof mem,
+                    " -Wl,--defsym=__egfw_flash_origin=0x%x,--defsym=__egfw_flash_size=0x%zx"
+                    ",--defsym=__egfw_ram_origin=0x%x,--defsym=__egfw_ram_size=0x%zx,--defsym=__egfw_min_stack=0x%zx",
+                    machine_->flash_origin, machine_->flash_bytes, machine_->ram_origin, machine_->ram_bytes,
+                    kStackBytes);
+      cmd += "arm-none-eabi-gcc " + cflags_ + defs +
+             " -ffunction-sections -fdata-sections -nostartfiles --specs=nano.specs -T link.ld -Wl,--gc-sections" + mem +
+             " -o " + quote(elf.string()) + files + " startup.c semihost.c -Wl,--start-group -lc -lm -lgcc "
+             "-Wl,--end-group && arm-none-eabi-size -A " + quote(elf.string());
+    }
     const int rc = run_command(cmd, &b->log);
     if (rc == 0) {
       b->status = BuildStatus::Ok;
@@ -320,7 +385,7 @@ class TargetSession {
     } else if (b->log.find("region `FLASH' overflowed") != std::string::npos) {
       b->status = BuildStatus::FlashOverflow;
     } else if (b->log.find("region `RAM' overflowed") != std::string::npos ||
-               b->log.find("RAM overflow") != std::string::npos) {
+               b->log.find("RAM overflow") != std::string::npos || b->log.find("egfw: RAM overflow") != std::string::npos) {
       b->status = BuildStatus::RamOverflow;
     } else {
       b->status = BuildStatus::Failed;
@@ -337,10 +402,17 @@ class TargetSession {
     // generous: ~40 cycles/MACC at >= 50 M guest instructions/s, at least 10 minutes
     const double est = 40.0 * static_cast<double>(std::max<int64_t>(c_.c_macc, 1)) * static_cast<double>(count) / 50e6;
     const int timeout = static_cast<int>(std::max(600.0, est));
-    const std::string cmd = quote(m4run_) + " --quiet --timeout " + std::to_string(timeout) + " --json " +
-                            quote(json.string()) + " -- " + quote(elf) + " > " + quote(out.string()) + " 2> " +
-                            quote(err.string());
-    const int rc = run_command(cmd, nullptr);
+    std::string cmd;
+    if (machine_->m4bench)
+      cmd = quote(m4run_) + " --quiet --timeout " + std::to_string(timeout) + " --json " + quote(json.string()) +
+            " -- " + quote(elf);
+    else
+      cmd = "qemu-system-arm -M " + std::string(machine_->qemu) +
+            " -nodefaults -display none -chardev stdio,id=egv -semihosting-config enable=on,target=native,chardev=egv"
+            " -kernel " + quote(elf) + " -plugin " + quote(plugin_ + ",json=" + json.string() + ",table=" + err.string() + ".table") +
+            " < /dev/null";
+    cmd += " > " + quote(out.string()) + " 2> " + quote(err.string());
+    const int rc = run_command(cmd, nullptr, machine_->m4bench ? 0 : timeout);
     Run r;
     r.stdout_text = read_text(out);
     const std::string errs = read_text(err);
@@ -355,6 +427,7 @@ class TargetSession {
     } catch (const std::exception& e) {
       fail(c_.options.model, "validate --mode target: cannot read m4run's JSON report " + json.string() + ": " + e.what());
     }
+    r.total_insns = j.at("total").at("insns").get<uint64_t>();
     for (const auto& reg : j.at("regions")) {
       Region g;
       g.entries = reg.at("entries").get<uint64_t>();
@@ -435,7 +508,8 @@ class TargetSession {
   }
 
   const pipeline::Compiled& c_;
-  std::string dir_, m4run_, opt_;
+  const Machine* machine_ = nullptr;
+  std::string dir_, m4run_, opt_, cflags_, plugin_;
   std::vector<std::string> sources_;
   std::vector<size_t> in_bytes_, out_bytes_;
   bool profile_layers_ = true;
@@ -469,13 +543,7 @@ std::string find_m4run() {
   const fs::path p = fs::path(EDGEGEN_SOURCE_DIR) / ".." / "shared" / "m4bench" / "m4run";
   if (fs::exists(p)) return fs::weakly_canonical(p).string();
 #endif
-  if (const char* path = std::getenv("PATH")) {
-    std::istringstream in(path);
-    std::string d;
-    while (std::getline(in, d, ':'))
-      if (!d.empty() && access((fs::path(d) / "m4run").c_str(), X_OK) == 0) return (fs::path(d) / "m4run").string();
-  }
-  return "";
+  return toolchain::find_tool("m4run");
 }
 
 std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::vector<uint8_t>>& inputs, size_t first,
@@ -490,7 +558,7 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
     << ".\n * Regions: 1 = run of the first sample here, 2 = every run, " << kLayerRegionBase
     << " + i = C layer i.\n * Output: 'EGV sample <s> output <k>' then the bytes in hex, 'EGV end'.\n"
     << " * -DEGV_STUB builds the same harness without the network (for its size). */\n"
-    << "#include <string.h>\n#include \"m4bench.h\"\n#include \"" << n << ".h\"\n\n"
+    << "#include <string.h>\n#include \"" << n << ".h\"\n\n"
     << "#define EGV_FIRST " << first << "u\n#define EGV_COUNT " << count << "u\n"
     << "/* read at run time, so main's code (and the placement of all code after it) does not\n"
     << " * depend on which samples this firmware holds */\n"
@@ -527,9 +595,18 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
     << "  static const char d[] = \"0123456789abcdef\";\n"
     << "  uint32_t i;\n"
     << "  for (i = 0; i < len; ++i) {\n"
-    << "    m4_putc(d[p[i] >> 4]);\n    m4_putc(d[p[i] & 15u]);\n"
-    << "    if ((i & 31u) == 31u || i + 1 == len) m4_putc('\\n');\n"
+    << "    egv_putc(d[p[i] >> 4]);\n    egv_putc(d[p[i] & 15u]);\n"
+    << "    if ((i & 31u) == 31u || i + 1 == len) egv_putc('\\n');\n"
     << "  }\n}\n\n"
+    << "static void egv_str(const char *s) {\n  while (*s) egv_putc(*s++);\n}\n\n"
+    << "static void egv_u32(uint32_t v) {\n  char d[11];\n  int n = 0;\n"
+    << "  do { d[n++] = (char)('0' + v % 10u); v /= 10u; } while (v);\n"
+    << "  while (n) egv_putc(d[--n]);\n}\n\n"
+    << "static void egv_header(uint32_t s, uint32_t k) {\n"
+    << "  egv_str(\"EGV sample \");\n  egv_u32(s);\n  egv_str(\" output \");\n  egv_u32(k);\n  egv_putc('\\n');\n}\n\n"
+    << "static int egv_error(const char *what, uint32_t rc, int status) {\n"
+    << "  egv_str(\"EGV error \");\n  egv_str(what);\n  egv_putc(' ');\n  egv_u32(rc);\n  egv_putc('\\n');\n"
+    << "  return status;\n}\n\n"
     << "int main(void) {\n"
     << "  uint32_t s, k;\n"
     << "#ifdef EGV_PAD /* shifts all code after it (the network) by EGV_PAD bytes */\n"
@@ -540,36 +617,40 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
     << "  stai_ptr act[1], ins[" << P << "_IN_NUM], outs[" << P << "_OUT_NUM];\n"
     << "  stai_size num = 0;\n"
     << "  stai_return_code rc;\n"
-    << "  if ((rc = stai_" << n << "_init(egv_ctx)) != STAI_SUCCESS) { m4_printf(\"EGV error init 0x%x\\n\", (unsigned)rc); return 21; }\n"
+    << "  if ((rc = stai_" << n << "_init(egv_ctx)) != STAI_SUCCESS) return egv_error(\"init\", (uint32_t)rc, 21);\n"
     << "  act[0] = egv_act;\n"
-    << "  if ((rc = stai_" << n << "_set_activations(egv_ctx, act, 1)) != STAI_SUCCESS) { m4_printf(\"EGV error set_activations 0x%x\\n\", (unsigned)rc); return 22; }\n"
-    << "  if (stai_" << n << "_get_inputs(egv_ctx, ins, &num) != STAI_SUCCESS || num != " << P << "_IN_NUM) { m4_print(\"EGV error get_inputs\\n\"); return 23; }\n"
-    << "  if (stai_" << n << "_get_outputs(egv_ctx, outs, &num) != STAI_SUCCESS || num != " << P << "_OUT_NUM) { m4_print(\"EGV error get_outputs\\n\"); return 24; }\n"
+    << "  if ((rc = stai_" << n << "_set_activations(egv_ctx, act, 1)) != STAI_SUCCESS) return egv_error(\"set_activations\", (uint32_t)rc, 22);\n"
+    << "  if (stai_" << n << "_get_inputs(egv_ctx, ins, &num) != STAI_SUCCESS || num != " << P << "_IN_NUM) return egv_error(\"get_inputs\", 0, 23);\n"
+    << "  if (stai_" << n << "_get_outputs(egv_ctx, outs, &num) != STAI_SUCCESS || num != " << P << "_OUT_NUM) return egv_error(\"get_outputs\", 0, 24);\n"
     << "  for (s = 0; s < egv_count; ++s) {\n"
     << "    for (k = 0; k < " << P << "_IN_NUM; ++k) memcpy(ins[k], egv_in[k] + s * egv_in_bytes[k], egv_in_bytes[k]);\n"
     << "    if (s == 0) {\n"
-    << "      M4_BEGIN(1);\n      M4_BEGIN(2);\n"
+    << "      EGV_BEGIN(1);\n      EGV_BEGIN(2);\n"
     << "      rc = stai_" << n << "_run(egv_ctx, STAI_MODE_SYNC);\n"
-    << "      M4_END(2);\n      M4_END(1);\n"
+    << "      EGV_END(2);\n      EGV_END(1);\n"
     << "    } else {\n"
-    << "      M4_BEGIN(2);\n"
+    << "      EGV_BEGIN(2);\n"
     << "      rc = stai_" << n << "_run(egv_ctx, STAI_MODE_SYNC);\n"
-    << "      M4_END(2);\n"
+    << "      EGV_END(2);\n"
     << "    }\n"
-    << "    if (rc != STAI_SUCCESS) { m4_printf(\"EGV error run 0x%x\\n\", (unsigned)rc); return 25; }\n"
+    << "#ifdef EGV_TWICE /* the same inference again: whole-run instruction counts differ by one per sample */\n"
+    << "    for (k = 0; k < " << P << "_IN_NUM; ++k) memcpy(ins[k], egv_in[k] + s * egv_in_bytes[k], egv_in_bytes[k]);\n"
+    << "    if (rc == STAI_SUCCESS) rc = stai_" << n << "_run(egv_ctx, STAI_MODE_SYNC);\n"
+    << "#endif\n"
+    << "    if (rc != STAI_SUCCESS) return egv_error(\"run\", (uint32_t)rc, 25);\n"
     << "    for (k = 0; k < " << P << "_OUT_NUM; ++k) {\n"
-    << "      m4_printf(\"EGV sample %u output %u\\n\", (unsigned)(egv_first + s), (unsigned)k);\n"
+    << "      egv_header(egv_first + s, k);\n"
     << "      egv_hex((const uint8_t *)outs[k], egv_out_bytes[k]);\n"
     << "    }\n"
     << "  }\n"
     << "#else\n"
     << "  for (s = 0; s < egv_count; ++s)\n"
     << "    for (k = 0; k < " << in_b.size() << "u; ++k) {\n"
-    << "      m4_printf(\"EGV sample %u output %u\\n\", (unsigned)(egv_first + s), (unsigned)k);\n"
+    << "      egv_header(egv_first + s, k);\n"
     << "      egv_hex(egv_in[k] + s * egv_in_bytes[k], egv_out_bytes[0] < egv_in_bytes[k] ? egv_out_bytes[0] : egv_in_bytes[k]);\n"
     << "    }\n"
     << "#endif\n"
-    << "  m4_print(\"EGV end\\n\");\n"
+    << "  egv_str(\"EGV end\\n\");\n"
     << "  return 0;\n}\n";
   return o.str();
 }
@@ -582,47 +663,69 @@ Runner target_runner(const pipeline::Compiled& c, const std::string& workdir, Ta
 }
 
 std::string TargetReport::text() const {
+  // The m4bench machine has a Cortex-M4 cycle model; elsewhere the table counts executed
+  // instructions (exact, QEMU), which is what the core's cycles are bounded below by.
+  const std::string unit = cycle_model ? "cycles" : "insns";
+  const uint64_t run_total = cycle_model ? cycles : insns;
   std::ostringstream o;
-  o << "Cycles on the target (m4bench Cortex-M4 estimate, QEMU " << machine << "), --target " << target << ", "
-    << opt_flag << ", 0 flash wait states\n";
+  if (cycle_model)
+    o << "Cycles on the target (m4bench " << core << " estimate, QEMU " << machine << "), --target " << target << ", "
+      << opt_flag << ", 0 flash wait states\n";
+  else
+    o << "Executed instructions on the target (QEMU " << machine << ", " << core << ", exact count), --target "
+      << target << ", " << opt_flag << "\n";
   if (!note.empty()) o << " note: " << note << "\n";
   const std::string line(118, '-');
   o << line << "\n"
     << pad_to("c_id", 6) << pad_to("name", 40) << pad_to("type", 14) << pad_to("macc", 12, true)
-    << pad_to("cycles", 14, true) << pad_to("cycles/MACC", 13, true) << pad_to("share", 9, true) << "\n"
+    << pad_to(unit, 14, true) << pad_to(unit + "/MACC", 13, true) << pad_to("share", 9, true) << "\n"
     << line << "\n";
-  const double total = static_cast<double>(std::max<uint64_t>(cycles, 1));
+  const double total = static_cast<double>(std::max<uint64_t>(run_total, 1));
+  uint64_t layer_sum = 0;
   for (const auto& l : layers) {
+    if (!layers_counted) break;
+    const uint64_t v = cycle_model ? l.cycles : l.insns;
+    layer_sum += v;
     std::string nm = l.name;
     if (nm.size() > 38) nm = nm.substr(0, 17) + ".." + nm.substr(nm.size() - 19);
     o << pad_to(std::to_string(l.c_id), 6) << pad_to(nm, 40) << pad_to(l.type + (l.is_view ? " (view)" : ""), 14)
-      << pad_to(thousands(static_cast<uint64_t>(l.macc)), 12, true) << pad_to(thousands(l.cycles), 14, true)
-      << pad_to(l.macc > 0 ? fixed(static_cast<double>(l.cycles) / static_cast<double>(l.macc), 2) : "-", 13, true)
-      << pad_to(fixed(100.0 * static_cast<double>(l.cycles) / total, 1) + "%", 9, true) << "\n";
+      << pad_to(thousands(static_cast<uint64_t>(l.macc)), 12, true) << pad_to(thousands(v), 14, true)
+      << pad_to(l.macc > 0 ? fixed(static_cast<double>(v) / static_cast<double>(l.macc), 2) : "-", 13, true)
+      << pad_to(fixed(100.0 * static_cast<double>(v) / total, 1) + "%", 9, true) << "\n";
   }
-  const uint64_t other = cycles > layer_cycles_sum ? cycles - layer_cycles_sum : 0;
-  o << pad_to("", 6) << pad_to("(API, input checks, outside layers)", 40) << pad_to("", 14) << pad_to("", 12, true)
+  const uint64_t other = run_total > layer_sum ? run_total - layer_sum : 0;
+  const std::string other_label = layers_counted ? "(API, input checks, outside layers)" : "(layers not counted)";
+  const double per_macc = macc > 0 ? static_cast<double>(run_total) / static_cast<double>(macc) : 0.0;
+  o << pad_to("", 6) << pad_to(other_label, 40) << pad_to("", 14) << pad_to("", 12, true)
     << pad_to(thousands(other), 14, true) << pad_to("-", 13, true)
     << pad_to(fixed(100.0 * static_cast<double>(other) / total, 1) + "%", 9, true) << "\n"
     << line << "\n"
     << pad_to("total", 6) << pad_to("stai_" + name + "_run (one inference)", 40) << pad_to("", 14)
-    << pad_to(thousands(static_cast<uint64_t>(macc)), 12, true) << pad_to(thousands(cycles), 14, true)
-    << pad_to(fixed(cycles_per_macc(), 2), 13, true) << pad_to("100.0%", 9, true) << "\n"
-    << line << "\n"
-    << " total: " << thousands(cycles) << " cycles per inference = " << fixed(ms(), 3) << " ms at "
-    << fixed(mhz, 0) << " MHz (0 flash wait states), " << fixed(cycles_per_macc(), 2) << " cycles/MACC, "
-    << thousands(insns) << " instructions\n"
-    << " cycles: the first sample's stai_run (region 1); per layer: average over all " << samples
-    << " sample(s) (mean of all runs: " << thousands(cycles_avg) << " cycles)\n"
-    << " firmware: " << firmwares << " build(s) of up to " << chunk << " sample(s); " << cflags << "\n"
+    << pad_to(thousands(static_cast<uint64_t>(macc)), 12, true) << pad_to(thousands(run_total), 14, true)
+    << pad_to(fixed(per_macc, 2), 13, true) << pad_to("100.0%", 9, true) << "\n"
+    << line << "\n";
+  if (cycle_model)
+    o << " total: " << thousands(cycles) << " cycles per inference = " << fixed(ms(), 3) << " ms at "
+      << fixed(mhz, 0) << " MHz (0 flash wait states), " << fixed(cycles_per_macc(), 2) << " cycles/MACC, "
+      << thousands(insns) << " instructions\n"
+      << " cycles: the first sample's stai_run (region 1); per layer: average over all " << samples
+      << " sample(s) (mean of all runs: " << thousands(cycles_avg) << " cycles)\n";
+  else
+    o << " total: " << thousands(insns) << " instructions per inference, " << fixed(per_macc, 2)
+      << " instructions/MACC (" << fixed(static_cast<double>(insns) / (mhz * 1000.0), 3) << " ms at " << fixed(mhz, 0)
+      << " MHz if every instruction took one cycle)\n"
+      << (layers_counted ? " per layer: average over all " + std::to_string(samples) + " sample(s)\n"
+                         : " per layer: not counted on ARMv6-M (no marker instructions); the total is the difference "
+                           "of whole runs with one and two inferences per sample\n");
+  o << " firmware: " << firmwares << " build(s) of up to " << chunk << " sample(s); " << cflags << "\n"
     << " network FLASH " << thousands(net_flash()) << " B (code " << thousands(net_text) << ", rodata "
     << thousands(net_rodata) << ", data " << thousands(net_data) << "; weights " << thousands(weights)
     << " + kernel parameters " << thousands(params) << "), RAM " << thousands(net_ram()) << " B (activations "
     << thousands(activations) << ", lower bound " << thousands(activations_lower_bound) << "; stack not counted)\n"
     << " network = firmware minus the same harness without it; whole firmware: text " << thousands(fw_text)
     << ", rodata " << thousands(fw_rodata) << ", data " << thousands(fw_data) << ", bss " << thousands(fw_bss)
-    << " (rodata holds the embedded input samples)\n"
-    << " estimate: m4bench's per-instruction Cortex-M4 timing model, not a board measurement\n";
+    << " (rodata holds the embedded input samples)\n";
+  if (cycle_model) o << " estimate: m4bench's per-instruction Cortex-M4 timing model, not a board measurement\n";
   return o.str();
 }
 
@@ -635,6 +738,7 @@ nlohmann::json TargetReport::json() const {
   j["optimization_flag"] = opt_flag;
   j["cflags"] = cflags;
   j["flash_wait_states"] = 0;
+  j["cycle_model"] = cycle_model;
   j["mhz"] = mhz;
   j["samples"] = samples;
   j["firmwares"] = firmwares;

@@ -1,13 +1,15 @@
-// validate --mode target: builds the generated C into a bare-metal Cortex-M4
-// firmware with m4bench's m4run (arm-none-eabi-gcc), runs it in QEMU with the
-// m4cycles plugin, reads the outputs back over semihosting and the cycle
-// estimate per region from m4run's JSON.
+// validate --mode target: builds the generated C into a bare-metal firmware for
+// the core of --target and runs it on the QEMU machine that emulates that core
+// (machines.h): the Cortex-M4 through m4bench's m4run (netduinoplus2, with its
+// Cortex-M4 cycle estimate), the other cores with edgegen's own startup, linker
+// script and semihosting console (firmware/) and m4bench's m4cycles plugin for
+// exact instruction counts. Outputs come back over semihosting.
 //
 // Firmware layout (one firmware per chunk of samples, see TargetReport::chunk):
 //   main.c embeds the chunk's input samples as const arrays (flash), calls
 //   stai_<name>_init / set_activations once, then per sample copies the input
 //   into the network's input buffer, runs, and prints the output bytes in hex.
-// Cycle regions (m4bench markers):
+// Regions (m4cycles markers; none on ARMv6-M, see TargetReport::layers_counted):
 //   1          stai_<name>_run of the FIRST sample of the chunk (entries 1)
 //   2          every stai_<name>_run of the chunk (entries = samples in chunk)
 //   100 + i    C layer i (EG_LAYER_BEGIN/END of network.c), entries = samples
@@ -23,9 +25,15 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/compile.h"
+#include "util/error.h"
 #include "validate/validate.h"
 
 namespace eg::validate {
+
+// The network does not fit the emulated machine's memories.
+struct NotFitting : CompileError {
+  using CompileError::CompileError;
+};
 
 struct LayerCycles {
   int c_id = 0;
@@ -40,11 +48,13 @@ struct LayerCycles {
 struct TargetReport {
   std::string name = "network";  // --name (C symbols)
   std::string target;         // --target
-  std::string core = "cortex-m4";
+  std::string core = "cortex-m4";  // the core of --target
+  bool cycle_model = true;    // m4bench's Cortex-M4 cycle estimate (else instruction counts only)
+  bool layers_counted = true; // per-layer regions (not on ARMv6-M)
   std::string note;           // e.g. "stm32h7 is a Cortex-M7: emulated as a Cortex-M4"
   std::string opt_flag;       // policy(optimization).c_opt_flag
   std::string cflags;         // the compiler flags used for the firmware
-  std::string machine = "netduinoplus2";
+  std::string machine = "netduinoplus2";  // QEMU machine
   size_t samples = 0;
   size_t firmwares = 0;       // builds (chunks of samples)
   size_t chunk = 0;           // samples per firmware
@@ -65,7 +75,7 @@ struct TargetReport {
   size_t activations_lower_bound = 0;
   size_t weights = 0;         // model weights (const)
   size_t params = 0;          // kernel parameters (const)
-  double mhz = 168.0;
+  double mhz = 168.0;         // the target's clock (toolchain::Target::mhz)
   double ms() const { return static_cast<double>(cycles) / (mhz * 1000.0); }
   double cycles_per_macc() const { return macc > 0 ? static_cast<double>(cycles) / static_cast<double>(macc) : 0.0; }
 
@@ -85,8 +95,8 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
 // Samples per firmware: as many as fit the 1 MiB flash beside the weights, at
 // most 32; $EDGEGEN_TARGET_SAMPLES_PER_FW lowers the cap.
 // A runner for run_validate. `out` (optional) is filled when the runner runs.
-// Throws CompileError when the firmware does not build, fit, run, or a cycle
-// marker was lost.
+// Throws CompileError when the firmware does not build, run, or a cycle marker was
+// lost; NotFitting (a CompileError) when the network does not fit the machine.
 Runner target_runner(const pipeline::Compiled& c, const std::string& workdir, TargetReport* out);
 
 }  // namespace eg::validate

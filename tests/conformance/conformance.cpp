@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "pipeline/compile.h"
+#include "toolchain/tools.h"
 #include "emit/c_emitter.h"
 #include "io/tensor_io.h"
 #include "onnx/import.h"
@@ -109,7 +110,7 @@ std::string build_runtime(const std::string& work) {
   std::string out;
   const std::string cmd = "cd '" + dir.string() + "' && cc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -c" + objs +
                           " && ar rcs libegrt.a *.o";
-  if (validate::run_command(cmd, &out) != 0) throw CompileError("runtime build failed:\n" + out);
+  if (toolchain::run_command(cmd, &out) != 0) throw CompileError("runtime build failed:\n" + out);
   return dir.string();
 }
 
@@ -121,7 +122,7 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
   pipeline::Options opt;
   opt.model = (fs::path(tc.dir) / "model.onnx").string();
   opt.name = "network";
-  opt.target = "host";
+  opt.target = *eg::toolchain::find_target("host");
   // the test data fixes every input's shape (models may leave dims symbolic)
   {
     Graph probe = onnx_import::load_model(opt.model);
@@ -163,7 +164,7 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
     std::string out;
     const std::string cmd = "cd '" + dir.string() + "' && cc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -I. -I'" + rt +
                             "' network.c network_data.c harness.c '" + rt + "/libegrt.a' -lm -o network_host";
-    if (validate::run_command(cmd, &out) != 0) {
+    if (toolchain::run_command(cmd, &out) != 0) {
       r.v = Verdict::Fail;
       r.detail = "generated C does not build: " + out.substr(0, 600);
       return r;

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/tensor_io.h"
+#include "toolchain/tools.h"
 #include "validate/host_runner.h"
 
 namespace eg::test {
@@ -51,7 +52,7 @@ std::string ort_node_path() {
   if (const char* e = std::getenv("EDGEGEN_ORT_NODE_PATH")) return e;
   const fs::path p = fs::path(EDGEGEN_SOURCE_DIR) / ".ort" / "node_modules";
   std::string out;
-  if (!fs::exists(p / "onnxruntime-node") || validate::run_command("node --version", &out) != 0) return "";
+  if (!fs::exists(p / "onnxruntime-node") || toolchain::run_command("node --version", &out) != 0) return "";
   return p.string();
 }
 
@@ -80,7 +81,7 @@ std::vector<std::vector<Tensor>> ort_run(const std::string& model, const std::ve
   std::string log;
   const std::string cmd = "NODE_PATH=" + quote(ort_node_path()) + " node " + quote(script) + " " + quote(job.string()) +
                           " > " + quote(result.string());
-  if (validate::run_command(cmd, &log) != 0) throw std::runtime_error("ONNX Runtime failed on " + model + ": " + log);
+  if (toolchain::run_command(cmd, &log) != 0) throw std::runtime_error("ONNX Runtime failed on " + model + ": " + log);
   std::ifstream in(result);
   const nlohmann::json res = nlohmann::json::parse(in);
   std::vector<std::vector<Tensor>> out;

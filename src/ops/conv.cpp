@@ -10,6 +10,7 @@
 #include "ops/quant_math.h"
 #include "ops/registry.h"
 #include "ops/window.h"
+#include "eg_conv_path.h"  // runtime/: the kernel choice, shared with the C side
 
 namespace eg::ops {
 namespace {
@@ -191,16 +192,11 @@ std::string dims_init(const ConvDims& d) {
 // [0, 8], bound = |bias| + 1152 * max|x - in_zp| with bound << k < 2^31 and no rounding tie possible
 // (bound < 2^(30 - shift - trailing zeros of mult)). Other channels run a slow exact loop, so the path
 // is only chosen when every channel qualifies (non-constant bias: assumed to).
-bool dw3_is_depthwise3x3(const ConvDims& d) {
-  return d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c && d.k_h == 3 && d.k_w == 3 && d.dil_h == 1 &&
-         d.dil_w == 1 && d.stride_h >= 1 && d.stride_h <= 2 && d.stride_w >= 1 && d.stride_w <= 2;
-}
-
 bool dw3_fast(const Graph& g, const Node& n, const ConvDims& d) {
   const Tensor& x = g.t(n.inputs[0]);
   const Tensor& w = g.t(n.inputs[1]);
   const Tensor& y = g.t(n.outputs[0]);
-  if (!dw3_is_depthwise3x3(d) || x.dtype != DType::I8 || !x.quant || !w.quant || !y.quant) return false;
+  if (x.dtype != DType::I8 || !x.quant || !w.quant || !y.quant) return false;
   const Tensor* b = has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr;
   const bool bias_known = b && b->is_const && b->dtype == DType::I32;
   const int64_t zp = x.quant->zero_point[0];
@@ -221,21 +217,13 @@ bool dw3_fast(const Graph& g, const Node& n, const ConvDims& d) {
   return true;
 }
 
-// EG_CONV_S8_DW3_SCRATCH_BYTES (runtime/eg_conv_dw.h): 128 bytes per word of the longer output side.
-size_t dw3_scratch_bytes(const ConvDims& d) {
-  auto words = [](int64_t n, int64_t s) { return s == 1 ? (n + 3) / 2 : n + 1; };
-  return static_cast<size_t>(128 * (d.out_h > d.out_w ? words(d.out_h, d.stride_h) : words(d.out_w, d.stride_w)));
-}
-
-// int8 groups == 1 on the DSP matrix path (eg_conv_s8_mat, runtime/eg_conv.c): every channel's
-// multiplier is made odd (the nearer odd neighbour, a 2^-31 relative change; reference and kernel
-// use the same value), which makes the kernel's SMMLA rounding exact; then the kernel's conditions
-// (eg_conv_mat_ok): mult > 0, shift in [-23, -2]. It also needs its scratch, which --optimization ram
-// grants only where the buffer does not grow (see scratch_optional).
+// int8 per-channel requantization. groups == 1: every channel's multiplier is made odd (the nearer
+// odd neighbour, a 2^-31 relative change; reference and kernel use the same value), which makes the
+// DSP matrix path's SMMLA rounding exact (eg_conv_s8_mat_requant_ok then only asks mult > 0 and
+// shift in [-23, -2]).
 struct ConvRequant {
   std::vector<int32_t> mult;
   std::vector<int8_t> shift;
-  bool mat = false;  // the matrix path runs this layer
 };
 
 ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
@@ -243,7 +231,6 @@ ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
   const Tensor& w = g.t(n.inputs[1]);
   const OutQuant oq = out_quant(g, n);
   ConvRequant r;
-  r.mat = d.groups == 1;
   for (int64_t c = 0; c < d.out_c; ++c) {
     const float ws = w.quant->scale.size() > 1 ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
     const double real = static_cast<double>(x.quant->scale[0]) * ws / oq.scale;
@@ -254,29 +241,49 @@ ConvRequant conv_requant(const Graph& g, const Node& n, const ConvDims& d) {
     }
     r.mult.push_back(f.mult);
     r.shift.push_back(static_cast<int8_t>(f.shift));
-    r.mat = r.mat && f.mult > 0 && f.shift <= -2 && f.shift >= -23;
   }
   return r;
 }
 
+// The layer as the runtime's kernel choice (runtime/eg_conv_path.h) reads it: dims and requantization.
+eg_conv_s8_params path_params(const ConvDims& d, const ConvRequant& rq) {
+  auto i32 = [](int64_t v) { return static_cast<int32_t>(v); };
+  eg_conv_s8_params p{};
+  p.batch = i32(d.batch), p.in_h = i32(d.in_h), p.in_w = i32(d.in_w), p.in_c = i32(d.in_c);
+  p.out_h = i32(d.out_h), p.out_w = i32(d.out_w), p.out_c = i32(d.out_c), p.k_h = i32(d.k_h), p.k_w = i32(d.k_w);
+  p.stride_h = i32(d.stride_h), p.stride_w = i32(d.stride_w), p.dil_h = i32(d.dil_h), p.dil_w = i32(d.dil_w);
+  p.pad_top = i32(d.pad_top), p.pad_left = i32(d.pad_left), p.groups = i32(d.groups);
+  p.mult = rq.mult.data();
+  p.shift = rq.shift.data();
+  return p;
+}
+
 // The matrix path's two entry points (runtime/eg_conv.c): eg_conv_s8_mat (3-pixel tiles, the fast
 // one, ~2 KB of code) and eg_conv_s8_mat_small (one pixel at a time, ~1 KB). A network whose
-// matrix-path convolutions are all small (fewer than kSmallConvMacs MACs, e.g. the seed's 1-D
-// conv) takes the small one everywhere and does not link the fast one.
+// matrix-path convolutions are all small (fewer than kSmallConvMacs MACs, e.g. a 1-D conv of a few
+// channels) takes the small one everywhere and does not link the fast one.
 constexpr int64_t kSmallConvMacs = 32768;
-
-bool mat_eligible(const Graph& g, const Node& n, const ConvDims& d) {
-  return g.t(n.inputs[0]).dtype == DType::I8 && is_nhwc(n) && d.groups == 1 && conv_requant(g, n, d).mat;
-}
 
 bool use_small_mat(const Graph& g) {
   for (const Node& m : g.nodes) {
     if (m.op != "Conv" || g.t(m.inputs[0]).dtype != DType::I8 || !is_nhwc(m)) continue;
     const ConvDims d = conv_dims(g, m);
-    if (d.batch * d.out_h * d.out_w * d.out_c * d.k_h * d.k_w * d.in_c >= kSmallConvMacs && mat_eligible(g, m, d))
-      return false;
+    if (d.batch * d.out_h * d.out_w * d.out_c * d.k_h * d.k_w * d.in_c < kSmallConvMacs) continue;
+    const ConvRequant rq = conv_requant(g, m, d);
+    const eg_conv_s8_params p = path_params(d, rq);
+    if (eg_conv_s8_mat_requant_ok(&p)) return false;
   }
   return true;
+}
+
+// The kernel of an int8 NHWC Conv, decided by eg_conv_s8_choose from what the compiler knows.
+eg_conv_s8_path conv_path(const Graph& g, const Node& n, const ConvDims& d, const ConvRequant& rq,
+                          bool scratch_granted) {
+  const eg_conv_s8_params p = path_params(d, rq);
+  eg_conv_s8_facts f{};
+  f.dw3_fast = eg_conv_s8_is_dw3(&p) && dw3_fast(g, n, d);
+  f.small_network = scratch_granted && eg_conv_s8_mat_requant_ok(&p) && use_small_mat(g);
+  return eg_conv_s8_choose(&p, &f, scratch_granted);
 }
 
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
@@ -293,16 +300,10 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     const ConvRequant rq = conv_requant(g, n, d);
     const std::vector<int32_t>& mult = rq.mult;
     const std::vector<int8_t>& shift = rq.shift;
-    // ok: eg_requant_fast_ok on every channel (the DSP paths); ok2: shift <= -2 too (depthwise)
-    bool ok = true, ok2 = true;
-    for (int64_t c = 0; c < d.out_c; ++c) {
-      const int32_t fm = mult[static_cast<size_t>(c)], fs = shift[static_cast<size_t>(c)];
-      ok = ok && fm >= 0 && fs <= -1 && fs >= -31;
-      ok2 = ok2 && fm >= 0 && fs <= -2 && fs >= -31;
-    }
-    const std::string scratch =
-        ctx.offsets.has_scratch(ctx.current_node) ? ctx.scratch(ctx.current_node, "void*") : "0";
-    const bool mat = rq.mat && scratch != "0", small = mat && use_small_mat(g);
+    const bool granted = ctx.offsets.has_scratch(ctx.current_node);
+    const std::string scratch = granted ? ctx.scratch(ctx.current_node, "void*") : "0";
+    const eg_conv_s8_path path = conv_path(g, n, d, rq, granted);
+    const bool small = path == EG_CONV_S8_PATH_MAT_SMALL, mat = small || path == EG_CONV_S8_PATH_MAT;
     // eg_conv_s8_mat with out_c odd reads bias/mult/shift[out_c] (its last pair's second channel,
     // computed and not stored): one more entry each
     const int64_t nq = mat && !small && (d.out_c & 1) ? d.out_c + 1 : d.out_c;
@@ -363,9 +364,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     // 1x1, stride 1, no padding, no scratch (--optimization ram at the buffer's peak): every pixel
     // is a fully connected layer on its channels, so eg_fc's DSP path (no scratch, int8 read in
     // place) runs it with batch = pixels; same requantization, so the same result as the reference.
-    const bool pointwise = d.groups == 1 && d.k_h == 1 && d.k_w == 1 && d.stride_h == 1 && d.stride_w == 1 &&
-                           d.pad_top == 0 && d.pad_left == 0 && d.out_h == d.in_h && d.out_w == d.in_w;
-    if (!mat && ok && pointwise) {
+    if (path == EG_CONV_S8_PATH_POINTWISE_FC) {
       const auto bzp =
           bias_minus_zero_point(has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, w, d.out_c, d.in_c, x.quant->zero_point[0]);
       const std::string bz = ctx.add_array(id + "_bias_zp", make_const("b", DType::I32, {d.out_c}, bzp), n.name, true);
@@ -389,17 +388,17 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
              ", " + m + ", " + s + ", " + dw + ", " + layout + ", " + table + "};");
     // the path eg_conv_s8 would take, called directly (the linker drops the others)
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
-    if (mat)
+    if (mat) {
       ctx.emit(std::string(small ? "eg_conv_s8_mat_small" : "eg_conv_s8_mat") + args + ", " + scratch + ");");
-    else if (dw != "0" && scratch != "0" && dw3_is_depthwise3x3(d)) {  // planned by scratch_conv: dw3_fast
+    } else if (path == EG_CONV_S8_PATH_DW3) {
       ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw3" + args + ", " + scratch + ");");
-    } else if (ok && ok2 && d.groups == d.in_c && d.out_c == d.in_c && dw != "0") {
+    } else if (path == EG_CONV_S8_PATH_DW) {
       ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_dw" + args + ");");
-    }
-    else
+    } else {
       ctx.emit("eg_conv_s8_ref" + args + ");");
+    }
     return;
   }
   // Float: groups == 1 with dil_w == 1 -> eg_conv_f32_blk, weights in its W4 layout
@@ -440,23 +439,14 @@ int64_t macc_conv(const Graph& g, const Node& n) {
   return y.elements() * per_out + w.shape[0] + (n.has_attr("out_table") ? y.elements() : 0);
 }
 
-// int8 groups == 1: three int16 im2col columns, the channel loop's state and a gathered byte row for the
-// DSP matrix path (EG_CONV_S8_SCRATCH_BYTES in runtime/eg_conv.h; the depthwise size in runtime/eg_conv_dw.h).
+// The scratch of the kernel the layer takes when granted its scratch (eg_conv_s8_scratch_bytes): the
+// matrix path's im2col columns, the depthwise 3x3 path's lines; 0 for the paths without.
 size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
   const ConvDims d = conv_dims(g, n);
-  // depthwise 3x3 (dilation 1, strides 1/2), --optimization time or balanced: 8 int16 lines of 4
-  // channels (EG_CONV_S8_DW3_SCRATCH_BYTES) when every channel takes eg_conv_s8_dw3's fast path and
-  // that stays small (lines of up to ~126 outputs); else eg_conv_s8_dw runs without scratch
-  if (d.groups > 1 && dw3_fast(g, n, d) && dw3_scratch_bytes(d) <= 8192) return dw3_scratch_bytes(d);
-  if (d.groups != 1 || !conv_requant(g, n, d).mat) return 0;
-  const size_t kp = static_cast<size_t>((d.k_h * d.k_w * d.in_c + 3) & ~int64_t{3});
-  // eg_conv_s8_mat_small: one column and one gathered row (EG_CONV_S8_SMALL_SCRATCH_BYTES)
-  if (use_small_mat(g)) return 3 * kp;
-  // no gathered row when every pixel's taps are contiguous in the input (the kernel reads them in place)
-  const bool contig = d.k_h == 1 && (d.k_w == 1 || d.dil_w == 1) && d.pad_top == 0 && d.pad_left == 0 &&
-                      (d.out_h - 1) * d.stride_h < d.in_h && (d.out_w - 1) * d.stride_w + d.k_w <= d.in_w;
-  return (contig ? 6 : 7) * kp + 60;  // + the channel loop's state
+  const ConvRequant rq = conv_requant(g, n, d);
+  const eg_conv_s8_params p = path_params(d, rq);
+  return static_cast<size_t>(eg_conv_s8_scratch_bytes(conv_path(g, n, d, rq, true), &p));
 }
 
 }  // namespace

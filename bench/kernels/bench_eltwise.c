@@ -14,6 +14,8 @@
 #include "eg_pool.h"
 #include "m4bench.h"
 #include "ops/qadd_fold.h"
+#define EG_M4 /* the benches run on the emulated Cortex-M4 only */
+#include "eg_harness.h" /* tests/kernels/ */
 
 #define N_MAX 16384
 static int8_t a_buf[N_MAX + 4] __attribute__((aligned(4)));
@@ -33,14 +35,6 @@ __attribute__((noinline)) static void bench_pad(void) { __asm__ volatile(".rept 
 #else
 static void bench_pad(void) {}
 #endif
-
-static uint32_t rng = 1u;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
 
 #define CASE(i, ref, opt) \
   case i:                 \

@@ -11,6 +11,8 @@
 #include "eg_conv_dw.h"
 #include "eg_fc.h"
 #include "m4bench.h"
+#define EG_M4 /* the benches run on the emulated Cortex-M4 only */
+#include "eg_harness.h" /* tests/kernels/ */
 
 #define BUF_IN (48 * 48 * 16)
 #define BUF_OUT (48 * 48 * 8)
@@ -30,14 +32,6 @@ static uint32_t scratch[2304];
 #define EG_BENCH_STR(x) EG_BENCH_STR_(x)
 __attribute__((noinline)) static void eg_bench_pad(void) { __asm__ volatile(".rept " EG_BENCH_STR(EG_BENCH_PAD) "\n nop\n .endr"); }
 #endif
-
-static uint32_t rng = 1u;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
 
 static void fill(int32_t n_in, int32_t n_w, int32_t n_c) {
   int32_t i;

@@ -11,6 +11,8 @@
 #include "eg_conv_f32.h"
 #include "eg_fc_f32.h"
 #include "m4bench.h"
+#define EG_M4 /* the benches run on the emulated Cortex-M4 only */
+#include "eg_harness.h" /* tests/kernels/ */
 
 #define BUF_IN 12288
 #define BUF_OUT 12288
@@ -20,13 +22,6 @@ static float out_buf[BUF_OUT];
 static float w_buf[BUF_W];
 static float bias_buf[256];
 
-static uint32_t rng = 1u;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
 static float rf(void) { return (float)(int32_t)(rnd() >> 8) / 8388608.0f - 1.0f; }
 /* weight (o, k) of a layer, the same whatever the layout it is stored in */
 static float wv(int32_t o, int32_t k) {

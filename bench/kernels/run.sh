@@ -18,7 +18,7 @@ fi
 OUT=${TMPDIR:-/tmp}/eg_bench_kernels_$SUITE.$$
 mkdir -p "$OUT"
 # shellcheck disable=SC2086 # SRC is a list of paths without spaces (the project's own)
-"$M4/m4run" build -o "$OUT/bench.elf" -O2 --ram 192K -I"$M4" -I"$ROOT/runtime" "$@" $SRC \
+"$M4/m4run" build -o "$OUT/bench.elf" -O2 --ram 192K -I"$M4" -I"$ROOT/runtime" -I"$ROOT/tests/kernels" "$@" $SRC \
   --json "$OUT/bench.json" --quiet > "$OUT/stdout.txt"
 python3 - "$OUT/stdout.txt" "$OUT/bench.json" <<'PY'
 import json, sys

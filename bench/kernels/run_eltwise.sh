@@ -10,7 +10,7 @@ OUT=${TMPDIR:-/tmp}/eg_bench_eltwise.$$
 mkdir -p "$OUT"
 # a lost marker (see bench_eltwise.c) is retried with the code shifted
 for pad in 0 3 7 13 29; do
-"$M4/m4run" build -o "$OUT/bench.elf" -O2 --ram 192K -DPAD=$pad -I"$M4" -I"$ROOT/runtime" -I"$ROOT/src" "$@" \
+"$M4/m4run" build -o "$OUT/bench.elf" -O2 --ram 192K -DPAD=$pad -I"$M4" -I"$ROOT/runtime" -I"$ROOT/tests/kernels" -I"$ROOT/src" "$@" \
   "$ROOT/bench/kernels/bench_eltwise.c" "$ROOT/runtime/eg_eltwise_bin.c" "$ROOT/runtime/eg_eltwise.c" \
   "$ROOT/runtime/eg_math.c" "$ROOT/runtime/eg_pool.c" "$ROOT/src/ops/qadd_fold.c" -lm \
   --json "$OUT/bench.json" --quiet > "$OUT/stdout.txt"

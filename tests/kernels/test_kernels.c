@@ -12,22 +12,8 @@
 #include "eg_conv_dw.h"
 #include "eg_fc.h"
 
-#ifdef EG_M4
-#include "m4bench.h"
-#define PRINT m4_printf
-#else
-#include <stdio.h>
-#define PRINT printf
-#endif
-
-static uint32_t rng = 12345u;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
-static int32_t rr(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
+#define EG_HARNESS_SEED 12345u
+#include "eg_harness.h"
 
 #define MAX_IN 18432
 #define MAX_W 12288

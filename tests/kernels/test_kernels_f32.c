@@ -10,22 +10,9 @@
 #include "eg_conv_f32.h"
 #include "eg_fc_f32.h"
 
-#ifdef EG_M4
-#include "m4bench.h"
-#define PRINT m4_printf
-#else
-#include <stdio.h>
-#define PRINT printf
-#endif
+#define EG_HARNESS_SEED 2024u
+#include "eg_harness.h"
 
-static uint32_t rng = 2024u;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
-static int32_t rr(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 /* values in [-1, 1) with a few exact zeros and small magnitudes */
 static float rf(void) {
   const uint32_t u = rnd();

@@ -17,13 +17,8 @@
 #include "eg_math.h"
 #include "eg_quant.h"
 
-#ifdef EG_M4
-#include "m4bench.h"
-#define PRINT m4_printf
-#else
-#include <stdio.h>
-#define PRINT printf
-#endif
+#define EG_HARNESS_SEED 2463534242u
+#include "eg_harness.h"
 
 /* The implementation eg_quant.c had before eg_math.h (libm). */
 static float old_round_half_even(float x) {
@@ -59,14 +54,6 @@ static double ulp_err(float y, double e) {
     ulp = ldexp(1.0, ex - 24);
   }
   return fabs((double)y - e) / ulp;
-}
-
-static uint32_t rng = 2463534242u;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
 }
 
 typedef struct {

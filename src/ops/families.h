@@ -11,8 +11,10 @@ void register_rnn();
 void register_movement();
 void register_activation();
 void register_elementwise();  // unary/binary/variadic element-wise, logic, Cast, Where (elementwise.cpp)
-void register_pool_norm();    // pools, reductions, Softmax family, normalizations, LSTM/RNN (pool_norm.cpp)
-void register_tensor_ops();   // Concat/Split/Slice/Pad/Resize/..., ConvTranspose, QOperator forms (tensor_ops.cpp)
+void register_pool_norm();    // pools, reductions, ArgMax/TopK, Softmax family, normalizations (pool_norm.cpp)
+// Slice/Pad/Expand/Tile/... (tensor_ops.cpp), which also registers ConvTranspose (tensor_conv.cpp),
+// Gather/Scatter forms (tensor_index.cpp), QOperator forms (tensor_quant.cpp) and Resize (tensor_resize.cpp)
+void register_tensor_ops();
 void register_lut();          // internal LookupTable: int8 element-wise functions as tables (lut.cpp)
 
 // True for ops whose output is a view of the input (no copy).

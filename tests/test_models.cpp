@@ -16,9 +16,7 @@ class ModelVsOrt : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ModelVsOrt, MatchesReference) {
   const std::string name = GetParam();
-  pipeline::Options o;
-  o.model = test::model_path(name);
-  const auto c = pipeline::compile(o);
+  const auto c = test::compile_model(name);
   validate::ValidateOptions vo;
   vo.valinput = vo.valoutput = test::model_dir(name);
   const std::string dir = test::temp_dir("m-" + name);

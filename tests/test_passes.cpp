@@ -16,9 +16,7 @@ static int count_op(const Graph& g, const std::string& op) {
 }
 
 TEST(Passes, SeedQdqBecomesInt8Kernels) {
-  pipeline::Options o;
-  o.model = test::model_path("seed_cnn_gru_qdq");
-  auto c = pipeline::compile(o);
+  auto c = test::compile_model("seed_cnn_gru_qdq");
   const Graph& g = c.lowered;
   EXPECT_EQ(count_op(g, "QuantizeLinear"), 0);
   EXPECT_EQ(count_op(g, "DequantizeLinear"), 0);
@@ -97,9 +95,7 @@ TEST(Passes, ComposedTransposeKeepsSemantics) {
 }
 
 TEST(Passes, FloatReluFusesIntoConv) {
-  pipeline::Options o;
-  o.model = test::model_path("seed_cnn_gru_f32");
-  auto c = pipeline::compile(o);
+  auto c = test::compile_model("seed_cnn_gru_f32");
   EXPECT_EQ(count_op(c.lowered, "Relu"), 0);
   int convs = 0;
   for (const auto& n : c.lowered.nodes)
@@ -113,9 +109,7 @@ TEST(Passes, FloatReluFusesIntoConv) {
 // kws_dscnn_qdq: every int8 Conv's Relu sits between two quantizations (a LookupTable after
 // fold_qdq); fuse_table moves each table into its Conv.
 TEST(Passes, Int8TableFusesIntoConv) {
-  pipeline::Options o;
-  o.model = test::model_path("kws_dscnn_qdq");
-  auto c = pipeline::compile(o);
+  auto c = test::compile_model("kws_dscnn_qdq");
   const Graph& g = c.lowered;
   EXPECT_EQ(count_op(g, "LookupTable"), 0);
   int fused = 0;

@@ -21,9 +21,7 @@ static void expect_no_overlap(const plan::MemoryPlan& p) {
 class PlanOnModels : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PlanOnModels, ValidAndCloseToLowerBound) {
-  pipeline::Options o;
-  o.model = test::model_path(GetParam());
-  auto c = pipeline::compile(o);
+  auto c = test::compile_model(GetParam());
   expect_no_overlap(c.plan);
   EXPECT_GE(c.plan.activations_bytes, c.plan.lower_bound);
   EXPECT_LE(static_cast<double>(c.plan.activations_bytes), 1.05 * static_cast<double>(c.plan.lower_bound) + 8)
@@ -35,9 +33,7 @@ INSTANTIATE_TEST_SUITE_P(Models, PlanOnModels,
                          ::testing::Values("seed_cnn_gru_qdq", "seed_cnn_gru_f32", "ad_fc_ae_qdq", "ad_fc_ae_f32"));
 
 TEST(Plan, ViewsShareTheirSourceBytes) {
-  pipeline::Options o;
-  o.model = test::model_path("seed_cnn_gru_qdq");
-  auto c = pipeline::compile(o);
+  auto c = test::compile_model("seed_cnn_gru_qdq");
   const auto views = plan::view_sources(c.lowered);
   ASSERT_FALSE(views.empty());
   for (const auto& [v, src] : views) EXPECT_EQ(c.plan.offset.at(v), c.plan.offset.at(src));

@@ -21,9 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 pipeline::Compiled compile_model(const std::string& name) {
-  pipeline::Options o;
-  o.model = test::model_path(name);
-  return pipeline::compile(o);
+  return test::compile_model(name);
 }
 
 validate::ValidateResult validate_with(const pipeline::Compiled& c, const std::string& cc, validate::ValidateOptions vo) {
@@ -77,10 +75,7 @@ TEST(SeedF32, MatchesOnnxRuntimeWithin1e5Relative) {
 
 TEST(SeedQdq, MemoryBeatsSt) {
   for (const char* opt : {"time", "ram"}) {
-    pipeline::Options o;
-    o.model = test::model_path("seed_cnn_gru_qdq");
-    o.optimization = *parse_optimization(opt);
-    const auto c = pipeline::compile(o);
+    const auto c = test::compile_model("seed_cnn_gru_qdq", *parse_optimization(opt));
     std::printf("[ seed qdq memory, --optimization %s ] activations %zu B (ST 1,316 B; lower bound %zu B), weights %zu B "
                 "(ST 764 B) + kernel parameters %zu B\n",
                 opt, c.plan.activations_bytes, c.plan.lower_bound, c.code.weights_bytes, c.code.params_bytes);

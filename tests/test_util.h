@@ -4,6 +4,8 @@
 #include <string>
 #include <unistd.h>
 
+#include "pipeline/compile.h"
+
 namespace eg::test {
 
 inline std::string shared_dir() { return std::string(EDGEGEN_SOURCE_DIR) + "/../shared"; }
@@ -16,6 +18,14 @@ inline std::string temp_dir(const std::string& tag) {
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();
+}
+
+// A shared model compiled with the default options but --optimization.
+inline pipeline::Compiled compile_model(const std::string& name, Optimization opt = Optimization::Time) {
+  pipeline::Options o;
+  o.model = model_path(name);
+  o.optimization = opt;
+  return pipeline::compile(o);
 }
 
 }  // namespace eg::test

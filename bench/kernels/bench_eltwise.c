@@ -36,23 +36,7 @@ __attribute__((noinline)) static void bench_pad(void) { __asm__ volatile(".rept 
 static void bench_pad(void) {}
 #endif
 
-#define CASE(i, ref, opt) \
-  case i:                 \
-    M4_BEGIN(2 * i);      \
-    ref;                  \
-    M4_END(2 * i);        \
-    M4_BEGIN(2 * i + 1);  \
-    opt;                  \
-    M4_END(2 * i + 1);    \
-    break;
-#define RUN_BOTH(id, ref, opt)                                                                                   \
-  switch (id) {                                                                                                  \
-    CASE(1, ref, opt) CASE(2, ref, opt) CASE(3, ref, opt) CASE(4, ref, opt) CASE(5, ref, opt) CASE(6, ref, opt) \
-    CASE(7, ref, opt) CASE(8, ref, opt) CASE(9, ref, opt) CASE(10, ref, opt) CASE(11, ref, opt)                 \
-    CASE(12, ref, opt) CASE(13, ref, opt) CASE(14, ref, opt) CASE(15, ref, opt) CASE(16, ref, opt)             \
-    CASE(17, ref, opt) CASE(18, ref, opt) CASE(19, ref, opt) CASE(20, ref, opt)                                 \
-    default: break;                                                                                              \
-  }
+#include "bench_cases.h"
 
 static int fails = 0;
 

@@ -124,7 +124,9 @@ static void conv(int id, const char *name, int32_t ih, int32_t iw, int32_t ic, i
   m4_printf("layer %d %d %s\n", id, (int)macs, name);
 }
 
-static void fc(int id, const char *name, int32_t K, int32_t N) {
+/* w_layout 0: [out][in] weights; EG_FC_W_I4: the layout of --optimization time (random weights
+ * read in that order). */
+static void fc(int id, const char *name, int32_t K, int32_t N, int32_t w_layout) {
   eg_fc_s8_params p;
   int32_t o, k;
   memset(&p, 0, sizeof p);
@@ -138,7 +140,7 @@ static void fc(int id, const char *name, int32_t K, int32_t N) {
   fill(K, K * N, N);
   for (o = 0; o < N; ++o) {
     int32_t s = bias_buf[o];
-    for (k = 0; k < K; ++k) s -= p.in_zp * w_buf[o * K + k];
+    for (k = 0; k < K; ++k) s -= p.in_zp * w_buf[w_layout == EG_FC_W_I4 ? eg_fc_w_index(K, N, o, k) : o * K + k];
     bzp_buf[o] = s;
   }
   p.weights = w_buf;
@@ -146,38 +148,7 @@ static void fc(int id, const char *name, int32_t K, int32_t N) {
   p.mult = mult_buf;
   p.shift = shift_buf;
   p.bias_zp = bzp_buf;
-  RUN_BOTH(id, fc_ref(&p), fc_opt(&p));
-  if (memcmp(out_a, out_b, (size_t)N) != 0) {
-    m4_printf("MISMATCH %s\n", name);
-    ++fails;
-  }
-  m4_printf("layer %d %d %s\n", id, (int)(K * N), name);
-}
-
-/* The same FC with the weights in the EG_FC_W_I4 layout (--optimization time). */
-static void fc_i4(int id, const char *name, int32_t K, int32_t N) {
-  eg_fc_s8_params p;
-  int32_t o, k;
-  memset(&p, 0, sizeof p);
-  p.batch = 1;
-  p.in_features = K;
-  p.out_features = N;
-  p.in_zp = -3;
-  p.out_zp = 5;
-  p.act_min = -128;
-  p.act_max = 127;
-  fill(K, K * N, N);
-  for (o = 0; o < N; ++o) {
-    int32_t s = bias_buf[o];
-    for (k = 0; k < K; ++k) s -= p.in_zp * w_buf[eg_fc_w_index(K, N, o, k)];
-    bzp_buf[o] = s;
-  }
-  p.weights = w_buf; /* random weights, read as the I4 layout */
-  p.bias = bias_buf;
-  p.mult = mult_buf;
-  p.shift = shift_buf;
-  p.bias_zp = bzp_buf;
-  p.w_layout = EG_FC_W_I4;
+  p.w_layout = w_layout;
   RUN_BOTH(id, fc_ref(&p), fc_opt(&p));
   if (memcmp(out_a, out_b, (size_t)N) != 0) {
     m4_printf("MISMATCH %s\n", name);
@@ -205,10 +176,10 @@ int main(void) {
   conv(10, "ic_conv3x3_32to32_16x16", 16, 16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 0);
   conv(11, "ic_conv3x3_64to64_8x8", 8, 8, 64, 64, 3, 3, 1, 1, 1, 1, 1, 0);
   /* ad_fc_ae */
-  fc(12, "ad_fc_640to128", 640, 128);
-  fc(13, "ad_fc_128to128", 128, 128);
-  fc_i4(14, "ad_fc_640to128_i4", 640, 128);
-  fc_i4(15, "ad_fc_128to128_i4", 128, 128);
+  fc(12, "ad_fc_640to128", 640, 128, 0);
+  fc(13, "ad_fc_128to128", 128, 128, 0);
+  fc(14, "ad_fc_640to128_i4", 640, 128, EG_FC_W_I4);
+  fc(15, "ad_fc_128to128_i4", 128, 128, EG_FC_W_I4);
   /* the other vww_mbv1 depthwise layers (pads 1 on every side) */
   conv(16, "vww_dw3x3_8ch_48x48", 48, 48, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1);
   conv(17, "vww_dw3x3s2_16ch_48x48", 48, 48, 16, 16, 3, 3, 2, 1, 1, 1, 1, 1);

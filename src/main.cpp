@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   common(analyze, true);
   auto* generate = app.add_subcommand("generate", "write network.c/.h, network_data.c/.h, runtime and report");
   common(generate, true);
+  generate->add_flag("--validation-firmware", o.validation_firmware,
+                     "also write a firmware project that answers validate --device serial:PORT (see README)");
   auto* validate = app.add_subcommand("validate", "run the generated C and compare with the reference");
   common(validate, true);
   validate->add_option("--valinput,--vi", o.valinput, "inputs: .npy, .npz, .pb or a test_data_set folder");
@@ -54,6 +56,9 @@ int main(int argc, char** argv) {
   validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
   validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
   validate->add_option("--mode", o.mode, "host | target (the --target's core on QEMU, or --device)")->capture_default_str();
+  validate->add_option("-d,--device", o.device,
+                       "with --mode target: qemu (the target's core emulated; default), m4bench (Cortex-M4 cycle "
+                       "estimate), serial:PORT[:BAUD] or tcp:HOST:PORT (a board running the validation firmware)");
   auto* supported = app.add_subcommand("supported-ops", "list supported operators and data types");
   supported->add_option("--format", o.format, "text | json")->capture_default_str();
 

@@ -10,7 +10,9 @@
 #include "ops/registry.h"
 #include "report/report.h"
 #include "util/error.h"
+#include "validate/board_runner.h"
 #include "validate/target_runner.h"
+#include "validate/validation_firmware.h"
 #include "validate/validate.h"
 
 namespace eg::driver {
@@ -101,8 +103,11 @@ int cmd_generate(const CliOptions& o) {
   Workspace ws(o.compile.workspace);
   Compiled c = pipeline::compile(o.compile);
   measure_sections(c, ws.path());
-  const auto names = generated_names(c, true);
   std::map<std::string, std::string> files = c.code.files;
+  if (o.validation_firmware)
+    for (auto& [name, content] : validate::validation_firmware_files(c)) c.code.files.emplace(name, content);
+  const auto names = generated_names(c, true);
+  files = c.code.files;
   files[c.options.name + "_generate_report.txt"] = report::to_text(c, names);
   files[c.options.name + "_c_info.json"] = report::to_json(c, names).dump(2) + "\n";
   write_files_atomically(o.compile.output.empty() ? "." : o.compile.output, files);
@@ -125,12 +130,27 @@ int cmd_validate(const CliOptions& o) {
   if (o.mode != "host" && o.mode != "target")
     throw CompileError(o.compile.model + ": --mode '" + o.mode + "' is not available (host, target)");
   const bool target = o.mode == "target";
+  if (!target && !o.device.empty())
+    throw CompileError(o.compile.model + ": --device needs --mode target");
+  const validate::Device device = validate::parse_device(o.device, o.compile.model);
+  using Kind = validate::Device::Kind;
+  if (device.kind == Kind::M4bench && c.options.target.core != toolchain::Core::CortexM4)
+    throw CompileError(o.compile.model + ": --device m4bench emulates a Cortex-M4; --target " +
+                       std::string(c.options.target.series) + " is a " +
+                       std::string(toolchain::core_name(c.options.target.core)) + " (use --device qemu)");
+  const bool board = target && (device.kind == Kind::Serial || device.kind == Kind::Tcp);
   validate::TargetReport tr;
-  auto runner = target ? validate::target_runner(c, vo.workdir, &tr) : validate::host_runner(c, vo.workdir);
+  validate::BoardReport br;
+  auto runner = board    ? validate::board_runner(c, device, &br)
+                : target ? validate::target_runner(c, vo.workdir, &tr)
+                         : validate::host_runner(c, vo.workdir);
   const auto r = validate::run_validate(c, vo, runner);
   std::string text = r.text();
   nlohmann::json j = r.json();
-  if (target) {
+  if (board) {
+    text += "\n" + br.text();
+    j["board"] = br.json();
+  } else if (target) {
     text += "\n" + tr.text();
     j["target"] = tr.json();
   }

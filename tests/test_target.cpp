@@ -414,7 +414,8 @@ pid_t start_board(const fs::path& elf, unsigned port, unsigned monitor) {
              "-serial", serial.c_str(), "-monitor", mon.c_str(), "-kernel", elf.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  ::usleep(500000);
+  // listening once its monitor answers (a loaded machine may take seconds to start QEMU)
+  for (int i = 0; i < 100 && !send_to(monitor, ""); ++i) ::usleep(100000);
   return pid;
 }
 
@@ -449,7 +450,8 @@ int test_board(const fs::path& work) {
   if (failures) return 1;
   auto validate = [&](const std::string& name, const std::string& extra, const fs::path& out, std::string* log) {
     const std::string set = models + name + "/test_data_set_0";
-    return toolchain::run_command(q(EDGEGEN_BIN) + " validate --target stm32f4 --model " + q(models + name + "/model.onnx") +
+    // generous answer times: QEMU feeds its USART a byte per event-loop turn, slow on a loaded machine
+    return toolchain::run_command("EDGEGEN_DEVICE_TIMEOUT=20 " + q(EDGEGEN_BIN) + " validate --target stm32f4 --model " + q(models + name + "/model.onnx") +
                                       " --valinput " + q(set) + " --valoutput " + q(set) + " " + extra + " --output " +
                                       q(out.string()),
                                   log, 120);
@@ -471,11 +473,11 @@ int test_board(const fs::path& work) {
       // garbage to the board first: it drops it and answers the next session
       std::string junk;
       std::mt19937 rng(3);
-      for (int i = 0; i < 3000; ++i) junk += static_cast<char>(i % 7 == 0 ? 0xE5 : rng() & 0xFF);
+      for (int i = 0; i < 1500; ++i) junk += static_cast<char>(i % 7 == 0 ? 0xE5 : rng() & 0xFF);
       check(send_to(port, junk), "garbage bytes sent to the board");
       log.clear();
       const int rc2 = validate(name, "--mode target --device tcp:127.0.0.1:" + std::to_string(port), work / name / "board2", &log);
-      check(rc2 == 0, "after 3,000 garbage bytes on its line the board still validates (" + log.substr(0, log.find('\n')) + ")");
+      check(rc2 == 0, "after 1,500 garbage bytes on its line the board still validates (" + log.substr(0, log.find('\n')) + ")");
       // a firmware for another model
       log.clear();
       const int rc3 = validate("kws_dscnn_qdq", "--mode target --device tcp:127.0.0.1:" + std::to_string(port),

@@ -107,4 +107,43 @@ static inline int32_t eg_requantize_fast(int32_t acc, int32_t mult, int32_t shif
   return eg_requantize(acc, mult, shift);
 }
 
+/* Requantization rounding of a kernel entry point: ONNX's (eg_requantize) or
+ * TFLite's (eg_requantize_tfl). */
+#define EG_RQ_ONNX 0
+#define EG_RQ_TFLITE 1
+
+/* ---- TFLite's requantization (TensorFlow Lite Micro's reference kernels) ----
+ * MultiplyByQuantizedMultiplier: x * 2^left (left = max(shift, 0), wrapping
+ * like TFLite's int32 product), SaturatingRoundingDoublingHighMul with mult (the
+ * product / 2^31 rounded half up), then RoundingDivideByPOT by -min(shift, 0)
+ * (half away from zero): two roundings, so not eg_requantize. shift is the
+ * exponent of real = mult * 2^(shift - 31), as in eg_requantize. */
+static inline int32_t eg_srdhm(int32_t a, int32_t b) {
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+  return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30)))) / ((int64_t)1 << 31));
+}
+static inline int32_t eg_rdbpot(int32_t x, int32_t e) {
+  const int32_t mask = (int32_t)(((int64_t)1 << e) - 1), rem = x & mask, threshold = (mask >> 1) + (x < 0);
+  return (x >> e) + (rem > threshold);
+}
+static inline int32_t eg_requantize_tfl(int32_t acc, int32_t mult, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  return eg_rdbpot(eg_srdhm((int32_t)((uint32_t)acc << left), mult), right);
+}
+/* The same in one 64-bit step for mult >= 0, shift in [-31, -1] (s = -shift):
+ * floor((acc * mult + 2^30 + 2^(30 + s) - [acc < 0] * 2^31) / 2^(31 + s)): the
+ * two floors nest into one, and RoundingDivideByPOT's tie correction for a
+ * negative high product is the 2^31 term (acc < 0 and a non-negative high
+ * product only meet at acc = -1, mult = 2^30, where both give 0). Only the high
+ * word is shifted: rnd = eg_requant_round_tfl(shift), rshift = -1 - shift. */
+static inline int64_t eg_requant_round_tfl(int32_t shift) {
+  return ((int64_t)1 << 30) + ((int64_t)1 << (30 - shift));
+}
+static inline int32_t eg_requantize_tfl_hi(int32_t acc, int32_t mult, int64_t rnd, int32_t rshift) {
+  const int64_t r = rnd + (int64_t)(acc >> 31) * ((int64_t)1 << 31) + (int64_t)acc * (int64_t)mult;
+  return (int32_t)(r >> 32) >> rshift;
+}
+static inline int eg_requant_tfl_fast_ok(int32_t mult, int32_t shift) { return mult >= 0 && shift <= -1 && shift >= -31; }
+
 #endif

@@ -3,7 +3,8 @@
 #include "eg_common.h"
 #include "eg_conv_dw.h"
 
-void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+/* The reference loop in either requantization (EG_RQ_ONNX / EG_RQ_TFLITE). */
+static void eg_conv_s8_loop(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   const int32_t cin_g = p->in_c / p->groups, cout_g = p->out_c / p->groups;
   int32_t b, oy, ox, oc, ky, kx, ic;
   for (b = 0; b < p->batch; ++b) {
@@ -32,12 +33,22 @@ void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
                 for (ic = 0; ic < cin_g; ++ic) acc += ((int32_t)x[ic] - p->in_zp) * (int32_t)wk[ic];
             }
           }
-          acc = eg_clamp_i32(eg_requantize(acc, p->mult[oc], p->shift[oc]) + p->out_zp, p->act_min, p->act_max);
+          acc = mode == EG_RQ_TFLITE ? eg_requantize_tfl(acc, p->mult[oc], p->shift[oc])
+                                     : eg_requantize(acc, p->mult[oc], p->shift[oc]);
+          acc = eg_clamp_i32(acc + p->out_zp, p->act_min, p->act_max);
           *out++ = p->out_table ? p->out_table[acc + 128] : (int8_t)acc;
         }
       }
     }
   }
+}
+
+void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_conv_s8_loop(p, in, out, EG_RQ_ONNX);
+}
+
+void eg_conv_s8_tfl_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_conv_s8_loop(p, in, out, EG_RQ_TFLITE);
 }
 
 #if EG_USE_DSP

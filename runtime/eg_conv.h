@@ -73,5 +73,9 @@ void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
+/* The reference with TFLite's requantization (eg_requantize_tfl: TFLite Micro's
+ * reference kernels bit for bit); w_layout 0, mult/shift from TFLite's
+ * QuantizeMultiplier. */
+void eg_conv_s8_tfl_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 
 #endif

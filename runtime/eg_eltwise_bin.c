@@ -583,3 +583,22 @@ void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t 
     y += len;
   } while (eg_next_row(bc, idx, off, 2));
 }
+
+void eg_addsub_s8_tfl(const eg_addsub_s8_tfl_params *p, const int8_t *a, const int8_t *b, int8_t *out) {
+  int32_t i0, i1, i2, i3;
+  for (i0 = 0; i0 < p->dims[0]; ++i0)
+    for (i1 = 0; i1 < p->dims[1]; ++i1)
+      for (i2 = 0; i2 < p->dims[2]; ++i2) {
+        const int8_t *ar = a + i0 * p->a_strides[0] + i1 * p->a_strides[1] + i2 * p->a_strides[2];
+        const int8_t *br = b + i0 * p->b_strides[0] + i1 * p->b_strides[1] + i2 * p->b_strides[2];
+        for (i3 = 0; i3 < p->dims[3]; ++i3) {
+          const int32_t va = ((int32_t)ar[i3 * p->a_strides[3]] + p->a_offset) * (1 << p->left_shift);
+          const int32_t vb = ((int32_t)br[i3 * p->b_strides[3]] + p->b_offset) * (1 << p->left_shift);
+          const int32_t sa = eg_requantize_tfl(va, p->a_mult, p->a_shift);
+          const int32_t sb = eg_requantize_tfl(vb, p->b_mult, p->b_shift);
+          int32_t v = eg_requantize_tfl(p->subtract ? sa - sb : sa + sb, p->out_mult, p->out_shift) + p->out_offset;
+          v = v < p->act_min ? p->act_min : v;
+          *out++ = (int8_t)(v > p->act_max ? p->act_max : v);
+        }
+      }
+}

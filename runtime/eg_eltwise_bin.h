@@ -83,4 +83,19 @@ void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t 
  * computed paths' code. */
 void eg_qaddsub_s8_tab(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
+/* TFLite's int8 ADD / SUB (TFLite Micro's reference kernels): each input, offset
+ * by minus its zero point, shifted left by left_shift (20) and rescaled by its
+ * own multiplier, the two summed (or subtracted), rescaled to the output
+ * (eg_requantize_tfl each time), plus the output zero point, clamped. Operands
+ * broadcast over up to 4 axes: element strides 0 on a broadcast axis. */
+typedef struct {
+  int32_t dims[4];                  /* output shape, leading axes 1 */
+  int32_t a_strides[4], b_strides[4];
+  int32_t a_offset, b_offset, out_offset, left_shift;
+  int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift;
+  int32_t act_min, act_max;
+  int32_t subtract;                 /* 1: a - b */
+} eg_addsub_s8_tfl_params;
+void eg_addsub_s8_tfl(const eg_addsub_s8_tfl_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+
 #endif

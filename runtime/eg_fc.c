@@ -3,12 +3,13 @@
 #include "eg_common.h"
 
 /* One output of row o: bias + (x - in_zp) . w[o], requantized and clamped. */
-static int8_t eg_fc_ref_out(const eg_fc_s8_params *p, int32_t acc, int32_t o) {
-  acc = eg_requantize(acc, p->mult[o], p->shift[o]) + p->out_zp;
+static int8_t eg_fc_ref_out(const eg_fc_s8_params *p, int32_t acc, int32_t o, int32_t mode) {
+  acc = (mode == EG_RQ_TFLITE ? eg_requantize_tfl(acc, p->mult[o], p->shift[o])
+                              : eg_requantize(acc, p->mult[o], p->shift[o])) + p->out_zp;
   return (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
 }
 
-void eg_fc_s8_small(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+static void eg_fc_s8_loop(const eg_fc_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   int32_t b, o, i;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + (int32_t)b * p->in_features;
@@ -16,15 +17,17 @@ void eg_fc_s8_small(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
       const int8_t *w = p->weights + (int32_t)o * p->in_features;
       int32_t acc = p->bias ? p->bias[o] : 0;
       for (i = 0; i < p->in_features; ++i) acc += ((int32_t)x[i] - p->in_zp) * (int32_t)w[i];
-      *out++ = eg_fc_ref_out(p, acc, o);
+      *out++ = eg_fc_ref_out(p, acc, o, mode);
     }
   }
 }
 
-void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+void eg_fc_s8_small(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) { eg_fc_s8_loop(p, in, out, EG_RQ_ONNX); }
+
+static void eg_fc_s8_ref_mode(const eg_fc_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   int32_t b, o, i;
   if (p->w_layout != EG_FC_W_I4) {
-    eg_fc_s8_small(p, in, out);
+    eg_fc_s8_loop(p, in, out, mode);
     return;
   }
   for (b = 0; b < p->batch; ++b) {
@@ -33,9 +36,14 @@ void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
       int32_t acc = p->bias ? p->bias[o] : 0;
       for (i = 0; i < p->in_features; ++i)
         acc += ((int32_t)x[i] - p->in_zp) * (int32_t)p->weights[eg_fc_w_index(p->in_features, p->out_features, o, i)];
-      *out++ = eg_fc_ref_out(p, acc, o);
+      *out++ = eg_fc_ref_out(p, acc, o, mode);
     }
   }
+}
+
+void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) { eg_fc_s8_ref_mode(p, in, out, EG_RQ_ONNX); }
+void eg_fc_s8_tfl_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_fc_s8_ref_mode(p, in, out, EG_RQ_TFLITE);
 }
 
 #if EG_USE_DSP
@@ -43,9 +51,16 @@ void eg_fc_s8_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
  * bytes are sign-extended without the zero point (it is folded into bias_zp):
  * SXTB16 / SXTB16-ROR8 give the lanes (0,2) and (1,3) of input and weights
  * alike, so one SMLAD does 2 MACs with no repacking. */
-static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p) {
+/* The requantization's 64-bit rounding constant and its high-word form (eg_common.h). */
+static inline int64_t eg_fc_round(int32_t shift, int32_t mode) {
+  return mode == EG_RQ_TFLITE ? eg_requant_round_tfl(shift) : eg_requant_round(shift);
+}
+static inline int32_t eg_fc_requant(int32_t acc, int32_t mult, int64_t rnd, int32_t rshift, int32_t mode) {
+  return mode == EG_RQ_TFLITE ? eg_requantize_tfl_hi(acc, mult, rnd, rshift) : eg_requantize_hi(acc, mult, rnd, rshift);
+}
+static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p, int32_t mode) {
   const int32_t s = p->shift[o];
-  acc = eg_requantize_hi(acc, p->mult[o], eg_requant_round(s), -1 - s) + p->out_zp;
+  acc = eg_fc_requant(acc, p->mult[o], eg_fc_round(s, mode), -1 - s, mode) + p->out_zp;
   acc = acc < p->act_min ? p->act_min : acc;
   acc = acc > p->act_max ? p->act_max : acc;
   return (int8_t)acc;
@@ -122,7 +137,7 @@ __attribute__((naked, noinline)) static void eg_fc_i4_asm(int32_t *acc __attribu
 #define EG_FC_I4_UNROLL 1
 #endif
 
-static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features, R = K - K4;
   const int32_t ozp = p->out_zp, lo = p->act_min, hi = p->act_max, *mult = p->mult;
   const int8_t *shift = p->shift;
@@ -159,8 +174,9 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
           for (k = 0; k < R; ++k) a[r] += (int32_t)xp[k] * w[r * R + k];
       for (r = 0; r < 4; ++r) { /* eg_fc_out with the parameters hoisted */
         const int32_t sh = shift[o + r], rs = -1 - sh;
-        const int64_t rnd = sh == -1 ? (int64_t)0x80000000u : (int64_t)((uint64_t)(1u << (rs - 1)) << 32);
-        int32_t v = eg_requantize_hi(a[r], mult[o + r], rnd, rs) + ozp;
+        const int64_t rnd = mode == EG_RQ_TFLITE ? eg_requant_round_tfl(sh)
+                            : sh == -1 ? (int64_t)0x80000000u : (int64_t)((uint64_t)(1u << (rs - 1)) << 32);
+        int32_t v = eg_fc_requant(a[r], mult[o + r], rnd, rs, mode) + ozp;
         v = v < lo ? lo : v;
         v = v > hi ? hi : v;
         out[r] = (int8_t)v;
@@ -176,12 +192,12 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
         a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
-      *out++ = eg_fc_out(a0, o, p);
+      *out++ = eg_fc_out(a0, o, p, mode);
     }
   }
 }
 
-static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features;
   int32_t b, o, k;
   for (b = 0; b < p->batch; ++b) {
@@ -259,10 +275,10 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
         a2 += xv * w2[k];
         a3 += xv * w3[k];
       }
-      out[0] = eg_fc_out(a0, o, p);
-      out[1] = eg_fc_out(a1, o + 1, p);
-      out[2] = eg_fc_out(a2, o + 2, p);
-      out[3] = eg_fc_out(a3, o + 3, p);
+      out[0] = eg_fc_out(a0, o, p, mode);
+      out[1] = eg_fc_out(a1, o + 1, p, mode);
+      out[2] = eg_fc_out(a2, o + 2, p, mode);
+      out[3] = eg_fc_out(a3, o + 3, p, mode);
       out += 4;
     }
     for (; o < N; ++o) {
@@ -274,7 +290,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
         a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
-      *out++ = eg_fc_out(a0, o, p);
+      *out++ = eg_fc_out(a0, o, p, mode);
     }
   }
 }
@@ -285,11 +301,11 @@ void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
   int32_t o, ok = p->bias_zp != 0;
   for (o = 0; ok && o < p->out_features; ++o) ok = eg_requant_fast_ok(p->mult[o], p->shift[o]);
   if (ok && p->w_layout == EG_FC_W_I4) {
-    eg_fc_s8_dsp_i4(p, in, out);
+    eg_fc_s8_dsp_i4(p, in, out, EG_RQ_ONNX);
     return;
   }
   if (ok && p->w_layout == 0) {
-    eg_fc_s8_dsp(p, in, out);
+    eg_fc_s8_dsp(p, in, out, EG_RQ_ONNX);
     return;
   }
 #endif
@@ -298,7 +314,7 @@ void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
-  eg_fc_s8_dsp(p, in, out);
+  eg_fc_s8_dsp(p, in, out, EG_RQ_ONNX);
 #else
   eg_fc_s8_ref(p, in, out);
 #endif
@@ -306,8 +322,25 @@ void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
-  eg_fc_s8_dsp_i4(p, in, out);
+  eg_fc_s8_dsp_i4(p, in, out, EG_RQ_ONNX);
 #else
   eg_fc_s8_ref(p, in, out);
+#endif
+}
+
+/* TFLite's requantization (eg_requantize_tfl), same preconditions as _fast / _i4. */
+void eg_fc_s8_tfl_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+#if EG_USE_DSP
+  eg_fc_s8_dsp(p, in, out, EG_RQ_TFLITE);
+#else
+  eg_fc_s8_tfl_ref(p, in, out);
+#endif
+}
+
+void eg_fc_s8_tfl_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+#if EG_USE_DSP
+  eg_fc_s8_dsp_i4(p, in, out, EG_RQ_TFLITE);
+#else
+  eg_fc_s8_tfl_ref(p, in, out);
 #endif
 }

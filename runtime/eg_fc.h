@@ -43,5 +43,11 @@ void eg_fc_s8_small(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
  * w_layout 0, _i4: w_layout EG_FC_W_I4. */
 void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+/* The same three with TFLite's requantization (eg_requantize_tfl, TFLite Micro's
+ * reference kernels bit for bit); mult/shift from TFLite's QuantizeMultiplier;
+ * _fast / _i4: every channel eg_requant_tfl_fast_ok. */
+void eg_fc_s8_tfl_ref(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+void eg_fc_s8_tfl_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
+void eg_fc_s8_tfl_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out);
 
 #endif

@@ -804,3 +804,37 @@ void eg_avgpool_s8(const eg_pool_s8_params *p, const int8_t *in, int8_t *out) {
   x.small = (int64_t)g->kernel[0] * g->kernel[1] * g->kernel[2] < 32768;
   eg_pool_walk(g, in, out, eg_avg_window, &x);
 }
+
+static void eg_pool2d_s8_tfl(const eg_pool2d_s8_tfl_params *p, const int8_t *in, int8_t *out, int32_t is_max) {
+  int32_t b, oy, ox, c, ky, kx;
+  for (b = 0; b < p->batch; ++b)
+    for (oy = 0; oy < p->out_h; ++oy) {
+      const int32_t y0 = oy * p->stride_h - p->pad_top;
+      const int32_t ky0 = y0 < 0 ? -y0 : 0, ky1 = p->k_h < p->in_h - y0 ? p->k_h : p->in_h - y0;
+      for (ox = 0; ox < p->out_w; ++ox) {
+        const int32_t x0 = ox * p->stride_w - p->pad_left;
+        const int32_t kx0 = x0 < 0 ? -x0 : 0, kx1 = p->k_w < p->in_w - x0 ? p->k_w : p->in_w - x0;
+        const int32_t count = (ky1 - ky0) * (kx1 - kx0);
+        for (c = 0; c < p->channels; ++c) {
+          int32_t acc = is_max ? -128 : 0;
+          for (ky = ky0; ky < ky1; ++ky)
+            for (kx = kx0; kx < kx1; ++kx) {
+              const int32_t v = in[((b * p->in_h + y0 + ky) * p->in_w + x0 + kx) * p->channels + c];
+              if (is_max) acc = v > acc ? v : acc;
+              else acc += v;
+            }
+          if (!is_max && count > 0) acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+          acc = acc < p->act_min ? p->act_min : acc;
+          *out++ = (int8_t)(acc > p->act_max ? p->act_max : acc);
+        }
+      }
+    }
+}
+
+void eg_avgpool_s8_tfl(const eg_pool2d_s8_tfl_params *p, const int8_t *in, int8_t *out) {
+  eg_pool2d_s8_tfl(p, in, out, 0);
+}
+
+void eg_maxpool_s8_tfl(const eg_pool2d_s8_tfl_params *p, const int8_t *in, int8_t *out) {
+  eg_pool2d_s8_tfl(p, in, out, 1);
+}

@@ -45,4 +45,15 @@ typedef struct {
 void eg_avgpool_s8_ort(const eg_avgpool_s8_ort_params *p, const int8_t *in, int8_t *out);
 void eg_lppool_f32(const eg_pool_geom *g, const float *in, float *out);
 
+/* TFLite's int8 2-D pools (TFLite Micro's reference kernels), NHWC: the window
+ * clipped to the input (padding never counted), average = sum / count rounded
+ * half away from zero, max over the window; then the fused activation clamp.
+ * Input and output share their quantization (TFLite requires it). */
+typedef struct {
+  int32_t batch, in_h, in_w, channels, out_h, out_w, k_h, k_w, stride_h, stride_w, pad_top, pad_left;
+  int32_t act_min, act_max;
+} eg_pool2d_s8_tfl_params;
+void eg_avgpool_s8_tfl(const eg_pool2d_s8_tfl_params *p, const int8_t *in, int8_t *out);
+void eg_maxpool_s8_tfl(const eg_pool2d_s8_tfl_params *p, const int8_t *in, int8_t *out);
+
 #endif

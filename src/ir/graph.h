@@ -96,8 +96,13 @@ struct Node {
   TensorId in(size_t i) const { return i < inputs.size() ? inputs[i] : kNoTensor; }
 };
 
+// The format a graph was imported from (the report's `type` line; TFLite graphs
+// carry TFLite's own operators and semantics).
+enum class ModelFormat { Onnx, TFLite };
+
 struct Graph {
   std::string name;
+  ModelFormat source = ModelFormat::Onnx;
   std::string model_path;
   int64_t opset = 13;
   // --optimization; stages read policy(optimization), never the mode itself.

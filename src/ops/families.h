@@ -16,6 +16,8 @@ void register_pool_norm();    // pools, reductions, ArgMax/TopK, Softmax family,
 // Gather/Scatter forms (tensor_index.cpp), QOperator forms (tensor_quant.cpp) and Resize (tensor_resize.cpp)
 void register_tensor_ops();
 void register_lut();          // internal LookupTable: int8 element-wise functions as tables (lut.cpp)
+void register_tflite_conv();  // TFLite CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (tflite_conv.cpp)
+void register_tflite_misc();  // TFLite pools, ADD/SUB, SOFTMAX, RESHAPE (tflite_misc.cpp)
 
 // True for ops whose output is a view of the input (no copy).
 bool is_view_op(const std::string& op);
@@ -31,6 +33,8 @@ inline void register_all_families() {
   register_pool_norm();
   register_tensor_ops();
   register_lut();
+  register_tflite_conv();
+  register_tflite_misc();
 }
 
 }  // namespace eg::ops

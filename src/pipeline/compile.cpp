@@ -7,6 +7,7 @@
 
 #include "ops/registry.h"
 #include "onnx/import.h"
+#include "tflite/import.h"
 #include "util/error.h"
 
 namespace eg::pipeline {
@@ -79,7 +80,9 @@ Compiled compile(const Options& opt) {
   c.options = opt;
   const std::string model_bytes = onnx_import::read_model_file(opt.model);
   c.model_hash = digest(model_bytes);
-  Graph g = onnx_import::parse_model(model_bytes, opt.model);
+  // the format is read from the file's content (TFLite's TFL3 identifier), not its name
+  Graph g = tflite_import::is_tflite(model_bytes) ? tflite_import::parse_model(model_bytes, opt.model)
+                                                  : onnx_import::parse_model(model_bytes, opt.model);
   g.optimization = opt.optimization;
   for (const auto& [name, shape] : opt.input_shapes) {
     auto id = g.find_tensor(name);

@@ -158,7 +158,7 @@ std::vector<std::vector<double>> network_output_values(const pipeline::Compiled&
     Tensor t = c.lowered.t(c.lowered.outputs[k]);
     t.data = raw[k];
     const size_t n = raw[k].size() / std::max<size_t>(dtype_size(t.dtype), 1);
-    const bool deq = t.quant && c.original.t(c.original.outputs[k]).dtype == DType::F32 && t.dtype != DType::F32;
+    const bool deq = t.quant && t.dtype != DType::F32;
     for (size_t i = 0; i < n; ++i) {
       double v = ops::get_as_double(t, i);
       if (deq) v = static_cast<double>(static_cast<float>(v - t.quant->zero_point[0]) * t.quant->scale[0]);
@@ -201,9 +201,12 @@ ValidateResult run_validate(const pipeline::Compiled& c, const ValidateOptions& 
     res.scale = net.quant && net.dtype != DType::F32 ? net.quant->scale[0] : 0.0;
     std::vector<double> reference = ref[k];
     if (res.scale > 0) {
-      // compare on the int8 grid: the reference float output re-quantized
+      // compare on the int8 grid: the reference float output re-quantized (a model whose own output is
+      // int8, e.g. TFLite, gives the quantized values themselves)
+      const bool ref_quantized = c.original.t(c.original.outputs[k]).dtype != DType::F32;
       for (auto& v : reference) {
-        const int32_t q = quantize_value(v, net.quant->scale[0], net.quant->zero_point[0], -128, 127);
+        const int32_t q = ref_quantized ? static_cast<int32_t>(v)
+                                        : quantize_value(v, net.quant->scale[0], net.quant->zero_point[0], -128, 127);
         v = static_cast<double>(static_cast<float>(q - net.quant->zero_point[0]) * net.quant->scale[0]);
       }
     }

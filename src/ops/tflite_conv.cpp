@@ -1,0 +1,328 @@
+// TFLite CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, int8 with TFLite's
+// semantics: NHWC activations, OHWI (depthwise: 1HWO) weights, symmetric
+// per-channel weight scales, int32 bias at input_scale x weight_scale, fused
+// activation, SAME/VALID padding, TFLite's requantization (the *_tfl kernels).
+// The reference is the portable kernel itself (TFLite Micro's formulas); the
+// emitted C calls the same entry points with the same parameters.
+#include <limits>
+
+#include "emit/emit_context.h"
+#include "ops/registry.h"
+#include "ops/tflite_common.h"
+
+extern "C" {
+#include "eg_common.h"
+#include "eg_conv.h"
+#include "eg_fc.h"
+}
+
+namespace eg::ops {
+namespace {
+
+using tfl::multiplier;
+
+// Per-output-channel requantization of an int8 conv/FC: input_scale * w_scale[c] / output_scale.
+struct Requant {
+  std::vector<int32_t> mult;
+  std::vector<int8_t> shift;
+};
+Requant requant(const Tensor& x, const Tensor& w, const Tensor& y, int64_t channels) {
+  Requant r;
+  for (int64_t c = 0; c < channels; ++c) {
+    const float ws = w.quant->per_channel() ? w.quant->scale[static_cast<size_t>(c)] : w.quant->scale[0];
+    const auto f = multiplier(static_cast<double>(x.quant->scale[0]) * static_cast<double>(ws) /
+                              static_cast<double>(y.quant->scale[0]));
+    r.mult.push_back(f.mult);
+    r.shift.push_back(static_cast<int8_t>(f.shift));
+  }
+  return r;
+}
+
+// int8 weights with zero point 0, per tensor or per channel along `axis`; int32 bias of `channels`.
+std::string weights_problem(const Tensor& w, const Tensor* b, int64_t channels, int axis) {
+  if (!w.is_const || w.dtype != DType::I8 || !w.quant) return "int8 kernels need constant int8 quantized weights";
+  for (int32_t z : w.quant->zero_point)
+    if (z != 0) return "int8 weights must be symmetric (zero point 0)";
+  if (w.quant->per_channel() && (w.quant->axis != axis || static_cast<int64_t>(w.quant->scale.size()) != channels))
+    return "per-channel weight scales must run along the output channels";
+  if (b && (!b->is_const || b->dtype != DType::I32 || b->elements() != channels))
+    return "the bias must be a constant int32 vector of " + std::to_string(channels);
+  return "";
+}
+
+bool is_depthwise(const Node& n) { return n.op == "DEPTHWISE_CONV_2D"; }
+
+// ---- CONV_2D / DEPTHWISE_CONV_2D ----------------------------------------------------------------
+
+// The kernel's view of the node; pointers are set by the caller.
+struct ConvSetup {
+  eg_conv_s8_params p{};
+  std::vector<int8_t> w_ohwi;  // OHWI weights (depthwise: [C * multiplier][k_h][k_w][1])
+  Requant rq;
+};
+
+eg_conv_s8_params conv_geometry(const Node& n, const Tensor& x, const Tensor& w) {
+  eg_conv_s8_params p{};
+  const bool dw = is_depthwise(n);
+  p.batch = static_cast<int32_t>(x.shape[0]);
+  p.in_h = static_cast<int32_t>(x.shape[1]);
+  p.in_w = static_cast<int32_t>(x.shape[2]);
+  p.in_c = static_cast<int32_t>(x.shape[3]);
+  p.k_h = static_cast<int32_t>(w.shape[1]);
+  p.k_w = static_cast<int32_t>(w.shape[2]);
+  p.out_c = static_cast<int32_t>(dw ? w.shape[3] : w.shape[0]);
+  p.stride_h = static_cast<int32_t>(n.attr_int("stride_h", 1));
+  p.stride_w = static_cast<int32_t>(n.attr_int("stride_w", 1));
+  p.dil_h = static_cast<int32_t>(n.attr_int("dilation_h", 1));
+  p.dil_w = static_cast<int32_t>(n.attr_int("dilation_w", 1));
+  const int64_t padding = n.attr_int("padding", 0);
+  const tfl::Axis ah = tfl::window_axis(p.in_h, p.k_h, p.stride_h, p.dil_h, padding);
+  const tfl::Axis aw = tfl::window_axis(p.in_w, p.k_w, p.stride_w, p.dil_w, padding);
+  p.out_h = static_cast<int32_t>(ah.out);
+  p.out_w = static_cast<int32_t>(aw.out);
+  p.pad_top = static_cast<int32_t>(ah.pad);
+  p.pad_left = static_cast<int32_t>(aw.pad);
+  p.groups = dw ? p.in_c : 1;
+  return p;
+}
+
+std::string conv_problem(const Graph& g, const Node& n) {
+  if (n.inputs.size() < 2 || !has_in(n, 0) || !has_in(n, 1)) return "needs an input and weights";
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& w = g.t(n.inputs[1]);
+  if (x.shape.size() != 4 || w.shape.size() != 4) return "input and weights must be 4-D (NHWC, OHWI)";
+  const bool dw = is_depthwise(n);
+  if (n.attr_int("stride_h", 1) < 1 || n.attr_int("stride_w", 1) < 1 || n.attr_int("dilation_h", 1) < 1 ||
+      n.attr_int("dilation_w", 1) < 1)
+    return "strides and dilations must be >= 1";
+  if (n.attr_int("padding", 0) != 0 && n.attr_int("padding", 0) != 1) return "unknown padding";
+  if (dw) {
+    const int64_t m = n.attr_int("depth_multiplier", 1);
+    if (w.shape[0] != 1 || w.shape[3] % x.shape[3] != 0 || (m > 0 && w.shape[3] != x.shape[3] * m))
+      return "depthwise weights " + shape_str(w.shape) + " do not match " + std::to_string(x.shape[3]) +
+             " channels with depth multiplier " + std::to_string(m);
+  } else if (w.shape[3] != x.shape[3]) {
+    return "weights " + shape_str(w.shape) + " do not match " + std::to_string(x.shape[3]) + " input channels";
+  }
+  const eg_conv_s8_params p = conv_geometry(n, x, w);
+  if (p.out_h < 1 || p.out_w < 1) return "the window is larger than the input";
+  return tfl::activation_problem(n);
+}
+
+void infer_conv(Graph& g, const Node& n) {
+  if (auto why = conv_problem(g, n); !why.empty()) bad(g, n, why);
+  const Tensor& x = g.t(n.inputs[0]);
+  const eg_conv_s8_params p = conv_geometry(n, x, g.t(n.inputs[1]));
+  const Shape out = {p.batch, p.out_h, p.out_w, p.out_c};
+  const Tensor& y = g.t(n.outputs[0]);
+  if (!y.shape.empty() && y.shape != out)
+    bad(g, n, "output shape " + shape_str(y.shape) + " differs from the computed " + shape_str(out));
+  set_out(g, n, 0, x.dtype, out);
+}
+
+std::string check_conv(const Graph& g, const Node& n) {
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& y = g.t(n.outputs[0]);
+  if (x.dtype == DType::F32) return "float32 TFLite convolutions are not supported yet";
+  if (auto why = tfl::per_tensor_s8_problem(x, "input"); !why.empty()) return why;
+  if (auto why = tfl::per_tensor_s8_problem(y, "output"); !why.empty()) return why;
+  const Tensor& w = g.t(n.inputs[1]);
+  const bool dw = is_depthwise(n);
+  return weights_problem(w, has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, dw ? w.shape[3] : w.shape[0], dw ? 3 : 0);
+}
+
+ConvSetup conv_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y) {
+  ConvSetup s;
+  s.p = conv_geometry(n, x, w);
+  s.p.in_zp = x.quant->zero_point[0];
+  s.p.out_zp = y.quant->zero_point[0];
+  std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_s8(n, y);
+  s.rq = requant(x, w, y, s.p.out_c);
+  const auto wv = w.values<int8_t>();
+  if (is_depthwise(n)) {  // [1][k_h][k_w][M] -> [M][k_h][k_w][1]
+    const int64_t taps = s.p.k_h * s.p.k_w, M = s.p.out_c;
+    s.w_ohwi.resize(wv.size());
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t k = 0; k < taps; ++k) s.w_ohwi[static_cast<size_t>(m * taps + k)] = wv[static_cast<size_t>(k * M + m)];
+  } else {
+    s.w_ohwi.assign(wv.begin(), wv.end());
+  }
+  return s;
+}
+
+void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& x = *in[0];
+  ConvSetup s = conv_setup(n, x, *in[1], *out[0]);
+  s.p.weights = s.w_ohwi.data();
+  s.p.bias = in.size() > 2 && in[2] ? in[2]->values<int32_t>().data() : nullptr;
+  s.p.mult = s.rq.mult.data();
+  s.p.shift = s.rq.shift.data();
+  eg_conv_s8_tfl_ref(&s.p, x.values<int8_t>().data(), out[0]->mutable_values<int8_t>().data());
+}
+
+void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
+  const Tensor& w = g.t(n.inputs[1]);
+  const ConvSetup s = conv_setup(n, g.t(n.inputs[0]), w, g.t(n.outputs[0]));
+  const std::string id = ctx.layer_ident();
+  const int64_t C = s.p.out_c;
+  ctx.use("eg_conv");
+  const std::string wsym =
+      is_depthwise(n) ? ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_ohwi",
+                                      make_const(w.name, DType::I8, {C, s.p.k_h, s.p.k_w, 1}, s.w_ohwi), w.name)
+                      : ctx.ptr(n.inputs[1]);
+  const std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {C}, s.rq.mult), n.name, true);
+  const std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {C}, s.rq.shift), n.name, true);
+  const std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+  const auto& p = s.p;
+  auto v = [](int64_t x) { return std::to_string(x); };
+  ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + v(p.batch) + ", " + v(p.in_h) + ", " + v(p.in_w) +
+           ", " + v(p.in_c) + ", " + v(p.out_h) + ", " + v(p.out_w) + ", " + v(p.out_c) + ", " + v(p.k_h) + ", " +
+           v(p.k_w) + ",\n    " + v(p.stride_h) + ", " + v(p.stride_w) + ", " + v(p.dil_h) + ", " + v(p.dil_w) +
+           ", " + v(p.pad_top) + ", " + v(p.pad_left) + ", " + v(p.groups) + ",\n    " + v(p.in_zp) + ", " +
+           v(p.out_zp) + ", " + v(p.act_min) + ", " + v(p.act_max) + ",\n    " + wsym + ", " + bias + ", " + m +
+           ", " + sh + ", 0, 0, 0};");
+  ctx.emit("eg_conv_s8_tfl_ref(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
+int64_t macc_conv(const Graph& g, const Node& n) {
+  const Tensor& w = g.t(n.inputs[1]);
+  const Tensor& y = g.t(n.outputs[0]);
+  const int64_t per_out = is_depthwise(n) ? w.shape[1] * w.shape[2] : w.elements() / w.shape[0];
+  return y.elements() * per_out + y.shape.back();
+}
+
+// ---- FULLY_CONNECTED -------------------------------------------------------------------------
+
+std::string fc_problem(const Graph& g, const Node& n) {
+  if (n.inputs.size() < 2 || !has_in(n, 0) || !has_in(n, 1)) return "needs an input and weights";
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& w = g.t(n.inputs[1]);
+  if (w.shape.size() != 2) return "weights must be 2-D [out][in]";
+  if (x.shape.empty() || x.elements() % w.shape[1] != 0)
+    return "input " + shape_str(x.shape) + " is not a multiple of " + std::to_string(w.shape[1]) + " features";
+  if (n.attr_int("weights_format", 0) != 0) return "shuffled weights formats are not supported";
+  return tfl::activation_problem(n);
+}
+
+Shape fc_out_shape(const Node& n, const Tensor& x, const Tensor& w) {
+  if (n.attr_int("keep_num_dims", 0)) {
+    Shape s = x.shape;
+    s.back() = w.shape[0];
+    return s;
+  }
+  return {x.elements() / w.shape[1], w.shape[0]};
+}
+
+void infer_fc(Graph& g, const Node& n) {
+  if (auto why = fc_problem(g, n); !why.empty()) bad(g, n, why);
+  const Tensor& x = g.t(n.inputs[0]);
+  const Shape out = fc_out_shape(n, x, g.t(n.inputs[1]));
+  const Tensor& y = g.t(n.outputs[0]);
+  if (!y.shape.empty() && num_elements(y.shape) != num_elements(out))
+    bad(g, n, "output shape " + shape_str(y.shape) + " differs from the computed " + shape_str(out));
+  set_out(g, n, 0, x.dtype, y.shape.empty() ? out : y.shape);
+}
+
+std::string check_fc(const Graph& g, const Node& n) {
+  const Tensor& x = g.t(n.inputs[0]);
+  if (x.dtype == DType::F32) return "float32 TFLite fully connected layers are not supported yet";
+  if (auto why = tfl::per_tensor_s8_problem(x, "input"); !why.empty()) return why;
+  if (auto why = tfl::per_tensor_s8_problem(g.t(n.outputs[0]), "output"); !why.empty()) return why;
+  const Tensor& w = g.t(n.inputs[1]);
+  return weights_problem(w, has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, w.shape[0], 0);
+}
+
+struct FcSetup {
+  eg_fc_s8_params p{};
+  Requant rq;
+  bool fast = true;  // every channel's requantization has the one-step form (the DSP path)
+};
+
+FcSetup fc_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y) {
+  FcSetup s;
+  s.p.in_features = static_cast<int32_t>(w.shape[1]);
+  s.p.out_features = static_cast<int32_t>(w.shape[0]);
+  s.p.batch = static_cast<int32_t>(x.elements() / w.shape[1]);
+  s.p.in_zp = x.quant->zero_point[0];
+  s.p.out_zp = y.quant->zero_point[0];
+  std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_s8(n, y);
+  s.rq = requant(x, w, y, w.shape[0]);
+  for (size_t c = 0; c < s.rq.mult.size(); ++c)
+    s.fast = s.fast && eg_requant_tfl_fast_ok(s.rq.mult[c], s.rq.shift[c]);
+  return s;
+}
+
+void ref_fc(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  const Tensor& x = *in[0];
+  FcSetup s = fc_setup(n, x, *in[1], *out[0]);
+  s.p.weights = in[1]->values<int8_t>().data();
+  s.p.bias = in.size() > 2 && in[2] ? in[2]->values<int32_t>().data() : nullptr;
+  s.p.mult = s.rq.mult.data();
+  s.p.shift = s.rq.shift.data();
+  eg_fc_s8_tfl_ref(&s.p, x.values<int8_t>().data(), out[0]->mutable_values<int8_t>().data());
+}
+
+void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
+  const Tensor& x = g.t(n.inputs[0]);
+  const Tensor& w = g.t(n.inputs[1]);
+  const FcSetup s = fc_setup(n, x, w, g.t(n.outputs[0]));
+  const std::string id = ctx.layer_ident();
+  const int64_t N = s.p.out_features, K = s.p.in_features;
+  ctx.use("eg_fc");
+  const std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {N}, s.rq.mult), n.name, true);
+  const std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {N}, s.rq.shift), n.name, true);
+  const Tensor* b = has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr;
+  // the DSP path reads bias - in_zp * sum(w): the input zero point folded into the bias
+  const bool fast = s.fast && K * N >= 64;
+  std::string bz = "0";
+  if (fast)
+    bz = ctx.add_array(id + "_bias_zp",
+                       make_const("b", DType::I32, {N}, bias_minus_zero_point(b, w, N, K, s.p.in_zp)), n.name, true);
+  auto v = [](int64_t x) { return std::to_string(x); };
+  ctx.decl("static const eg_fc_s8_params " + id + " = {" + v(s.p.batch) + ", " + v(K) + ", " + v(N) + ", " +
+           v(s.p.in_zp) + ", " + v(s.p.out_zp) + ", " + v(s.p.act_min) + ", " + v(s.p.act_max) + ",\n    " +
+           ctx.ptr(n.inputs[1]) + ", " + (b ? ctx.ptr(n.inputs[2]) : std::string("0")) + ", " + m + ", " + sh +
+           ", " + bz + ", 0 /* [out][in] */};");
+  ctx.emit(std::string(fast ? "eg_fc_s8_tfl_fast" : "eg_fc_s8_tfl_ref") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) +
+           ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
+int64_t macc_fc(const Graph& g, const Node& n) {
+  const Tensor& w = g.t(n.inputs[1]);
+  return g.t(n.inputs[0]).elements() / w.shape[1] * w.elements() + w.shape[0];
+}
+
+OpDef tflite_op(const std::string& name, const std::string& constraints, const std::string& layer) {
+  OpDef d;
+  d.op = name;
+  d.constraints = constraints;
+  d.dtypes = {"int8 (TFLite)"};
+  d.c_layer_type = layer;
+  return d;
+}
+
+}  // namespace
+
+void register_tflite_conv() {
+  for (const char* name : {"CONV_2D", "DEPTHWISE_CONV_2D"}) {
+    OpDef d = tflite_op(name,
+                        "TFLite: NHWC, SAME/VALID, strides, dilations, fused RELU/RELU6/RELU_N1_TO_1, per-channel "
+                        "symmetric weights" + std::string(std::string(name) == "CONV_2D" ? "" : ", depth multiplier"),
+                        "Conv2D");
+    d.infer = infer_conv;
+    d.ref = ref_conv;
+    d.check = check_conv;
+    d.emit = emit_conv;
+    d.macc = macc_conv;
+    register_op(d);
+  }
+  OpDef f = tflite_op("FULLY_CONNECTED", "TFLite: weights [out][in], keep_num_dims, fused activations", "Dense");
+  f.infer = infer_fc;
+  f.ref = ref_fc;
+  f.check = check_fc;
+  f.emit = emit_fc;
+  f.macc = macc_fc;
+  register_op(f);
+}
+
+}  // namespace eg::ops

@@ -1,5 +1,9 @@
 #include "ops/common.h"
 
+extern "C" {
+#include "eg_fc.h"
+}
+
 namespace eg::ops {
 
 Shape broadcast_shapes(const Graph& g, const Node& n, const Shape& a, const Shape& b) {
@@ -86,6 +90,16 @@ void set_from_double(Tensor& t, size_t i, double v) {
     case DType::U64: reinterpret_cast<uint64_t*>(p)[i] = static_cast<uint64_t>(v); break;
     default: break;
   }
+}
+
+Tensor fc_weights_i4(const Tensor& w, int64_t cols, int64_t rows) {
+  Tensor t = w;
+  for (int64_t o = 0; o < rows; ++o)
+    for (int64_t k = 0; k < cols; ++k)
+      t.data[static_cast<size_t>(eg_fc_w_index(static_cast<int32_t>(cols), static_cast<int32_t>(rows),
+                                               static_cast<int32_t>(o), static_cast<int32_t>(k)))] =
+          w.data[static_cast<size_t>(o * cols + k)];
+  return t;
 }
 
 }  // namespace eg::ops

@@ -58,6 +58,9 @@ void set_from_double(Tensor& t, size_t i, double v);
 std::vector<int32_t> bias_minus_zero_point(const Tensor* bias, const Tensor& w, int64_t rows, int64_t cols,
                                            int64_t in_zp);
 
+// int8 FC weights [rows][cols] in the DSP path's EG_FC_W_I4 order (runtime/eg_fc.h, eg_fc_w_index).
+Tensor fc_weights_i4(const Tensor& w, int64_t cols, int64_t rows);
+
 // Round half to even, as ONNX QuantizeLinear requires.
 inline float round_half_even(float x) { return std::nearbyint(x); }
 

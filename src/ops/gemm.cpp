@@ -214,17 +214,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   }
   const bool i4 = fast && policy(g.optimization).fc_i4_weights && v.out >= 4 && v.in >= 16;
   Tensor wdata = v.weights;
-  if (i4) {
-    const int64_t K = v.in, N = v.out, K4 = K & ~int64_t{3};
-    for (int64_t o = 0; o < N; ++o)
-      for (int64_t k = 0; k < K; ++k) {
-        int64_t idx;
-        if (o >= (N & ~int64_t{3})) idx = o * K + k;
-        else if (k < K4) idx = (o & ~int64_t{3}) * K + (k & ~int64_t{3}) * 4 + (o & 3) * 4 + (k & 3);
-        else idx = (o & ~int64_t{3}) * K + K4 * 4 + (o & 3) * (K - K4) + (k - K4);
-        wdata.data[static_cast<size_t>(idx)] = v.weights.data[static_cast<size_t>(o * K + k)];
-      }
-  }
+  if (i4) wdata = fc_weights_i4(v.weights, v.in, v.out);
   std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname) + (i4 ? "_i4" : ""), wdata, wname);
   std::string bias = "0";
   if (v.bias) {

@@ -50,6 +50,58 @@ std::string weights_problem(const Tensor& w, const Tensor* b, int64_t channels, 
   return "";
 }
 
+// ---- the FC kernel call (FULLY_CONNECTED and pointwise CONV_2D) --------------------------------------
+
+struct FcSetup {
+  eg_fc_s8_params p{};
+  Requant rq;
+  bool fast = true;  // every channel's requantization has the one-step form (the DSP path)
+};
+
+FcSetup fc_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y) {
+  FcSetup s;
+  s.p.in_features = static_cast<int32_t>(w.shape[1]);
+  s.p.out_features = static_cast<int32_t>(w.shape[0]);
+  s.p.batch = static_cast<int32_t>(x.elements() / w.shape[1]);
+  s.p.in_zp = x.quant->zero_point[0];
+  s.p.out_zp = y.quant->zero_point[0];
+  std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_s8(n, y);
+  s.rq = requant(x, w, y, w.shape[0]);
+  for (size_t c = 0; c < s.rq.mult.size(); ++c)
+    s.fast = s.fast && eg_requant_tfl_fast_ok(s.rq.mult[c], s.rq.shift[c]);
+  return s;
+}
+
+// One eg_fc_s8 call with TFLite's requantization: the DSP path (weights in the EG_FC_W_I4 order under
+// policy fc_i4_weights, the input zero point folded into the bias) when every channel's requantization
+// has the one-step form, else the reference. Serves FULLY_CONNECTED and 1x1 stride-1 unpadded
+// CONV_2D (every pixel a row of the batch).
+void emit_fc_call(EmitContext& ctx, const Graph& g, const Node& n, const FcSetup& s, TensorId x, TensorId w_id,
+                  TensorId y) {
+  const Tensor& w = g.t(w_id);
+  const std::string id = ctx.layer_ident();
+  const int64_t N = s.p.out_features, K = s.p.in_features;
+  ctx.use("eg_fc");
+  const std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {N}, s.rq.mult), n.name, true);
+  const std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {N}, s.rq.shift), n.name, true);
+  const Tensor* b = has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr;
+  const bool fast = s.fast && K * N >= 64, i4 = fast && policy(g.optimization).fc_i4_weights && N >= 4 && K >= 16;
+  std::string bz = "0";
+  if (fast)
+    bz = ctx.add_array(id + "_bias_zp",
+                       make_const("b", DType::I32, {N}, bias_minus_zero_point(b, w, N, K, s.p.in_zp)), n.name, true);
+  const std::string wsym =
+      i4 ? ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_i4", fc_weights_i4(w, K, N), w.name)
+         : ctx.ptr(w_id);
+  auto v = [](int64_t x) { return std::to_string(x); };
+  ctx.decl("static const eg_fc_s8_params " + id + " = {" + v(s.p.batch) + ", " + v(K) + ", " + v(N) + ", " +
+           v(s.p.in_zp) + ", " + v(s.p.out_zp) + ", " + v(s.p.act_min) + ", " + v(s.p.act_max) + ",\n    " +
+           "(const int8_t*)" + wsym + ", " + (b ? ctx.ptr(n.inputs[2]) : std::string("0")) + ", " + m + ", " + sh +
+           ", " + bz + (i4 ? ", EG_FC_W_I4};" : ", 0 /* [out][in] */};"));
+  ctx.emit(std::string(i4 ? "eg_fc_s8_tfl_i4" : fast ? "eg_fc_s8_tfl_fast" : "eg_fc_s8_tfl_ref") + "(&" + id + ", " +
+           ctx.ptr(x) + ", " + ctx.ptr(y) + ");");
+}
+
 bool is_depthwise(const Node& n) { return n.op == "DEPTHWISE_CONV_2D"; }
 
 // ---- CONV_2D / DEPTHWISE_CONV_2D ----------------------------------------------------------------
@@ -160,9 +212,26 @@ void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor
   eg_conv_s8_tfl_ref(&s.p, x.values<int8_t>().data(), out[0]->mutable_values<int8_t>().data());
 }
 
+// A 1x1 stride-1 unpadded CONV_2D as a fully connected layer over its pixels.
+FcSetup pointwise_setup(const Node& n, const ConvSetup& c, const Tensor& x, const Tensor& w, const Tensor& y) {
+  FcSetup s = fc_setup(n, x, w, y);
+  s.p.in_features = c.p.in_c;
+  s.p.out_features = c.p.out_c;
+  s.p.batch = c.p.batch * c.p.out_h * c.p.out_w;
+  return s;
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& w = g.t(n.inputs[1]);
   const ConvSetup s = conv_setup(n, g.t(n.inputs[0]), w, g.t(n.outputs[0]));
+  // 1x1, stride 1, no padding: every pixel is a fully connected row (eg_fc's DSP path, no scratch)
+  const auto& q = s.p;
+  if (!is_depthwise(n) && q.k_h == 1 && q.k_w == 1 && q.stride_h == 1 && q.stride_w == 1 && q.pad_top == 0 &&
+      q.pad_left == 0) {
+    emit_fc_call(ctx, g, n, pointwise_setup(n, s, g.t(n.inputs[0]), w, g.t(n.outputs[0])), n.inputs[0], n.inputs[1],
+                 n.outputs[0]);
+    return;
+  }
   const std::string id = ctx.layer_ident();
   const int64_t C = s.p.out_c;
   ctx.use("eg_conv");
@@ -232,26 +301,6 @@ std::string check_fc(const Graph& g, const Node& n) {
   return weights_problem(w, has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, w.shape[0], 0);
 }
 
-struct FcSetup {
-  eg_fc_s8_params p{};
-  Requant rq;
-  bool fast = true;  // every channel's requantization has the one-step form (the DSP path)
-};
-
-FcSetup fc_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y) {
-  FcSetup s;
-  s.p.in_features = static_cast<int32_t>(w.shape[1]);
-  s.p.out_features = static_cast<int32_t>(w.shape[0]);
-  s.p.batch = static_cast<int32_t>(x.elements() / w.shape[1]);
-  s.p.in_zp = x.quant->zero_point[0];
-  s.p.out_zp = y.quant->zero_point[0];
-  std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_s8(n, y);
-  s.rq = requant(x, w, y, w.shape[0]);
-  for (size_t c = 0; c < s.rq.mult.size(); ++c)
-    s.fast = s.fast && eg_requant_tfl_fast_ok(s.rq.mult[c], s.rq.shift[c]);
-  return s;
-}
-
 void ref_fc(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
   FcSetup s = fc_setup(n, x, *in[1], *out[0]);
@@ -263,28 +312,8 @@ void ref_fc(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* 
 }
 
 void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  const Tensor& w = g.t(n.inputs[1]);
-  const FcSetup s = fc_setup(n, x, w, g.t(n.outputs[0]));
-  const std::string id = ctx.layer_ident();
-  const int64_t N = s.p.out_features, K = s.p.in_features;
-  ctx.use("eg_fc");
-  const std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {N}, s.rq.mult), n.name, true);
-  const std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {N}, s.rq.shift), n.name, true);
-  const Tensor* b = has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr;
-  // the DSP path reads bias - in_zp * sum(w): the input zero point folded into the bias
-  const bool fast = s.fast && K * N >= 64;
-  std::string bz = "0";
-  if (fast)
-    bz = ctx.add_array(id + "_bias_zp",
-                       make_const("b", DType::I32, {N}, bias_minus_zero_point(b, w, N, K, s.p.in_zp)), n.name, true);
-  auto v = [](int64_t x) { return std::to_string(x); };
-  ctx.decl("static const eg_fc_s8_params " + id + " = {" + v(s.p.batch) + ", " + v(K) + ", " + v(N) + ", " +
-           v(s.p.in_zp) + ", " + v(s.p.out_zp) + ", " + v(s.p.act_min) + ", " + v(s.p.act_max) + ",\n    " +
-           ctx.ptr(n.inputs[1]) + ", " + (b ? ctx.ptr(n.inputs[2]) : std::string("0")) + ", " + m + ", " + sh +
-           ", " + bz + ", 0 /* [out][in] */};");
-  ctx.emit(std::string(fast ? "eg_fc_s8_tfl_fast" : "eg_fc_s8_tfl_ref") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) +
-           ", " + ctx.ptr(n.outputs[0]) + ");");
+  emit_fc_call(ctx, g, n, fc_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]), g.t(n.outputs[0])), n.inputs[0], n.inputs[1],
+               n.outputs[0]);
 }
 
 int64_t macc_fc(const Graph& g, const Node& n) {

@@ -298,8 +298,26 @@ bool counts_as_param(const Node& n, size_t idx, const Tensor& t) {
   return true;
 }
 
+// The report's `type` line: the format the model was read from.
+std::string model_type(const Graph& g) { return g.source == ModelFormat::TFLite ? "tflite" : "onnx"; }
+
 std::string model_fmt(const Graph& g) {
   bool any = false, per_channel = false, w_sym = true, w_unsigned = false, a_asym = false, a_unsigned = false;
+  if (g.source == ModelFormat::TFLite)  // quantization sits on the tensors: constants are weights
+    for (const auto& t : g.tensors) {
+      if (!t.quant || (t.dtype != DType::I8 && t.dtype != DType::U8)) continue;
+      any = true;
+      bool zero = true;
+      for (int32_t z : t.quant->zero_point) zero = zero && z == 0;
+      if (t.is_const) {
+        per_channel = per_channel || t.quant->per_channel();
+        w_sym = w_sym && zero;
+        w_unsigned = w_unsigned || t.dtype == DType::U8;
+      } else {
+        a_asym = a_asym || !zero;
+        a_unsigned = a_unsigned || t.dtype == DType::U8;
+      }
+    }
   for (const auto& n : g.nodes) {
     if (n.op != "QuantizeLinear" && n.op != "DequantizeLinear") continue;
     any = true;
@@ -356,8 +374,9 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
   if (!o.output.empty()) d.parameters += " --output " + o.output;
   d.model_name = o.model;
   if (auto s = d.model_name.find_last_of('/'); s != std::string::npos) d.model_name = d.model_name.substr(s + 1);
-  if (d.model_name.size() > 5 && d.model_name.compare(d.model_name.size() - 5, 5, ".onnx") == 0)
-    d.model_name.resize(d.model_name.size() - 5);
+  for (const std::string ext : {".onnx", ".tflite"})
+    if (d.model_name.size() > ext.size() && d.model_name.compare(d.model_name.size() - ext.size(), ext.size(), ext) == 0)
+      d.model_name.resize(d.model_name.size() - ext.size());
   d.model_fmt = model_fmt(g);
   d.output_dir = o.output.empty() ? "." : o.output;
   d.workspace_dir = o.workspace.empty() ? "(temporary folder, removed after the run)" : o.workspace;
@@ -743,7 +762,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
 
   // ---- exec summary
   s << "Exec/report summary (" << o.command << ")\n" << long_rule << "\n";
-  s << kv("model file", o.model) << kv("type", "onnx") << kv("c_name", o.name) << kv("compression", "none")
+  s << kv("model file", o.model) << kv("type", model_type(c.original)) << kv("c_name", o.name) << kv("compression", "none")
     << kv("options", "allocate-inputs, allocate-outputs, use-st-ai") << kv("optimization", optimization_name(o.optimization))
     << kv("target/series", std::string(o.target.series)) << kv("workspace dir", d.workspace_dir) << kv("output dir", d.output_dir)
     << kv("model_fmt", d.model_fmt) << kv("model_name", d.model_name) << kv("model_hash", c.model_hash)
@@ -989,7 +1008,7 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
   j["parameters"] = d.parameters;
   j["summary"] = {{"command", o.command},
                   {"model_file", o.model},
-                  {"type", "onnx"},
+                  {"type", model_type(c.original)},
                   {"c_name", o.name},
                   {"compression", "none"},
                   {"options", {"allocate-inputs", "allocate-outputs", "use-st-ai"}},

@@ -71,13 +71,15 @@ Tensor make_tensor(const Reader& r, const tflite::Tensor& tt, size_t index) {
   t.name = tt.name() ? tt.name()->str() : "tensor_" + std::to_string(index);
   t.dtype = dtype_of(tt.type());
   t.shape_known = true;
+  int64_t elements = 1;  // checked as it grows: a corrupt shape must not overflow
   if (tt.shape())
     for (int32_t d : *tt.shape()) {
       if (d < 0) fail(r.path, "tensor '" + t.name + "' has a dynamic dimension (" + std::to_string(d) + ")");
+      if (t.shape.size() >= 8) fail(r.path, "tensor '" + t.name + "' has more than 8 dimensions");
       t.shape.push_back(d);
+      elements *= d;
+      if (elements > (int64_t{1} << 30)) fail(r.path, "tensor '" + t.name + "' is too large");
     }
-  const int64_t elements = num_elements(t.shape);
-  if (elements > (int64_t{1} << 31)) fail(r.path, "tensor '" + t.name + "' is too large (" + shape_str(t.shape) + ")");
   if (const auto* q = tt.quantization(); q && q->scale() && q->scale()->size() > 0) {
     QuantParams qp;
     for (float s : *q->scale()) qp.scale.push_back(s);

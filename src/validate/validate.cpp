@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -24,13 +25,32 @@ int32_t quantize_value(double x, float scale, int32_t zp, int32_t lo, int32_t hi
   return static_cast<int32_t>(std::min<double>(hi, std::max<double>(lo, q)));
 }
 
-// Tensors for one sample, from a test_data_set folder (input_N.pb).
-std::vector<Tensor> load_dataset(const std::string& dir, const std::string& prefix) {
+// A raw .bin file: little-endian values in the type of the model's tensor `like` (TFLite's test data).
+Tensor load_raw(const std::string& path, const Tensor& like) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, "cannot open file");
+  Tensor t = like;
+  t.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const size_t es = dtype_size(t.dtype);
+  if (es == 0 || t.data.size() % es != 0)
+    fail(path, std::to_string(t.data.size()) + " bytes is not a whole number of " + std::string(dtype_name(t.dtype)));
+  t.shape = {static_cast<int64_t>(t.data.size() / es)};
+  t.is_const = false;
+  return t;
+}
+
+bool is_raw(const std::string& path) { return path.size() > 4 && path.compare(path.size() - 4, 4, ".bin") == 0; }
+
+// Tensors for one sample, from a test_data_set folder (input_N.pb, else input_N.bin).
+std::vector<Tensor> load_dataset(const std::string& dir, const std::string& prefix, const Graph& g,
+                                 const std::vector<TensorId>& ids) {
   std::vector<Tensor> out;
-  for (int k = 0;; ++k) {
+  for (size_t k = 0;; ++k) {
     const fs::path p = fs::path(dir) / (prefix + "_" + std::to_string(k) + ".pb");
-    if (!fs::exists(p)) break;
-    out.push_back(io::load_tensors(p.string())[0]);
+    const fs::path b = fs::path(dir) / (prefix + "_" + std::to_string(k) + ".bin");
+    if (fs::exists(p)) out.push_back(io::load_tensors(p.string())[0]);
+    else if (fs::exists(b) && k < ids.size()) out.push_back(load_raw(b.string(), g.t(ids[k])));
+    else break;
   }
   return out;
 }
@@ -69,8 +89,8 @@ std::vector<std::vector<Tensor>> load_samples(const std::string& path, const Gra
   if (fs::is_directory(path)) {
     // a test_data_set folder, or a model folder holding test_data_set_*
     std::vector<std::vector<Tensor>> all;
-    if (fs::exists(fs::path(path) / (prefix + "_0.pb"))) {
-      auto one = load_dataset(path, prefix);
+    if (fs::exists(fs::path(path) / (prefix + "_0.pb")) || fs::exists(fs::path(path) / (prefix + "_0.bin"))) {
+      auto one = load_dataset(path, prefix, g, ids);
       auto s = split_samples(one, g, ids, path);
       all.insert(all.end(), s.begin(), s.end());
       return all;
@@ -78,11 +98,15 @@ std::vector<std::vector<Tensor>> load_samples(const std::string& path, const Gra
     for (int d = 0;; ++d) {
       const fs::path sub = fs::path(path) / ("test_data_set_" + std::to_string(d));
       if (!fs::exists(sub)) break;
-      auto s = split_samples(load_dataset(sub.string(), prefix), g, ids, sub.string());
+      auto s = split_samples(load_dataset(sub.string(), prefix, g, ids), g, ids, sub.string());
       all.insert(all.end(), s.begin(), s.end());
     }
-    if (all.empty()) fail(path, "no " + prefix + "_N.pb files or test_data_set_* folders");
+    if (all.empty()) fail(path, "no " + prefix + "_N.pb/.bin files or test_data_set_* folders");
     return all;
+  }
+  if (is_raw(path)) {
+    if (ids.size() != 1) fail(path, "a raw .bin file holds one array; the model has " + std::to_string(ids.size()));
+    return split_samples({load_raw(path, g.t(ids[0]))}, g, ids, path);
   }
   return split_samples(io::load_tensors(path), g, ids, path);
 }
@@ -265,7 +289,7 @@ std::string ValidateResult::text() const {
       << (outputs[k].scale > 0 ? ", compared on the output's int8 grid (1 LSB = " + fmt_num(outputs[k].scale) + ")" : "")
       << "\n";
   o << " acc: argmax agreement (classifier-shaped outputs); l2r: ||out-ref||/||ref||; nse: Nash-Sutcliffe efficiency;\n"
-    << " mean/std: of the error out-ref; reference: edgegen's ONNX reference interpreter unless --valoutput is given\n";
+    << " mean/std: of the error out-ref; reference: edgegen's reference interpreter unless --valoutput is given\n";
   return o.str();
 }
 

@@ -6,7 +6,7 @@
 // emitted C calls the same entry points with the same parameters.
 #include <limits>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/registry.h"
 #include "ops/tflite_common.h"
 

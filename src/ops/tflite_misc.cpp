@@ -3,7 +3,7 @@
 // also the reference semantics here).
 #include <cmath>
 
-#include "emit/emit_context.h"
+#include "ops/emit_context.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 #include "ops/tflite_common.h"

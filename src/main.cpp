@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> modes;  // --optimization names, from the policy table
   for (const auto& p : eg::all_optimizations()) modes.emplace_back(p.name);
 
+  std::vector<std::string> input_shapes;
   auto common = [&](CLI::App* sub, bool needs_model) {
     auto* m = sub->add_option("-m,--model", o.compile.model, "ONNX model file");
     if (needs_model) m->required();
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     sub->add_option("-w,--workspace", o.compile.workspace, "folder for temporary files (default: a fresh temp dir)");
     sub->add_option("-o,--output", o.compile.output, "folder for the generated files and reports")
         ->capture_default_str();
+    sub->add_option("--input-shape", input_shapes,
+                    "NAME=DxDx... static shape for an input with symbolic dims (repeatable)");
   };
   auto* analyze = app.add_subcommand("analyze", "print the report without writing C");
   common(analyze, true);
@@ -48,6 +51,12 @@ int main(int argc, char** argv) {
   common(generate, true);
   generate->add_flag("--validation-firmware", o.validation_firmware,
                      "also write a firmware project that answers validate --device serial:PORT (see README)");
+  std::vector<std::string> state_pairs;
+  for (auto* sub : {analyze, generate}) {
+    sub->add_flag("--stateful", o.compile.stateful,
+                  "feed state outputs back as inputs through a persistent states buffer (pairs by declaration order)");
+    sub->add_option("--state", state_pairs, "a state pair OUTPUT=INPUT (repeatable; implies --stateful)");
+  }
   auto* validate = app.add_subcommand("validate", "run the generated C and compare with the reference");
   common(validate, true);
   validate->add_option("--valinput,--vi", o.valinput, "inputs: .npy, .npz, .pb or a test_data_set folder");
@@ -67,6 +76,31 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
+  }
+  for (const auto& p : input_shapes) {
+    const auto eq = p.find('=');
+    eg::Shape shape;
+    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
+    for (size_t pos = eq + 1; ok && pos <= p.size();) {
+      const size_t x = std::min(p.find('x', pos), p.size());
+      const std::string d = p.substr(pos, x - pos);
+      ok = !d.empty() && d.size() < 10 && d.find_first_not_of("0123456789") == std::string::npos && std::stoll(d) > 0;
+      if (ok) shape.push_back(std::stoll(d));
+      pos = x + 1;
+    }
+    if (!ok) {
+      std::cerr << "edgegen: error: --input-shape '" << p << "': expected NAME=DxDx... (positive sizes)\n";
+      return 2;
+    }
+    o.compile.input_shapes[p.substr(0, eq)] = shape;
+  }
+  for (const auto& p : state_pairs) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
+      std::cerr << "edgegen: error: --state '" << p << "': expected OUTPUT=INPUT\n";
+      return 2;
+    }
+    o.compile.state_pairs.emplace_back(p.substr(0, eq), p.substr(eq + 1));
   }
   try {
     if (*supported) return eg::driver::cmd_supported_ops(o);

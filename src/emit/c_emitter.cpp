@@ -144,7 +144,7 @@ void add_data_files(Generated& out, const std::string& name, const std::string& 
 }
 
 // The st-ai API declarations closing network.h.
-std::string api_prototypes(const std::string& name, const std::string& P, const std::string& ctx_type) {
+std::string api_prototypes(const std::string& name, const std::string& P, const std::string& ctx_type, bool stateful) {
   std::ostringstream h;
   h << "/* Opaque context: declare it STAI_ALIGNED(STAI_" << P << "_CONTEXT_ALIGNMENT) " << ctx_type << " ctx[STAI_"
     << P << "_CONTEXT_SIZE]. */\ntypedef uint8_t " << ctx_type << ";\n\n"
@@ -158,13 +158,22 @@ std::string api_prototypes(const std::string& name, const std::string& P, const 
     << "stai_return_code stai_" << name << "_get_outputs(" << ctx_type << " *network, stai_ptr *outputs, stai_size *n_outputs);\n"
     << "stai_return_code stai_" << name << "_set_outputs(" << ctx_type
     << " *network, const stai_ptr *outputs, const stai_size n_outputs);\n"
-    << "stai_return_code stai_" << name << "_run(" << ctx_type << " *network, const stai_run_mode mode);\n\n"
-    << "#endif\n";
+    << "stai_return_code stai_" << name << "_run(" << ctx_type << " *network, const stai_run_mode mode);\n";
+  if (stateful)
+    h << "/* The persistent states buffer (STAI_" << P << "_STATE_1_SIZE_BYTES, aligned STAI_" << P
+      << "_STATE_1_ALIGNMENT); set_states does not clear it. */\n"
+      << "stai_return_code stai_" << name << "_set_states(" << ctx_type
+      << " *network, const stai_ptr *states, const stai_size n_states);\n"
+      << "stai_return_code stai_" << name << "_get_states(" << ctx_type
+      << " *network, stai_ptr *states, stai_size *n_states);\n"
+      << "/* Zeroes every state (the start of a new stream). */\n"
+      << "stai_return_code stai_" << name << "_reset_states(" << ctx_type << " *network);\n";
+  h << "\n#endif\n";
   return h.str();
 }
 
 // The st-ai API functions of network.c around <name>_forward.
-std::string api_functions(const std::string& name, const std::string& P, const std::string& ctx_type) {
+std::string api_functions(const std::string& name, const std::string& P, const std::string& ctx_type, bool stateful) {
   const std::string C = name + "_context";
   std::ostringstream c;
   c << "static " << C << " *" << name << "_ctx(" << ctx_type << " *network) {\n"
@@ -219,16 +228,65 @@ std::string api_functions(const std::string& name, const std::string& P, const s
     << "  if (ctx == 0) return STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE;\n"
     << "  if (mode != STAI_MODE_SYNC) return STAI_ERROR_NETWORK_INVALID_RUNMODE;\n"
     << "  if (ctx->act == 0) return STAI_ERROR_NETWORK_INVALID_ACTIVATIONS_PTR;\n"
+    << (stateful ? "  if (ctx->states == 0) return STAI_ERROR_NETWORK_INVALID_STATES_PTR;\n" : "")
     << "  /* inputs the application placed elsewhere are copied to their planned slot */\n"
     << "  for (k = 0; k < STAI_" << P << "_IN_NUM; ++k)\n"
     << "    if (ctx->in[k] != (void *)(ctx->act + " << name << "_in_offset[k]))\n"
     << "      memcpy(ctx->act + " << name << "_in_offset[k], ctx->in[k], " << name << "_in_bytes[k]);\n"
-    << "  " << name << "_forward(ctx->act);\n"
+    << "  " << name << "_forward(ctx->act" << (stateful ? ", ctx->states" : "") << ");\n"
     << "  for (k = 0; k < STAI_" << P << "_OUT_NUM; ++k)\n"
     << "    if (ctx->out[k] != (void *)(ctx->act + " << name << "_out_offset[k]))\n"
     << "      memcpy(ctx->out[k], ctx->act + " << name << "_out_offset[k], " << name << "_out_bytes[k]);\n"
     << "  return STAI_SUCCESS;\n}\n";
+  if (stateful)
+    c << "\nstai_return_code stai_" << name << "_set_states(" << ctx_type
+      << " *network, const stai_ptr *states, const stai_size n_states) {\n"
+      << "  " << C << " *ctx = " << name << "_ctx(network);\n"
+      << "  if (ctx == 0) return STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE;\n"
+      << "  if (n_states != STAI_" << P << "_STATES_NUM) return STAI_ERROR_NETWORK_INVALID_STATES_NUM;\n"
+      << "  if (states == 0 || states[0] == 0) return STAI_ERROR_NETWORK_INVALID_STATES_PTR;\n"
+      << "  if (((size_t)states[0] % STAI_" << P << "_STATE_1_ALIGNMENT) != 0) return STAI_ERROR_NETWORK_INVALID_STATES_PTR;\n"
+      << "  ctx->states = (uint8_t *)states[0];\n  return STAI_SUCCESS;\n}\n\n"
+      << "stai_return_code stai_" << name << "_get_states(" << ctx_type
+      << " *network, stai_ptr *states, stai_size *n_states) {\n"
+      << "  " << C << " *ctx = " << name << "_ctx(network);\n"
+      << "  if (ctx == 0) return STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE;\n"
+      << "  if (n_states == 0) return STAI_ERROR_NETWORK_INVALID_API_ARGUMENTS;\n"
+      << "  *n_states = STAI_" << P << "_STATES_NUM;\n"
+      << "  if (states != 0) states[0] = ctx->states;\n  return STAI_SUCCESS;\n}\n\n"
+      << "stai_return_code stai_" << name << "_reset_states(" << ctx_type << " *network) {\n"
+      << "  " << C << " *ctx = " << name << "_ctx(network);\n"
+      << "  if (ctx == 0) return STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE;\n"
+      << "  if (ctx->states == 0) return STAI_ERROR_NETWORK_INVALID_STATES_PTR;\n"
+      << "  memset(ctx->states, 0, STAI_" << P << "_STATES_SIZE_BYTES);\n  return STAI_SUCCESS;\n}\n";
   return c.str();
+}
+
+// The states buffer and its pairs (generate --stateful), in network.h.
+std::string state_macros(const Graph& g, const BufferOffsets& plan, const std::string& name, const std::string& P) {
+  std::ostringstream h;
+  h << "/* Stateful network: each state output is fed back as its input at the next run, in one\n"
+    << "   persistent states buffer (set it once; stai_" << name << "_reset_states() zeroes it). */\n"
+    << "#define STAI_" << P << "_STATES_NUM 1\n"
+    << "#define STAI_" << P << "_STATES_SIZE_BYTES " << plan.states_bytes << "\n"
+    << "#define STAI_" << P << "_STATE_1_SIZE_BYTES " << plan.states_bytes << "\n"
+    << "#define STAI_" << P << "_STATE_1_ALIGNMENT " << plan.alignment << "\n"
+    << "#define STAI_" << P << "_STATE_PAIRS_NUM " << g.states.size() << "\n";
+  for (size_t k = 0; k < g.states.size(); ++k) {
+    const Tensor &ti = g.t(g.inputs[g.states[k].in]), &to = g.t(g.outputs[g.states[k].out]);
+    const std::string m = "STAI_" + P + "_STATE_PAIR_" + std::to_string(k + 1);
+    h << "#define " << m << "_INPUT_NAME \"" << ti.name << "\"\n"
+      << "#define " << m << "_OUTPUT_NAME \"" << to.name << "\"\n"
+      << "#define " << m << "_OFFSET " << plan.state.at(g.inputs[g.states[k].in]) << "\n"
+      << "#define " << m << "_FORMAT " << stai_format(ti.dtype) << "\n"
+      << "#define " << m << "_SHAPE " << EmitContext::ints_lit(ti.shape.empty() ? Shape{1} : ti.shape) << "\n"
+      << "#define " << m << "_SIZE_BYTES " << ti.bytes() << "\n";
+    if (ti.quant)
+      h << "#define " << m << "_SCALE (" << EmitContext::float_lit(ti.quant->scale[0]) << ")\n"
+        << "#define " << m << "_ZERO_POINT (" << ti.quant->zero_point[0] << ")\n";
+  }
+  h << "\n";
+  return h.str();
 }
 
 }  // namespace
@@ -277,7 +335,14 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
   for (const auto& a : out.arrays) (a.is_param ? out.params_bytes : out.weights_bytes) += a.data.bytes();
   out.runtime_units.assign(ctx.runtime_units.begin(), ctx.runtime_units.end());
 
-  const size_t n_in = g.inputs.size(), n_out = g.outputs.size();
+  // the application's inputs and outputs: state pairs live in the states buffer instead
+  std::vector<TensorId> app_in, app_out;
+  for (size_t k = 0; k < g.inputs.size(); ++k)
+    if (!g.is_state_input(k)) app_in.push_back(g.inputs[k]);
+  for (size_t k = 0; k < g.outputs.size(); ++k)
+    if (!g.is_state_output(k)) app_out.push_back(g.outputs[k]);
+  const size_t n_in = app_in.size(), n_out = app_out.size();
+  const bool stateful = !g.states.empty();
   auto offset_of = [&](TensorId id) -> size_t {
     const auto at = plan.of(id);
     if (!at) throw CompileError(g.model_path + ": graph input/output '" + g.t(id).name + "' is not in the activations plan");
@@ -295,7 +360,7 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
          for (auto& l : out.layers) m += l.macc;
          return m;
        }() << "\n"
-    << "#define STAI_" << P << "_CONTEXT_SIZE " << (8 * (2 + n_in + n_out)) << "\n"
+    << "#define STAI_" << P << "_CONTEXT_SIZE " << (8 * (2 + (stateful ? 1 : 0) + n_in + n_out)) << "\n"
     << "#define STAI_" << P << "_CONTEXT_ALIGNMENT 8\n\n"
     << "#define STAI_" << P << "_ACTIVATIONS_NUM 1\n"
     << "#define STAI_" << P << "_ACTIVATIONS_SIZE " << plan.bytes << "\n"
@@ -322,10 +387,11 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
     h << "\n";
   };
   h << "#define STAI_" << P << "_IN_NUM " << n_in << "\n";
-  for (size_t k = 0; k < n_in; ++k) io_macros("IN", k, g.inputs[k]);
+  for (size_t k = 0; k < n_in; ++k) io_macros("IN", k, app_in[k]);
   h << "#define STAI_" << P << "_OUT_NUM " << n_out << "\n";
-  for (size_t k = 0; k < n_out; ++k) io_macros("OUT", k, g.outputs[k]);
-  h << api_prototypes(name, P, ctx_type);
+  for (size_t k = 0; k < n_out; ++k) io_macros("OUT", k, app_out[k]);
+  if (stateful) h << state_macros(g, plan, name, P);
+  h << api_prototypes(name, P, ctx_type, stateful);
   out.files[name + ".h"] = h.str();
 
   add_data_files(out, name, P);
@@ -342,31 +408,36 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
     << "#ifndef EG_LAYER_BEGIN\n#define EG_LAYER_BEGIN(id) ((void)0)\n#endif\n"
     << "#ifndef EG_LAYER_END\n#define EG_LAYER_END(id) ((void)0)\n#endif\n\n"
     << "#define " << P << "_MAGIC 0x45474e31u\n\n"
-    << "typedef struct {\n  uint32_t magic;\n  uint8_t *act;\n  void *in[" << ic << "];\n  void *out[" << oc
-    << "];\n} " << name << "_context;\n\n"
+    << "typedef struct {\n  uint32_t magic;\n  uint8_t *act;\n" << (stateful ? "  uint8_t *states;\n" : "")
+    << "  void *in[" << ic << "];\n  void *out[" << oc << "];\n} " << name << "_context;\n\n"
     << "/* the opaque context must be large enough (compile-time check) */\n"
     << "typedef char " << name << "_context_fits[(sizeof(" << name << "_context) <= STAI_" << P
     << "_CONTEXT_SIZE) ? 1 : -1];\n\n";
   c << "static const uint32_t " << name << "_in_offset[" << ic << "] = {";
-  for (size_t k = 0; k < n_in; ++k) c << (k ? ", " : "") << offset_of(g.inputs[k]) << "u";
+  for (size_t k = 0; k < n_in; ++k) c << (k ? ", " : "") << offset_of(app_in[k]) << "u";
   if (!n_in) c << "0u";
   c << "};\nstatic const uint32_t " << name << "_in_bytes[" << ic << "] = {";
-  for (size_t k = 0; k < n_in; ++k) c << (k ? ", " : "") << g.t(g.inputs[k]).bytes() << "u";
+  for (size_t k = 0; k < n_in; ++k) c << (k ? ", " : "") << g.t(app_in[k]).bytes() << "u";
   if (!n_in) c << "0u";
   c << "};\nstatic const uint32_t " << name << "_out_offset[" << oc << "] = {";
-  for (size_t k = 0; k < n_out; ++k) c << (k ? ", " : "") << offset_of(g.outputs[k]) << "u";
+  for (size_t k = 0; k < n_out; ++k) c << (k ? ", " : "") << offset_of(app_out[k]) << "u";
   if (!n_out) c << "0u";
   c << "};\nstatic const uint32_t " << name << "_out_bytes[" << oc << "] = {";
-  for (size_t k = 0; k < n_out; ++k) c << (k ? ", " : "") << g.t(g.outputs[k]).bytes() << "u";
+  for (size_t k = 0; k < n_out; ++k) c << (k ? ", " : "") << g.t(app_out[k]).bytes() << "u";
   if (!n_out) c << "0u";
   c << "};\n\n/* Layer parameters (flash). */\n";
   for (const auto& d : ctx.decls) c << d << "\n";
-  c << "\n/* The network, layer by layer: activations at fixed offsets in `act`. */\n"
-    << "static void " << name << "_forward(uint8_t *act) {\n"
+  c << "\n/* The network, layer by layer: activations at fixed offsets in `act`"
+    << (stateful ? ", states in `states`" : "") << ". */\n"
+    << "static void " << name << "_forward(uint8_t *act" << (stateful ? ", uint8_t *states" : "") << ") {\n"
     << "  (void)act; /* unused when every layer is a view */\n";
+  if (stateful) c << "  (void)states;\n";
   for (const auto& l : body) c << l << "\n";
+  if (!plan.state_copies.empty()) c << "  /* state outputs written before their input's last read: fed back now */\n";
+  for (const auto& cp : plan.state_copies)
+    c << "  memcpy(states + " << cp.to << ", states + " << cp.from << ", " << cp.bytes << ");\n";
   c << "}\n\n";
-  c << api_functions(name, P, ctx_type);
+  c << api_functions(name, P, ctx_type, stateful);
   out.files[name + ".c"] = c.str();
 
   add_runtime_units(out);

@@ -112,6 +112,13 @@ const Tensor* Node::attr_tensor(const std::string& k) const {
   return std::get_if<Tensor>(&it->second);
 }
 
+const Graph* Node::attr_graph(const std::string& k) const {
+  auto it = attrs.find(k);
+  if (it == attrs.end()) return nullptr;
+  auto* g = std::get_if<Subgraph>(&it->second);
+  return g ? g->get() : nullptr;
+}
+
 TensorId Graph::add_tensor(Tensor t) {
   tensors.push_back(std::move(t));
   return static_cast<TensorId>(tensors.size() - 1);
@@ -147,6 +154,18 @@ bool Graph::is_graph_output(TensorId id) const {
 
 bool Graph::is_graph_input(TensorId id) const {
   return std::find(inputs.begin(), inputs.end(), id) != inputs.end();
+}
+
+bool Graph::is_state_input(size_t input_index) const {
+  for (const auto& s : states)
+    if (s.in == input_index) return true;
+  return false;
+}
+
+bool Graph::is_state_output(size_t output_index) const {
+  for (const auto& s : states)
+    if (s.out == output_index) return true;
+  return false;
 }
 
 std::string Graph::unique_name(const std::string& base) const {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -73,8 +74,11 @@ Tensor make_const(std::string name, DType dtype, Shape shape, const std::vector<
 
 struct Graph;  // for subgraph attributes
 
+// A control-flow body (If branches, Loop/Scan body): its own tensors; names it reads but does not
+// define refer to the enclosing graph (outer scope).
+using Subgraph = std::shared_ptr<const Graph>;
 using AttrValue = std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>,
-                               std::vector<std::string>, Tensor>;
+                               std::vector<std::string>, Tensor, Subgraph>;
 
 struct Node {
   std::string name;
@@ -92,6 +96,7 @@ struct Node {
   std::vector<int64_t> attr_ints(const std::string& k, std::vector<int64_t> dflt = {}) const;
   std::vector<float> attr_floats(const std::string& k, std::vector<float> dflt = {}) const;
   const Tensor* attr_tensor(const std::string& k) const;
+  const Graph* attr_graph(const std::string& k) const;
   // Input i, or kNoTensor when absent.
   TensorId in(size_t i) const { return i < inputs.size() ? inputs[i] : kNoTensor; }
 };
@@ -111,6 +116,18 @@ struct Graph {
   std::vector<Node> nodes;  // in a valid topological (execution) order
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
+  // A stateful network (generate --stateful): graph output `out` (index into outputs) is fed back
+  // as graph input `in` (index into inputs) at the next call; both live in the persistent states
+  // buffer instead of being application inputs/outputs.
+  struct StatePair {
+    size_t in = 0, out = 0;
+  };
+  std::vector<StatePair> states;
+  // Graph inputs whose model shape has symbolic (or unknown) dims: axis and dim name ("" when
+  // unnamed). The importer sets them to 1; compile pins them (--input-shape, batch) or fails.
+  std::map<TensorId, std::vector<std::pair<size_t, std::string>>> symbolic_dims;
+  bool is_state_input(size_t input_index) const;
+  bool is_state_output(size_t output_index) const;
 
   TensorId add_tensor(Tensor t);
   std::optional<TensorId> find_tensor(const std::string& name) const;

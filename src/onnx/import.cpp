@@ -63,7 +63,8 @@ Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model) {
   return t;
 }
 
-void read_type(const onnx::TypeProto& tp, Tensor& t) {
+// Reads dtype and shape; symbolic or unknown dims become 1 and are listed in `symbolic`.
+void read_type(const onnx::TypeProto& tp, Tensor& t, std::vector<std::pair<size_t, std::string>>* symbolic = nullptr) {
   if (!tp.has_tensor_type()) {
     t.dtype = DType::Other;
     return;
@@ -77,7 +78,8 @@ void read_type(const onnx::TypeProto& tp, Tensor& t) {
     if (d.has_dim_value() && d.dim_value() >= 0) {
       t.shape.push_back(d.dim_value());
     } else {
-      // A symbolic dim: microcontroller code is static, batch-like dims become 1.
+      // A symbolic dim: microcontroller code is static; compile pins it (see Graph::symbolic_dims).
+      if (symbolic) symbolic->emplace_back(t.shape.size(), d.dim_param());
       t.shape.push_back(1);
       known = known && (d.has_dim_param() || d.has_dim_value());
     }
@@ -97,6 +99,69 @@ AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model) {
     case onnx::AttributeProto::TENSOR: return decode_tensor(a.t(), model);
     default: return std::string("<unsupported attribute type>");
   }
+}
+
+// One graph (the model's, or a control-flow body): initializers, inputs, value infos, outputs and
+// nodes. A body may read tensors it does not define (outer scope): they stay plain named tensors
+// with no producer, resolved when the body is inlined.
+Graph import_graph(const onnx::GraphProto& gp, const std::string& path, int64_t opset, bool is_body) {
+  Graph g;
+  g.model_path = path;
+  g.name = gp.name();
+  g.opset = opset;
+  auto get_or_add = [&](const std::string& name) -> TensorId {
+    if (auto id = g.find_tensor(name)) return *id;
+    Tensor t;
+    t.name = name;
+    return g.add_tensor(std::move(t));
+  };
+  for (const auto& init : gp.initializer()) g.add_tensor(decode_tensor(init, path));
+  for (const auto& vi : gp.input()) {
+    if (g.find_tensor(vi.name())) continue;  // initializer listed as input: a constant
+    Tensor t;
+    t.name = vi.name();
+    std::vector<std::pair<size_t, std::string>> symbolic;
+    read_type(vi.type(), t, &symbolic);
+    g.inputs.push_back(g.add_tensor(std::move(t)));
+    if (!symbolic.empty()) g.symbolic_dims[g.inputs.back()] = symbolic;
+  }
+  for (const auto& vi : gp.value_info()) {
+    TensorId id = get_or_add(vi.name());
+    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
+  }
+  for (const auto& vi : gp.output()) {
+    TensorId id = get_or_add(vi.name());
+    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
+    g.outputs.push_back(id);
+  }
+
+  int index = 0;
+  for (const auto& np : gp.node()) {
+    Node n;
+    n.name = np.name().empty() ? np.op_type() + "_" + std::to_string(index) : np.name();
+    n.domain = np.domain() == "ai.onnx" ? "" : np.domain();
+    n.op = n.domain.empty() ? np.op_type() : n.domain + "." + np.op_type();
+    n.origin = {index++};
+    for (const auto& a : np.attribute()) {
+      if (a.type() == onnx::AttributeProto::GRAPH) {
+        n.attrs[a.name()] = std::make_shared<const Graph>(import_graph(a.g(), path, opset, true));
+        continue;
+      }
+      if (a.type() == onnx::AttributeProto::GRAPHS) {
+        n.attrs[a.name()] = std::string("<subgraphs>");
+        continue;
+      }
+      n.attrs[a.name()] = decode_attr(a, path);
+    }
+    for (const auto& i : np.input()) n.inputs.push_back(i.empty() ? kNoTensor : get_or_add(i));
+    for (const auto& o : np.output()) n.outputs.push_back(o.empty() ? kNoTensor : get_or_add(o));
+    g.nodes.push_back(std::move(n));
+  }
+  if (!is_body)
+    for (TensorId id : g.outputs)
+      if (g.producer(id) < 0 && !g.is_graph_input(id) && !g.t(id).is_const)
+        fail(path, "graph output '" + g.t(id).name + "' is produced by no node");
+  return g;
 }
 
 }  // namespace
@@ -121,62 +186,10 @@ Graph parse_model(const std::string& bytes, const std::string& path) {
   if (!mp.ParseFromString(bytes)) fail(path, "not a valid ONNX model (protobuf parse failed; truncated or not ONNX)");
   if (!mp.has_graph() || mp.graph().node_size() == 0)
     fail(path, "not a valid ONNX model (no graph or no nodes)");
-
-  Graph g;
-  g.model_path = path;
-  g.name = mp.graph().name();
-  g.opset = 0;
+  int64_t opset = 0;
   for (const auto& op : mp.opset_import())
-    if (op.domain().empty() || op.domain() == "ai.onnx") g.opset = op.version();
-  if (g.opset == 0) g.opset = 1;
-
-  const auto& gp = mp.graph();
-  auto get_or_add = [&](const std::string& name) -> TensorId {
-    if (auto id = g.find_tensor(name)) return *id;
-    Tensor t;
-    t.name = name;
-    return g.add_tensor(std::move(t));
-  };
-  for (const auto& init : gp.initializer()) g.add_tensor(decode_tensor(init, path));
-  for (const auto& vi : gp.input()) {
-    if (g.find_tensor(vi.name())) continue;  // initializer listed as input: a constant
-    Tensor t;
-    t.name = vi.name();
-    read_type(vi.type(), t);
-    g.inputs.push_back(g.add_tensor(std::move(t)));
-  }
-  for (const auto& vi : gp.value_info()) {
-    TensorId id = get_or_add(vi.name());
-    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
-  }
-  for (const auto& vi : gp.output()) {
-    TensorId id = get_or_add(vi.name());
-    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
-    g.outputs.push_back(id);
-  }
-
-  int index = 0;
-  for (const auto& np : gp.node()) {
-    Node n;
-    n.name = np.name().empty() ? np.op_type() + "_" + std::to_string(index) : np.name();
-    n.domain = np.domain() == "ai.onnx" ? "" : np.domain();
-    n.op = n.domain.empty() ? np.op_type() : n.domain + "." + np.op_type();
-    n.origin = {index++};
-    for (const auto& a : np.attribute()) {
-      if (a.type() == onnx::AttributeProto::GRAPH || a.type() == onnx::AttributeProto::GRAPHS) {
-        n.attrs[a.name()] = std::string("<subgraph>");
-        continue;
-      }
-      n.attrs[a.name()] = decode_attr(a, path);
-    }
-    for (const auto& i : np.input()) n.inputs.push_back(i.empty() ? kNoTensor : get_or_add(i));
-    for (const auto& o : np.output()) n.outputs.push_back(o.empty() ? kNoTensor : get_or_add(o));
-    g.nodes.push_back(std::move(n));
-  }
-  for (TensorId id : g.outputs)
-    if (g.producer(id) < 0 && !g.is_graph_input(id) && !g.t(id).is_const)
-      fail(path, "graph output '" + g.t(id).name + "' is produced by no node");
-  return g;
+    if (op.domain().empty() || op.domain() == "ai.onnx") opset = op.version();
+  return import_graph(mp.graph(), path, opset == 0 ? 1 : opset, false);
 }
 
 Tensor load_tensor_pb(const std::string& path) {

@@ -136,7 +136,6 @@ std::string check_conv(const Graph& g, const Node& n) {
     return "";
   }
   if (x.dtype != DType::F32) return "dtype " + std::string(dtype_name(x.dtype)) + " is not supported";
-  if (!g.t(n.inputs[1]).is_const) return "weights must be constant";
   return "";
 }
 
@@ -410,6 +409,18 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   const bool dw = d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c;
   const bool blk = d.groups == 1 && d.dil_w == 1;
   std::string wsym, fn = "eg_conv_f32";
+  const bool runtime_w = !w.is_const || (has_in(n, 2) && !g.t(n.inputs[2]).is_const);
+  if (runtime_w) {  // weights (or bias) computed at run time: the reference kernel, pointers set per run
+    ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
+             EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ", 0, 0};");
+    ctx.emit("{");
+    ctx.emit("  eg_conv_f32_params P = " + id + ";");
+    ctx.emit("  P.weights = " + ctx.ptr_as(n.inputs[1], "const float*") + ";");
+    if (has_in(n, 2)) ctx.emit("  P.bias = " + ctx.ptr_as(n.inputs[2], "const float*") + ";");
+    ctx.emit("  eg_conv_f32(&P, " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    ctx.emit("}");
+    return;
+  }
   if (!dw && !blk) {
     wsym = ctx.ptr(n.inputs[1]);
   } else {

@@ -44,6 +44,8 @@ std::string EmitContext::ptr_as(TensorId id, const std::string& ctype) {
     std::string sym = add_array(prefix + "_" + c_ident(t.name), t, t.name);
     return "(" + ctype + ")" + sym;
   }
+  if (auto st = offsets.state.find(id); st != offsets.state.end())
+    return "(" + ctype + ")(states + " + std::to_string(st->second) + ")";
   const auto at = offsets.of(id);
   if (!at) throw CompileError("internal: tensor '" + t.name + "' has no planned offset");
   return "(" + ctype + ")(act + " + std::to_string(*at) + ")";

@@ -32,6 +32,15 @@ struct BufferOffsets {
     return it == tensor.end() ? std::nullopt : std::optional<size_t>(it->second);
   }
   bool has_scratch(int node) const { return scratch.count(node) != 0; }
+
+  // A stateful network's persistent states buffer (plan/memory_plan.h): its size, the tensors in it,
+  // and the output slots copied over their input slot at the end of a run.
+  size_t states_bytes = 0;
+  std::map<TensorId, size_t> state;
+  struct StateCopy {
+    size_t from = 0, to = 0, bytes = 0;
+  };
+  std::vector<StateCopy> state_copies;
 };
 
 struct EmitContext {
@@ -48,7 +57,8 @@ struct EmitContext {
       : g(graph), offsets(o), prefix(std::move(pfx)) {}
 
   // C expression of a typed pointer to tensor `id`: into the activations
-  // buffer (`act`) for planned tensors, or the const array for constants.
+  // buffer (`act`) for planned tensors, the states buffer (`states`) for the
+  // state pairs of a stateful network, or the const array for constants.
   std::string ptr(TensorId id);
   // Same, with an explicit C type ("const int8_t*" for example).
   std::string ptr_as(TensorId id, const std::string& ctype);

@@ -18,6 +18,7 @@ void register_tensor_ops();
 void register_lut();          // internal LookupTable: int8 element-wise functions as tables (lut.cpp)
 void register_tflite_conv();  // TFLite CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (tflite_conv.cpp)
 void register_tflite_misc();  // TFLite pools, ADD/SUB, SOFTMAX, RESHAPE (tflite_misc.cpp)
+void register_control_flow(); // If/Loop/Scan known at compile time, expanded while inferring (control_flow.cpp)
 
 // True for ops whose output is a view of the input (no copy).
 bool is_view_op(const std::string& op);
@@ -35,6 +36,7 @@ inline void register_all_families() {
   register_lut();
   register_tflite_conv();
   register_tflite_misc();
+  register_control_flow();
 }
 
 }  // namespace eg::ops

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ops/control_flow.h"
 #include "ops/families.h"
 #include "util/error.h"
 
@@ -63,6 +64,9 @@ void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>&
   std::vector<Node> kept;
   kept.reserve(g.nodes.size());
   for (size_t i = 0; i < g.nodes.size(); ++i) {
+    while (i < g.nodes.size() && expand_control_flow(g, i)) {
+    }
+    if (i >= g.nodes.size()) break;
     const Node& n = g.nodes[i];
     const OpDef* def = find_op(n.op);
     if (!def || !def->infer) fail_node(g.model_path, n.name, n.op, "unsupported operator");

@@ -1,9 +1,14 @@
-// GRU, LSTM and RNN: ONNX semantics (forward, reverse, bidirectional; GRU: both
-// linear_before_reset values; LSTM: peepholes, initial cell state; optional
-// initial state and constant sequence_lens) and their lowering to the eg_gru /
-// eg_lstm / eg_rnn kernels, which can read int8 input and write int8 outputs
-// directly (fused conversions).
+// GRU, LSTM and RNN: ONNX semantics (forward, reverse, bidirectional; layout 0
+// and 1; every activation of the spec with alpha/beta; clip; GRU
+// linear_before_reset; LSTM peepholes and input_forget; sequence_lens) and
+// their lowering. The specialised eg_gru / eg_lstm / eg_rnn kernels (constant
+// weights in flash, the common activations) take the usual configurations,
+// with initial states that may come from the activations buffer (run-time
+// state); everything else (other activations, run-time weights, GRU
+// sequence_lens, input_forget) runs eg_rnn_generic. Both read int8 input and
+// write int8 outputs directly (fused conversions).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "ops/emit_context.h"
@@ -13,287 +18,221 @@
 namespace eg::ops {
 namespace {
 
-int64_t num_directions(const Node& n) { return n.attr_string("direction", "forward") == "bidirectional" ? 2 : 1; }
+enum class Cell { Rnn, Gru, Lstm };
 
-void infer_gru(Graph& g, const Node& n) {
-  const Tensor& x = in_t(g, n, 0);
-  const Tensor& w = in_t(g, n, 1);
-  if (x.shape.size() != 3) bad(g, n, "input must be 3-D");
-  const int64_t H = n.attr_int("hidden_size", w.shape.size() == 3 ? w.shape[1] / 3 : 0);
-  const int64_t D = num_directions(n);
-  const bool batch_first = n.attr_int("layout", 0) == 1;
-  const int64_t T = batch_first ? x.shape[1] : x.shape[0], B = batch_first ? x.shape[0] : x.shape[1];
-  if (w.shape.size() != 3 || w.shape[0] != D || w.shape[1] != 3 * H || w.shape[2] != x.shape[2])
-    bad(g, n, "W shape " + shape_str(w.shape) + " does not match input and hidden_size");
-  if (has_in(n, 4)) bad(g, n, "sequence_lens input is not supported (static sequences only)");
-  const DType dt = x.dtype;
-  if (batch_first) {
-    set_out(g, n, 0, dt, {B, T, D, H});
-    set_out(g, n, 1, dt, {B, D, H});
-  } else {
-    set_out(g, n, 0, dt, {T, D, B, H});
-    set_out(g, n, 1, dt, {D, B, H});
-  }
-}
+// One recurrent activation: EG_RACT_* code (eg_rnn_generic.h) with its alpha/beta.
+struct Act {
+  int code = 0;
+  float alpha = 0, beta = 0;
+};
 
-float sigm(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+struct ActInfo {
+  const char* name;
+  bool alpha, beta;
+  float alpha_default, beta_default;
+};
+// Index = EG_RACT_* code; which take alpha/beta and their defaults (as ONNX Runtime reads them).
+constexpr ActInfo kActs[] = {{"sigmoid", false, false, 0, 0},        {"tanh", false, false, 0, 0},
+                             {"relu", false, false, 0, 0},           {"affine", true, true, 0, 0},
+                             {"leakyrelu", true, false, 0.01f, 0},   {"thresholdedrelu", true, false, 0, 0},
+                             {"scaledtanh", true, true, 0, 0},       {"hardsigmoid", true, true, 0.2f, 0.5f},
+                             {"elu", true, false, 1.0f, 0},          {"softsign", false, false, 0, 0},
+                             {"softplus", false, false, 0, 0}};
 
-void ref_gru(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  const Tensor& x = *in[0];
-  const auto W = in[1]->as_float(), R = in[2]->as_float();
-  const std::vector<float> Bv = in.size() > 3 && in[3] ? in[3]->as_float() : std::vector<float>{};
-  const std::vector<float> H0 = in.size() > 5 && in[5] ? in[5]->as_float() : std::vector<float>{};
-  const bool batch_first = n.attr_int("layout", 0) == 1;
-  const int64_t T = batch_first ? x.shape[1] : x.shape[0], B = batch_first ? x.shape[0] : x.shape[1];
-  const int64_t I = x.shape[2], D = num_directions(n);
-  const int64_t H = n.attr_int("hidden_size", in[1]->shape[1] / 3);
-  const bool lbr = n.attr_int("linear_before_reset", 0) != 0;
-  const float clip = n.attr_float("clip", 0.0f);
+// Everything the reference, the check and the emitter need, read once from the node.
+struct RnnSpec {
+  Cell cell = Cell::Lstm;
+  int64_t G = 4;                 // gates: 1, 3, 4
+  int64_t T = 0, B = 0, I = 0, H = 0, D = 1;
+  bool batch_first = false, reverse = false, lbr = false, input_forget = false;
+  float clip = 0;
+  std::vector<Act> acts;         // acts_per_dir per direction
+  size_t acts_per_dir = 1;
+  std::string bad_act;           // an unknown activation name, if any
+};
+
+Cell cell_of(const Node& n) { return n.op == "GRU" ? Cell::Gru : n.op == "LSTM" ? Cell::Lstm : Cell::Rnn; }
+
+RnnSpec spec_of(const Node& n, const Shape& x, const Shape& w) {
+  RnnSpec s;
+  s.cell = cell_of(n);
+  s.G = s.cell == Cell::Lstm ? 4 : s.cell == Cell::Gru ? 3 : 1;
+  s.acts_per_dir = s.cell == Cell::Lstm ? 3 : s.cell == Cell::Gru ? 2 : 1;
   const std::string dir = n.attr_string("direction", "forward");
-  auto X = [&](int64_t t, int64_t b, int64_t k) {
-    return static_cast<float>(get_as_double(x, static_cast<size_t>(batch_first ? (b * T + t) * I + k : (t * B + b) * I + k)));
-  };
-  auto cl = [&](float v) { return clip > 0 ? std::max(-clip, std::min(clip, v)) : v; };
-  Tensor* Y = out.size() > 0 ? out[0] : nullptr;
-  Tensor* Yh = out.size() > 1 ? out[1] : nullptr;
-  for (int64_t d = 0; d < D; ++d) {
-    const bool rev = dir == "reverse" || (D == 2 && d == 1);
-    std::vector<float> h(static_cast<size_t>(B * H), 0.0f);
-    if (!H0.empty())
-      for (int64_t i = 0; i < B * H; ++i) h[static_cast<size_t>(i)] = H0[static_cast<size_t>(d * B * H + i)];
-    const float* w = W.data() + d * 3 * H * I;
-    const float* r = R.data() + d * 3 * H * H;
-    const float* wb = Bv.empty() ? nullptr : Bv.data() + d * 6 * H;
-    for (int64_t s = 0; s < T; ++s) {
-      const int64_t t = rev ? T - 1 - s : s;
-      std::vector<float> hn(h.size());
-      for (int64_t b = 0; b < B; ++b) {
-        std::vector<float> z(static_cast<size_t>(H)), rg(static_cast<size_t>(H));
-        const float* hb = h.data() + b * H;
-        for (int64_t j = 0; j < H; ++j) {
-          float az = wb ? wb[j] + wb[3 * H + j] : 0.0f, ar = wb ? wb[H + j] + wb[4 * H + j] : 0.0f;
-          for (int64_t k = 0; k < I; ++k) {
-            az += w[j * I + k] * X(t, b, k);
-            ar += w[(H + j) * I + k] * X(t, b, k);
-          }
-          for (int64_t k = 0; k < H; ++k) {
-            az += r[j * H + k] * hb[k];
-            ar += r[(H + j) * H + k] * hb[k];
-          }
-          z[static_cast<size_t>(j)] = sigm(cl(az));
-          rg[static_cast<size_t>(j)] = sigm(cl(ar));
-        }
-        for (int64_t j = 0; j < H; ++j) {
-          float xh = wb ? wb[2 * H + j] : 0.0f;
-          for (int64_t k = 0; k < I; ++k) xh += w[(2 * H + j) * I + k] * X(t, b, k);
-          float rh = wb ? wb[5 * H + j] : 0.0f;
-          for (int64_t k = 0; k < H; ++k)
-            rh += r[(2 * H + j) * H + k] * (lbr ? hb[k] : rg[static_cast<size_t>(k)] * hb[k]);
-          const float hh = std::tanh(cl(lbr ? xh + rg[static_cast<size_t>(j)] * rh : xh + rh));
-          const float zz = z[static_cast<size_t>(j)];
-          hn[static_cast<size_t>(b * H + j)] = (1.0f - zz) * hh + zz * hb[j];
-        }
-      }
-      h = hn;
-      if (Y)
-        for (int64_t b = 0; b < B; ++b)
-          for (int64_t j = 0; j < H; ++j) {
-            const int64_t idx = batch_first ? ((b * T + t) * D + d) * H + j : ((t * D + d) * B + b) * H + j;
-            set_from_double(*Y, static_cast<size_t>(idx), h[static_cast<size_t>(b * H + j)]);
-          }
-    }
-    if (Yh)
-      for (int64_t b = 0; b < B; ++b)
-        for (int64_t j = 0; j < H; ++j) {
-          const int64_t idx = batch_first ? (b * D + d) * H + j : (d * B + b) * H + j;
-          set_from_double(*Yh, static_cast<size_t>(idx), h[static_cast<size_t>(b * H + j)]);
-        }
+  s.D = dir == "bidirectional" ? 2 : 1;
+  s.reverse = dir == "reverse";
+  s.batch_first = n.attr_int("layout", 0) == 1;
+  if (x.size() == 3) {
+    s.T = s.batch_first ? x[1] : x[0];
+    s.B = s.batch_first ? x[0] : x[1];
+    s.I = x[2];
   }
-}
-
-std::string check_gru(const Graph& g, const Node& n) {
-  if (n.has_attr("activations")) {
-    auto acts = std::get_if<std::vector<std::string>>(&n.attrs.at("activations"));
-    if (acts)
-      for (size_t i = 0; i < acts->size(); ++i)
-        if ((*acts)[i] != (i % 2 == 0 ? "Sigmoid" : "Tanh")) return "only the default activations (Sigmoid, Tanh)";
-  }
-  if (n.attr_float("clip", 0.0f) != 0.0f) return "clip is not supported";
-  if (n.attr_int("layout", 0) != 0) return "layout=1 (batch first) is not supported";
-  for (size_t i : {1, 2, 3, 5})
-    if (has_in(n, i) && !g.t(n.inputs[i]).is_const) return "weights and initial state must be constant";
-  for (size_t i : {1, 2, 3, 5})
-    if (has_in(n, i) && g.t(n.inputs[i]).dtype != DType::F32) return "float32 weights only";
-  return "";
-}
-
-size_t gru_scratch(const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  const int64_t H = n.attr_int("hidden_size", 0);
-  // eg_gru_scratch_floats: state [batch][hidden], gates z, r, h [3][hidden], the step's input [input_size]
-  return static_cast<size_t>(x.shape[1] * H + 3 * H + x.shape[2]) * sizeof(float);
-}
-
-std::string io_type(const Tensor& t) { return t.dtype == DType::I8 ? "EG_RNN_S8" : "EG_RNN_F32"; }
-
-void emit_gru(EmitContext& ctx, const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  const int64_t H = n.attr_int("hidden_size", 0), D = num_directions(n);
-  const std::string id = ctx.layer_ident();
-  auto s = [](int64_t v) { return std::to_string(v); };
-  auto qs = [&](TensorId t) { return t == kNoTensor || !g.t(t).quant ? std::string("0.0f") : EmitContext::float_lit(g.t(t).quant->scale[0]); };
-  auto qz = [&](TensorId t) { return t == kNoTensor || !g.t(t).quant ? std::string("0") : s(g.t(t).quant->zero_point[0]); };
-  TensorId y = n.outputs.size() > 0 ? n.outputs[0] : kNoTensor;
-  TensorId yh = n.outputs.size() > 1 ? n.outputs[1] : kNoTensor;
-  auto opt = [&](size_t i) { return has_in(n, i) ? ctx.ptr(n.inputs[i]) : std::string("0"); };
-  ctx.use("eg_rnn");
-  ctx.use("eg_quant");  // eg_rnn quantizes its int8 outputs with it
-  ctx.decl("static const eg_gru_params " + id + " = {" + s(x.shape[0]) + ", " + s(x.shape[1]) + ", " +
-           s(x.shape[2]) + ", " + s(H) + ", " + s(D) + ", " +
-           (n.attr_string("direction", "forward") == "reverse" ? "1" : "0") + ", " +
-           s(n.attr_int("linear_before_reset", 0)) + ",\n    " + io_type(x) + ", " +
-           (y == kNoTensor ? "EG_RNN_F32" : io_type(g.t(y))) + ", " + (yh == kNoTensor ? "EG_RNN_F32" : io_type(g.t(yh))) +
-           ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qz(n.inputs[0]) + ", " + qz(y) + ", " +
-           qz(yh) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + ctx.ptr(n.inputs[2]) + ", " + opt(3) + ", " + opt(5) +
-           "};");
-  ctx.emit("eg_gru(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + (y == kNoTensor ? "0" : ctx.ptr(y)) + ", " +
-           (yh == kNoTensor ? "0" : ctx.ptr(yh)) + ", " + ctx.scratch(ctx.current_node, "float*") + ");");
-}
-
-int64_t macc_gru(const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  const int64_t H = n.attr_int("hidden_size", 0), D = num_directions(n);
-  // per step and direction: input and recurrent gate products, plus 2 per hidden unit (state update)
-  return D * x.shape[0] * x.shape[1] * (3 * H * x.shape[2] + 3 * H * H + 2 * H);
-}
-
-
-// ---------------------------------------------------------------- LSTM and RNN
-
-int64_t gate_count(const Node& n) { return n.op == "LSTM" ? 4 : 1; }
-size_t acts_per_dir(const Node& n) { return n.op == "LSTM" ? 3 : 1; }
-
-std::vector<std::string> rnn_activations(const Node& n) {
-  std::vector<std::string> dflt = n.op == "LSTM" ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
-                                                 : std::vector<std::string>{"Tanh"};
-  const int64_t D = num_directions(n);
-  std::vector<std::string> acts;
+  s.H = n.attr_int("hidden_size", w.size() == 3 ? w[1] / s.G : 0);
+  s.lbr = n.attr_int("linear_before_reset", 0) != 0;
+  s.input_forget = n.attr_int("input_forget", 0) != 0;
+  s.clip = n.attr_float("clip", 0.0f);
+  std::vector<std::string> names;
   if (n.has_attr("activations"))
-    if (auto a = std::get_if<std::vector<std::string>>(&n.attrs.at("activations"))) acts = *a;
-  if (acts.empty())
-    for (int64_t d = 0; d < D; ++d) acts.insert(acts.end(), dflt.begin(), dflt.end());
-  if (acts.size() == acts_per_dir(n) && D == 2) acts.insert(acts.end(), dflt.begin(), dflt.end());
-  return acts;
+    if (auto a = std::get_if<std::vector<std::string>>(&n.attrs.at("activations"))) names = *a;
+  const std::vector<std::string> dflt = s.cell == Cell::Lstm  ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
+                                        : s.cell == Cell::Gru ? std::vector<std::string>{"Sigmoid", "Tanh"}
+                                                              : std::vector<std::string>{"Tanh"};
+  if (names.empty())
+    for (int64_t d = 0; d < s.D; ++d) names.insert(names.end(), dflt.begin(), dflt.end());
+  if (names.size() == s.acts_per_dir && s.D == 2) names.insert(names.end(), names.begin(), names.end());
+  const auto alphas = n.attr_floats("activation_alpha"), betas = n.attr_floats("activation_beta");
+  size_t ai = 0, bi = 0;
+  for (const auto& name : names) {
+    std::string low;
+    for (char c : name) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Act a;
+    a.code = -1;
+    for (int k = 0; k < static_cast<int>(std::size(kActs)); ++k)
+      if (low == kActs[k].name) a.code = k;
+    if (a.code < 0) {
+      s.bad_act = name;
+      a.code = 0;
+    }
+    const ActInfo& info = kActs[a.code];
+    if (info.alpha) a.alpha = ai < alphas.size() ? alphas[ai++] : info.alpha_default;
+    if (info.beta) a.beta = bi < betas.size() ? betas[bi++] : info.beta_default;
+    s.acts.push_back(a);
+  }
+  return s;
 }
 
-int act_code(const std::string& a) { return a == "Sigmoid" ? 0 : a == "Tanh" ? 1 : a == "Relu" ? 2 : -1; }
+RnnSpec spec_of(const Graph& g, const Node& n) { return spec_of(n, g.t(n.inputs[0]).shape, g.t(n.inputs[1]).shape); }
 
-float act_apply(int code, float x) {
-  if (code == 1) return std::tanh(x);
-  if (code == 2) return x > 0 ? x : 0.0f;
-  return 1.0f / (1.0f + std::exp(-x));
+float act_apply(const Act& a, float x) {
+  switch (a.code) {
+    case 1: return std::tanh(x);
+    case 2: return x > 0 ? x : 0.0f;
+    case 3: return a.alpha * x + a.beta;
+    case 4: return x >= 0 ? x : a.alpha * x;
+    case 5: return x > a.alpha ? x : 0.0f;
+    case 6: return a.alpha * std::tanh(a.beta * x);
+    case 7: return std::clamp(a.alpha * x + a.beta, 0.0f, 1.0f);
+    case 8: return x >= 0 ? x : a.alpha * (std::exp(x) - 1.0f);
+    case 9: return x / (1.0f + std::fabs(x));
+    case 10: return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+    default: return 1.0f / (1.0f + std::exp(-x));
+  }
 }
 
-void infer_lstm_rnn(Graph& g, const Node& n) {
+void infer_rnn(Graph& g, const Node& n) {
   const Tensor& x = in_t(g, n, 0);
   const Tensor& w = in_t(g, n, 1);
   if (x.shape.size() != 3) bad(g, n, "input must be 3-D");
-  const int64_t G = gate_count(n), D = num_directions(n);
-  const int64_t H = n.attr_int("hidden_size", w.shape.size() == 3 ? w.shape[1] / G : 0);
-  const bool batch_first = n.attr_int("layout", 0) == 1;
-  const int64_t T = batch_first ? x.shape[1] : x.shape[0], B = batch_first ? x.shape[0] : x.shape[1];
-  if (w.shape.size() != 3 || w.shape[0] != D || w.shape[1] != G * H || w.shape[2] != x.shape[2])
+  const RnnSpec s = spec_of(n, x.shape, w.shape);
+  if (w.shape.size() != 3 || w.shape[0] != s.D || w.shape[1] != s.G * s.H || w.shape[2] != s.I)
     bad(g, n, "W shape " + shape_str(w.shape) + " does not match input and hidden_size");
-  if (rnn_activations(n).size() != acts_per_dir(n) * static_cast<size_t>(D))
+  if (s.acts.size() != s.acts_per_dir * static_cast<size_t>(s.D))
     bad(g, n, "activations list does not match the direction count");
+  if (!s.bad_act.empty()) bad(g, n, "unknown activation '" + s.bad_act + "'");
   const DType dt = x.dtype;
-  if (batch_first) {
-    set_out(g, n, 0, dt, {B, T, D, H});
-    set_out(g, n, 1, dt, {B, D, H});
-    set_out(g, n, 2, dt, {B, D, H});
-  } else {
-    set_out(g, n, 0, dt, {T, D, B, H});
-    set_out(g, n, 1, dt, {D, B, H});
-    set_out(g, n, 2, dt, {D, B, H});
-  }
+  const Shape y = s.batch_first ? Shape{s.B, s.T, s.D, s.H} : Shape{s.T, s.D, s.B, s.H};
+  const Shape st = s.batch_first ? Shape{s.B, s.D, s.H} : Shape{s.D, s.B, s.H};
+  set_out(g, n, 0, dt, y);
+  set_out(g, n, 1, dt, st);
+  if (s.cell == Cell::Lstm) set_out(g, n, 2, dt, st);
 }
 
-void ref_lstm_rnn(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+// ONNX semantics for all three cells (time loop per direction and batch row).
+void ref_rnn(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
-  const bool lstm = n.op == "LSTM";
-  const int64_t G = gate_count(n);
+  const RnnSpec s = spec_of(n, x.shape, in[1]->shape);
+  const bool lstm = s.cell == Cell::Lstm, gru = s.cell == Cell::Gru;
+  const int64_t T = s.T, B = s.B, I = s.I, H = s.H, D = s.D, G = s.G;
   const auto W = in[1]->as_float(), R = in[2]->as_float();
   auto opt = [&](size_t i) { return in.size() > i && in[i] ? in[i]->as_float() : std::vector<float>{}; };
   const std::vector<float> Bv = opt(3), H0 = opt(5), C0 = lstm ? opt(6) : std::vector<float>{},
                            P = lstm ? opt(7) : std::vector<float>{};
   const std::vector<int64_t> lens = in.size() > 4 && in[4] ? in[4]->as_int64() : std::vector<int64_t>{};
-  const bool batch_first = n.attr_int("layout", 0) == 1;
-  const int64_t T = batch_first ? x.shape[1] : x.shape[0], B = batch_first ? x.shape[0] : x.shape[1];
-  const int64_t I = x.shape[2], D = num_directions(n);
-  const int64_t H = n.attr_int("hidden_size", in[1]->shape[1] / G);
-  const float clip = n.attr_float("clip", 0.0f);
-  const std::string dir = n.attr_string("direction", "forward");
-  const auto acts = rnn_activations(n);
   auto X = [&](int64_t t, int64_t b, int64_t k) {
-    return static_cast<float>(get_as_double(x, static_cast<size_t>(batch_first ? (b * T + t) * I + k : (t * B + b) * I + k)));
+    return static_cast<float>(get_as_double(x, static_cast<size_t>(s.batch_first ? (b * T + t) * I + k : (t * B + b) * I + k)));
   };
-  auto cl = [&](float v) { return clip > 0 ? std::max(-clip, std::min(clip, v)) : v; };
+  auto cl = [&](float v) { return s.clip > 0 ? std::clamp(v, -s.clip, s.clip) : v; };
   Tensor* Y = out.size() > 0 ? out[0] : nullptr;
   Tensor* Yh = out.size() > 1 ? out[1] : nullptr;
   Tensor* Yc = out.size() > 2 ? out[2] : nullptr;
   auto yidx = [&](int64_t t, int64_t d, int64_t b, int64_t j) {
-    return static_cast<size_t>(batch_first ? ((b * T + t) * D + d) * H + j : ((t * D + d) * B + b) * H + j);
+    return static_cast<size_t>(s.batch_first ? ((b * T + t) * D + d) * H + j : ((t * D + d) * B + b) * H + j);
   };
+  // initial states and Y_h/Y_c follow the layout too
   auto sidx = [&](int64_t d, int64_t b, int64_t j) {
-    return static_cast<size_t>(batch_first ? (b * D + d) * H + j : (d * B + b) * H + j);
+    return static_cast<size_t>(s.batch_first ? (b * D + d) * H + j : (d * B + b) * H + j);
   };
   for (int64_t d = 0; d < D; ++d) {
-    const bool rev = dir == "reverse" || (D == 2 && d == 1);
-    const size_t a0 = static_cast<size_t>(d) * acts_per_dir(n);
-    const int af = act_code(acts[a0]), ag = lstm ? act_code(acts[a0 + 1]) : 0, ah = lstm ? act_code(acts[a0 + 2]) : 0;
+    const bool rev = s.reverse || (D == 2 && d == 1);
+    const Act* a = &s.acts[static_cast<size_t>(d) * s.acts_per_dir];
+    const Act &af = a[0], &ag = s.acts_per_dir > 1 ? a[1] : a[0], &ah = s.acts_per_dir > 2 ? a[2] : a[0];
     const float* w = W.data() + d * G * H * I;
     const float* r = R.data() + d * G * H * H;
     const float* wb = Bv.empty() ? nullptr : Bv.data() + d * 2 * G * H;
+    const float* rb = wb ? wb + G * H : nullptr;
     const float* pp = P.empty() ? nullptr : P.data() + d * 3 * H;
     for (int64_t b = 0; b < B; ++b) {
       const int64_t len = lens.empty() ? T : std::clamp<int64_t>(lens[static_cast<size_t>(b)], 0, T);
-      std::vector<float> h(static_cast<size_t>(H), 0.0f), c(static_cast<size_t>(H), 0.0f), gate(static_cast<size_t>(G * H));
+      std::vector<float> h(static_cast<size_t>(H), 0.0f), c(static_cast<size_t>(H), 0.0f),
+          gx(static_cast<size_t>(G * H)), gh(static_cast<size_t>(G * H));
       for (int64_t j = 0; j < H; ++j) {
-        if (!H0.empty()) h[static_cast<size_t>(j)] = H0[static_cast<size_t>((d * B + b) * H + j)];
-        if (!C0.empty()) c[static_cast<size_t>(j)] = C0[static_cast<size_t>((d * B + b) * H + j)];
+        if (!H0.empty()) h[static_cast<size_t>(j)] = H0[sidx(d, b, j)];
+        if (!C0.empty()) c[static_cast<size_t>(j)] = C0[sidx(d, b, j)];
       }
-      for (int64_t s = 0; s < len; ++s) {
-        const int64_t t = rev ? len - 1 - s : s;
+      for (int64_t st = 0; st < len; ++st) {
+        const int64_t t = rev ? len - 1 - st : st;
+        // x and h parts of every gate row, biases included
         for (int64_t j = 0; j < G * H; ++j) {
-          float acc = wb ? wb[j] + wb[G * H + j] : 0.0f;
-          for (int64_t k = 0; k < I; ++k) acc += w[j * I + k] * X(t, b, k);
-          for (int64_t k = 0; k < H; ++k) acc += r[j * H + k] * h[static_cast<size_t>(k)];
-          gate[static_cast<size_t>(j)] = acc;
+          float ax = wb ? wb[j] : 0.0f, ahh = rb ? rb[j] : 0.0f;
+          for (int64_t k = 0; k < I; ++k) ax += w[j * I + k] * X(t, b, k);
+          for (int64_t k = 0; k < H; ++k) ahh += r[j * H + k] * h[static_cast<size_t>(k)];
+          gx[static_cast<size_t>(j)] = ax;
+          gh[static_cast<size_t>(j)] = ahh;
         }
+        std::vector<float> hn(static_cast<size_t>(H)), rg(static_cast<size_t>(H));
+        if (gru)
+          for (int64_t j = 0; j < H; ++j) {
+            const size_t u = static_cast<size_t>(j);
+            rg[u] = act_apply(af, cl(gx[u + H] + gh[u + H]));
+          }
         for (int64_t j = 0; j < H; ++j) {
           const size_t u = static_cast<size_t>(j);
-          if (!lstm) {
-            h[u] = act_apply(af, cl(gate[u]));
-            continue;
+          if (gru) {
+            const float z = act_apply(af, cl(gx[u] + gh[u]));
+            float pre;
+            if (s.lbr) {
+              pre = gx[u + 2 * H] + rg[u] * gh[u + 2 * H];
+            } else {
+              float acc = rb ? rb[2 * H + j] : 0.0f;
+              for (int64_t k = 0; k < H; ++k)
+                acc += r[(2 * H + j) * H + k] * (rg[static_cast<size_t>(k)] * h[static_cast<size_t>(k)]);
+              pre = gx[u + 2 * H] + acc;
+            }
+            const float hh = act_apply(ag, cl(pre));
+            hn[u] = (1.0f - z) * hh + z * h[u];
+          } else if (!lstm) {
+            hn[u] = act_apply(af, cl(gx[u] + gh[u]));
+          } else {
+            float gi = gx[u] + gh[u], go = gx[u + H] + gh[u + H], gf = gx[u + 2 * H] + gh[u + 2 * H],
+                  gc = gx[u + 3 * H] + gh[u + 3 * H];
+            if (pp) {
+              gi += pp[j] * c[u];
+              gf += pp[2 * H + j] * c[u];
+            }
+            gi = act_apply(af, cl(gi));
+            gf = s.input_forget ? 1.0f - gi : act_apply(af, cl(gf));
+            gc = act_apply(ag, cl(gc));
+            c[u] = gf * c[u] + gi * gc;
+            if (pp) go += pp[H + j] * c[u];
+            go = act_apply(af, cl(go));
+            hn[u] = go * act_apply(ah, c[u]);
           }
-          float gi = gate[u], go = gate[static_cast<size_t>(H + j)], gf = gate[static_cast<size_t>(2 * H + j)],
-                gc = gate[static_cast<size_t>(3 * H + j)];
-          if (pp) {
-            gi += pp[j] * c[u];
-            gf += pp[2 * H + j] * c[u];
-          }
-          gi = act_apply(af, cl(gi));
-          gf = act_apply(af, cl(gf));
-          gc = act_apply(ag, cl(gc));
-          c[u] = gf * c[u] + gi * gc;
-          if (pp) go += pp[H + j] * c[u];
-          go = act_apply(af, cl(go));
-          h[u] = go * act_apply(ah, c[u]);
         }
+        h = hn;
         if (Y)
           for (int64_t j = 0; j < H; ++j) set_from_double(*Y, yidx(t, d, b, j), h[static_cast<size_t>(j)]);
       }
-      if (Y)  // steps past the sequence length are zeros (the output arrives zeroed)
+      if (Y)  // steps past the sequence length are zeros
         for (int64_t t = len; t < T; ++t)
           for (int64_t j = 0; j < H; ++j) set_from_double(*Y, yidx(t, d, b, j), 0.0);
       for (int64_t j = 0; j < H; ++j) {
@@ -304,125 +243,201 @@ void ref_lstm_rnn(const Node& n, std::span<const Tensor* const> in, std::span<Te
   }
 }
 
-std::string check_lstm_rnn(const Graph& g, const Node& n) {
-  for (const auto& a : rnn_activations(n))
-    if (act_code(a) < 0) return "activation " + a + " is not supported (Sigmoid, Tanh, Relu)";
-  if (n.has_attr("activation_alpha") || n.has_attr("activation_beta")) return "activation_alpha/beta are not supported";
-  if (n.attr_int("input_forget", 0) != 0) return "input_forget=1 is not supported";
-  if (n.attr_int("layout", 0) != 0) return "layout=1 (batch first) is not supported";
+size_t last_input(Cell c) { return c == Cell::Lstm ? 7 : 5; }
+bool is_weight(size_t i) { return i == 1 || i == 2 || i == 3 || i == 7; }
+
+// The specialised kernels: constant weights, the activations they implement, and their feature set.
+bool fast_kernel_fits(const Graph& g, const Node& n, const RnnSpec& s) {
+  for (size_t i = 1; i <= last_input(s.cell); ++i)
+    if (has_in(n, i) && is_weight(i) && !g.t(n.inputs[i]).is_const) return false;
+  if (has_in(n, 4) && !g.t(n.inputs[4]).is_const) return false;
+  if (s.input_forget) return false;
+  if (s.cell == Cell::Gru) {
+    if (s.clip != 0.0f || s.acts[0].code != 0 || s.acts[1].code != 1) return false;
+    for (size_t k = 2; k < s.acts.size(); ++k)
+      if (s.acts[k].code != s.acts[k % 2].code) return false;
+    if (has_in(n, 4))
+      for (int64_t l : g.t(n.inputs[4]).as_int64())
+        if (l != s.T) return false;
+    return true;
+  }
+  for (const Act& a : s.acts)
+    if (a.code > 2) return false;
+  if (s.cell == Cell::Lstm)
+    for (size_t k = 3; k < s.acts.size(); ++k)
+      if (s.acts[k].code != s.acts[k - 3].code) return false;
+  return true;
+}
+
+std::string check_rnn(const Graph& g, const Node& n) {
+  const RnnSpec s = spec_of(g, n);
+  if (s.batch_first && s.B != 1) return "layout=1 (batch first) with batch > 1 is not supported";
   const DType xt = g.t(n.inputs[0]).dtype;
   if (xt != DType::F32 && xt != DType::I8) return "input must be float32 or int8";
-  const size_t last = n.op == "LSTM" ? 7 : 5;
-  for (size_t i = 1; i <= last; ++i) {
+  for (size_t i = 1; i <= last_input(s.cell); ++i) {
     if (!has_in(n, i)) continue;
     const Tensor& t = g.t(n.inputs[i]);
-    if (!t.is_const) return i == 4 ? "sequence_lens must be constant" : "weights and initial state must be constant";
-    if (i != 4 && t.dtype != DType::F32) return "float32 weights only";
+    if (i == 4) {
+      if (!t.is_const && t.dtype != DType::I32) return "a run-time sequence_lens must be int32";
+      continue;
+    }
+    if (t.dtype != DType::F32)
+      return std::string(is_weight(i) ? "weights" : "initial state") + " '" + t.name + "' must be float32 (is " +
+             std::string(dtype_name(t.dtype)) + ")";
   }
   return "";
 }
 
-size_t lstm_rnn_scratch(const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  const int64_t G = gate_count(n), B = x.shape[1], I = x.shape[2];
-  const int64_t H = n.attr_int("hidden_size", g.t(n.inputs[1]).shape[1] / G);
-  const int64_t floats = n.op == "LSTM" ? 2 * B * H + 4 * H + I : B * H + H + I;
-  return static_cast<size_t>(floats) * sizeof(float);
+int64_t scratch_floats(const RnnSpec& s, bool fast) {
+  if (!fast) return 2 * s.B * s.H + 5 * s.H + s.I;  // eg_rnn_generic_scratch_floats
+  switch (s.cell) {
+    case Cell::Gru: return s.B * s.H + 3 * s.H + s.I;   // eg_gru_scratch_floats
+    case Cell::Lstm: return 2 * s.B * s.H + 4 * s.H + s.I;
+    default: return s.B * s.H + s.H + s.I;
+  }
 }
 
-void emit_lstm_rnn(EmitContext& ctx, const Graph& g, const Node& n) {
-  const bool lstm = n.op == "LSTM";
-  const Tensor& x = g.t(n.inputs[0]);
-  const int64_t G = gate_count(n), D = num_directions(n);
-  const int64_t H = n.attr_int("hidden_size", g.t(n.inputs[1]).shape[1] / G);
+size_t rnn_scratch(const Graph& g, const Node& n) {
+  const RnnSpec s = spec_of(g, n);
+  return static_cast<size_t>(scratch_floats(s, fast_kernel_fits(g, n, s))) * sizeof(float);
+}
+
+std::string io_type(const Tensor& t) { return t.dtype == DType::I8 ? "EG_RNN_S8" : "EG_RNN_F32"; }
+
+void emit_rnn(EmitContext& ctx, const Graph& g, const Node& n) {
+  const RnnSpec s = spec_of(g, n);
+  const bool fast = fast_kernel_fits(g, n, s);
+  const bool lstm = s.cell == Cell::Lstm;
   const std::string id = ctx.layer_ident();
-  auto s = [](int64_t v) { return std::to_string(v); };
+  auto str = [](int64_t v) { return std::to_string(v); };
   auto outp = [&](size_t i) { return i < n.outputs.size() ? n.outputs[i] : kNoTensor; };
   auto qs = [&](TensorId t) { return t == kNoTensor || !g.t(t).quant ? std::string("0.0f") : EmitContext::float_lit(g.t(t).quant->scale[0]); };
-  auto qz = [&](TensorId t) { return t == kNoTensor || !g.t(t).quant ? std::string("0") : s(g.t(t).quant->zero_point[0]); };
+  auto qz = [&](TensorId t) { return t == kNoTensor || !g.t(t).quant ? std::string("0") : str(g.t(t).quant->zero_point[0]); };
   auto ty = [&](TensorId t) { return t == kNoTensor ? std::string("EG_RNN_F32") : io_type(g.t(t)); };
-  auto opt = [&](size_t i) { return has_in(n, i) ? ctx.ptr(n.inputs[i]) : std::string("0"); };
   auto optp = [&](TensorId t) { return t == kNoTensor ? std::string("0") : ctx.ptr(t); };
+  auto in_ptr = [&](size_t i) { return has_in(n, i) ? ctx.ptr(n.inputs[i]) : std::string("0"); };
+  // flash structs may only point at constants; a run-time tensor is set on a local copy
+  auto const_ptr = [&](size_t i) {
+    return has_in(n, i) && g.t(n.inputs[i]).is_const ? ctx.ptr(n.inputs[i]) : std::string("0");
+  };
+  std::vector<std::pair<std::string, std::string>> runtime_fields;  // field, pointer
+  auto runtime = [&](size_t i, const char* field) {
+    if (has_in(n, i) && !g.t(n.inputs[i]).is_const) runtime_fields.emplace_back(field, ctx.ptr(n.inputs[i]));
+  };
+  // sequence_lens: constant (int32 array, dropped when every length is the full sequence) or run-time int32
   std::string lens = "0";
   if (has_in(n, 4)) {
     const Tensor& lt = g.t(n.inputs[4]);
-    const auto v = lt.as_int64();
-    bool all_full = true;
-    for (int64_t l : v) all_full = all_full && l == x.shape[0];
-    if (!all_full) {
-      std::vector<int32_t> v32(v.begin(), v.end());
-      lens = ctx.add_array(id + "_seq_lens", make_const(lt.name, DType::I32, {static_cast<int64_t>(v32.size())}, v32),
-                           lt.name, true);
+    if (!lt.is_const) {
+      lens = ctx.ptr_as(n.inputs[4], "const int32_t*");
+    } else {
+      const auto v = lt.as_int64();
+      if (std::any_of(v.begin(), v.end(), [&](int64_t l) { return l != s.T; })) {
+        std::vector<int32_t> v32(v.begin(), v.end());
+        lens = ctx.add_array(id + "_seq_lens", make_const(lt.name, DType::I32, {static_cast<int64_t>(v32.size())}, v32),
+                             lt.name, true);
+      }
     }
   }
-  const auto acts = rnn_activations(n);
-  const TensorId y = outp(0), yh = outp(1), yc = outp(2);
-  const std::string head = s(x.shape[0]) + ", " + s(x.shape[1]) + ", " + s(x.shape[2]) + ", " + s(H) + ", " + s(D) +
-                           ", " + (n.attr_string("direction", "forward") == "reverse" ? "1" : "0") + ", ";
-  const std::string clip = EmitContext::float_lit(n.attr_float("clip", 0.0f));
+  const TensorId y = outp(0), yh = outp(1), yc = lstm ? outp(2) : kNoTensor;
+  const std::string x = ctx.ptr(n.inputs[0]), scratch = ctx.scratch(ctx.current_node, "float*");
+  const std::string dims = str(s.T) + ", " + str(s.B) + ", " + str(s.I) + ", " + str(s.H) + ", " + str(s.D) + ", " +
+                           (s.reverse ? "1" : "0") + ", ";
+  const std::string clip = EmitContext::float_lit(s.clip);
   ctx.use("eg_rnn");
-  ctx.use("eg_quant");  // eg_rnn quantizes its int8 outputs with it
-  if (lstm) {
-    for (int64_t d = 1; d < D; ++d)
-      for (size_t k = 0; k < 3; ++k)
-        if (acts[static_cast<size_t>(d) * 3 + k] != acts[k]) bad(g, n, "both directions must use the same activations");
-    ctx.decl("static const eg_lstm_params " + id + " = {" + head + s(act_code(acts[0])) + ", " + s(act_code(acts[1])) +
-             ", " + s(act_code(acts[2])) + ", " + clip + ",\n    " + io_type(x) + ", " + ty(y) + ", " + ty(yh) + ", " +
-             ty(yc) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qs(yc) + ", " + qz(n.inputs[0]) +
-             ", " + qz(y) + ", " + qz(yh) + ", " + qz(yc) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " +
-             ctx.ptr(n.inputs[2]) + ", " + opt(3) + ", " + opt(5) + ", " + opt(6) + ", " + opt(7) + ", " + lens + "};");
-    ctx.emit("eg_lstm(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + optp(y) + ", " + optp(yh) + ", " + optp(yc) + ", " +
-             ctx.scratch(ctx.current_node, "float*") + ");");
+  ctx.use("eg_quant");  // the kernels quantize their int8 outputs with it
+  if (!fast) {
+    ctx.use("eg_rnn_generic");
+    std::string acts = "{";
+    for (int64_t d = 0; d < 2; ++d) {
+      acts += d ? ", {" : "{";
+      for (size_t k = 0; k < 3; ++k) {
+        const size_t idx = static_cast<size_t>(std::min<int64_t>(d, s.D - 1)) * s.acts_per_dir + std::min(k, s.acts_per_dir - 1);
+        const Act& a = s.acts[idx];
+        acts += std::string(k ? ", " : "") + "{" + str(a.code) + ", " + EmitContext::float_lit(a.alpha) + ", " +
+                EmitContext::float_lit(a.beta) + "}";
+      }
+      acts += "}";
+    }
+    acts += "}";
+    const char* cell = s.cell == Cell::Lstm ? "EG_CELL_LSTM" : s.cell == Cell::Gru ? "EG_CELL_GRU" : "EG_CELL_RNN";
+    ctx.decl("static const eg_rnn_generic_params " + id + " = {" + cell + ", " + dims + (s.lbr ? "1" : "0") + ", " +
+             (s.input_forget ? "1" : "0") + ", " + clip + ",\n    " + acts + ",\n    " + io_type(g.t(n.inputs[0])) +
+             ", " + ty(y) + ", " + ty(yh) + ", " + ty(yc) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) +
+             ", " + qs(yc) + ", " + qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ", " + qz(yc) + "};");
+    ctx.emit("{");
+    ctx.emit("  const eg_rnn_generic_tensors t = {" + in_ptr(1) + ", " + in_ptr(2) + ", " + in_ptr(3) + ", " +
+             in_ptr(5) + ", " + (lstm ? in_ptr(6) : "0") + ", " + (lstm ? in_ptr(7) : "0") + ", " + lens + "};");
+    ctx.emit("  eg_rnn_generic(&" + id + ", &t, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + optp(yc) + ", " +
+             scratch + ");");
+    ctx.emit("}");
     return;
   }
-  ctx.decl("static const eg_rnn_params " + id + " = {" + head + "{" + s(act_code(acts[0])) + ", " +
-           s(act_code(acts[D == 2 ? 1 : 0])) + "}, " + clip + ",\n    " + io_type(x) + ", " + ty(y) + ", " + ty(yh) +
-           ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qz(n.inputs[0]) + ", " + qz(y) + ", " +
-           qz(yh) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + ctx.ptr(n.inputs[2]) + ", " + opt(3) + ", " + opt(5) +
-           ", " + lens + "};");
-  ctx.emit("eg_rnn(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + optp(y) + ", " + optp(yh) + ", " +
-           ctx.scratch(ctx.current_node, "float*") + ");");
+  std::string type, call;
+  runtime(5, "H0");
+  if (s.cell == Cell::Gru) {
+    type = "eg_gru_params";
+    ctx.decl("static const eg_gru_params " + id + " = {" + dims + (s.lbr ? "1" : "0") + ",\n    " +
+             io_type(g.t(n.inputs[0])) + ", " + ty(y) + ", " + ty(yh) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " +
+             qs(yh) + ", " + qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " +
+             ctx.ptr(n.inputs[2]) + ", " + const_ptr(3) + ", " + const_ptr(5) + "};");
+    call = "eg_gru(&P, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + scratch + ");";
+  } else if (lstm) {
+    runtime(6, "C0");
+    type = "eg_lstm_params";
+    ctx.decl("static const eg_lstm_params " + id + " = {" + dims + str(s.acts[0].code) + ", " + str(s.acts[1].code) +
+             ", " + str(s.acts[2].code) + ", " + clip + ",\n    " + io_type(g.t(n.inputs[0])) + ", " + ty(y) + ", " +
+             ty(yh) + ", " + ty(yc) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qs(yc) + ", " +
+             qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ", " + qz(yc) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " +
+             ctx.ptr(n.inputs[2]) + ", " + const_ptr(3) + ", " + const_ptr(5) + ", " + const_ptr(6) + ", " +
+             const_ptr(7) + ", " + (has_in(n, 4) && !g.t(n.inputs[4]).is_const ? "0" : lens) + "};");
+    call = "eg_lstm(&P, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + optp(yc) + ", " + scratch + ");";
+  } else {
+    type = "eg_rnn_params";
+    ctx.decl("static const eg_rnn_params " + id + " = {" + dims + "{" + str(s.acts[0].code) + ", " +
+             str(s.acts[s.D == 2 ? 1 : 0].code) + "}, " + clip + ",\n    " + io_type(g.t(n.inputs[0])) + ", " + ty(y) +
+             ", " + ty(yh) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qz(n.inputs[0]) + ", " +
+             qz(y) + ", " + qz(yh) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + ctx.ptr(n.inputs[2]) + ", " +
+             const_ptr(3) + ", " + const_ptr(5) + ", " + lens + "};");
+    call = "eg_rnn(&P, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + scratch + ");";
+  }
+  if (runtime_fields.empty()) {
+    ctx.emit(call.replace(call.find("&P"), 2, "&" + id));
+    return;
+  }
+  ctx.emit("{");
+  ctx.emit("  " + type + " P = " + id + ";");
+  for (const auto& [field, ptr] : runtime_fields) ctx.emit("  P." + field + " = " + ptr + ";");
+  ctx.emit("  " + call);
+  ctx.emit("}");
 }
 
-int64_t macc_lstm_rnn(const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  const int64_t G = gate_count(n), D = num_directions(n);
-  const int64_t H = n.attr_int("hidden_size", g.t(n.inputs[1]).shape[1] / G);
-  return D * x.shape[0] * x.shape[1] * (G * H * x.shape[2] + G * H * H + (G == 4 ? 3 * H : H));
+int64_t macc_rnn(const Graph& g, const Node& n) {
+  const RnnSpec s = spec_of(g, n);
+  // per step and direction: input and recurrent gate products, plus the state update per hidden unit
+  const int64_t update = s.cell == Cell::Lstm ? 3 * s.H : s.cell == Cell::Gru ? 2 * s.H : s.H;
+  return s.D * s.T * s.B * (s.G * s.H * s.I + s.G * s.H * s.H + update);
 }
 
 }  // namespace
 
 void register_rnn() {
-  OpDef d;
-  d.op = "GRU";
-  d.constraints = "forward/reverse/bidirectional; linear_before_reset 0/1; constant weights; default activations";
-  d.dtypes = {"float32", "int8 in/out with float math (QDQ island)"};
-  d.infer = infer_gru;
-  d.ref = ref_gru;
-  d.check = check_gru;
-  d.emit = emit_gru;
-  d.macc = macc_gru;
-  d.scratch = gru_scratch;
-  d.c_layer_type = "GRU";
-  d.qdq = QdqRole::RnnIsland;
-  register_op(d);
-
-  for (const char* op : {"LSTM", "RNN"}) {
+  for (const char* op : {"GRU", "LSTM", "RNN"}) {
     OpDef r;
     r.op = op;
-    r.constraints = std::string(op) == "LSTM"
-                        ? "forward/reverse/bidirectional; peepholes; initial h/c; constant weights and sequence_lens; "
-                          "activations Sigmoid/Tanh/Relu; clip"
-                        : "forward/reverse/bidirectional; initial h; constant weights and sequence_lens; activations "
-                          "Tanh/Sigmoid/Relu; clip";
+    r.constraints =
+        "forward/reverse/bidirectional; layout 0 and 1 (batch 1); every activation of the spec (alpha/beta); clip; "
+        "initial states and weights constant or computed at run time (run-time weights: generic kernel); "
+        "sequence_lens constant or int32";
+    if (r.op == "GRU") r.constraints += "; linear_before_reset 0/1";
+    if (r.op == "LSTM") r.constraints += "; peepholes; input_forget";
     r.dtypes = {"float32", "int8 in/out with float math (QDQ island)"};
-    r.infer = infer_lstm_rnn;
-    r.ref = ref_lstm_rnn;
-    r.check = check_lstm_rnn;
-    r.emit = emit_lstm_rnn;
-    r.macc = macc_lstm_rnn;
-    r.scratch = lstm_rnn_scratch;
+    r.infer = infer_rnn;
+    r.ref = ref_rnn;
+    r.check = check_rnn;
+    r.emit = emit_rnn;
+    r.macc = macc_rnn;
+    r.scratch = rnn_scratch;
     r.c_layer_type = op;
     r.qdq = QdqRole::RnnIsland;
     register_op(r);

@@ -114,8 +114,8 @@ std::string check_ct(const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   if (x.dtype != DType::F32) return "only float32 is supported";
   if (x.shape.size() != 3 && x.shape.size() != 4) return "only 1-D and 2-D transposed convolutions are supported";
-  if (!g.t(n.inputs[1]).is_const) return "weights must be constant";
-  if (has_in(n, 2) && !g.t(n.inputs[2]).is_const) return "bias must be constant";
+  if (g.t(n.inputs[1]).dtype != DType::F32 || (has_in(n, 2) && g.t(n.inputs[2]).dtype != DType::F32))
+    return "weights and bias must be float32";
   return "";
 }
 
@@ -124,6 +124,7 @@ void emit_ct(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& w = g.t(n.inputs[1]);
   const Tensor& y = g.t(n.outputs[0]);
   const CtGeom c = ct_geometry(g, n, x.shape, w.shape);
+  const bool runtime = !w.is_const || (has_in(n, 2) && !g.t(n.inputs[2]).is_const);
   const bool one = c.in.size() == 1;
   auto at = [&](const std::vector<int64_t>& v, int64_t dflt, bool h) { return one ? (h ? dflt : v[0]) : (h ? v[0] : v[1]); };
   const std::string id = ctx.layer_ident();
@@ -133,9 +134,21 @@ void emit_ct(EmitContext& ctx, const Graph& g, const Node& n) {
            ", " + s64(at(c.out, 1, false)) + ", " + s64(at(c.kernel, 1, true)) + ", " + s64(at(c.kernel, 1, false)) + ",\n    " +
            s64(at(c.strides, 1, true)) + ", " + s64(at(c.strides, 1, false)) + ", " + s64(at(c.dil, 1, true)) + ", " +
            s64(at(c.dil, 1, false)) + ", " + s64(at(c.pad_begin, 0, true)) + ", " + s64(at(c.pad_begin, 0, false)) + ", " +
-           s64(n.attr_int("group", 1)) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + (has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0") +
-           "};");
-  ctx.emit("eg_convtranspose_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+           s64(n.attr_int("group", 1)) + ",\n    " + (runtime ? "0" : ctx.ptr(n.inputs[1])) + ", " +
+           (has_in(n, 2) && !runtime ? ctx.ptr(n.inputs[2]) : "0") + "};");
+  const std::string call = "eg_convtranspose_f32(&" + std::string(runtime ? "P" : id) + ", " + ctx.ptr(n.inputs[0]) + ", " +
+                           ctx.ptr(n.outputs[0]) + ");";
+  if (!runtime) {
+    ctx.emit(call);
+    return;
+  }
+  // weights or bias computed at run time: flash parameters with the pointers set per run
+  ctx.emit("{");
+  ctx.emit("  eg_convtranspose_f32_params P = " + id + ";");
+  ctx.emit("  P.weights = " + ctx.ptr_as(n.inputs[1], "const float*") + ";");
+  if (has_in(n, 2)) ctx.emit("  P.bias = " + ctx.ptr_as(n.inputs[2], "const float*") + ";");
+  ctx.emit("  " + call);
+  ctx.emit("}");
 }
 
 int64_t macc_ct(const Graph& g, const Node& n) {
@@ -149,7 +162,7 @@ int64_t macc_ct(const Graph& g, const Node& n) {
 void register_tensor_conv() {
   OpDef d;
   d.op = "ConvTranspose";
-  d.constraints = "float32, 1-D/2-D, constant weights/bias; groups, pads, auto_pad, output_padding, output_shape, "
+  d.constraints = "float32, 1-D/2-D, weights/bias constant or computed at run time; groups, pads, auto_pad, output_padding, output_shape, "
                   "strides, dilations";
   d.dtypes = {"float32"};
   d.infer = infer_ct;

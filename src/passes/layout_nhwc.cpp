@@ -64,7 +64,7 @@ void layout_nhwc(Graph& g, PassLog& log) {
     const size_t r = n.inputs.empty() || n.inputs[0] == kNoTensor ? 0 : g.t(n.inputs[0]).shape.size();
     const bool is_conv = n.op == "Conv";
     if (!def || !def->channels_last || (r != 3 && r != 4) || n.attr_string("layout", "NCHW") == "NHWC" ||
-        (is_conv && !g.t(n.inputs[1]).is_const)) {
+        (is_conv && !g.t(n.inputs[1]).is_const && g.t(n.inputs[0]).dtype != DType::F32)) {
       out.push_back(std::move(n));
       continue;
     }
@@ -86,10 +86,14 @@ void layout_nhwc(Graph& g, PassLog& log) {
     const TensorId yt = g.add_tensor(permuted_like(g, yout, to_nhwc, "_nhwc"));
     out.push_back(transpose_node(n.name + "_to_nhwc", xin, xt, to_nhwc, n.origin));
     n.inputs[0] = xt;
-    if (is_conv) {
+    if (is_conv && g.t(n.inputs[1]).is_const) {
       Tensor wt = weights_ohwi(g.t(n.inputs[1]));
       wt.name = g.unique_name(wt.name + "_ohwi");
       n.inputs[1] = g.add_tensor(wt);
+    } else if (is_conv) {  // weights computed at run time: transposed to OHWI at run time
+      const TensorId wt = g.add_tensor(permuted_like(g, n.inputs[1], to_nhwc, "_ohwi"));
+      out.push_back(transpose_node(n.name + "_w_ohwi", n.inputs[1], wt, to_nhwc, n.origin));
+      n.inputs[1] = wt;
     }
     n.outputs[0] = yt;
     n.attrs["layout"] = std::string("NHWC");

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "ir/state_pairs.h"
 #include "ops/registry.h"
 #include "onnx/import.h"
 #include "tflite/import.h"
@@ -63,7 +64,11 @@ void check_lowered(const Graph& g) {
 }
 
 BufferOffsets offsets_of(const plan::MemoryPlan& p) {
-  return {.bytes = p.activations_bytes, .alignment = p.alignment, .tensor = p.offset, .scratch = p.scratch_offset};
+  BufferOffsets o{.bytes = p.activations_bytes, .alignment = p.alignment, .tensor = p.offset, .scratch = p.scratch_offset};
+  o.states_bytes = p.states_bytes;
+  o.state = p.state_offset;
+  for (const auto& c : p.state_copies) o.state_copies.push_back({c.from, c.to, c.bytes});
+  return o;
 }
 
 bool has_qdq(const Graph& g) {
@@ -86,14 +91,36 @@ Compiled compile(const Options& opt) {
   g.optimization = opt.optimization;
   for (const auto& [name, shape] : opt.input_shapes) {
     auto id = g.find_tensor(name);
-    if (!id || !g.is_graph_input(*id)) fail(opt.model, "no graph input named '" + name + "'");
+    if (!id || !g.is_graph_input(*id)) fail(opt.model, "--input-shape: no graph input named '" + name + "'");
     Tensor& t = g.t(*id);
     if (t.shape.size() != shape.size())
       fail(opt.model, "input '" + name + "' has rank " + std::to_string(t.shape.size()) + ", not " +
                           std::to_string(shape.size()));
     t.shape = shape;
     t.shape_known = true;
+    g.symbolic_dims.erase(*id);
+    c.log.add("input '" + name + "' pinned to " + shape_str(shape) + " (--input-shape)");
   }
+  // other symbolic dims: a leading (batch) one is pinned to 1, any other needs --input-shape
+  for (const auto& [id, dims] : g.symbolic_dims) {
+    const std::string& name = g.t(id).name;
+    for (const auto& [axis, dim] : dims)
+      if (axis != 0)
+        fail(opt.model, "input '" + name + "' has a symbolic dimension " + (dim.empty() ? "" : "'" + dim + "' ") +
+                            "at axis " + std::to_string(axis) + "; give its size with --input-shape " + name + "=" +
+                            [&] {
+                              std::string s;
+                              for (size_t k = 0; k < g.t(id).shape.size(); ++k) {
+                                bool sym = false;
+                                for (const auto& d : dims) sym = sym || d.first == k;
+                                s += (k ? "x" : "") + (sym ? std::string(k == 0 ? "1" : "N") : std::to_string(g.t(id).shape[k]));
+                              }
+                              return s;
+                            }());
+    c.log.add("input '" + name + "': symbolic batch dimension " + (dims[0].second.empty() ? "" : "'" + dims[0].second + "' ") +
+              "pinned to 1");
+  }
+  g.symbolic_dims.clear();
   for (const Tensor& f : opt.frozen_inputs) {
     auto id = g.find_tensor(f.name);
     if (!id || !g.is_graph_input(*id)) fail(opt.model, "cannot freeze '" + f.name + "': not a graph input");
@@ -115,6 +142,8 @@ Compiled compile(const Options& opt) {
   const std::vector<std::string> keep = has_qdq(g) ? std::vector<std::string>{"DequantizeLinear", "QuantizeLinear"}
                                                    : std::vector<std::string>{};
   ops::infer_shapes(g, true, keep);
+  if (opt.stateful || !opt.state_pairs.empty()) g.states = pair_states(g, opt.state_pairs);
+  c.original.states = g.states;
   c.original.tensors = g.tensors;  // shapes for the model table; nodes as imported
   for (const auto& t : c.original.tensors)
     if (t.is_const && !t.data.empty()) c.model_weights_bytes += t.data.size();
@@ -133,6 +162,7 @@ Compiled compile(const Options& opt) {
   }
   passes::run_pipeline(g, c.log);
   check_lowered(g);
+  check_state_pairs(g);
   c.plan = plan::plan_memory(g);
   std::string model_name = opt.model;
   if (auto s = model_name.find_last_of('/'); s != std::string::npos) model_name = model_name.substr(s + 1);

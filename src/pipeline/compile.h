@@ -26,6 +26,10 @@ struct Options {
   std::vector<Tensor> frozen_inputs;
   // Static shapes for graph inputs whose model shape has symbolic or -1 dims.
   std::map<std::string, Shape> input_shapes;
+  // generate --stateful / --state OUT=IN: state outputs fed back as inputs through a persistent
+  // states buffer (pairs by declaration order unless given).
+  bool stateful = false;
+  std::vector<std::pair<std::string, std::string>> state_pairs;
 };
 
 // Section sizes of one compiled object (bytes).

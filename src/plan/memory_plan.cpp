@@ -5,6 +5,7 @@
 
 #include "ops/families.h"
 #include "ops/registry.h"
+#include "util/error.h"
 
 namespace eg::plan {
 
@@ -62,6 +63,71 @@ std::map<TensorId, TensorId> shared_sources(const Graph& g) {
 
 namespace {
 
+bool is_recurrent(const std::string& op) { return op == "GRU" || op == "LSTM" || op == "RNN"; }
+
+// Places the state pairs in the states buffer; returns the roots it placed (kept out of the
+// activations plan).
+std::set<TensorId> plan_states(const Graph& g, const std::map<TensorId, TensorId>& views, MemoryPlan& plan) {
+  std::set<TensorId> placed;
+  if (g.states.empty()) return placed;
+  auto root_of = [&](TensorId id) {
+    auto it = views.find(id);
+    return it == views.end() ? id : it->second;
+  };
+  const int steps = static_cast<int>(g.nodes.size());
+  auto align = [&](size_t v) { return (v + plan.alignment - 1) / plan.alignment * plan.alignment; };
+  auto slot = [&](TensorId root, size_t bytes) {
+    const size_t off = align(plan.states_bytes);
+    plan.state_offset[root] = off;
+    plan.states_bytes = off + bytes;
+    placed.insert(root);
+    return off;
+  };
+  for (const auto& p : g.states) {
+    const TensorId in = root_of(g.inputs[p.in]), out = root_of(g.outputs[p.out]);
+    const size_t bytes = g.t(g.inputs[p.in]).bytes();
+    if (g.is_graph_input(out) && out != in)
+      fail(g.model_path, "state output '" + g.t(g.outputs[p.out]).name + "' is the graph input '" + g.t(out).name +
+                             "' itself; it cannot be fed back to '" + g.t(g.inputs[p.in]).name + "'");
+    int last_read = -1, first_write = steps;
+    for (int i = 0; i < steps; ++i) {
+      const Node& n = g.nodes[static_cast<size_t>(i)];
+      for (TensorId id : n.inputs)
+        if (id != kNoTensor && root_of(id) == in) last_read = std::max(last_read, i);
+      for (TensorId id : n.outputs)
+        if (id != kNoTensor && root_of(id) == out) first_write = std::min(first_write, i);
+    }
+    // one node reading the state and writing its successor: a recurrent layer reads each
+    // direction's initial state (inputs 5, 6) before it writes that direction's final state
+    // (outputs 1, 2) at the same offsets
+    bool same_node_ok = false;
+    if (first_write == last_read && first_write >= 0 && first_write < steps) {
+      const Node& n = g.nodes[static_cast<size_t>(first_write)];
+      if (is_recurrent(n.op)) {
+        same_node_ok = true;
+        for (size_t k = 0; k < n.inputs.size(); ++k)
+          if (n.inputs[k] != kNoTensor && root_of(n.inputs[k]) == in) {
+            const size_t o = k == 5 ? 1 : k == 6 ? 2 : 0;
+            if (!o || o >= n.outputs.size() || n.outputs[o] == kNoTensor || root_of(n.outputs[o]) != out)
+              same_node_ok = false;
+          }
+      }
+    }
+    const size_t in_off = slot(in, bytes);
+    if (out == in || first_write > last_read || same_node_ok) {
+      plan.state_offset[out] = in_off;
+      placed.insert(out);
+      continue;
+    }
+    const size_t out_off = slot(out, bytes);
+    plan.state_copies.push_back({out_off, in_off, bytes});
+  }
+  for (const auto& [view, root] : views)
+    if (plan.state_offset.count(root)) plan.state_offset[view] = plan.state_offset[root];
+  plan.states_bytes = align(plan.states_bytes);
+  return placed;
+}
+
 // The plan with every required scratch and the optional scratch of the nodes in `granted`
 // (all of them when `granted` is null).
 MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted) {
@@ -73,10 +139,12 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
     auto it = views.find(id);
     return it == views.end() ? id : it->second;
   };
+  const std::set<TensorId> in_states = plan_states(g, views, plan);
   std::map<TensorId, Block> blocks;  // by root tensor
   auto touch = [&](TensorId id, int step) {
     if (id == kNoTensor || g.t(id).is_const) return;
     const TensorId r = root_of(id);
+    if (in_states.count(r)) return;
     auto [it, inserted] = blocks.try_emplace(r);
     Block& b = it->second;
     if (inserted) {

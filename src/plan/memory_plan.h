@@ -26,7 +26,17 @@ struct MemoryPlan {
   std::map<int, size_t> scratch_offset;  // node index -> scratch offset
   std::map<int, size_t> scratch_size;
   std::vector<Block> blocks;
-  bool placed(TensorId id) const { return offset.count(id) != 0; }
+  // Stateful networks (Graph::states): the paired inputs/outputs (and their views) live in a
+  // separate persistent states buffer. A pair shares one slot when the output is written only
+  // after the input's last read; otherwise the output has its own slot and is copied over the
+  // input at the end of each run.
+  size_t states_bytes = 0;
+  std::map<TensorId, size_t> state_offset;
+  struct StateCopy {
+    size_t from = 0, to = 0, bytes = 0;
+  };
+  std::vector<StateCopy> state_copies;
+  bool placed(TensorId id) const { return offset.count(id) != 0 || state_offset.count(id) != 0; }
 };
 
 // Tensors that are views of another (same bytes): Reshape, Squeeze, Unsqueeze,

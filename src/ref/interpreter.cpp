@@ -1,5 +1,6 @@
 #include "ref/interpreter.h"
 
+#include "ops/control_flow.h"
 #include "ops/registry.h"
 #include "util/error.h"
 
@@ -18,7 +19,12 @@ std::vector<Tensor> run(const Graph& model, const std::vector<Tensor>& inputs) {
     t.data = inputs[i].data;
     t.is_const = true;
   }
-  for (const Node& n : g.nodes) {
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    // every input is known here, so every If condition and Loop count is too: expand them
+    while (i < g.nodes.size() && ops::expand_control_flow(g, i)) {
+    }
+    if (i >= g.nodes.size()) break;
+    const Node n = g.nodes[i];
     // shapes were inferred at compile time; recompute for safety on this copy
     const ops::OpDef* def = ops::find_op(n.op);
     if (!def) fail_node(g.model_path, n.name, n.op, "unsupported operator");

@@ -632,6 +632,14 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
 
 // ---------------------------------------------------------------- memory by section
 
+// "h_out -> h_in, c_out -> c_in" for a stateful network.
+std::string state_pairs_text(const Graph& g) {
+  std::string s;
+  for (const auto& p : g.states)
+    s += (s.empty() ? "" : ", ") + g.t(g.outputs[p.out]).name + " -> " + g.t(g.inputs[p.in]).name;
+  return s;
+}
+
 struct MemoryBySection {
   bool measured = false;
   std::string toolchain;
@@ -671,6 +679,7 @@ MemoryBySection memory_by_section(const Compiled& c) {
   m.modules.insert(m.modules.end(), net.begin(), net.end());
   for (const auto& s : m.modules) add(m.rt, s);
   m.activations.bss = c.plan.activations_bytes;
+  m.states.bss = c.plan.states_bytes;
   for (const auto* s : {&m.rt, &m.weights, &m.activations, &m.states, &m.io}) add(m.total, *s);
   m.rt_flash = m.rt.text + m.rt.rodata + m.rt.data;
   m.rt_ram = m.rt.data + m.rt.bss;
@@ -778,8 +787,14 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
                               (wd.empty() ? "" : " / " + wd + " vs float model"))
     << kv("activations (rw)",
           commas(c.plan.activations_bytes) + " B (" + human_bytes(c.plan.activations_bytes) + ") (1 segment) *")
-    << kv("ram (total)", commas(c.plan.activations_bytes) + " B (" + human_bytes(c.plan.activations_bytes) + ") = " +
-                             commas(c.plan.activations_bytes) + " + 0 + 0")
+    << (c.plan.states_bytes ? kv("states (rw)", commas(c.plan.states_bytes) + " B (" +
+                                                    human_bytes(c.plan.states_bytes) + ") (1 segment, persistent) " +
+                                                    state_pairs_text(c.lowered))
+                            : std::string())
+    << kv("ram (total)", commas(c.plan.activations_bytes + c.plan.states_bytes) + " B (" +
+                             human_bytes(c.plan.activations_bytes + c.plan.states_bytes) + ") = " +
+                             commas(c.plan.activations_bytes) + " + 0 + 0" +
+                             (c.plan.states_bytes ? " + " + commas(c.plan.states_bytes) + " (states)" : ""))
     << long_rule << "\n(*) 'input'/'output' buffers are allocated in the activations buffer\n\n";
 
   // ---- model layers
@@ -1030,7 +1045,8 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
                   {"activations_bytes", c.plan.activations_bytes},
                   {"activations_lower_bound", c.plan.lower_bound},
                   {"io_bytes", 0},
-                  {"ram_total_bytes", c.plan.activations_bytes}};
+                  {"states_bytes", c.plan.states_bytes},
+                  {"ram_total_bytes", c.plan.activations_bytes + c.plan.states_bytes}};
   j["inputs"] = nlohmann::json::array();
   for (const auto& i : d.inputs) j["inputs"].push_back(io_json(i));
   j["outputs"] = nlohmann::json::array();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "ops/control_flow.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 #include "util/error.h"
@@ -289,15 +290,30 @@ std::string state_macros(const Graph& g, const BufferOffsets& plan, const std::s
   return h.str();
 }
 
-}  // namespace
+// "c1 && !c2": the C condition of a guard ("+name" true, "-name" false); constant conditions as 1/0.
+std::string guard_condition(EmitContext& ctx, const Graph& g, const std::vector<std::string>& guard) {
+  std::string expr;
+  for (const auto& term : guard) {
+    const auto id = g.find_tensor(term.substr(1));
+    if (!id) throw CompileError("internal: branch condition '" + term.substr(1) + "' is not a tensor");
+    const bool want = term[0] == '+';
+    std::string c;
+    if (g.t(*id).is_const) {
+      const auto v = g.t(*id).as_int64();
+      c = (!v.empty() && v[0] != 0) == want ? "1" : "0";
+    } else {
+      c = std::string(want ? "" : "!") + "*" + ctx.ptr_as(*id, "const uint8_t*");
+    }
+    expr += (expr.empty() ? "" : " && ") + c;
+  }
+  return expr;
+}
 
-Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& name, const std::string& model_name) {
-  Generated out;
-  EmitContext ctx(g, plan, name);
-  const std::string P = upper(name);
-  const std::string ctx_type = "stai_" + name;
-
+// Every node's C statements (the body of <name>_forward) and its CLayer; the nodes of a run-time
+// If branch are wrapped in `if` on the branch condition (ops/control_flow.h).
+std::vector<std::string> emit_layers(EmitContext& ctx, const Graph& g, Generated& out) {
   std::vector<std::string> body;
+  std::vector<std::string> open_guard;  // the branch condition of the `if` block being written
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     const ops::OpDef* def = ops::find_op(n.op);
@@ -325,12 +341,32 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
         dt = std::string(dtype_name(g.t(o).dtype));
         break;
       }
-    body.push_back("  EG_LAYER_BEGIN(" + std::to_string(i) + "); /* " + std::to_string(i) + ": " + L.type + " '" +
+    const std::vector<std::string> guard = ops::guard_of(n);
+    if (guard != open_guard) {
+      if (!open_guard.empty()) body.push_back("  }");
+  return body;
+}
+
+}  // namespace
+
+Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& name, const std::string& model_name) {
+  Generated out;
+  EmitContext ctx(g, plan, name);
+  const std::string P = upper(name);
+  const std::string ctx_type = "stai_" + name;
+
+  const std::vector<std::string> body = emit_layers(ctx, g, out);
+      if (!guard.empty()) body.push_back("  if (" + guard_condition(ctx, g, guard) + ") {");
+      open_guard = guard;
+    }
+    const std::string ind = guard.empty() ? "  " : "    ";
+    body.push_back(ind + "EG_LAYER_BEGIN(" + std::to_string(i) + "); /* " + std::to_string(i) + ": " + L.type + " '" +
                    n.name + "' -> " + dt + ", macc " + std::to_string(L.macc) + " */");
-    for (const auto& l : ctx.lines) body.push_back("  " + l);
-    body.push_back("  EG_LAYER_END(" + std::to_string(i) + ");");
+    for (const auto& l : ctx.lines) body.push_back(ind + l);
+    body.push_back(ind + "EG_LAYER_END(" + std::to_string(i) + ");");
     out.layers.push_back(L);
   }
+  if (!open_guard.empty()) body.push_back("  }");
   out.arrays = ctx.arrays;
   for (const auto& a : out.arrays) (a.is_param ? out.params_bytes : out.weights_bytes) += a.data.bytes();
   out.runtime_units.assign(ctx.runtime_units.begin(), ctx.runtime_units.end());

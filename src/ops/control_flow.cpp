@@ -5,8 +5,8 @@
 // tensors renamed per copy and outer-scope names resolved (nested bodies too).
 #include "ops/control_flow.h"
 
+#include <algorithm>
 #include <map>
-#include <set>
 
 #include "ops/common.h"
 #include "ops/registry.h"
@@ -71,10 +71,17 @@ std::vector<TensorId> inline_body(Graph& g, const Node& owner, const Graph& body
     if (!outer) bad(g, owner, "body reads '" + bt.name + "', which no enclosing scope defines");
     map[i] = *outer;
   }
+  const auto owner_guard = guard_of(owner);
   for (const Node& bn : body.nodes) {
     Node n = bn;
     n.name = prefix + "/" + bn.name;
     n.origin = owner.origin;
+    if (!owner_guard.empty()) {  // a body inside a run-time branch runs under that branch's condition
+      auto guard = owner_guard;
+      const auto own = guard_of(bn);
+      guard.insert(guard.end(), own.begin(), own.end());
+      n.attrs[kGuard] = guard;
+    }
     for (auto& id : n.inputs)
       if (id != kNoTensor) id = map[static_cast<size_t>(id)];
     for (auto& id : n.outputs)
@@ -91,6 +98,7 @@ std::vector<TensorId> inline_body(Graph& g, const Node& owner, const Graph& body
 Node simple(const Node& owner, const std::string& op, const std::string& suffix, std::vector<TensorId> in,
             std::vector<TensorId> outs) {
   Node n;
+  if (owner.has_attr(kGuard)) n.attrs[kGuard] = owner.attrs.at(kGuard);
   n.name = owner.name + "/" + suffix;
   n.op = op;
   n.inputs = std::move(in);
@@ -121,8 +129,24 @@ bool expand_if_runtime(Graph& g, size_t i) {
   const Graph* else_b = n.attr_graph("else_branch");
   if (!then_b || !else_b) bad(g, n, "missing branch subgraph");
   std::vector<Node> nodes;
-  const auto a = inline_body(g, n, *then_b, {}, n.name + "/then", nodes);
-  const auto b = inline_body(g, n, *else_b, {}, n.name + "/else", nodes);
+  // each branch's nodes run only when the condition selects it (the emitter's `if`); a skipped
+  // branch leaves its outputs stale, and the Where ignores them
+  const std::string cond = g.t(n.inputs[0]).name;
+  auto branch = [&](const Graph& body, const char* tag, const std::string& guard) {
+    const size_t first = nodes.size();
+    auto outs = inline_body(g, n, body, {}, n.name + tag, nodes);
+    for (size_t k = first; k < nodes.size(); ++k) {
+      // inline_body put the If's own guard first; the branch condition follows it
+      const auto outer = guard_of(n), own = guard_of(nodes[k]);
+      std::vector<std::string> gl = outer;
+      gl.push_back(guard);
+      gl.insert(gl.end(), own.begin() + static_cast<long>(std::min(own.size(), outer.size())), own.end());
+      nodes[k].attrs[kGuard] = gl;
+    }
+    return outs;
+  };
+  const auto a = branch(*then_b, "/then", "+" + cond);
+  const auto b = branch(*else_b, "/else", "-" + cond);
   if (a.size() != n.outputs.size() || b.size() != n.outputs.size())
     bad(g, n, "branch output count differs from the node's");
   for (size_t k = 0; k < a.size(); ++k)

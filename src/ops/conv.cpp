@@ -285,6 +285,20 @@ eg_conv_s8_path conv_path(const Graph& g, const Node& n, const ConvDims& d, cons
   return eg_conv_s8_choose(&p, &f, scratch_granted);
 }
 
+// Float weights (or bias) computed at run time: the reference kernel, its flash parameters copied
+// and the pointers set per run.
+void emit_conv_f32_runtime(EmitContext& ctx, const Node& n, const std::string& dims,
+                           const std::string& act_range) {
+  const std::string id = ctx.layer_ident();
+  ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims + ",\n    " + act_range + ", 0, 0};");
+  ctx.emit("{");
+  ctx.emit("  eg_conv_f32_params P = " + id + ";");
+  ctx.emit("  P.weights = " + ctx.ptr_as(n.inputs[1], "const float*") + ";");
+  if (has_in(n, 2)) ctx.emit("  P.bias = " + ctx.ptr_as(n.inputs[2], "const float*") + ";");
+  ctx.emit("  eg_conv_f32(&P, " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+  ctx.emit("}");
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (!is_nhwc(n)) throw CompileError("internal: Conv reached the emitter without layout lowering");
   const ConvDims d = conv_dims(g, n);
@@ -410,15 +424,8 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   const bool blk = d.groups == 1 && d.dil_w == 1;
   std::string wsym, fn = "eg_conv_f32";
   const bool runtime_w = !w.is_const || (has_in(n, 2) && !g.t(n.inputs[2]).is_const);
-  if (runtime_w) {  // weights (or bias) computed at run time: the reference kernel, pointers set per run
-    ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
-             EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ", 0, 0};");
-    ctx.emit("{");
-    ctx.emit("  eg_conv_f32_params P = " + id + ";");
-    ctx.emit("  P.weights = " + ctx.ptr_as(n.inputs[1], "const float*") + ";");
-    if (has_in(n, 2)) ctx.emit("  P.bias = " + ctx.ptr_as(n.inputs[2], "const float*") + ";");
-    ctx.emit("  eg_conv_f32(&P, " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
-    ctx.emit("}");
+  if (runtime_w) {
+    emit_conv_f32_runtime(ctx, n, dims_init(d), EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi));
     return;
   }
   if (!dw && !blk) {

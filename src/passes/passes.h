@@ -34,6 +34,8 @@ void fuse_table(Graph& g, PassLog& log);
 void constant_fold(Graph& g, PassLog& log);
 // Drop nodes and optional outputs nobody reads.
 void dead_code(Graph& g, PassLog& log);
+// Nodes added around a run-time If branch's nodes run under the branch's guard (ops/control_flow.h).
+void branch_guards(Graph& g, PassLog& log);
 
 // The whole pipeline in its order.
 void run_pipeline(Graph& g, PassLog& log);

@@ -37,6 +37,7 @@ void run_pipeline(Graph& g, PassLog& log) {
   fuse_table(g, log);
   constant_fold(g, log);
   dead_code(g, log);
+  branch_guards(g, log);
   g.compact();
 }
 

@@ -34,6 +34,11 @@ for dir in "$WORK"/*/; do
   if ! "$EDGEGEN" generate -m "$dir/model.onnx" --stateful -o "$dir/gen" >"$dir/gen.log" 2>&1; then
     cat "$dir/gen.log"; fail=1; continue
   fi
+  if [ "$m" = vad_if ]; then  # the run-time If: both front ends under a plain C `if`, one skipped per run
+    n_if=$(grep -c '^  if (\*(const uint8_t\*)(act + [0-9]*)) {$\|^  if (!\*(const uint8_t\*)(act + [0-9]*)) {$' "$dir/gen/network.c")
+    echo "  run-time If: $n_if guarded blocks in network.c"
+    [ "$n_if" -ge 2 ] || fail=1
+  fi
   $PY "$HERE/check_stream.py" harness "$dir" "$dir/gen" || { fail=1; continue; }
   if ! gcc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -I"$dir/gen" "$dir"/gen/*.c -lm -o "$dir/gen/run" \
        >"$dir/cc.log" 2>&1; then
@@ -58,5 +63,20 @@ if [ "$MODE" = host ] && [ -d "$WORK/lstm2_state" ] && [ -d "$WORK/attention" ];
   expect_error lstm2_state "no graph output named 'nope'" --state nope=h_in
   expect_error lstm2_state "output is float\[3x2\], input is float\[2x1x8\]" --state y=h_in
   expect_error attention "no graph output (after the first) has the type and shape" --stateful
+  # symbolic dims: a leading batch dim is pinned to 1; any other needs --input-shape
+  mkdir -p "$WORK/attention_sym"
+  $PY -c "
+import onnx, sys
+m = onnx.load(sys.argv[1])
+d = m.graph.input[0].type.tensor_type.shape.dim
+d[0].dim_param, d[1].dim_param = 'N', 'T'
+onnx.save(m, sys.argv[2])" "$WORK/attention/model.onnx" "$WORK/attention_sym/model.onnx"
+  expect_error attention_sym "input 'x' has a symbolic dimension 'T' at axis 1; give its size with --input-shape x=1xNx8"
+  if "$EDGEGEN" generate -m "$WORK/attention_sym/model.onnx" --input-shape x=1x6x8 -o "$WORK/attention_sym/gen" \
+       >"$WORK/attention_sym/gen.log" 2>&1 && grep -q "pinned to 1x6x8" "$WORK/attention_sym/gen/network_generate_report.txt"; then
+    echo "[ errors ] attention_sym --input-shape x=1x6x8: generated, the report names the pinned shape"
+  else
+    echo "[ errors ] attention_sym --input-shape x=1x6x8 failed: $(tail -2 "$WORK/attention_sym/gen.log")"; fail=1
+  fi
 fi
 exit $fail

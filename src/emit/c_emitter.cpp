@@ -344,6 +344,17 @@ std::vector<std::string> emit_layers(EmitContext& ctx, const Graph& g, Generated
     const std::vector<std::string> guard = ops::guard_of(n);
     if (guard != open_guard) {
       if (!open_guard.empty()) body.push_back("  }");
+      if (!guard.empty()) body.push_back("  if (" + guard_condition(ctx, g, guard) + ") {");
+      open_guard = guard;
+    }
+    const std::string ind = guard.empty() ? "  " : "    ";
+    body.push_back(ind + "EG_LAYER_BEGIN(" + std::to_string(i) + "); /* " + std::to_string(i) + ": " + L.type + " '" +
+                   n.name + "' -> " + dt + ", macc " + std::to_string(L.macc) + " */");
+    for (const auto& l : ctx.lines) body.push_back(ind + l);
+    body.push_back(ind + "EG_LAYER_END(" + std::to_string(i) + ");");
+    out.layers.push_back(L);
+  }
+  if (!open_guard.empty()) body.push_back("  }");
   return body;
 }
 
@@ -356,17 +367,6 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
   const std::string ctx_type = "stai_" + name;
 
   const std::vector<std::string> body = emit_layers(ctx, g, out);
-      if (!guard.empty()) body.push_back("  if (" + guard_condition(ctx, g, guard) + ") {");
-      open_guard = guard;
-    }
-    const std::string ind = guard.empty() ? "  " : "    ";
-    body.push_back(ind + "EG_LAYER_BEGIN(" + std::to_string(i) + "); /* " + std::to_string(i) + ": " + L.type + " '" +
-                   n.name + "' -> " + dt + ", macc " + std::to_string(L.macc) + " */");
-    for (const auto& l : ctx.lines) body.push_back(ind + l);
-    body.push_back(ind + "EG_LAYER_END(" + std::to_string(i) + ");");
-    out.layers.push_back(L);
-  }
-  if (!open_guard.empty()) body.push_back("  }");
   out.arrays = ctx.arrays;
   for (const auto& a : out.arrays) (a.is_param ? out.params_bytes : out.weights_bytes) += a.data.bytes();
   out.runtime_units.assign(ctx.runtime_units.begin(), ctx.runtime_units.end());

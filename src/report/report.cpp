@@ -717,13 +717,6 @@ std::vector<std::string> explanation(const Compiled& c, const Data& d) {
     e.push_back("  " + m.op + " (" + std::to_string(m.nodes) + " node(s)): model " + commas(m.model) + ", C " +
                 commas(m.c) + " (" + delta_str(m.c - m.model, m.model) + "): " + why);
   }
-  e.push_back("Reference, ST Edge AI Core v3.0.0 on the seed model (model_cnn_rnn_hybrid_PerChannel_quant_random_1, the "
-              "seed_cnn_gru_qdq model): model MACC 11,892 / c-model 10,330. Its model table counts the GRU as 840, "
-              "its C layer as 2,940; edgegen counts the GRU as 2,940 = T*(3H*I + 3H*H + 2H) in both tables (T=28, "
-              "H=3, I=8). ST fuses Relu into the Conv in its model table; edgegen's model table counts Relu "
-              "(one per element) and the fused C kernel does not. ST keeps two int8<->float conversions and a "
-              "transpose around its float GRU (448 + 168 + 42 MACC); edgegen's GRU reads int8 and writes only its "
-              "last state in int8, so they disappear, and the transposes around the Conv become views.");
   e.push_back("weights (ro) " + commas(d.weights_total) + " B = model weights " + commas(c.code.weights_bytes) +
               " B + kernel parameters " + commas(c.code.params_bytes) +
               " B (requantization multipliers/shifts and other kernel metadata, 'params' in the C-Arrays table). "

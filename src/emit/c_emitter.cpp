@@ -313,7 +313,6 @@ std::string guard_condition(EmitContext& ctx, const Graph& g, const std::vector<
 // If branch are wrapped in `if` on the branch condition (ops/control_flow.h).
 std::vector<std::string> emit_layers(EmitContext& ctx, const Graph& g, Generated& out) {
   std::vector<std::string> body;
-  std::vector<std::string> open_guard;  // the branch condition of the `if` block being written
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
     const ops::OpDef* def = ops::find_op(n.op);
@@ -341,20 +340,16 @@ std::vector<std::string> emit_layers(EmitContext& ctx, const Graph& g, Generated
         dt = std::string(dtype_name(g.t(o).dtype));
         break;
       }
+    // the layer hooks stay outside the branch `if`: a profiler sees every layer on every run
     const std::vector<std::string> guard = ops::guard_of(n);
-    if (guard != open_guard) {
-      if (!open_guard.empty()) body.push_back("  }");
-      if (!guard.empty()) body.push_back("  if (" + guard_condition(ctx, g, guard) + ") {");
-      open_guard = guard;
-    }
-    const std::string ind = guard.empty() ? "  " : "    ";
-    body.push_back(ind + "EG_LAYER_BEGIN(" + std::to_string(i) + "); /* " + std::to_string(i) + ": " + L.type + " '" +
+    body.push_back("  EG_LAYER_BEGIN(" + std::to_string(i) + "); /* " + std::to_string(i) + ": " + L.type + " '" +
                    n.name + "' -> " + dt + ", macc " + std::to_string(L.macc) + " */");
-    for (const auto& l : ctx.lines) body.push_back(ind + l);
-    body.push_back(ind + "EG_LAYER_END(" + std::to_string(i) + ");");
+    if (!guard.empty()) body.push_back("  if (" + guard_condition(ctx, g, guard) + ") {");
+    for (const auto& l : ctx.lines) body.push_back((guard.empty() ? "  " : "    ") + l);
+    if (!guard.empty()) body.push_back("  }");
+    body.push_back("  EG_LAYER_END(" + std::to_string(i) + ");");
     out.layers.push_back(L);
   }
-  if (!open_guard.empty()) body.push_back("  }");
   return body;
 }
 

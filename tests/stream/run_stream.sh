@@ -36,7 +36,7 @@ for dir in "$WORK"/*/; do
   fi
   if [ "$m" = vad_if ]; then  # the run-time If: both front ends under a plain C `if`, one skipped per run
     n_if=$(grep -c '^  if (\*(const uint8_t\*)(act + [0-9]*)) {$\|^  if (!\*(const uint8_t\*)(act + [0-9]*)) {$' "$dir/gen/network.c")
-    echo "  run-time If: $n_if guarded blocks in network.c"
+    echo "  run-time If: $n_if guarded layers in network.c"
     [ "$n_if" -ge 2 ] || fail=1
   fi
   $PY "$HERE/check_stream.py" harness "$dir" "$dir/gen" || { fail=1; continue; }

@@ -35,7 +35,8 @@ void check_known_ops(const Graph& g) {
       std::string dt;
       if (!n.inputs.empty() && n.inputs[0] != kNoTensor && g.t(n.inputs[0]).dtype != DType::Undefined)
         dt = ", " + std::string(dtype_name(g.t(n.inputs[0]).dtype));
-      bad.push_back("'" + n.name + "' (" + n.op + ", opset " + std::to_string(g.opset) + dt + ")");
+      const std::string version = g.source == ModelFormat::TFLite ? "" : ", opset " + std::to_string(g.opset);
+      bad.push_back("'" + n.name + "' (" + n.op + version + dt + ")");
     }
   if (bad.empty()) return;
   std::string msg = std::to_string(bad.size()) + " unsupported node(s): ";
@@ -54,7 +55,8 @@ void check_lowered(const Graph& g) {
     if (why.empty()) continue;
     std::string dt;
     if (!n.inputs.empty() && n.inputs[0] != kNoTensor) dt = std::string(dtype_name(g.t(n.inputs[0]).dtype));
-    bad.push_back("node '" + n.name + "' (" + n.op + ", opset " + std::to_string(g.opset) + ", " + dt + "): " + why);
+    const std::string version = g.source == ModelFormat::TFLite ? "" : ", opset " + std::to_string(g.opset);
+    bad.push_back("node '" + n.name + "' (" + n.op + version + ", " + dt + "): " + why);
   }
   if (bad.empty()) return;
   if (bad.size() == 1) fail(g.model_path, bad[0]);

@@ -5,7 +5,7 @@
 namespace eg::tflite_import {
 
 std::string builtin_name(int32_t code) {
-  // BuiltinOperator values 0..126, in the schema's order.
+  // BuiltinOperator values 0..131, in the schema's order.
   static const char* const kNames[] = {
       "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE", "DEQUANTIZE",
       "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP", "L2_NORMALIZATION", "L2_POOL_2D",
@@ -18,7 +18,7 @@ std::string builtin_name(int32_t code) {
       "ARG_MAX", "MINIMUM", "LESS", "NEG", "PADV2", "GREATER", "GREATER_EQUAL", "LESS_EQUAL", "SELECT", "SLICE",
       "SIN", "TRANSPOSE_CONV", "SPARSE_TO_DENSE", "TILE", "EXPAND_DIMS", "EQUAL", "NOT_EQUAL", "LOG", "SUM",
       "SQRT", "RSQRT", "SHAPE", "POW", "ARG_MIN", "FAKE_QUANT", "REDUCE_PROD", "REDUCE_MAX", "PACK", "LOGICAL_OR",
-      "ONE_HOT", "LOGICAL_AND", "UNPACK", "REDUCE_MIN", "FLOOR_DIV", "REDUCE_ANY", "SQUARE", "ZEROS_LIKE", "FILL",
+      "ONE_HOT", "LOGICAL_AND", "LOGICAL_NOT", "UNPACK", "REDUCE_MIN", "FLOOR_DIV", "REDUCE_ANY", "SQUARE", "ZEROS_LIKE", "FILL",
       "FLOOR_MOD", "RANGE", "RESIZE_NEAREST_NEIGHBOR", "LEAKY_RELU", "SQUARED_DIFFERENCE", "MIRROR_PAD", "ABS",
       "SPLIT_V", "UNIQUE", "CEIL", "REVERSE_V2", "ADD_N", "GATHER_ND", "COS", "WHERE", "RANK", "ELU",
       "REVERSE_SEQUENCE", "MATRIX_DIAG", "QUANTIZE", "MATRIX_SET_DIAG", "ROUND", "HARD_SWISH", "IF", "WHILE",
@@ -72,6 +72,37 @@ void read_options(const tflite::Operator& op, Node& n) {
     i64("keep_dims", o->keep_dims());
   } else if (const auto* o = op.builtin_options_as_ReshapeOptions()) {
     if (o->new_shape()) n.attrs["new_shape"] = std::vector<int64_t>(o->new_shape()->begin(), o->new_shape()->end());
+  } else if (const auto* o = op.builtin_options_as_SqueezeOptions()) {
+    n.attrs["squeeze_dims"] =
+        o->squeeze_dims() ? std::vector<int64_t>(o->squeeze_dims()->begin(), o->squeeze_dims()->end()) : std::vector<int64_t>{};
+  } else if (const auto* o = op.builtin_options_as_StridedSliceOptions()) {
+    i64("begin_mask", o->begin_mask());
+    i64("end_mask", o->end_mask());
+    i64("ellipsis_mask", o->ellipsis_mask());
+    i64("new_axis_mask", o->new_axis_mask());
+    i64("shrink_axis_mask", o->shrink_axis_mask());
+    i64("offset", o->offset());
+  } else if (const auto* o = op.builtin_options_as_SplitOptions()) {
+    i64("num_splits", o->num_splits());
+  } else if (const auto* o = op.builtin_options_as_PackOptions()) {
+    i64("values_count", o->values_count());
+    i64("axis", o->axis());
+  } else if (const auto* o = op.builtin_options_as_UnpackOptions()) {
+    i64("num", o->num());
+    i64("axis", o->axis());
+  } else if (const auto* o = op.builtin_options_as_ResizeBilinearOptions()) {
+    i64("align_corners", o->align_corners());
+    i64("half_pixel_centers", o->half_pixel_centers());
+  } else if (const auto* o = op.builtin_options_as_ResizeNearestNeighborOptions()) {
+    i64("align_corners", o->align_corners());
+    i64("half_pixel_centers", o->half_pixel_centers());
+  } else if (const auto* o = op.builtin_options_as_LeakyReluOptions()) {
+    n.attrs["alpha"] = o->alpha();
+  } else if (const auto* o = op.builtin_options_as_UnidirectionalSequenceLSTMOptions()) {
+    i64("activation", o->fused_activation_function());
+    n.attrs["cell_clip"] = o->cell_clip();
+    n.attrs["proj_clip"] = o->proj_clip();
+    i64("time_major", o->time_major());
   }
 }
 

@@ -18,6 +18,9 @@ void register_tensor_ops();
 void register_lut();          // internal LookupTable: int8 element-wise functions as tables (lut.cpp)
 void register_tflite_conv();  // TFLite CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (tflite_conv.cpp)
 void register_tflite_misc();  // TFLite pools, ADD/SUB, SOFTMAX, RESHAPE (tflite_misc.cpp)
+void register_tflite_tensor();  // TFLite SQUEEZE, joins, splits, TRANSPOSE, slices, pads, resize (tflite_tensor.cpp)
+void register_tflite_activation();  // TFLite LOGISTIC, TANH, RELU*, HARD_SWISH, QUANTIZE... (tflite_activation.cpp)
+void register_tflite_arith();  // TFLite MUL, MAXIMUM/MINIMUM, MEAN and float ADD/SUB (tflite_arith.cpp)
 void register_control_flow(); // If/Loop/Scan known at compile time, expanded while inferring (control_flow.cpp)
 
 // True for ops whose output is a view of the input (no copy).
@@ -36,6 +39,9 @@ inline void register_all_families() {
   register_lut();
   register_tflite_conv();
   register_tflite_misc();
+  register_tflite_tensor();
+  register_tflite_activation();
+  register_tflite_arith();
   register_control_flow();
 }
 

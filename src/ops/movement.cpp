@@ -309,7 +309,7 @@ OpDef view_op(const std::string& name, const std::string& constraints) {
 
 bool is_view_op(const std::string& op) {
   return op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze" || op == "Identity" ||
-         op == "Dropout" || op == "RESHAPE";
+         op == "Dropout" || op == "RESHAPE" || op == "SQUEEZE";
 }
 
 void register_movement() {

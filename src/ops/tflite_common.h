@@ -2,10 +2,14 @@
 // own rules for padding, fused activations and quantized multipliers.
 #pragma once
 #include <cmath>
+#include <limits>
+#include <vector>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "ops/common.h"
+#include "ops/registry.h"
 #include "ops/quant_math.h"
 
 namespace eg::ops::tfl {
@@ -45,6 +49,24 @@ inline std::pair<float, float> act_range_f32(const Node& n) {
   }
 }
 
+// The same with TFLite's float bounds for "no bound" (CalculateActivationRange: lowest / max float).
+inline std::pair<float, float> act_range_f32_finite(const Node& n) {
+  auto [lo, hi] = act_range_f32(n);
+  const float big = std::numeric_limits<float>::max();
+  return {std::isinf(lo) ? -big : lo, std::isinf(hi) ? big : hi};
+}
+
+// Depthwise weights [1][k_h][k_w][M] as OHWI [M][k_h][k_w][1] (other weights: unchanged).
+template <class T>
+std::vector<T> depthwise_to_ohwi(std::vector<T> w, bool depthwise, int64_t taps) {
+  if (!depthwise) return w;
+  const int64_t M = static_cast<int64_t>(w.size()) / taps;
+  std::vector<T> o(w.size());
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t k = 0; k < taps; ++k) o[static_cast<size_t>(m * taps + k)] = w[static_cast<size_t>(k * M + m)];
+  return o;
+}
+
 // Output size and leading pad of one spatial axis (ComputePaddingHeightWidth):
 // padding 0 = SAME, 1 = VALID.
 struct Axis {
@@ -71,5 +93,72 @@ inline std::string per_tensor_s8_problem(const Tensor& t, const std::string& wha
 
 // TFLite's QuantizeMultiplier of a double scale (real = mult * 2^(shift - 31)).
 inline FixedMultiplier multiplier(double real) { return to_fixed(real); }
+
+// Right-aligned broadcast of a and b to at most 4 axes; element strides 0 where an operand is broadcast.
+struct Broadcast {
+  Shape out;
+  int32_t dims[4], a_strides[4], b_strides[4];
+};
+inline std::optional<Broadcast> broadcast4(const Shape& a, const Shape& b) {
+  if (a.size() > 4 || b.size() > 4) return std::nullopt;
+  auto pad = [](Shape s) {
+    while (s.size() < 4) s.insert(s.begin(), 1);
+    return s;
+  };
+  const Shape pa = pad(a), pb = pad(b);
+  Broadcast r{};
+  int64_t sa = 1, sb = 1;
+  for (int i = 3; i >= 0; --i) {
+    const int64_t da = pa[static_cast<size_t>(i)], db = pb[static_cast<size_t>(i)];
+    if (da != db && da != 1 && db != 1) return std::nullopt;
+    r.dims[i] = static_cast<int32_t>(std::max(da, db));
+    r.a_strides[i] = da == 1 ? 0 : static_cast<int32_t>(sa);
+    r.b_strides[i] = db == 1 ? 0 : static_cast<int32_t>(sb);
+    sa *= da;
+    sb *= db;
+  }
+  const size_t rank = std::max(a.size(), b.size());
+  for (size_t i = 4 - rank; i < 4; ++i) r.out.push_back(r.dims[i]);
+  return r;
+}
+
+// The output keeps the shape the file states when it has one (checked against `computed`).
+inline void set_checked(Graph& g, const Node& n, DType dt, const Shape& computed) {
+  const Tensor& y = g.t(n.outputs[0]);
+  if (!y.shape.empty() && y.shape != computed)
+    bad(g, n, "output shape " + shape_str(y.shape) + " differs from the computed " + shape_str(computed));
+  set_out(g, n, 0, dt, computed);
+}
+
+// "" when a byte-moving op may run on n: float, or integer tensors whose inputs share the output's
+// quantization (TFLite's int8 movement ops copy the bytes).
+inline std::string same_quant_problem(const Graph& g, const Node& n, size_t data_inputs) {
+  const Tensor& y = g.t(n.outputs[0]);
+  for (size_t i = 0; i < data_inputs && i < n.inputs.size(); ++i) {
+    const Tensor& x = g.t(n.inputs[i]);
+    if (x.dtype != y.dtype) return "input '" + x.name + "' and the output differ in type";
+    if (x.quant != y.quant) return "input '" + x.name + "' and the output differ in quantization";
+  }
+  for (size_t o = 1; o < n.outputs.size(); ++o)
+    if (g.t(n.outputs[o]).quant != y.quant) return "the outputs differ in quantization";
+  return "";
+}
+
+// The node as the registry's ONNX op `op` sees it: the first `inputs` inputs, TFLite's options
+// rewritten as that op's attributes by the caller. Where the arithmetic is the same (float
+// element-wise functions, byte moves), a TFLite builtin runs the ONNX op's kernel.
+inline Node onnx_form(const Node& n, const std::string& op, size_t inputs) {
+  Node f = n;
+  f.op = op;
+  f.attrs.clear();
+  f.inputs.resize(std::min(inputs, n.inputs.size()));
+  return f;
+}
+
+// float32 ADD / SUB / MUL / MAXIMUM / MINIMUM (tflite_arith.cpp): the registry's Add/Sub/Mul/Max/Min
+// kernel, then the fused activation's clamp.
+std::string float_binary_problem(const Graph& g, const Node& n);
+void float_binary_ref(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out);
+void float_binary_emit(EmitContext& ctx, const Graph& g, const Node& n);
 
 }  // namespace eg::ops::tfl

@@ -13,7 +13,9 @@
 extern "C" {
 #include "eg_common.h"
 #include "eg_conv.h"
+#include "eg_conv_f32.h"
 #include "eg_fc.h"
+#include "eg_fc_f32.h"
 }
 
 namespace eg::ops {
@@ -172,10 +174,15 @@ void infer_conv(Graph& g, const Node& n) {
   set_out(g, n, 0, x.dtype, out);
 }
 
+// float32 forms (defined below the int8 ones)
+std::string conv_f32_problem(const Graph& g, const Node& n);
+void ref_conv_f32(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out);
+void emit_conv_f32(EmitContext& ctx, const Graph& g, const Node& n);
+
 std::string check_conv(const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   const Tensor& y = g.t(n.outputs[0]);
-  if (x.dtype == DType::F32) return "float32 TFLite convolutions are not supported yet";
+  if (x.dtype == DType::F32) return conv_f32_problem(g, n);
   if (auto why = tfl::per_tensor_s8_problem(x, "input"); !why.empty()) return why;
   if (auto why = tfl::per_tensor_s8_problem(y, "output"); !why.empty()) return why;
   const Tensor& w = g.t(n.inputs[1]);
@@ -191,18 +198,12 @@ ConvSetup conv_setup(const Node& n, const Tensor& x, const Tensor& w, const Tens
   std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_s8(n, y);
   s.rq = requant(x, w, y, s.p.out_c);
   const auto wv = w.values<int8_t>();
-  if (is_depthwise(n)) {  // [1][k_h][k_w][M] -> [M][k_h][k_w][1]
-    const int64_t taps = s.p.k_h * s.p.k_w, M = s.p.out_c;
-    s.w_ohwi.resize(wv.size());
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t k = 0; k < taps; ++k) s.w_ohwi[static_cast<size_t>(m * taps + k)] = wv[static_cast<size_t>(k * M + m)];
-  } else {
-    s.w_ohwi.assign(wv.begin(), wv.end());
-  }
+  s.w_ohwi = tfl::depthwise_to_ohwi(std::vector<int8_t>(wv.begin(), wv.end()), is_depthwise(n), s.p.k_h * s.p.k_w);
   return s;
 }
 
 void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  if (in[0]->dtype == DType::F32) return ref_conv_f32(n, in, out);
   const Tensor& x = *in[0];
   ConvSetup s = conv_setup(n, x, *in[1], *out[0]);
   s.p.weights = s.w_ohwi.data();
@@ -222,6 +223,7 @@ FcSetup pointwise_setup(const Node& n, const ConvSetup& c, const Tensor& x, cons
 }
 
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32) return emit_conv_f32(ctx, g, n);
   const Tensor& w = g.t(n.inputs[1]);
   const ConvSetup s = conv_setup(n, g.t(n.inputs[0]), w, g.t(n.outputs[0]));
   // 1x1, stride 1, no padding: every pixel is a fully connected row (eg_fc's DSP path, no scratch)
@@ -251,6 +253,62 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
            v(p.out_zp) + ", " + v(p.act_min) + ", " + v(p.act_max) + ",\n    " + wsym + ", " + bias + ", " + m +
            ", " + sh + ", 0, 0, 0};");
   ctx.emit("eg_conv_s8_tfl_ref(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
+// ---- float32 CONV_2D / DEPTHWISE_CONV_2D: eg_conv_f32 (NHWC, OHWI weights, fused clamp) --------------
+
+struct ConvF32 {
+  eg_conv_f32_params p{};
+  std::vector<float> w_ohwi;
+};
+
+ConvF32 conv_f32_setup(const Node& n, const Tensor& x, const Tensor& w) {
+  const eg_conv_s8_params q = conv_geometry(n, x, w);
+  ConvF32 s;
+  s.p = {q.batch, q.in_h, q.in_w, q.in_c, q.out_h, q.out_w, q.out_c, q.k_h, q.k_w, q.stride_h, q.stride_w,
+         q.dil_h, q.dil_w, q.pad_top, q.pad_left, q.groups, 0.0f, 0.0f, nullptr, nullptr};
+  std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_f32_finite(n);
+  const auto wv = w.values<float>();
+  s.w_ohwi = tfl::depthwise_to_ohwi(std::vector<float>(wv.begin(), wv.end()), is_depthwise(n), q.k_h * q.k_w);
+  return s;
+}
+
+std::string conv_f32_problem(const Graph& g, const Node& n) {
+  const Tensor& w = g.t(n.inputs[1]);
+  if (!w.is_const || w.dtype != DType::F32 || g.t(n.outputs[0]).dtype != DType::F32)
+    return "float32 convolutions need constant float32 weights and a float32 output";
+  const int64_t channels = is_depthwise(n) ? w.shape[3] : w.shape[0];
+  if (has_in(n, 2) && (!g.t(n.inputs[2]).is_const || g.t(n.inputs[2]).dtype != DType::F32 ||
+                       g.t(n.inputs[2]).elements() != channels))
+    return "the bias must be a constant float32 vector of " + std::to_string(channels);
+  return "";
+}
+
+void ref_conv_f32(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  ConvF32 s = conv_f32_setup(n, *in[0], *in[1]);
+  s.p.weights = s.w_ohwi.data();
+  s.p.bias = in.size() > 2 && in[2] ? in[2]->values<float>().data() : nullptr;
+  eg_conv_f32(&s.p, in[0]->values<float>().data(), out[0]->mutable_values<float>().data());
+}
+
+void emit_conv_f32(EmitContext& ctx, const Graph& g, const Node& n) {
+  const Tensor& w = g.t(n.inputs[1]);
+  const ConvF32 s = conv_f32_setup(n, g.t(n.inputs[0]), w);
+  const auto& p = s.p;
+  const std::string id = ctx.layer_ident();
+  const std::string wsym =
+      is_depthwise(n) ? ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_ohwi",
+                                      make_const(w.name, DType::F32, {p.out_c, p.k_h, p.k_w, 1}, s.w_ohwi), w.name)
+                      : ctx.ptr(n.inputs[1]);
+  auto v = [](int64_t x) { return std::to_string(x); };
+  ctx.use("eg_conv_f32");
+  ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + v(p.batch) + ", " + v(p.in_h) + ", " + v(p.in_w) +
+           ", " + v(p.in_c) + ", " + v(p.out_h) + ", " + v(p.out_w) + ", " + v(p.out_c) + ", " + v(p.k_h) + ", " +
+           v(p.k_w) + ",\n    " + v(p.stride_h) + ", " + v(p.stride_w) + ", " + v(p.dil_h) + ", " + v(p.dil_w) +
+           ", " + v(p.pad_top) + ", " + v(p.pad_left) + ", " + v(p.groups) + ",\n    " +
+           EmitContext::float_lit(p.act_min) + ", " + EmitContext::float_lit(p.act_max) + ", " + wsym + ", " +
+           (has_in(n, 2) ? ctx.ptr(n.inputs[2]) : std::string("0")) + "};");
+  ctx.emit("eg_conv_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
 }
 
 int64_t macc_conv(const Graph& g, const Node& n) {
@@ -294,15 +352,39 @@ void infer_fc(Graph& g, const Node& n) {
 
 std::string check_fc(const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
-  if (x.dtype == DType::F32) return "float32 TFLite fully connected layers are not supported yet";
+  if (x.dtype == DType::F32) {
+    const Tensor& w = g.t(n.inputs[1]);
+    if (!w.is_const || w.dtype != DType::F32 || g.t(n.outputs[0]).dtype != DType::F32)
+      return "float32 fully connected layers need constant float32 weights and a float32 output";
+    if (has_in(n, 2) && (!g.t(n.inputs[2]).is_const || g.t(n.inputs[2]).dtype != DType::F32 ||
+                         g.t(n.inputs[2]).elements() != w.shape[0]))
+      return "the bias must be a constant float32 vector of " + std::to_string(w.shape[0]);
+    return "";
+  }
   if (auto why = tfl::per_tensor_s8_problem(x, "input"); !why.empty()) return why;
   if (auto why = tfl::per_tensor_s8_problem(g.t(n.outputs[0]), "output"); !why.empty()) return why;
   const Tensor& w = g.t(n.inputs[1]);
   return weights_problem(w, has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, w.shape[0], 0);
 }
 
+// float32: eg_fc_f32 (weights [out][in], fused clamp).
+eg_fc_f32_params fc_f32_setup(const Node& n, const Tensor& x, const Tensor& w) {
+  eg_fc_f32_params p{};
+  p.batch = static_cast<int32_t>(x.elements() / w.shape[1]);
+  p.in_features = static_cast<int32_t>(w.shape[1]);
+  p.out_features = static_cast<int32_t>(w.shape[0]);
+  std::tie(p.act_min, p.act_max) = tfl::act_range_f32_finite(n);
+  return p;
+}
+
 void ref_fc(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
+  if (x.dtype == DType::F32) {
+    eg_fc_f32_params p = fc_f32_setup(n, x, *in[1]);
+    p.weights = in[1]->values<float>().data();
+    p.bias = in.size() > 2 && in[2] ? in[2]->values<float>().data() : nullptr;
+    return eg_fc_f32(&p, x.values<float>().data(), out[0]->mutable_values<float>().data());
+  }
   FcSetup s = fc_setup(n, x, *in[1], *out[0]);
   s.p.weights = in[1]->values<int8_t>().data();
   s.p.bias = in.size() > 2 && in[2] ? in[2]->values<int32_t>().data() : nullptr;
@@ -312,6 +394,17 @@ void ref_fc(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* 
 }
 
 void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32) {
+    const eg_fc_f32_params p = fc_f32_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]));
+    const std::string id = ctx.layer_ident();
+    ctx.use("eg_fc_f32");
+    ctx.decl("static const eg_fc_f32_params " + id + " = {" + std::to_string(p.batch) + ", " +
+             std::to_string(p.in_features) + ", " + std::to_string(p.out_features) + ", " +
+             EmitContext::float_lit(p.act_min) + ", " + EmitContext::float_lit(p.act_max) + ", " +
+             ctx.ptr(n.inputs[1]) + ", " + (has_in(n, 2) ? ctx.ptr(n.inputs[2]) : std::string("0")) + "};");
+    ctx.emit("eg_fc_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    return;
+  }
   emit_fc_call(ctx, g, n, fc_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]), g.t(n.outputs[0])), n.inputs[0], n.inputs[1],
                n.outputs[0]);
 }
@@ -325,7 +418,7 @@ OpDef tflite_op(const std::string& name, const std::string& constraints, const s
   OpDef d;
   d.op = name;
   d.constraints = constraints;
-  d.dtypes = {"int8 (TFLite)"};
+  d.dtypes = {"int8 (TFLite)", "float32"};
   d.c_layer_type = layer;
   return d;
 }

@@ -10,6 +10,7 @@
 
 extern "C" {
 #include "eg_common.h"
+#include "eg_eltwise.h"
 #include "eg_eltwise_bin.h"
 #include "eg_pool.h"
 #include "eg_softmax.h"
@@ -18,28 +19,22 @@ extern "C" {
 namespace eg::ops {
 namespace {
 
+using tfl::broadcast4;
+using tfl::Broadcast;
+using tfl::set_checked;
+
 std::string v(int64_t x) { return std::to_string(x); }
 
 OpDef tflite_op(const std::string& name, const std::string& constraints, const std::string& layer) {
   OpDef d;
   d.op = name;
   d.constraints = constraints;
-  d.dtypes = {"int8 (TFLite)"};
+  d.dtypes = {"int8 (TFLite)", "float32"};
   d.c_layer_type = layer;
   return d;
 }
 
-// The output keeps the shape the file states when it has one (checked against `computed`).
-void set_checked(Graph& g, const Node& n, DType dt, const Shape& computed) {
-  const Tensor& y = g.t(n.outputs[0]);
-  if (!y.shape.empty() && y.shape != computed)
-    bad(g, n, "output shape " + shape_str(y.shape) + " differs from the computed " + shape_str(computed));
-  set_out(g, n, 0, dt, computed);
-}
-
 std::string s8_in_out_problem(const Graph& g, const Node& n) {
-  const Tensor& x = g.t(n.inputs[0]);
-  if (x.dtype == DType::F32) return "float32 TFLite " + n.op + " is not supported yet";
   for (size_t i = 0; i < n.inputs.size(); ++i)
     if (auto why = tfl::per_tensor_s8_problem(g.t(n.inputs[i]), "input"); !why.empty()) return why;
   return tfl::per_tensor_s8_problem(g.t(n.outputs[0]), "output");
@@ -81,7 +76,27 @@ void infer_pool(Graph& g, const Node& n) {
   set_checked(g, n, x.dtype, {p.batch, p.out_h, p.out_w, p.channels});
 }
 
+// float32: eg_maxpool_f32 / eg_avgpool_f32 over NHWC (the average over the window's valid
+// elements, as TFLite's), then the fused clamp.
+eg_pool_geom pool_f32_geom(const eg_pool2d_s8_tfl_params& p) {
+  eg_pool_geom g{};
+  g.batch = p.batch;
+  g.channels = p.channels;
+  g.nsp = 2;
+  g.in_sp[0] = p.in_h, g.in_sp[1] = p.in_w, g.in_sp[2] = 1;
+  g.out_sp[0] = p.out_h, g.out_sp[1] = p.out_w, g.out_sp[2] = 1;
+  g.kernel[0] = p.k_h, g.kernel[1] = p.k_w, g.kernel[2] = 1;
+  g.stride[0] = p.stride_h, g.stride[1] = p.stride_w, g.stride[2] = 1;
+  g.dil[0] = g.dil[1] = g.dil[2] = 1;
+  g.pad[0] = p.pad_top, g.pad[1] = p.pad_left;
+  g.in_c_stride = g.out_c_stride = 1;
+  g.in_sp_stride = g.out_sp_stride = p.channels;
+  return g;
+}
+
 std::string check_pool(const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32)
+    return g.t(n.outputs[0]).dtype == DType::F32 ? "" : "input and output differ in type";
   if (auto why = s8_in_out_problem(g, n); !why.empty()) return why;
   if (g.t(n.inputs[0]).quant != g.t(n.outputs[0]).quant)
     return "input and output quantization differ (TFLite pools keep it)";
@@ -90,6 +105,15 @@ std::string check_pool(const Graph& g, const Node& n) {
 
 void ref_pool(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const auto p = pool_setup(n, *in[0], out[0]);
+  if (in[0]->dtype == DType::F32) {
+    const eg_pool_geom geom = pool_f32_geom(p);
+    float* y = out[0]->mutable_values<float>().data();
+    if (n.op == "MAX_POOL_2D") eg_maxpool_f32(&geom, in[0]->values<float>().data(), y, nullptr, 0);
+    else eg_avgpool_f32(&geom, in[0]->values<float>().data(), y);
+    const auto [lo, hi] = tfl::act_range_f32_finite(n);
+    if (n.attr_int("activation", 0) != 0) eg_clamp_f32(y, y, static_cast<int32_t>(out[0]->elements()), lo, hi);
+    return;
+  }
   (n.op == "MAX_POOL_2D" ? eg_maxpool_s8_tfl : eg_avgpool_s8_tfl)(&p, in[0]->values<int8_t>().data(),
                                                                   out[0]->mutable_values<int8_t>().data());
 }
@@ -97,6 +121,25 @@ void ref_pool(const Node& n, std::span<const Tensor* const> in, std::span<Tensor
 void emit_pool(EmitContext& ctx, const Graph& g, const Node& n) {
   const auto p = pool_setup(n, g.t(n.inputs[0]), &g.t(n.outputs[0]));
   const std::string id = ctx.layer_ident();
+  if (g.t(n.inputs[0]).dtype == DType::F32) {
+    const eg_pool_geom q = pool_f32_geom(p);
+    auto three = [](const int32_t* x) { return "{" + v(x[0]) + ", " + v(x[1]) + ", " + v(x[2]) + "}"; };
+    ctx.use("eg_pool");
+    ctx.decl("static const eg_pool_geom " + id + " = {" + v(q.batch) + ", " + v(q.channels) + ", " + v(q.nsp) + ", " +
+             three(q.in_sp) + ", " + three(q.out_sp) + ", " + three(q.kernel) + ", " + three(q.stride) + ", " +
+             three(q.dil) + ", " + three(q.pad) + ", 1, " + v(q.in_sp_stride) + ", 1, " + v(q.out_sp_stride) +
+             ", 0, {0, 0, 0}, 0.0f};");
+    const std::string x = ctx.ptr(n.inputs[0]), y = ctx.ptr(n.outputs[0]);
+    ctx.emit(n.op == "MAX_POOL_2D" ? "eg_maxpool_f32(&" + id + ", " + x + ", " + y + ", 0, 0);"
+                                   : "eg_avgpool_f32(&" + id + ", " + x + ", " + y + ");");
+    if (n.attr_int("activation", 0) != 0) {
+      const auto [lo, hi] = tfl::act_range_f32_finite(n);
+      ctx.use("eg_eltwise");
+      ctx.emit("eg_clamp_f32(" + y + ", " + y + ", " + v(g.t(n.outputs[0]).elements()) + ", " + EmitContext::float_lit(lo) +
+               ", " + EmitContext::float_lit(hi) + ");");
+    }
+    return;
+  }
   ctx.use("eg_pool");
   ctx.decl("static const eg_pool2d_s8_tfl_params " + id + " = {" + v(p.batch) + ", " + v(p.in_h) + ", " + v(p.in_w) +
            ", " + v(p.channels) + ", " + v(p.out_h) + ", " + v(p.out_w) + ", " + v(p.k_h) + ", " + v(p.k_w) + ", " +
@@ -112,34 +155,6 @@ int64_t macc_pool(const Graph& g, const Node& n) {
 
 // ---- ADD / SUB ------------------------------------------------------------------------------------
 
-// Right-aligned broadcast of a and b to at most 4 axes; element strides 0 where an operand is broadcast.
-struct Broadcast {
-  Shape out;
-  int32_t dims[4], a_strides[4], b_strides[4];
-};
-std::optional<Broadcast> broadcast4(const Shape& a, const Shape& b) {
-  if (a.size() > 4 || b.size() > 4) return std::nullopt;
-  auto pad = [](Shape s) {
-    while (s.size() < 4) s.insert(s.begin(), 1);
-    return s;
-  };
-  const Shape pa = pad(a), pb = pad(b);
-  Broadcast r{};
-  int64_t sa = 1, sb = 1;
-  for (int i = 3; i >= 0; --i) {
-    const int64_t da = pa[static_cast<size_t>(i)], db = pb[static_cast<size_t>(i)];
-    if (da != db && da != 1 && db != 1) return std::nullopt;
-    r.dims[i] = static_cast<int32_t>(std::max(da, db));
-    r.a_strides[i] = da == 1 ? 0 : static_cast<int32_t>(sa);
-    r.b_strides[i] = db == 1 ? 0 : static_cast<int32_t>(sb);
-    sa *= da;
-    sb *= db;
-  }
-  const size_t rank = std::max(a.size(), b.size());
-  for (size_t i = 4 - rank; i < 4; ++i) r.out.push_back(r.dims[i]);
-  return r;
-}
-
 void infer_addsub(Graph& g, const Node& n) {
   const Tensor& a = in_t(g, n, 0);
   const Tensor& b = in_t(g, n, 1);
@@ -149,7 +164,10 @@ void infer_addsub(Graph& g, const Node& n) {
   set_checked(g, n, a.dtype, bc->out);
 }
 
-std::string check_addsub(const Graph& g, const Node& n) { return s8_in_out_problem(g, n); }
+std::string check_addsub(const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32) return tfl::float_binary_problem(g, n);
+  return s8_in_out_problem(g, n);
+}
 
 // TFLite Micro's int8 ADD/SUB parameters: left shift 20, inputs rescaled to twice the larger input scale.
 eg_addsub_s8_tfl_params addsub_setup(const Node& n, const Tensor& a, const Tensor& b, const Tensor& y) {
@@ -180,12 +198,14 @@ eg_addsub_s8_tfl_params addsub_setup(const Node& n, const Tensor& a, const Tenso
 }
 
 void ref_addsub(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  if (in[0]->dtype == DType::F32) return tfl::float_binary_ref(n, in, out);
   const auto p = addsub_setup(n, *in[0], *in[1], *out[0]);
   eg_addsub_s8_tfl(&p, in[0]->values<int8_t>().data(), in[1]->values<int8_t>().data(),
                    out[0]->mutable_values<int8_t>().data());
 }
 
 void emit_addsub(EmitContext& ctx, const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32) return tfl::float_binary_emit(ctx, g, n);
   const auto p = addsub_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]), g.t(n.outputs[0]));
   const std::string id = ctx.layer_ident();
   auto four = [](const int32_t* x) { return "{" + v(x[0]) + ", " + v(x[1]) + ", " + v(x[2]) + ", " + v(x[3]) + "}"; };
@@ -230,6 +250,10 @@ void infer_softmax(Graph& g, const Node& n) {
 }
 
 std::string check_softmax(const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32) {
+    if (n.attr_float("beta", 1.0f) != 1.0f) return "float32 SOFTMAX with beta != 1 is not supported";
+    return g.t(n.outputs[0]).dtype == DType::F32 ? "" : "input and output differ in type";
+  }
   if (auto why = s8_in_out_problem(g, n); !why.empty()) return why;
   const Tensor& y = g.t(n.outputs[0]);
   if (y.quant->zero_point[0] != -128 || y.quant->scale[0] != 1.0f / 256.0f)
@@ -240,12 +264,25 @@ std::string check_softmax(const Graph& g, const Node& n) {
 }
 
 void ref_softmax(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+  if (in[0]->dtype == DType::F32) {
+    const auto depth = static_cast<int32_t>(in[0]->shape.back());
+    return eg_softmax_f32(in[0]->values<float>().data(), out[0]->mutable_values<float>().data(),
+                          static_cast<int32_t>(in[0]->elements() / std::max(1, depth)), depth, 1, EG_SOFTMAX);
+  }
   const auto s = softmax_setup(n, *in[0]);
   eg_softmax_s8_tfl(in[0]->values<int8_t>().data(), out[0]->mutable_values<int8_t>().data(), s.outer, s.depth,
                     s.mult, s.left_shift, s.diff_min);
 }
 
 void emit_softmax(EmitContext& ctx, const Graph& g, const Node& n) {
+  if (g.t(n.inputs[0]).dtype == DType::F32) {
+    const Tensor& x = g.t(n.inputs[0]);
+    const int64_t depth = x.shape.back();
+    ctx.use("eg_softmax");
+    ctx.emit("eg_softmax_f32(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
+             v(x.elements() / std::max<int64_t>(1, depth)) + ", " + v(depth) + ", 1, EG_SOFTMAX);");
+    return;
+  }
   const auto s = softmax_setup(n, g.t(n.inputs[0]));
   ctx.use("eg_softmax");
   ctx.emit("eg_softmax_s8_tfl(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + v(s.outer) + ", " +

@@ -1,0 +1,732 @@
+#!/usr/bin/python3
+"""TFLite builtins end to end, on models this script writes at test time.
+
+Each case is a one-operator .tflite model (written as JSON, converted by flatc with edgegen's own
+schema), random inputs over many seeds plus the extremes (all -128 / all 127 for int8, large and
+tiny magnitudes for float), and expected outputs from the oracle below. `edgegen validate` generates
+the C, compiles and runs it on the host, and compares: int8 outputs must be bit-exact, float32
+outputs within 1e-5 relative.
+
+The oracle is an independent numpy implementation of TensorFlow Lite Micro's reference kernels,
+written from the reference's arithmetic (MultiplyByQuantizedMultiplier, gemmlowp's fixed-point
+logistic/tanh, the 16-bit HardSwish, AffineQuantize...) and, for the data-movement ops, numpy's own
+transpose/slicing/concatenation. As a check of the oracle itself, every int8 function is also
+compared with the float function on the dequantized input (within 2 LSB).
+
+usage: tflite_ops.py --edgegen BIN --work DIR [--only NAME] [--samples N]
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCHEMA = os.path.join(ROOT, "src", "tflite", "schema.fbs")
+
+CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3, "DEPTHWISE_CONV_2D": 4,
+         "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "SOFTMAX": 25, "DEQUANTIZE": 6, "LOGISTIC": 14, "MUL": 18, "RELU": 19, "RELU6": 21,
+         "TANH": 28, "PAD": 34, "TRANSPOSE": 39, "MEAN": 40, "SUB": 41, "SQUEEZE": 43, "STRIDED_SLICE": 45,
+         "SPLIT": 49, "MAXIMUM": 55, "MINIMUM": 57, "PADV2": 60, "PACK": 83, "UNPACK": 88,
+         "RESIZE_NEAREST_NEIGHBOR": 97, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
+         "CUSTOM": 32, "SEGMENT_SUM": 125}
+TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8"}
+
+# ---------------------------------------------------------------- model writer
+
+
+class Model:
+    """One subgraph; tensors are (name, shape, dtype, quant, data)."""
+
+    def __init__(self):
+        self.tensors, self.buffers, self.ops, self.codes = [], [{}], [], []
+        self.inputs, self.outputs = [], []
+
+    def tensor(self, name, shape, dtype, quant=None, data=None):
+        t = {"name": name, "shape": list(shape), "type": TYPES[dtype], "buffer": 0}
+        if quant is not None:
+            t["quantization"] = {"scale": [float(quant[0])], "zero_point": [int(quant[1])]}
+        if data is not None:
+            raw = np.ascontiguousarray(np.asarray(data, dtype=dtype)).tobytes()
+            self.buffers.append({"data": list(raw)})
+            t["buffer"] = len(self.buffers) - 1
+        self.tensors.append(t)
+        return len(self.tensors) - 1
+
+    def op(self, name, inputs, outputs, options_type=None, options=None, custom=None):
+        key = custom or name
+        if key not in self.codes:
+            self.codes.append(key)
+        o = {"opcode_index": self.codes.index(key), "inputs": inputs, "outputs": outputs}
+        if options_type:
+            o["builtin_options_type"] = options_type
+            o["builtin_options"] = options or {}
+        self.ops.append(o)
+
+    def write(self, path):
+        codes = []
+        for c in self.codes:
+            if c in CODES:
+                codes.append({"deprecated_builtin_code": min(CODES[c], 127), "builtin_code": CODES[c], "version": 1})
+            else:
+                codes.append({"deprecated_builtin_code": 32, "builtin_code": 32, "custom_code": c, "version": 1})
+        model = {"version": 3, "operator_codes": codes, "buffers": self.buffers,
+                 "subgraphs": [{"tensors": self.tensors, "inputs": self.inputs, "outputs": self.outputs,
+                                "operators": self.ops, "name": "main"}]}
+        json_path = path[:-len(".tflite")] + ".json"
+        with open(json_path, "w") as f:
+            json.dump(model, f)
+        subprocess.run(["flatc", "-b", "-o", os.path.dirname(path), SCHEMA, json_path], check=True)  # -> .tflite
+
+
+# ---------------------------------------------------------------- TFLM reference arithmetic (int)
+
+
+def srdhm(a, b):
+    """SaturatingRoundingDoublingHighMul on int32 (python ints)."""
+    if a == b == -2**31:
+        return 2**31 - 1
+    ab = a * b
+    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
+    q = ab + nudge
+    return q // 2**31 if q >= 0 else -((-q) // 2**31)  # C division: truncates toward zero
+
+
+def rdbpot(x, e):
+    """RoundingDivideByPOT: round half away from zero."""
+    mask = (1 << e) - 1
+    rem = x & mask
+    threshold = (mask >> 1) + (1 if x < 0 else 0)
+    return (x >> e) + (1 if rem > threshold else 0)
+
+
+def wrap32(v):
+    return ((v + 2**31) % 2**32) - 2**31
+
+
+def quantize_multiplier(real):
+    """QuantizeMultiplier: (mult, shift) with real = mult * 2^(shift - 31)."""
+    if real == 0:
+        return 0, 0
+    m, e = math.frexp(real)
+    q = round_away(m * 2**31)
+    if q == 2**31:
+        q //= 2
+        e += 1
+    if e < -31:
+        return 0, 0
+    return int(q), e
+
+
+def round_away(x):
+    return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
+
+
+def mbqm(x, mult, shift):
+    """MultiplyByQuantizedMultiplier."""
+    left, right = max(shift, 0), max(-shift, 0)
+    return rdbpot(srdhm(wrap32(x * (1 << left)), mult), right)
+
+
+def shl_sat(x, e):
+    t = (1 << (31 - e)) - 1
+    if x > t:
+        return 2**31 - 1
+    if x < -t:
+        return -2**31
+    return wrap32(x << e)
+
+
+def exp_on_negative_values(a, bits):
+    frac = 31 - bits
+    quarter = 1 << (frac - 2)
+    amq = (a & (quarter - 1)) - quarter
+    x = shl_sat(amq, bits) + (1 << 28)
+    x2 = srdhm(x, x)
+    x3 = srdhm(x2, x)
+    x4 = srdhm(x2, x2)
+    poly = rdbpot(srdhm(rdbpot(x4, 2) + x3, 715827883) + x2, 1)
+    result = 1895147668 + srdhm(1895147668, x + poly)
+    remainder = wrap32(amq - a)
+    mults = {-2: 1672461947, -1: 1302514674, 0: 790015084, 1: 290630308, 2: 39332535, 3: 720401, 4: 242}
+    for e in range(-2, 5):
+        if bits > e and remainder & (1 << (frac + e)):
+            result = srdhm(result, mults[e])
+    return 2**31 - 1 if a == 0 else result
+
+
+def newton_half(a):
+    s = a + 2**31 - 1 + (1 if a + 2**31 - 1 >= 0 else -1)
+    half = s // 2 if s >= 0 else -((-s) // 2)  # RoundingHalfSum(a, 1): C division
+    x = 1515870810 + srdhm(half, -1010580540)
+    for _ in range(3):
+        x = wrap32(x + shl_sat(srdhm(x, (1 << 29) - srdhm(half, x)), 2))
+    return x
+
+
+def fx_logistic(a, bits):
+    if a == 0:
+        return 1 << 30
+    pos = shl_sat(newton_half(exp_on_negative_values(-abs(a), bits)), 1)
+    return pos if a > 0 else 2**31 - 1 - pos
+
+
+def fx_tanh(a, bits):
+    if a == 0:
+        return 0
+    t = shl_sat(newton_half(exp_on_negative_values(-abs(a), bits + 1)) - (1 << 29), 2)
+    return -t if a < 0 else t
+
+
+def sigmoid_prep(scale):
+    m, e = math.frexp(float(np.float32(scale)) * 2**27)
+    mult = round_away(m * 2**31)
+    radius = math.floor(15.0 * 2**27 / 2**e)
+    return mult, e, radius
+
+
+def tfl_sigmoid_tanh(q, x_q, tanh):
+    mult, shift, radius = sigmoid_prep(x_q[0])
+    out = []
+    for v in q.ravel().tolist():
+        d = v - x_q[1]
+        if d <= -radius:
+            r = -128
+        elif d >= radius:
+            r = 127
+        else:
+            a = mbqm(d, mult, shift)
+            r = rdbpot(fx_tanh(a, 4), 24) if tanh else rdbpot(fx_logistic(a, 4), 23) - 128
+        out.append(min(127, max(-128, r)))
+    return np.array(out, np.int8).reshape(q.shape)
+
+
+def f32(x):
+    return float(np.float32(x))
+
+
+def tfl_relu(q, xq, yq, six):
+    if six:
+        zero = xq[1]
+        s6 = min(127, max(-128, int(round_away(f32(f32(6.0) / f32(xq[0])))) + xq[1]))
+        return np.clip(q.astype(np.int32), zero, max(zero, s6)).astype(np.int8)
+    m, s = quantize_multiplier(float(np.float64(np.float32(xq[0])) / np.float64(np.float32(yq[0]))))
+    lo = max(-128, yq[1])
+    return np.array([min(127, max(lo, yq[1] + mbqm(v - xq[1], m, s))) for v in q.ravel().tolist()],
+                    np.int8).reshape(q.shape)
+
+
+def tfl_leaky(q, xq, yq, alpha):
+    ma = quantize_multiplier(f32(f32(f32(xq[0]) * f32(alpha)) / f32(yq[0])))
+    mi = quantize_multiplier(f32(f32(xq[0]) / f32(yq[0])))
+    out = []
+    for v in q.ravel().tolist():
+        d = v - xq[1]
+        m, s = mi if d >= 0 else ma
+        out.append(min(127, max(-128, yq[1] + mbqm(d, m, s))))
+    return np.array(out, np.int8).reshape(q.shape)
+
+
+def s16(v):
+    return ((v + 2**15) % 2**16) - 2**15
+
+
+def srdhm16(a, b):
+    if a == b == -32768:
+        return 32767
+    ab = a * b
+    nudge = (1 << 14) if ab >= 0 else 1 - (1 << 14)
+    v = ab + nudge
+    return s16(v // 32768 if v >= 0 else -((-v) // 32768))
+
+
+def tfl_hard_swish(q, xq, yq):
+    hires = f32(f32(1.0 / 128.0) * f32(xq[0]))
+    om, oe = quantize_multiplier(f32(hires / f32(yq[0])))
+    rm, re_ = quantize_multiplier(f32(hires / f32(3.0 / 32768.0)))
+    to16 = lambda m: 32767 if m >= 2**31 - 1 - 2**15 else (m + 2**15) >> 16
+    om16, rm16 = to16(om), to16(rm)
+    out = []
+    for v in q.ravel().tolist():
+        inp = v - xq[1]
+        hi = s16(inp * 128)
+        pre_out = srdhm16(hi, om16)
+        r = hi
+        if re_ > 0:
+            r = max(-32768, min(32767, r * (1 << (re_ - 1))))
+        r = srdhm16(r, rm16)
+        if re_ > 0:
+            r = max(-32768, min(32767, r * 2))
+        if re_ < 0:
+            r = rdbpot(r, -re_)
+        r = (r + 32768) >> 1
+        p = r * pre_out  # SaturatingDoublingHighMul: truncating
+        pre = 32767 if r == pre_out == -32768 else s16(p // 32768 if p >= 0 else -((-p) // 32768))
+        o = rdbpot(pre, -oe) + yq[1]
+        out.append(min(127, max(-128, o)))
+    return np.array(out, np.int8).reshape(q.shape)
+
+
+def tfl_requantize(q, xq, yq):
+    m, s = quantize_multiplier(float(np.float64(np.float32(xq[0])) / np.float64(np.float32(yq[0]))))
+    return np.array([min(127, max(-128, mbqm(v - xq[1], m, s) + yq[1])) for v in q.ravel().tolist()],
+                    np.int8).reshape(q.shape)
+
+
+def tfl_quantize(x, yq):
+    r = x.astype(np.float64) / np.float64(np.float32(yq[0]))
+    r = np.where(r >= 0, np.floor(r + 0.5), -np.floor(-r + 0.5))
+    return np.clip(r + yq[1], -128, 127).astype(np.int8)
+
+
+def tfl_mul(a, b, aq, bq, yq, act):
+    m, s = quantize_multiplier(float(np.float64(np.float32(aq[0])) * np.float64(np.float32(bq[0])) /
+                                     np.float64(np.float32(yq[0]))))
+    lo, hi = act_range_q(act, yq)
+    a, b = np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64))
+    out = [min(hi, max(lo, yq[1] + mbqm((x - aq[1]) * (y - bq[1]), m, s))) for x, y in zip(a.ravel().tolist(), b.ravel().tolist())]
+    return np.array(out, np.int8).reshape(a.shape)
+
+
+def act_range_q(act, yq):
+    q = lambda f: yq[1] + int(round_away(f32(f32(f) / f32(yq[0]))))
+    if act == 1:
+        return max(-128, q(0.0)), 127
+    if act == 3:
+        return max(-128, q(0.0)), min(127, q(6.0))
+    return -128, 127
+
+
+def dequant(q, xq):
+    return (q.astype(np.float64) - xq[1]) * np.float32(xq[0])
+
+
+# ---------------------------------------------------------------- cases
+
+
+def int8_samples(rng, shape, n):
+    s = [np.full(shape, -128, np.int8), np.full(shape, 127, np.int8)]
+    s += [rng.integers(-128, 128, size=shape, dtype=np.int64).astype(np.int8) for _ in range(n)]
+    return s
+
+
+def float_samples(rng, shape, n, scale=4.0):
+    s = [np.full(shape, -30.0, np.float32), np.full(shape, 30.0, np.float32), np.zeros(shape, np.float32)]
+    s += [(rng.standard_normal(shape) * scale).astype(np.float32) for _ in range(n)]
+    return s
+
+
+class Case:
+    def __init__(self, name, model, inputs, outputs, exact):
+        self.name, self.model, self.inputs, self.outputs, self.exact = name, model, inputs, outputs, exact
+
+
+def unary_case(name, op, dtype, shape, xq, yq, oracle, rng, n, options_type=None, options=None, ydtype=None):
+    m = Model()
+    ydtype = ydtype or dtype
+    x = m.tensor("x", shape, dtype, xq)
+    y = m.tensor("y", shape, ydtype, yq)
+    m.inputs, m.outputs = [x], [y]
+    m.op(op, [x], [y], options_type, options)
+    xs = int8_samples(rng, shape, n) if dtype == np.int8 else float_samples(rng, shape, n)
+    if dtype == np.int8:  # every int8 value at least once
+        xs.append(np.resize(np.arange(-128, 128, dtype=np.int8), shape))
+    ys = [oracle(v) for v in xs]
+    return Case(name, m, [xs], [ys], ydtype == np.int8)
+
+
+def sanity_int8(name, xs, ys, xq, yq, f, lsb):
+    """The oracle's int8 results stay within `lsb` of the float function on the dequantized input."""
+    for x, y in zip(xs, ys):
+        want = np.clip(np.round(f(dequant(x, xq)) / np.float32(yq[0])) + yq[1], -128, 127)
+        worst = np.max(np.abs(want - y.astype(np.float64)))
+        assert worst <= lsb, f"{name}: oracle {worst} LSB from the float function"
+
+
+def activation_cases(rng, n):
+    cases = []
+    shape = [1, 4, 5, 16]
+    for k, (xs_, xz) in enumerate([(0.05, 3), (0.1, -20), (0.0123, 0), (0.4, 60)]):
+        xq = (xs_, xz)
+        lq = (1.0 / 256, -128)
+        tq = (1.0 / 128, 0)
+        c = unary_case(f"logistic_int8_{k}", "LOGISTIC", np.int8, shape, xq, lq, lambda v: tfl_sigmoid_tanh(v, xq, False), rng, n)
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, lq, lambda r: 1 / (1 + np.exp(-r)), 1)
+        cases.append(c)
+        c = unary_case(f"tanh_int8_{k}", "TANH", np.int8, shape, xq, tq, lambda v: tfl_sigmoid_tanh(v, xq, True), rng, n)
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, tq, np.tanh, 1)
+        cases.append(c)
+        yq = (xs_ * 0.7, xz // 2 - 10)
+        c = unary_case(f"relu_int8_{k}", "RELU", np.int8, shape, xq, yq, lambda v: tfl_relu(v, xq, yq, False), rng, n)
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, yq, lambda r: np.maximum(r, 0), 1)
+        cases.append(c)
+        c = unary_case(f"relu6_int8_{k}", "RELU6", np.int8, shape, xq, xq, lambda v: tfl_relu(v, xq, xq, True), rng, n)
+        cases.append(c)
+        alpha = [0.2, 0.01, 0.5, 0.3][k]
+        yq = (xs_ * 0.9, xz + 5)
+        c = unary_case(f"leaky_relu_int8_{k}", "LEAKY_RELU", np.int8, shape, xq, yq,
+                       lambda v: tfl_leaky(v, xq, yq, alpha), rng, n, "LeakyReluOptions", {"alpha": alpha})
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, yq, lambda r: np.where(r >= 0, r, alpha * r), 1)
+        cases.append(c)
+        yq = (xs_ * 0.8, -100 + 7 * k)
+        c = unary_case(f"hard_swish_int8_{k}", "HARD_SWISH", np.int8, shape, xq, yq, lambda v: tfl_hard_swish(v, xq, yq), rng, n)
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, yq, lambda r: r * np.clip(r + 3, 0, 6) / 6, 2)
+        cases.append(c)
+        yq = (xs_ * [0.3, 1.7, 1.0, 0.51][k], [0, 17, -5, -128][k])
+        c = unary_case(f"quantize_int8_{k}", "QUANTIZE", np.int8, shape, xq, yq, lambda v: tfl_requantize(v, xq, yq), rng, n)
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, yq, lambda r: r, 1)
+        cases.append(c)
+        cases.append(unary_case(f"quantize_f32_{k}", "QUANTIZE", np.float32, shape, None, yq,
+                                lambda v: tfl_quantize(v, yq), rng, n, ydtype=np.int8))
+        cases.append(unary_case(f"dequantize_{k}", "DEQUANTIZE", np.int8, shape, xq, None,
+                                lambda v: (dequant(v, xq)).astype(np.float32), rng, n, ydtype=np.float32))
+    f = np.float32
+    floats = [("logistic_f32", "LOGISTIC", lambda v: np.where(v > 16.619047164916992, 1.0, np.where(v < -9.0, np.exp(v.astype(np.float64)), 1 / (1 + np.exp(-v.astype(np.float64))))).astype(f), None, None),
+              ("tanh_f32", "TANH", lambda v: np.tanh(v.astype(np.float64)).astype(f), None, None),
+              ("relu_f32", "RELU", lambda v: np.maximum(v, 0), None, None),
+              ("relu6_f32", "RELU6", lambda v: np.clip(v, 0, 6), None, None),
+              ("leaky_relu_f32", "LEAKY_RELU", lambda v: np.where(v > 0, v, f(0.15) * v).astype(f), "LeakyReluOptions", {"alpha": 0.15}),
+              ("hard_swish_f32", "HARD_SWISH", lambda v: (v.astype(np.float64) * np.clip(v + 3.0, 0, 6) / 6).astype(f), None, None)]
+    for name, op, fn, ot, oo in floats:
+        cases.append(unary_case(name, op, np.float32, shape, None, None, fn, rng, n, ot, oo))
+    return cases
+
+
+def binary_cases(rng, n):
+    cases = []
+    shapes = [([1, 3, 4, 8], [1, 3, 4, 8]), ([1, 3, 4, 8], [8]), ([2, 1, 4, 1], [1, 3, 1, 5]), ([6], [1])]
+    for k, (sa, sb) in enumerate(shapes):
+        out = list(np.broadcast_shapes(tuple(sa), tuple(sb)))
+        aq, bq = (0.05 + 0.01 * k, 5 - 3 * k), (0.11, -7 + k)
+        for op in ("MUL", "MAXIMUM", "MINIMUM"):
+            for act in ((0, 1, 3) if op == "MUL" else (0,)):
+                m = Model()
+                yq = (0.08 + 0.02 * k, -3 + 11 * k) if op == "MUL" else aq
+                bqq = bq if op == "MUL" else aq
+                a = m.tensor("a", sa, np.int8, aq)
+                b = m.tensor("b", sb, np.int8, bqq)
+                y = m.tensor("y", out, np.int8, yq)
+                m.inputs, m.outputs = [a, b], [y]
+                m.op(op, [a, b], [y], "MulOptions" if op == "MUL" else None, {"fused_activation_function": act} if op == "MUL" else None)
+                xa, xb = int8_samples(rng, sa, n), int8_samples(rng, sb, n)
+                if op == "MUL":
+                    ys = [tfl_mul(p, q, aq, bqq, yq, act) for p, q in zip(xa, xb)]
+                else:
+                    fn = np.maximum if op == "MAXIMUM" else np.minimum
+                    ys = [fn(*np.broadcast_arrays(p, q)).astype(np.int8) for p, q in zip(xa, xb)]
+                cases.append(Case(f"{op.lower()}_int8_{k}_act{act}", m, [xa, xb], [ys], True))
+        for op, fn in (("ADD", np.add), ("SUB", np.subtract), ("MUL", np.multiply), ("MAXIMUM", np.maximum), ("MINIMUM", np.minimum)):
+            act = 3 if op in ("ADD", "MUL") else (1 if op == "SUB" else 0)
+            m = Model()
+            a = m.tensor("a", sa, np.float32)
+            b = m.tensor("b", sb, np.float32)
+            y = m.tensor("y", out, np.float32)
+            m.inputs, m.outputs = [a, b], [y]
+            opt = {"ADD": "AddOptions", "SUB": "SubOptions", "MUL": "MulOptions"}.get(op)
+            m.op(op, [a, b], [y], opt, {"fused_activation_function": act} if opt else None)
+            xa, xb = float_samples(rng, sa, n), float_samples(rng, sb, n)
+            lo, hi = {0: (-np.inf, np.inf), 1: (0, np.inf), 3: (0, 6)}[act]
+            ys = [np.clip(fn(p, q), lo, hi).astype(np.float32) for p, q in zip(xa, xb)]
+            cases.append(Case(f"{op.lower()}_f32_{k}", m, [xa, xb], [ys], False))
+    return cases
+
+
+def movement_cases(rng, n):
+    cases = []
+    for dtype, q in ((np.int8, (0.1, 4)), (np.float32, None)):
+        tag = "int8" if dtype == np.int8 else "f32"
+        gen = (lambda s: int8_samples(rng, s, n)) if dtype == np.int8 else (lambda s: float_samples(rng, s, n))
+
+        def one(name, op, shape, consts, out_shapes, fn, options_type=None, options=None, inputs=1, in_shapes=None):
+            m = Model()
+            in_shapes = in_shapes or [shape] * inputs
+            ins = [m.tensor(f"x{i}", s, dtype, q) for i, s in enumerate(in_shapes)]
+            cids = [m.tensor(f"c{i}", np.shape(c), c.dtype.type, None, c) for i, c in enumerate(consts)]
+            outs = [m.tensor(f"y{i}", s, dtype, q) for i, s in enumerate(out_shapes)]
+            m.inputs, m.outputs = ins, outs
+            order = cids + ins if op == "SPLIT" else ins + cids
+            m.op(op, order, outs, options_type, options)
+            xs = [gen(s) for s in in_shapes]
+            ys = [[] for _ in out_shapes]
+            for sample in zip(*xs):
+                r = fn(*sample)
+                r = r if isinstance(r, (list, tuple)) else [r]
+                for k, v in enumerate(r):
+                    ys[k].append(np.ascontiguousarray(v).astype(dtype))
+            cases.append(Case(f"{name}_{tag}", m, xs, ys, dtype == np.int8))
+
+        i32 = lambda v: np.array(v, np.int32)
+        one("squeeze", "SQUEEZE", [1, 3, 1, 5], [], [[3, 5]], lambda x: x.reshape(3, 5), "SqueezeOptions", {"squeeze_dims": [0, 2]})
+        one("squeeze_all", "SQUEEZE", [1, 3, 1, 5], [], [[3, 5]], lambda x: x.reshape(3, 5), "SqueezeOptions", {})
+        one("transpose", "TRANSPOSE", [2, 3, 4, 5], [i32([0, 3, 1, 2])], [[2, 5, 3, 4]], lambda x: x.transpose(0, 3, 1, 2))
+        one("transpose3", "TRANSPOSE", [3, 4, 5], [i32([2, 0, 1])], [[5, 3, 4]], lambda x: x.transpose(2, 0, 1))
+        one("concat", "CONCATENATION", None, [], [[1, 4, 9, 3]], lambda a, b, c: np.concatenate([a, b, c], 2),
+            "ConcatenationOptions", {"axis": -2}, 3, [[1, 4, 2, 3], [1, 4, 3, 3], [1, 4, 4, 3]])
+        one("concat_last", "CONCATENATION", None, [], [[2, 7]], lambda a, b: np.concatenate([a, b], 1),
+            "ConcatenationOptions", {"axis": 1}, 2, [[2, 3], [2, 4]])
+        one("pack", "PACK", [3, 4], [], [[3, 2, 4]], lambda a, b: np.stack([a, b], 1), "PackOptions",
+            {"values_count": 2, "axis": 1}, 2)
+        one("unpack", "UNPACK", [3, 2, 4], [], [[3, 4], [3, 4]], lambda x: [x[:, 0], x[:, 1]], "UnpackOptions",
+            {"num": 2, "axis": 1})
+        one("split", "SPLIT", [2, 6, 4], [i32(1)], [[2, 2, 4]] * 3, lambda x: np.split(x, 3, 1), "SplitOptions",
+            {"num_splits": 3})
+        one("split_v", "SPLIT_V", [2, 7], [i32([2, -1, 1]), i32(-1)], [[2, 2], [2, 4], [2, 1]],
+            lambda x: [x[:, :2], x[:, 2:6], x[:, 6:]], "SplitVOptions", {"num_splits": 3})
+        one("strided_slice", "STRIDED_SLICE", [2, 7, 6, 3], [i32([0, 1, -1, 0]), i32([2, -1, 0, 3]), i32([1, 2, -2, 1])],
+            [[2, 3, 3, 3]], lambda x: x[0:2, 1:-1:2, -1:0:-2, 0:3], "StridedSliceOptions", {})
+        one("strided_slice_masks", "STRIDED_SLICE", [2, 7, 6, 3], [i32([1, 5, 1, 2]), i32([0, 0, 9, 0]), i32([1, -1, 1, 1])],
+            [[6, 5]], lambda x: x[1, 5::-1, 1:, 2], "StridedSliceOptions",
+            {"begin_mask": 0, "end_mask": 2, "shrink_axis_mask": 9})
+        pads = i32([[0, 0], [1, 2], [0, 3], [2, 0]])
+        fill = 4 if dtype == np.int8 else 0
+        one("pad", "PAD", [1, 3, 4, 2], [pads], [[1, 6, 7, 4]], lambda x: np.pad(x, pads, constant_values=fill))
+        cv = np.array(-7 if dtype == np.int8 else 2.5, dtype)
+        one("padv2", "PADV2", [1, 3, 4, 2], [pads, cv], [[1, 6, 7, 4]], lambda x: np.pad(x, pads, constant_values=cv))
+        for ac, hp in ((0, 0), (1, 0), (0, 1)):
+            for (ih, iw), (oh, ow) in (((3, 4), (7, 9)), ((6, 8), (4, 3))):
+                def nearest(x, ih=ih, iw=iw, oh=oh, ow=ow, ac=ac, hp=hp):
+                    def idx(o, i, n_out):
+                        scale = np.float32(i - 1) / np.float32(n_out - 1) if ac and n_out > 1 else np.float32(i) / np.float32(n_out)
+                        pos = (np.float32(o) + np.float32(0.5 if hp else 0.0)) * scale
+                        v = int(round_away(float(pos))) if ac else int(math.floor(float(np.float32(pos))))
+                        v = min(v, i - 1)
+                        return max(0, v) if hp else v
+                    rows = [idx(o, ih, oh) for o in range(oh)]
+                    cols = [idx(o, iw, ow) for o in range(ow)]
+                    return x[:, rows][:, :, cols]
+                one(f"resize_nearest_{ac}{hp}_{oh}x{ow}", "RESIZE_NEAREST_NEIGHBOR", [1, ih, iw, 3], [i32([oh, ow])],
+                    [[1, oh, ow, 3]], nearest, "ResizeNearestNeighborOptions",
+                    {"align_corners": bool(ac), "half_pixel_centers": bool(hp)})
+    return cases
+
+
+def mean_cases(rng, n):
+    cases = []
+    for axes, keep, shape in (([1, 2], True, [1, 4, 5, 6]), ([3], False, [2, 3, 4, 5]), ([0, 2], False, [3, 4, 5])):
+        m = Model()
+        x = m.tensor("x", shape, np.float32)
+        a = m.tensor("axes", [len(axes)], np.int32, None, np.array(axes, np.int32))
+        out = list(np.mean(np.zeros(shape), axis=tuple(axes), keepdims=keep).shape)
+        y = m.tensor("y", out, np.float32)
+        m.inputs, m.outputs = [x], [y]
+        m.op("MEAN", [x, a], [y], "ReducerOptions", {"keep_dims": keep})
+        xs = float_samples(rng, shape, n)
+        ys = [np.mean(v.astype(np.float64), axis=tuple(axes), keepdims=keep).astype(np.float32) for v in xs]
+        cases.append(Case(f"mean_f32_{'_'.join(map(str, axes))}", m, [xs], [ys], False))
+    return cases
+
+
+def same_pad(n_in, k, s, d, padding):
+    eff = (k - 1) * d + 1
+    if padding == "SAME":
+        out = (n_in + s - 1) // s
+        return out, max(0, (out - 1) * s + eff - n_in) // 2
+    return (n_in + s - eff) // s, 0
+
+
+def conv_ref(x, w, b, stride, dil, padding, act, depthwise):
+    """NHWC float convolution in float64 (w: OHWI, or 1HWO for depthwise)."""
+    n, h, wd, c = x.shape
+    kh, kw = w.shape[1], w.shape[2]
+    oc = w.shape[3] if depthwise else w.shape[0]
+    oh, pt = same_pad(h, kh, stride[0], dil[0], padding)
+    ow, pl = same_pad(wd, kw, stride[1], dil[1], padding)
+    y = np.zeros((n, oh, ow, oc))
+    x64, w64 = x.astype(np.float64), w.astype(np.float64)
+    mult = oc // c if depthwise else 1
+    for i in range(oh):
+        for j in range(ow):
+            for ky in range(kh):
+                for kx in range(kw):
+                    yy, xx = i * stride[0] - pt + ky * dil[0], j * stride[1] - pl + kx * dil[1]
+                    if 0 <= yy < h and 0 <= xx < wd:
+                        px = x64[:, yy, xx, :]
+                        if depthwise:
+                            y[:, i, j, :] += np.repeat(px, mult, axis=1) * w64[0, ky, kx, :]
+                        else:
+                            y[:, i, j, :] += px @ w64[:, ky, kx, :].T
+    y += b
+    lo, hi = {0: (-np.inf, np.inf), 1: (0, np.inf), 3: (0, 6)}[act]
+    return np.clip(y, lo, hi).astype(np.float32)
+
+
+def pool_ref(x, k, stride, padding, is_max, act):
+    n, h, wd, c = x.shape
+    oh, pt = same_pad(h, k[0], stride[0], 1, padding)
+    ow, pl = same_pad(wd, k[1], stride[1], 1, padding)
+    y = np.zeros((n, oh, ow, c))
+    for i in range(oh):
+        for j in range(ow):
+            y0, x0 = i * stride[0] - pt, j * stride[1] - pl
+            win = x[:, max(0, y0):min(h, y0 + k[0]), max(0, x0):min(wd, x0 + k[1]), :].astype(np.float64)
+            y[:, i, j, :] = win.max(axis=(1, 2)) if is_max else win.mean(axis=(1, 2))
+    lo, hi = {0: (-np.inf, np.inf), 1: (0, np.inf), 3: (0, 6)}[act]
+    return np.clip(y, lo, hi).astype(np.float32)
+
+
+def float_model_cases(rng, n):
+    """float32 forms of the ops the int8 models use: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, pools, SOFTMAX."""
+    cases = []
+    f = np.float32
+    for k, (shape, oc, kk, stride, dil, padding, act, dw) in enumerate([
+            ([1, 9, 8, 3], 5, (3, 3), (1, 1), (1, 1), "SAME", 1, False),
+            ([2, 10, 7, 4], 6, (3, 2), (2, 1), (1, 2), "VALID", 3, False),
+            ([1, 8, 8, 4], 8, (3, 3), (2, 2), (1, 1), "SAME", 0, True),
+            ([1, 7, 9, 3], 3, (3, 3), (1, 2), (2, 1), "VALID", 1, True),
+            ([1, 6, 6, 8], 4, (1, 1), (1, 1), (1, 1), "VALID", 0, False)]):
+        m = Model()
+        x = m.tensor("x", shape, f)
+        wshape = [1, kk[0], kk[1], oc] if dw else [oc, kk[0], kk[1], shape[3]]
+        wv = (rng.standard_normal(wshape) * 0.5).astype(f)
+        bv = rng.standard_normal([oc]).astype(f)
+        w = m.tensor("w", wshape, f, None, wv)
+        b = m.tensor("b", [oc], f, None, bv)
+        ref = conv_ref(np.zeros(shape, f), wv, bv, stride, dil, padding, act, dw)
+        y = m.tensor("y", list(ref.shape), f)
+        m.inputs, m.outputs = [x], [y]
+        opts = {"padding": padding, "stride_h": stride[0], "stride_w": stride[1], "dilation_h_factor": dil[0],
+                "dilation_w_factor": dil[1], "fused_activation_function": act}
+        if dw:
+            opts["depth_multiplier"] = oc // shape[3]
+        m.op("DEPTHWISE_CONV_2D" if dw else "CONV_2D", [x, w, b], [y],
+             "DepthwiseConv2DOptions" if dw else "Conv2DOptions", opts)
+        xs = float_samples(rng, shape, n)
+        cases.append(Case(f"{'dw' if dw else ''}conv_f32_{k}", m, [xs],
+                          [[conv_ref(v, wv, bv, stride, dil, padding, act, dw) for v in xs]], False))
+    for k, (shape, outs, keep, act) in enumerate([([3, 20], 7, False, 1), ([2, 3, 16], 5, True, 0)]):
+        m = Model()
+        x = m.tensor("x", shape, f)
+        wv = (rng.standard_normal([outs, shape[-1]]) * 0.3).astype(f)
+        bv = rng.standard_normal([outs]).astype(f)
+        w, b = m.tensor("w", [outs, shape[-1]], f, None, wv), m.tensor("b", [outs], f, None, bv)
+        oshape = shape[:-1] + [outs] if keep else [int(np.prod(shape[:-1])), outs]
+        y = m.tensor("y", oshape, f)
+        m.inputs, m.outputs = [x], [y]
+        m.op("FULLY_CONNECTED", [x, w, b], [y], "FullyConnectedOptions", {"fused_activation_function": act, "keep_num_dims": keep})
+        xs = float_samples(rng, shape, n)
+        lo = 0 if act == 1 else -np.inf
+        ys = [np.maximum((v.astype(np.float64) @ wv.T.astype(np.float64) + bv), lo).astype(f).reshape(oshape) for v in xs]
+        cases.append(Case(f"fc_f32_{k}", m, [xs], [ys], False))
+    for k, (op, kk, stride, padding, act) in enumerate([("MAX_POOL_2D", (3, 3), (2, 2), "SAME", 0),
+                                                        ("AVERAGE_POOL_2D", (3, 2), (2, 1), "SAME", 3),
+                                                        ("AVERAGE_POOL_2D", (2, 2), (2, 2), "VALID", 0)]):
+        shape = [1, 7, 6, 4]
+        m = Model()
+        x = m.tensor("x", shape, f)
+        ref = pool_ref(np.zeros(shape, f), kk, stride, padding, op == "MAX_POOL_2D", act)
+        y = m.tensor("y", list(ref.shape), f)
+        m.inputs, m.outputs = [x], [y]
+        m.op(op, [x], [y], "Pool2DOptions", {"padding": padding, "stride_h": stride[0], "stride_w": stride[1],
+                                             "filter_height": kk[0], "filter_width": kk[1], "fused_activation_function": act})
+        xs = float_samples(rng, shape, n)
+        cases.append(Case(f"{op.lower()}_f32_{k}", m, [xs], [[pool_ref(v, kk, stride, padding, op == "MAX_POOL_2D", act) for v in xs]], False))
+    m = Model()
+    x = m.tensor("x", [3, 10], f)
+    y = m.tensor("y", [3, 10], f)
+    m.inputs, m.outputs = [x], [y]
+    m.op("SOFTMAX", [x], [y], "SoftmaxOptions", {"beta": 1.0})
+    xs = float_samples(rng, [3, 10], n)
+
+    def softmax(v):
+        e = np.exp(v.astype(np.float64) - v.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True)).astype(f)
+    cases.append(Case("softmax_f32", m, [xs], [[softmax(v) for v in xs]], False))
+    return cases
+
+
+# ---------------------------------------------------------------- running
+
+
+def run_case(c, edgegen, work):
+    d = os.path.join(work, c.name)
+    os.makedirs(os.path.join(d, "data", "test_data_set_0"), exist_ok=True)
+    model = os.path.join(d, "model.tflite")
+    c.model.write(model)
+    data = os.path.join(d, "data", "test_data_set_0")
+    for k, xs in enumerate(c.inputs):
+        with open(os.path.join(data, f"input_{k}.bin"), "wb") as f:
+            for v in xs:
+                f.write(np.ascontiguousarray(v).tobytes())
+    for k, ys in enumerate(c.outputs):
+        with open(os.path.join(data, f"output_{k}.bin"), "wb") as f:
+            for v in ys:
+                f.write(np.ascontiguousarray(v).tobytes())
+    out = os.path.join(d, "out")
+    r = subprocess.run([edgegen, "validate", "-m", model, "--vi", os.path.join(d, "data"), "--vo", os.path.join(d, "data"),
+                        "-o", out, "-w", os.path.join(d, "ws")], capture_output=True, text=True)
+    if r.returncode != 0:
+        return f"validate failed ({r.returncode}): {r.stderr.strip() or r.stdout.strip()[-400:]}"
+    rep = json.load(open(os.path.join(out, "network_validate_report.json")))
+    problems = []
+    for k, o in enumerate(rep["outputs"]):
+        if c.exact:
+            if o.get("bitexact") != 1.0 or o.get("max_abs", 1) != 0:
+                problems.append(f"output {k}: bitexact {o.get('bitexact')}, max_abs {o.get('max_abs')}")
+        else:
+            ref = max(1.0, max(float(np.max(np.abs(v))) for v in c.outputs[k]))
+            if not (o["max_abs"] <= 1e-5 * ref):
+                problems.append(f"output {k}: max_abs {o['max_abs']} > 1e-5 x {ref}")
+    return "; ".join(problems)
+
+
+def error_case(edgegen, work):
+    """Unsupported builtins and custom ops: one error naming every such node, exit 2, no output."""
+    m = Model()
+    x = m.tensor("x", [1, 8], np.float32)
+    h = m.tensor("h", [1, 8], np.float32)
+    s = m.tensor("s", [1, 8], np.float32)
+    y = m.tensor("y", [1, 8], np.float32)
+    m.inputs, m.outputs = [x], [y]
+    m.op("RELU", [x], [h])
+    m.op("SEGMENT_SUM", [h], [s])
+    m.op("MyCustomOp", [s], [y], custom="MyCustomOp")
+    d = os.path.join(work, "unsupported")
+    os.makedirs(d, exist_ok=True)
+    model = os.path.join(d, "model.tflite")
+    m.write(model)
+    out = os.path.join(d, "out")
+    r = subprocess.run([edgegen, "generate", "-m", model, "-o", out], capture_output=True, text=True)
+    msg = (r.stderr + r.stdout).strip()
+    problems = []
+    if r.returncode != 2:
+        problems.append(f"exit code {r.returncode}, not 2")
+    if len(msg.splitlines()) != 1:
+        problems.append(f"{len(msg.splitlines())} lines, not one")
+    for want in ("SEGMENT_SUM", "CUSTOM:MyCustomOp", "model.tflite"):
+        if want not in msg:
+            problems.append(f"'{want}' not named")
+    if os.path.exists(out) and os.listdir(out):
+        problems.append("partial output written")
+    return "; ".join(problems) + (f" [{msg}]" if problems else "")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--edgegen", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--samples", type=int, default=12)
+    a = ap.parse_args()
+    rng = np.random.default_rng(20261207)
+    cases = activation_cases(rng, a.samples) + binary_cases(rng, a.samples) + movement_cases(rng, a.samples) + \
+        mean_cases(rng, a.samples) + float_model_cases(rng, a.samples)
+    failed = 0
+    for c in cases:
+        if a.only and a.only not in c.name:
+            continue
+        why = run_case(c, a.edgegen, a.work)
+        print(("FAIL " if why else "ok   ") + c.name + (": " + why if why else ""), flush=True)
+        failed += bool(why)
+    if not a.only or "unsupported" in a.only:
+        why = error_case(a.edgegen, a.work)
+        print(("FAIL " if why else "ok   ") + "unsupported_ops" + (": " + why if why else ""), flush=True)
+        failed += bool(why)
+    print(f"{failed} failure(s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

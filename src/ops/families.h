@@ -21,6 +21,7 @@ void register_tflite_misc();  // TFLite pools, ADD/SUB, SOFTMAX, RESHAPE (tflite
 void register_tflite_tensor();  // TFLite SQUEEZE, joins, splits, TRANSPOSE, slices, pads, resize (tflite_tensor.cpp)
 void register_tflite_activation();  // TFLite LOGISTIC, TANH, RELU*, HARD_SWISH, QUANTIZE... (tflite_activation.cpp)
 void register_tflite_arith();  // TFLite MUL, MAXIMUM/MINIMUM, MEAN and float ADD/SUB (tflite_arith.cpp)
+void register_tflite_lstm();   // TFLite UNIDIRECTIONAL_SEQUENCE_LSTM, float32 (tflite_lstm.cpp)
 void register_control_flow(); // If/Loop/Scan known at compile time, expanded while inferring (control_flow.cpp)
 
 // True for ops whose output is a view of the input (no copy).
@@ -42,6 +43,7 @@ inline void register_all_families() {
   register_tflite_tensor();
   register_tflite_activation();
   register_tflite_arith();
+  register_tflite_lstm();
   register_control_flow();
 }
 

@@ -31,7 +31,7 @@ CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3, "DEPT
          "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "SOFTMAX": 25, "DEQUANTIZE": 6, "LOGISTIC": 14, "MUL": 18, "RELU": 19, "RELU6": 21,
          "TANH": 28, "PAD": 34, "TRANSPOSE": 39, "MEAN": 40, "SUB": 41, "SQUEEZE": 43, "STRIDED_SLICE": 45,
          "SPLIT": 49, "MAXIMUM": 55, "MINIMUM": 57, "PADV2": 60, "PACK": 83, "UNPACK": 88,
-         "RESIZE_NEAREST_NEIGHBOR": 97, "RESIZE_BILINEAR": 23, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
+         "RESIZE_NEAREST_NEIGHBOR": 97, "RESIZE_BILINEAR": 23, "UNIDIRECTIONAL_SEQUENCE_LSTM": 44, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
          "CUSTOM": 32, "SEGMENT_SUM": 125}
 TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8"}
 
@@ -45,8 +45,8 @@ class Model:
         self.tensors, self.buffers, self.ops, self.codes = [], [{}], [], []
         self.inputs, self.outputs = [], []
 
-    def tensor(self, name, shape, dtype, quant=None, data=None):
-        t = {"name": name, "shape": list(shape), "type": TYPES[dtype], "buffer": 0}
+    def tensor(self, name, shape, dtype, quant=None, data=None, variable=False):
+        t = {"name": name, "shape": list(shape), "type": TYPES[dtype], "buffer": 0, "is_variable": variable}
         if quant is not None:
             t["quantization"] = {"scale": [float(quant[0])], "zero_point": [int(quant[1])]}
         if data is not None:
@@ -569,6 +569,56 @@ def bilinear_cases(rng, n):
     return cases
 
 
+def lstm_ref(x, w, r, b, peep, act, clip, time_major):
+    """TFLM's float LSTM step in float64; w[0] None: CIFG."""
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    fn = {4: np.tanh, 1: lambda v: np.maximum(v, 0), 3: lambda v: np.clip(v, 0, 6), 0: lambda v: v}[act]
+    xb = x.transpose(1, 0, 2) if time_major else x
+    B, T, _ = xb.shape
+    H = r[1].shape[0]
+    h, c = np.zeros((B, H)), np.zeros((B, H))
+    y = np.zeros((B, T, H))
+    for t in range(T):
+        xt = xb[:, t].astype(np.float64)
+        g = [None if w[k] is None else xt @ w[k].T.astype(np.float64) + b[k] + h @ r[k].T.astype(np.float64) for k in range(4)]
+        f = sig(g[1] + (peep[1] * c if peep[1] is not None else 0))
+        i = 1 - f if w[0] is None else sig(g[0] + (peep[0] * c if peep[0] is not None else 0))
+        c = f * c + i * fn(g[2])
+        if clip > 0:
+            c = np.clip(c, -clip, clip)
+        h = sig(g[3] + (peep[2] * c if peep[2] is not None else 0)) * fn(c)
+        y[:, t] = h
+    return (y.transpose(1, 0, 2) if time_major else y).astype(np.float32)
+
+
+def lstm_cases(rng, n):
+    cases = []
+    f = np.float32
+    for k, (B, T, I, H, cifg, peephole, act, clip, tm) in enumerate([
+            (1, 6, 5, 8, False, False, 4, 0.0, False), (2, 5, 3, 4, True, True, 4, 3.0, False),
+            (3, 4, 6, 5, False, True, 1, 0.0, True), (1, 7, 4, 6, False, False, 3, 0.5, False)]):
+        m = Model()
+        x = m.tensor("x", [T, B, I] if tm else [B, T, I], f)
+        w = [None if (cifg and g == 0) else (rng.standard_normal([H, I]) * 0.4).astype(f) for g in range(4)]
+        r = [None if (cifg and g == 0) else (rng.standard_normal([H, H]) * 0.4).astype(f) for g in range(4)]
+        b = [None if (cifg and g == 0) else rng.standard_normal([H]).astype(f) for g in range(4)]
+        p = [None if (cifg and g == 0) or not peephole else (rng.standard_normal([H]) * 0.3).astype(f) for g in range(3)]
+        ids = [x]
+        ids += [-1 if v is None else m.tensor(f"w{g}", v.shape, f, None, v) for g, v in enumerate(w)]
+        ids += [-1 if v is None else m.tensor(f"r{g}", v.shape, f, None, v) for g, v in enumerate(r)]
+        ids += [-1 if v is None else m.tensor(f"p{g}", v.shape, f, None, v) for g, v in enumerate(p)]
+        ids += [-1 if v is None else m.tensor(f"b{g}", v.shape, f, None, v) for g, v in enumerate(b)]
+        ids += [-1, -1, m.tensor("h_state", [B, H], f, variable=True), m.tensor("c_state", [B, H], f, variable=True)]
+        ids += [-1, -1, -1, -1]
+        y = m.tensor("y", [T, B, H] if tm else [B, T, H], f)
+        m.inputs, m.outputs = [x], [y]
+        m.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], "UnidirectionalSequenceLSTMOptions",
+             {"fused_activation_function": act, "cell_clip": clip, "proj_clip": 0.0, "time_major": tm})
+        xs = float_samples(rng, [T, B, I] if tm else [B, T, I], n, 1.0)
+        cases.append(Case(f"lstm_f32_{k}", m, [xs], [[lstm_ref(v, w, r, b, p, act, clip, tm) for v in xs]], False))
+    return cases
+
+
 def mean_cases(rng, n):
     cases = []
     for axes, keep, shape in (([1, 2], True, [1, 4, 5, 6]), ([3], False, [2, 3, 4, 5]), ([0, 2], False, [3, 4, 5])):
@@ -779,7 +829,7 @@ def main():
     rng = np.random.default_rng(20261207)
     cases = activation_cases(rng, a.samples) + binary_cases(rng, a.samples) + movement_cases(rng, a.samples) + \
         mean_cases(rng, a.samples) + float_model_cases(rng, a.samples) + \
-        bilinear_cases(rng, a.samples)
+        bilinear_cases(rng, a.samples) + lstm_cases(rng, a.samples)
     failed = 0
     for c in cases:
         if a.only and a.only not in c.name:

@@ -48,3 +48,24 @@ void eg_logistic_f32_tfl(const float *in, float *out, int32_t n) {
     out[i] = x > upper ? 1.0f : (x < lower ? eg_expf(x) : 1.0f / (1.0f + eg_expf(-x)));
   }
 }
+
+void eg_mean_s8_tfl(const eg_reduce_params *g, const int8_t *in, int8_t *out, int32_t *sums, int32_t in_zp,
+                    int32_t out_zp, int32_t mult, int32_t shift) {
+  int32_t idx[6] = {0, 0, 0, 0, 0, 0}, o = 0, i, d;
+  int32_t total = 1;
+  for (d = 0; d < g->rank; ++d) total *= g->shape[d];
+  for (i = 0; i < g->out_elems; ++i) sums[i] = 0;
+  for (i = 0; i < total; ++i) { /* odometer over the input; o follows the output position */
+    sums[o] += in[i];
+    for (d = g->rank - 1; d >= 0; --d) {
+      o += g->out_stride[d];
+      if (++idx[d] < g->shape[d]) break;
+      o -= g->out_stride[d] * g->shape[d];
+      idx[d] = 0;
+    }
+  }
+  for (i = 0; i < g->out_elems; ++i) {
+    const int32_t shifted = (int32_t)((int64_t)sums[i] - (int64_t)in_zp * g->count);
+    out[i] = (int8_t)eg_clamp_i32(eg_requantize_tfl(shifted, mult, shift) + out_zp, -128, 127);
+  }
+}

@@ -1,8 +1,8 @@
 // TFLite MUL, MAXIMUM, MINIMUM and MEAN, and the float32 forms of the element-wise binary ops
 // (ADD/SUB too). int8 MUL / MAXIMUM / MINIMUM run eg_binary_s8_tfl (TFLite Micro's MUL
-// requantization; MAXIMUM/MINIMUM compare the bytes); float32 runs the registry's Add/Sub/Mul/
-// Max/Min kernels, then TFLite's fused activation clamp. MEAN (float32) is the registry's
-// ReduceMean over the constant axes.
+// requantization; MAXIMUM/MINIMUM compare the bytes), int8 MEAN eg_mean_s8_tfl; float32 runs the
+// registry's Add/Sub/Mul/Max/Min kernels, then TFLite's fused activation clamp, and MEAN the
+// registry's ReduceMean over the constant axes.
 #include "ops/emit_context.h"
 #include "ops/families.h"
 #include "ops/registry.h"
@@ -120,7 +120,62 @@ void emit_binary(EmitContext& ctx, const Graph& g, const Node& n) {
            ctx.ptr(n.outputs[0]) + ");");
 }
 
-// ---- MEAN (float32): ReduceMean over the constant axes --------------------------------------------------------
+// ---- MEAN: float32 is the registry's ReduceMean over the constant axes; int8 is TFLM's
+// QuantizedMeanOrSum (int32 sums, input_scale / output_scale with 1/count folded in) ----------------------
+
+struct MeanS8 {
+  eg_reduce_params g{};
+  int32_t mult = 0, shift = 0;
+};
+MeanS8 mean_s8_setup(const Graph& g, const Node& n, std::span<const Tensor* const> in, const Tensor& y) {
+  const Tensor& x = *in[0];
+  if (x.shape.size() > 6) bad(g, n, "rank above 6");
+  std::vector<bool> reduced(x.shape.size(), false);
+  for (int64_t a : in[1]->as_int64()) reduced[static_cast<size_t>(norm_axis(g, n, a, x.shape.size()))] = true;
+  MeanS8 m;
+  m.g.op = EG_REDUCE_MEAN;
+  m.g.rank = static_cast<int32_t>(x.shape.size());
+  int64_t stride = 1, count = 1;
+  for (size_t d = x.shape.size(); d-- > 0;) {
+    m.g.shape[d] = static_cast<int32_t>(x.shape[d]);
+    m.g.out_stride[d] = reduced[d] ? 0 : static_cast<int32_t>(stride);
+    if (reduced[d]) count *= x.shape[d];
+    else stride *= x.shape[d];
+  }
+  m.g.out_elems = static_cast<int32_t>(stride);
+  m.g.count = static_cast<int32_t>(count);
+  const auto q = tfl::multiplier(static_cast<double>(x.quant->scale[0]) / static_cast<double>(y.quant->scale[0]));
+  int s = 0;
+  while ((int64_t{1} << (s + 1)) <= count) ++s;  // 63 - CountLeadingZeros(count)
+  s = std::min({s, 32, 31 + q.shift});
+  m.mult = static_cast<int32_t>((static_cast<int64_t>(q.mult) << s) / count);
+  m.shift = q.shift - s;
+  return m;
+}
+
+void ref_mean_s8(const Node& n, std::span<const Tensor* const> in, Tensor& y) {
+  static const Graph none;
+  const MeanS8 m = mean_s8_setup(none, n, in, y);
+  std::vector<int32_t> sums(static_cast<size_t>(m.g.out_elems));
+  eg_mean_s8_tfl(&m.g, in[0]->values<int8_t>().data(), y.mutable_values<int8_t>().data(), sums.data(),
+                 in[0]->quant->zero_point[0], y.quant->zero_point[0], m.mult, m.shift);
+}
+
+void emit_mean_s8(EmitContext& ctx, const Graph& g, const Node& n) {
+  const MeanS8 m = mean_s8_setup(g, n, graph_inputs(g, n), g.t(n.outputs[0]));
+  auto six = [](const int32_t* a) {
+    std::string r = "{";
+    for (int i = 0; i < 6; ++i) r += (i ? ", " : "") + v(a[i]);
+    return r + "}";
+  };
+  const std::string id = ctx.layer_ident();
+  ctx.use("eg_tfl_eltwise");
+  ctx.decl("static const eg_reduce_params " + id + " = {EG_REDUCE_MEAN, " + v(m.g.rank) + ", " + six(m.g.shape) + ", " +
+           six(m.g.out_stride) + ", " + v(m.g.out_elems) + ", " + v(m.g.count) + "};");
+  ctx.emit("eg_mean_s8_tfl(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
+           ctx.scratch(ctx.current_node, "int32_t*") + ", " + v(g.t(n.inputs[0]).quant->zero_point[0]) + ", " +
+           v(g.t(n.outputs[0]).quant->zero_point[0]) + ", " + v(m.mult) + ", " + v(m.shift) + ");");
+}
 
 Node mean_form(const Graph& g, const Node& n, std::span<const Tensor* const> in) {
   if (in.size() < 2 || !in[1] || !in[1]->is_const) bad(g, n, "the axes must be a constant");
@@ -149,8 +204,8 @@ void register_tflite_arith() {
   }
   OpDef m;
   m.op = "MEAN";
-  m.constraints = "TFLite: constant axes, keep_dims; float32 only";
-  m.dtypes = {"float32"};
+  m.constraints = "TFLite: constant axes, keep_dims, rank <= 6; int8: TFLM's QuantizedMeanOrSum";
+  m.dtypes = {"float32", "int8 (TFLite)"};
   m.infer = [](Graph& g, const Node& n) {
     in_t(g, n, 0);
     const Shape want = g.t(n.outputs[0]).shape;
@@ -159,15 +214,27 @@ void register_tflite_arith() {
       bad(g, n, "output shape " + shape_str(want) + " differs from the computed " + shape_str(g.t(n.outputs[0]).shape));
   };
   m.ref = [](const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
+    if (in[0]->dtype == DType::I8) return ref_mean_s8(n, in, *out[0]);
     static const Graph none;
     find_op("ReduceMean")->ref(mean_form(none, n, in), in.subspan(0, 1), out);
   };
   m.check = [](const Graph& g, const Node& n) {
-    if (g.t(n.inputs[0]).dtype != DType::F32) return std::string("int8 MEAN is not supported yet (float32 only)");
+    const Tensor& x = g.t(n.inputs[0]);
+    if (x.dtype == DType::I8) {
+      if (auto why = tfl::per_tensor_s8_problem(x, "input"); !why.empty()) return why;
+      if (auto why = tfl::per_tensor_s8_problem(g.t(n.outputs[0]), "output"); !why.empty()) return why;
+      return x.shape.size() > 6 ? std::string("rank above 6") : std::string();
+    }
+    if (x.dtype != DType::F32) return std::string("float32 or int8 only");
     return find_op("ReduceMean")->check(g, mean_form(g, n, graph_inputs(g, n)));
   };
   m.emit = [](EmitContext& ctx, const Graph& g, const Node& n) {
+    if (g.t(n.inputs[0]).dtype == DType::I8) return emit_mean_s8(ctx, g, n);
     find_op("ReduceMean")->emit(ctx, g, mean_form(g, n, graph_inputs(g, n)));
+  };
+  m.scratch = [](const Graph& g, const Node& n) -> size_t {
+    if (g.t(n.inputs[0]).dtype != DType::I8) return 0;
+    return static_cast<size_t>(g.t(n.outputs[0]).elements()) * sizeof(int32_t);
   };
   m.macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements(); };
   m.c_layer_type = "Reduce";

@@ -632,6 +632,28 @@ def mean_cases(rng, n):
         xs = float_samples(rng, shape, n)
         ys = [np.mean(v.astype(np.float64), axis=tuple(axes), keepdims=keep).astype(np.float32) for v in xs]
         cases.append(Case(f"mean_f32_{'_'.join(map(str, axes))}", m, [xs], [ys], False))
+    for k, (axes, keep, shape, xq, yq) in enumerate([([1, 2], True, [1, 4, 5, 6], (0.05, -3), (0.02, 10)),
+                                                     ([3], False, [2, 3, 4, 7], (0.1, 20), (0.1, 20)),
+                                                     ([0, 2], False, [3, 4, 5], (0.2, -128), (0.07, 0)),
+                                                     ([-1, 1], True, [2, 9, 33], (0.03, 5), (0.011, -7))]):
+        m = Model()
+        x = m.tensor("x", shape, np.int8, xq)
+        a = m.tensor("axes", [len(axes)], np.int32, None, np.array(axes, np.int32))
+        out = list(np.mean(np.zeros(shape), axis=tuple(axes), keepdims=keep).shape)
+        y = m.tensor("y", out, np.int8, yq)
+        m.inputs, m.outputs = [x], [y]
+        m.op("MEAN", [x, a], [y], "ReducerOptions", {"keep_dims": keep})
+        count = int(np.prod([shape[ax] for ax in axes]))
+        mult, shift = quantize_multiplier(float(np.float64(np.float32(xq[0])) / np.float64(np.float32(yq[0]))))
+        s_ = min(count.bit_length() - 1, 32, 31 + shift)
+        mult, shift = (mult << s_) // count, shift - s_
+
+        def mean_q(v, axes=axes, keep=keep, count=count, mult=mult, shift=shift, xq=xq, yq=yq):
+            sums = np.sum(v.astype(np.int64), axis=tuple(axes), keepdims=keep) - xq[1] * count
+            return np.array([min(127, max(-128, mbqm(int(t), mult, shift) + yq[1])) for t in sums.ravel()],
+                            np.int8).reshape(sums.shape)
+        xs = int8_samples(rng, shape, n)
+        cases.append(Case(f"mean_int8_{k}", m, [xs], [[mean_q(v) for v in xs]], True))
     return cases
 
 

@@ -1,6 +1,7 @@
 #include "eg_fc_f32.h"
 
 #include <float.h>
+#include <math.h>
 #include <stddef.h>
 
 #include "eg_f32.h"
@@ -55,7 +56,7 @@ typedef char eg_fc_f32_blk_layout_check[(offsetof(eg_fc_f32_blk, clamp_lo) == 28
 #define EG_FC_LO(a) "vcmp.f32 " a ", s0\n\tvmrs APSR_nzcv, fpscr\n\tit mi\n\tvmovmi.f32 " a ", s0\n\t"
 
 /* 4 inputs per step (VLDM of x into s8..s11, one 8-weight VLDM per input). */
-static inline void eg_fc_f32_blk8(const eg_fc_f32_blk *k) {
+__attribute__((always_inline)) static inline void eg_fc_f32_blk8(const eg_fc_f32_blk *k) {
   __asm__ volatile(
       "ldm %[k], {r0-r3}\n\t"
       "vldm r2, {s16-s23}\n\t"
@@ -111,13 +112,20 @@ static void eg_fc_f32_blk8(const eg_fc_f32_blk *k) {
 }
 #endif
 
+/* acc + w . x over K inputs (a row outside the 8-row blocks) */
+static float eg_fc_f32_row(float acc, const float *w, const float *x, int32_t K) {
+  int32_t i;
+  for (i = 0; i < K; ++i) acc += eg_fmul(x[i], w[i]);
+  return acc;
+}
+
 static const float eg_fc_f32_zero8[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
 
 void eg_fc_f32_w8(const eg_fc_f32_params *p, const float *in, float *out) {
   const int32_t K = p->in_features, N = p->out_features, N8 = N & ~7;
   const float hi = p->act_max;
   eg_fc_f32_blk k;
-  int32_t b, o, i, q;
+  int32_t b, o, q;
   k.n4 = K >> 2;
   k.n1 = K & 3;
   k.lo = p->act_min;
@@ -133,11 +141,27 @@ void eg_fc_f32_w8(const eg_fc_f32_params *p, const float *in, float *out) {
         for (q = 0; q < 8; ++q) out[o + q] = out[o + q] > hi ? hi : out[o + q];
     }
     for (; o < N; ++o) { /* the last N % 8 rows, [out][in] */
-      const float *w = p->weights + o * K;
-      float acc = p->bias ? p->bias[o] : 0.0f;
-      for (i = 0; i < K; ++i) acc += eg_fmul(in[i], w[i]);
+      float acc = eg_fc_f32_row(p->bias ? p->bias[o] : 0.0f, p->weights + o * K, in, K);
       acc = acc < p->act_min ? p->act_min : acc;
       out[o] = acc > p->act_max ? p->act_max : acc;
     }
   }
+}
+
+void eg_fc_f32_w8_vec(const float *w8, const float *bias, const float *x, int32_t K, int32_t N, float *out) {
+  const int32_t N8 = N & ~7;
+  eg_fc_f32_blk k;
+  int32_t o;
+  k.x = x;
+  k.n4 = K >> 2;
+  k.n1 = K & 3;
+  k.lo = -INFINITY; /* the C block clamps always, the asm one only with clamp_lo */
+  k.clamp_lo = 0;
+  for (o = 0; o < N8; o += 8) {
+    k.w = w8 + o * K;
+    k.bias = bias ? bias + o : eg_fc_f32_zero8;
+    k.o = out + o;
+    eg_fc_f32_blk8(&k);
+  }
+  for (; o < N; ++o) out[o] = eg_fc_f32_row(bias ? bias[o] : 0.0f, w8 + o * K, x, K);
 }

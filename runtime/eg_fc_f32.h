@@ -21,6 +21,9 @@ typedef struct {
 
 void eg_fc_f32(const eg_fc_f32_params *p, const float *in, float *out);
 void eg_fc_f32_w8(const eg_fc_f32_params *p, const float *in, float *out);
+/* One vector, no clamp, no parameter struct (the recurrent cells' gate products, many per
+ * inference): out[N] = bias (or 0) + w8 . x, w8 in the W8 layout of [N][K]. Same results. */
+void eg_fc_f32_w8_vec(const float *w8, const float *bias, const float *x, int32_t K, int32_t N, float *out);
 
 /* W8 position of w[o][k] (K inputs, N outputs). */
 static inline int32_t eg_fc_f32_w8_index(int32_t K, int32_t N, int32_t o, int32_t k) {

@@ -2,6 +2,7 @@
 
 extern "C" {
 #include "eg_fc.h"
+#include "eg_fc_f32.h"
 }
 
 namespace eg::ops {
@@ -99,6 +100,16 @@ Tensor fc_weights_i4(const Tensor& w, int64_t cols, int64_t rows) {
       t.data[static_cast<size_t>(eg_fc_w_index(static_cast<int32_t>(cols), static_cast<int32_t>(rows),
                                                static_cast<int32_t>(o), static_cast<int32_t>(k)))] =
           w.data[static_cast<size_t>(o * cols + k)];
+  return t;
+}
+
+std::vector<float> fc_f32_w8(const std::vector<float>& w, int64_t cols, int64_t rows) {
+  std::vector<float> t(w.size());
+  for (int64_t o = 0; o < rows; ++o)
+    for (int64_t k = 0; k < cols; ++k)
+      t[static_cast<size_t>(eg_fc_f32_w8_index(static_cast<int32_t>(cols), static_cast<int32_t>(rows),
+                                               static_cast<int32_t>(o), static_cast<int32_t>(k)))] =
+          w[static_cast<size_t>(o * cols + k)];
   return t;
 }
 

@@ -61,6 +61,10 @@ std::vector<int32_t> bias_minus_zero_point(const Tensor* bias, const Tensor& w, 
 // int8 FC weights [rows][cols] in the DSP path's EG_FC_W_I4 order (runtime/eg_fc.h, eg_fc_w_index).
 Tensor fc_weights_i4(const Tensor& w, int64_t cols, int64_t rows);
 
+// float FC weights [rows][cols] in eg_fc_f32_w8's W8 order (runtime/eg_fc_f32.h, eg_fc_f32_w8_index;
+// fewer than 8 rows stay [rows][cols]).
+std::vector<float> fc_f32_w8(const std::vector<float>& w, int64_t cols, int64_t rows);
+
 // Round half to even, as ONNX QuantizeLinear requires.
 inline float round_half_even(float x) { return std::nearbyint(x); }
 

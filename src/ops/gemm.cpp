@@ -164,13 +164,8 @@ void emit_fc_f32(EmitContext& ctx, const Graph& g, const Node& n, const FcView& 
   const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
   const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
   const bool w8 = v.out >= 8;
-  const int64_t K = v.in, N = v.out, N8 = N & ~int64_t{7};
-  const std::vector<float> wv = v.weights.as_float();  // [out][in]
-  std::vector<float> t(wv.size());
-  for (int64_t o = 0; o < N; ++o)
-    for (int64_t k = 0; k < K; ++k)
-      t[static_cast<size_t>(w8 && o < N8 ? (o / 8) * K * 8 + k * 8 + o % 8 : o * K + k)] =
-          wv[static_cast<size_t>(o * K + k)];
+  const int64_t K = v.in, N = v.out;
+  const std::vector<float> t = fc_f32_w8(v.weights.as_float(), K, N);  // from [out][in]
   const std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname) + (w8 ? "_w8" : ""),
                                       make_const(wname, DType::F32, {N, K}, t), wname);
   std::string bias = "0";

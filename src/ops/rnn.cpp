@@ -291,15 +291,63 @@ std::string check_rnn(const Graph& g, const Node& n) {
 int64_t scratch_floats(const RnnSpec& s, bool fast) {
   if (!fast) return 2 * s.B * s.H + 5 * s.H + s.I;  // eg_rnn_generic_scratch_floats
   switch (s.cell) {
-    case Cell::Gru: return s.B * s.H + 3 * s.H + s.I;   // eg_gru_scratch_floats
-    case Cell::Lstm: return 2 * s.B * s.H + 4 * s.H + s.I;
-    default: return s.B * s.H + s.H + s.I;
+    case Cell::Gru: return s.B * s.H + 6 * s.H + s.I;  // eg_gru_scratch_floats
+    case Cell::Lstm: return s.B * (s.I + s.H) + s.B * s.H + 4 * s.H;
+    default: return s.B * (s.I + s.H) + s.H;
   }
 }
 
 size_t rnn_scratch(const Graph& g, const Node& n) {
   const RnnSpec s = spec_of(g, n);
   return static_cast<size_t>(scratch_floats(s, fast_kernel_fits(g, n, s))) * sizeof(float);
+}
+
+// The specialised kernels' constant arrays (runtime/eg_rnn.h), per direction: the gate rows as W8
+// matrices (eg_fc_f32_w8's layout). GRU: W [3H][I]; R [3H][H] (linear_before_reset) or [2H][H] then
+// [H][H]; the bias as given. LSTM, RNN: (W | R) [G*H][I+H] and the bias Wb + Rb (float sum).
+struct FastArrays {
+  std::string w, r = "0", b = "0";
+};
+
+FastArrays fast_arrays(EmitContext& ctx, const Graph& g, const Node& n, const RnnSpec& s) {
+  const Tensor& wt = g.t(n.inputs[1]);
+  const std::vector<float> W = wt.as_float(), R = g.t(n.inputs[2]).as_float();
+  const int64_t GH = s.G * s.H, I = s.I, H = s.H;
+  auto rows = [](const std::vector<float>& m, int64_t first, int64_t count, int64_t cols) {
+    return std::vector<float>(m.begin() + first * cols, m.begin() + (first + count) * cols);
+  };
+  auto append = [](std::vector<float>& to, const std::vector<float>& v) { to.insert(to.end(), v.begin(), v.end()); };
+  std::vector<float> w, r, b;
+  for (int64_t d = 0; d < s.D; ++d) {
+    if (s.cell == Cell::Gru) {
+      append(w, fc_f32_w8(rows(W, d * GH, GH, I), I, GH));
+      const int64_t first = s.lbr ? GH : 2 * H;  // rows in the first R matrix
+      append(r, fc_f32_w8(rows(R, d * GH, first, H), H, first));
+      if (!s.lbr) append(r, fc_f32_w8(rows(R, d * GH + 2 * H, H, H), H, H));
+      continue;
+    }
+    std::vector<float> wr;
+    for (int64_t j = 0; j < GH; ++j) {
+      append(wr, rows(W, d * GH + j, 1, I));
+      append(wr, rows(R, d * GH + j, 1, H));
+    }
+    append(w, fc_f32_w8(wr, I + H, GH));
+    if (has_in(n, 3)) {
+      const std::vector<float> B = g.t(n.inputs[3]).as_float();
+      for (int64_t j = 0; j < GH; ++j)
+        b.push_back(B[static_cast<size_t>(d * 2 * GH + j)] + B[static_cast<size_t>(d * 2 * GH + GH + j)]);
+    }
+  }
+  const std::string base = ctx.prefix + "_" + EmitContext::c_ident(wt.name);
+  auto add = [&](const std::string& suffix, const std::vector<float>& v) {
+    return ctx.add_array(base + suffix, make_const(wt.name, DType::F32, {static_cast<int64_t>(v.size())}, v), wt.name);
+  };
+  FastArrays a;
+  a.w = add(s.cell == Cell::Gru ? "_w8" : "_wr_w8", w);
+  if (!r.empty()) a.r = add("_r_w8", r);
+  if (!b.empty()) a.b = add("_bias", b);
+  if (s.cell == Cell::Gru && has_in(n, 3)) a.b = ctx.ptr(n.inputs[3]);
+  return a;
 }
 
 std::string io_type(const Tensor& t) { return t.dtype == DType::I8 ? "EG_RNN_S8" : "EG_RNN_F32"; }
@@ -374,13 +422,15 @@ void emit_rnn(EmitContext& ctx, const Graph& g, const Node& n) {
     return;
   }
   std::string type, call;
+  const FastArrays fa = fast_arrays(ctx, g, n, s);
+  ctx.use("eg_fc_f32");  // the gate matrix products
   runtime(5, "H0");
   if (s.cell == Cell::Gru) {
     type = "eg_gru_params";
     ctx.decl("static const eg_gru_params " + id + " = {" + dims + (s.lbr ? "1" : "0") + ",\n    " +
              io_type(g.t(n.inputs[0])) + ", " + ty(y) + ", " + ty(yh) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " +
-             qs(yh) + ", " + qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " +
-             ctx.ptr(n.inputs[2]) + ", " + const_ptr(3) + ", " + const_ptr(5) + "};");
+             qs(yh) + ", " + qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ",\n    " + fa.w + ", " + fa.r + ", " +
+             fa.b + ", " + const_ptr(5) + "};");
     call = "eg_gru(&P, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + scratch + ");";
   } else if (lstm) {
     runtime(6, "C0");
@@ -388,8 +438,8 @@ void emit_rnn(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.decl("static const eg_lstm_params " + id + " = {" + dims + str(s.acts[0].code) + ", " + str(s.acts[1].code) +
              ", " + str(s.acts[2].code) + ", " + clip + ",\n    " + io_type(g.t(n.inputs[0])) + ", " + ty(y) + ", " +
              ty(yh) + ", " + ty(yc) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qs(yc) + ", " +
-             qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ", " + qz(yc) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " +
-             ctx.ptr(n.inputs[2]) + ", " + const_ptr(3) + ", " + const_ptr(5) + ", " + const_ptr(6) + ", " +
+             qz(n.inputs[0]) + ", " + qz(y) + ", " + qz(yh) + ", " + qz(yc) + ",\n    " + fa.w + ", " + fa.b + ", " +
+             const_ptr(5) + ", " + const_ptr(6) + ", " +
              const_ptr(7) + ", " + (has_in(n, 4) && !g.t(n.inputs[4]).is_const ? "0" : lens) + "};");
     call = "eg_lstm(&P, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + optp(yc) + ", " + scratch + ");";
   } else {
@@ -397,8 +447,7 @@ void emit_rnn(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.decl("static const eg_rnn_params " + id + " = {" + dims + "{" + str(s.acts[0].code) + ", " +
              str(s.acts[s.D == 2 ? 1 : 0].code) + "}, " + clip + ",\n    " + io_type(g.t(n.inputs[0])) + ", " + ty(y) +
              ", " + ty(yh) + ", " + qs(n.inputs[0]) + ", " + qs(y) + ", " + qs(yh) + ", " + qz(n.inputs[0]) + ", " +
-             qz(y) + ", " + qz(yh) + ",\n    " + ctx.ptr(n.inputs[1]) + ", " + ctx.ptr(n.inputs[2]) + ", " +
-             const_ptr(3) + ", " + const_ptr(5) + ", " + lens + "};");
+             qz(y) + ", " + qz(yh) + ",\n    " + fa.w + ", " + fa.b + ", " + const_ptr(5) + ", " + lens + "};");
     call = "eg_rnn(&P, " + x + ", " + optp(y) + ", " + optp(yh) + ", " + scratch + ");";
   }
   if (runtime_fields.empty()) {

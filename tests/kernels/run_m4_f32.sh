@@ -10,3 +10,11 @@ for cfg in "-O2 -std=c99" "-O2 -std=gnu11" "-Os -std=c99" "-Os -std=gnu11" "-O0 
   "$M4/m4run" build -o "$OUT/test_kernels_f32$tag.elf" $cfg -DEG_M4 -I"$M4" -I"$ROOT/runtime" \
     "$ROOT/tests/kernels/test_kernels_f32.c" "$ROOT/runtime/eg_conv_f32.c" "$ROOT/runtime/eg_fc_f32.c" --quiet || exit 1
 done
+# The recurrent cells (eg_rnn.c on eg_fc_f32_w8's asm path) against their plain loops, same flags.
+for cfg in "-O2 -std=c99" "-O2 -std=gnu11" "-Os -std=c99" "-O0 -std=c99"; do
+  tag=$(echo "$cfg" | tr -d ' =')
+  # shellcheck disable=SC2086  # cfg holds two options
+  "$M4/m4run" build -o "$OUT/test_rnn$tag.elf" $cfg -DEG_M4 -I"$M4" -I"$ROOT/runtime" -I"$ROOT/tests/kernels" \
+    "$ROOT/tests/kernels/test_rnn.c" "$ROOT/runtime/eg_rnn.c" "$ROOT/runtime/eg_fc_f32.c" "$ROOT/runtime/eg_math.c" \
+    "$ROOT/runtime/eg_quant.c" --quiet || exit 1
+done

@@ -5,6 +5,7 @@
 // QUANTIZE float -> int8 rounds as TFLite does (eg_quantize_f32_s8_tfl).
 #include <array>
 #include <cmath>
+#include <cstring>
 
 #include "ops/emit_context.h"
 #include "ops/families.h"
@@ -175,7 +176,11 @@ DType out_type(const Graph& g, const Node& n) {
 void infer_unary(Graph& g, const Node& n) {
   const Tensor& x = in_t(g, n, 0);
   const bool q8 = x.dtype == DType::I8 && x.quant && !x.quant->per_channel();
-  if (n.op == "DEQUANTIZE" && !q8) bad(g, n, "DEQUANTIZE of a " + std::string(dtype_name(x.dtype)) + " tensor is not supported (int8 per tensor only)");
+  // constant float16 or per-channel int8 weights are dequantized at compile time (folded)
+  const bool folded = x.is_const && (x.dtype == DType::F16 || (x.dtype == DType::I8 && x.quant));
+  if (n.op == "DEQUANTIZE" && !q8 && !folded)
+    bad(g, n, "DEQUANTIZE of a " + std::string(dtype_name(x.dtype)) + " tensor is not supported (int8 or constant float16)");
+  if (n.op == "DEQUANTIZE") return tfl::set_checked(g, n, DType::F32, x.shape);
   if (x.dtype != DType::F32 && !q8) bad(g, n, "the input must be float32 or int8 with per-tensor quantization");
   tfl::set_checked(g, n, out_type(g, n), x.shape);
 }
@@ -225,13 +230,48 @@ FloatForm float_form(const Node& n) {
   return f;
 }
 
+// IEEE half -> float (normals, subnormals, infinities, NaN).
+float half_to_float(uint16_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ffu;
+  float v;
+  if (exp == 0) v = std::ldexp(static_cast<float>(man), -24);
+  else if (exp == 31) v = man ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+  else v = std::ldexp(static_cast<float>(man | 0x400u), static_cast<int>(exp) - 25);
+  return sign ? -v : v;
+}
+
+// DEQUANTIZE: float16 -> float32, or int8 (per tensor, or per channel along the quantization axis).
+void dequantize_ref(const Tensor& x, Tensor& y) {
+  auto out = y.mutable_values<float>();
+  if (x.dtype == DType::F16) {
+    for (size_t i = 0; i < out.size(); ++i) {
+      uint16_t h;
+      std::memcpy(&h, &x.data[2 * i], 2);
+      out[i] = half_to_float(h);
+    }
+    return;
+  }
+  if (!x.quant->per_channel()) {
+    eg_dequantize_s8_f32(x.values<int8_t>().data(), out.data(), static_cast<int32_t>(out.size()), x.quant->scale[0],
+                         x.quant->zero_point[0]);
+    return;
+  }
+  const auto axis = static_cast<size_t>(x.quant->axis);
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < x.shape.size(); ++d) inner *= x.shape[d];
+  const auto xv = x.values<int8_t>();
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<size_t>((static_cast<int64_t>(i) / inner) % x.shape[axis]);
+    out[i] = static_cast<float>(xv[i] - x.quant->zero_point[c]) * x.quant->scale[c];
+  }
+}
+
 void ref_unary(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
   Tensor& y = *out[0];
   const auto count = static_cast<int32_t>(x.elements());
   if (n.op == "DEQUANTIZE") {
-    eg_dequantize_s8_f32(x.values<int8_t>().data(), y.mutable_values<float>().data(), count, x.quant->scale[0],
-                         x.quant->zero_point[0]);
+    dequantize_ref(x, y);
   } else if (n.op == "QUANTIZE" && x.dtype == DType::F32) {
     eg_quantize_f32_s8_tfl(x.values<float>().data(), y.mutable_values<int8_t>().data(), count, y.quant->scale[0],
                            y.quant->zero_point[0]);
@@ -303,7 +343,7 @@ void register_tflite_activation() {
            Def{"LEAKY_RELU", "int8: TFLite's two multipliers, as a table"},
            Def{"HARD_SWISH", "int8: TFLite's 16-bit fixed-point algorithm, as a table"},
            Def{"QUANTIZE", "float32 -> int8 (round half away from zero) or int8 -> int8 (requantize)"},
-           Def{"DEQUANTIZE", "int8 -> float32"},
+           Def{"DEQUANTIZE", "int8 -> float32; constant float16 or per-channel int8 weights folded"},
        }) {
     OpDef d;
     d.op = u.op;

@@ -13,7 +13,8 @@ logistic/tanh, the 16-bit HardSwish, AffineQuantize...) and, for the data-moveme
 transpose/slicing/concatenation. As a check of the oracle itself, every int8 function is also
 compared with the float function on the dequantized input (within 2 LSB).
 
-usage: tflite_ops.py --edgegen BIN --work DIR [--only NAME] [--samples N]
+usage: tflite_ops.py --edgegen BIN --work DIR [--only NAME] [--samples N] [--group K]
+(--group K merges K cases into one model with K times the inputs and outputs: one compile for all.)
 """
 import argparse
 import json
@@ -33,7 +34,7 @@ CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3, "DEPT
          "SPLIT": 49, "MAXIMUM": 55, "MINIMUM": 57, "PADV2": 60, "PACK": 83, "UNPACK": 88,
          "RESIZE_NEAREST_NEIGHBOR": 97, "RESIZE_BILINEAR": 23, "UNIDIRECTIONAL_SEQUENCE_LSTM": 44, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
          "CUSTOM": 32, "SEGMENT_SUM": 125}
-TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8"}
+TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8", np.float16: "FLOAT16"}
 
 # ---------------------------------------------------------------- model writer
 
@@ -47,7 +48,10 @@ class Model:
 
     def tensor(self, name, shape, dtype, quant=None, data=None, variable=False):
         t = {"name": name, "shape": list(shape), "type": TYPES[dtype], "buffer": 0, "is_variable": variable}
-        if quant is not None:
+        if quant is not None and isinstance(quant[0], (list, tuple)):  # per channel: (scales, zero points, axis)
+            t["quantization"] = {"scale": [float(v) for v in quant[0]], "zero_point": [int(v) for v in quant[1]],
+                                 "quantized_dimension": int(quant[2])}
+        elif quant is not None:
             t["quantization"] = {"scale": [float(quant[0])], "zero_point": [int(quant[1])]}
         if data is not None:
             raw = np.ascontiguousarray(np.asarray(data, dtype=dtype)).tobytes()
@@ -321,7 +325,52 @@ def float_samples(rng, shape, n, scale=4.0):
 
 class Case:
     def __init__(self, name, model, inputs, outputs, exact):
-        self.name, self.model, self.inputs, self.outputs, self.exact = name, model, inputs, outputs, exact
+        self.name, self.model, self.inputs, self.outputs = name, model, inputs, outputs
+        self.exact = exact if isinstance(exact, list) else [exact] * len(outputs)
+        self.output_names = [f"{name}:{k}" for k in range(len(outputs))]
+
+
+def merge(cases, name):
+    """One model holding several cases side by side (one compile and run for all of them): tensors,
+    buffers and operator codes renumbered, inputs and outputs concatenated."""
+    m = Model()
+    inputs, outputs, exact, names = [], [], [], []
+    for c in cases:
+        t0, b0 = len(m.tensors), len(m.buffers) - 1
+        for t in c.model.tensors:
+            t = dict(t, name=f"{c.name}/{t['name']}")
+            if t["buffer"]:
+                t["buffer"] += b0
+            m.tensors.append(t)
+        m.buffers += c.model.buffers[1:]
+        for o in c.model.ops:
+            key = c.model.codes[o["opcode_index"]]
+            if key not in m.codes:
+                m.codes.append(key)
+            m.ops.append(dict(o, opcode_index=m.codes.index(key), inputs=[i + t0 if i >= 0 else -1 for i in o["inputs"]],
+                              outputs=[i + t0 for i in o["outputs"]]))
+        m.inputs += [i + t0 for i in c.model.inputs]
+        m.outputs += [i + t0 for i in c.model.outputs]
+        inputs += c.inputs
+        outputs += c.outputs
+        exact += c.exact
+        names += c.output_names
+    g = Case(name, m, inputs, outputs, exact)
+    g.output_names = names
+    return g
+
+
+def grouped(cases, size):
+    """Cases merged by runs of `size` with the same sample count."""
+    out, run = [], []
+    for c in cases:
+        if run and (len(run) == size or len(run[0].inputs[0]) != len(c.inputs[0])):
+            out.append(merge(run, f"{run[0].name}..{run[-1].name}"))
+            run = []
+        run.append(c)
+    if run:
+        out.append(merge(run, f"{run[0].name}..{run[-1].name}"))
+    return out
 
 
 def unary_case(name, op, dtype, shape, xq, yq, oracle, rng, n, options_type=None, options=None, ydtype=None):
@@ -619,6 +668,30 @@ def lstm_cases(rng, n):
     return cases
 
 
+def folded_dequantize_cases(rng, n):
+    """Constant float16 and per-channel int8 weights behind DEQUANTIZE (folded at compile time), added to x."""
+    cases = []
+    shape = [2, 3, 4]
+    c16 = (rng.standard_normal(shape) * 3).astype(np.float16)
+    c8 = rng.integers(-128, 128, size=shape).astype(np.int8)
+    scales, zps = [0.5, 0.25, 0.125], [0, 3, -2]
+    for name, const, quant, value in (
+            ("f16", c16, None, c16.astype(np.float32)),
+            ("int8_per_channel", c8, (scales, zps, 1),
+             ((c8.astype(np.float32) - np.array(zps, np.float32)[None, :, None]) * np.array(scales, np.float32)[None, :, None]))):
+        m = Model()
+        x = m.tensor("x", shape, np.float32)
+        c = m.tensor("w", shape, const.dtype.type, quant, const)
+        d = m.tensor("w_f32", shape, np.float32)
+        y = m.tensor("y", shape, np.float32)
+        m.inputs, m.outputs = [x], [y]
+        m.op("DEQUANTIZE", [c], [d])
+        m.op("ADD", [x, d], [y], "AddOptions", {"fused_activation_function": 0})
+        xs = float_samples(rng, shape, n)
+        cases.append(Case(f"dequantize_folded_{name}", m, [xs], [[(v + value).astype(np.float32) for v in xs]], False))
+    return cases
+
+
 def mean_cases(rng, n):
     cases = []
     for axes, keep, shape in (([1, 2], True, [1, 4, 5, 6]), ([3], False, [2, 3, 4, 5]), ([0, 2], False, [3, 4, 5])):
@@ -799,14 +872,16 @@ def run_case(c, edgegen, work):
         return f"validate failed ({r.returncode}): {r.stderr.strip() or r.stdout.strip()[-400:]}"
     rep = json.load(open(os.path.join(out, "network_validate_report.json")))
     problems = []
+    if len(rep["outputs"]) != len(c.outputs):
+        return f"{len(rep['outputs'])} outputs compared, {len(c.outputs)} expected"
     for k, o in enumerate(rep["outputs"]):
-        if c.exact:
+        if c.exact[k]:
             if o.get("bitexact") != 1.0 or o.get("max_abs", 1) != 0:
-                problems.append(f"output {k}: bitexact {o.get('bitexact')}, max_abs {o.get('max_abs')}")
+                problems.append(f"{c.output_names[k]}: bitexact {o.get('bitexact')}, max_abs {o.get('max_abs')}")
         else:
             ref = max(1.0, max(float(np.max(np.abs(v))) for v in c.outputs[k]))
             if not (o["max_abs"] <= 1e-5 * ref):
-                problems.append(f"output {k}: max_abs {o['max_abs']} > 1e-5 x {ref}")
+                problems.append(f"{c.output_names[k]}: max_abs {o['max_abs']} > 1e-5 x {ref}")
     return "; ".join(problems)
 
 
@@ -847,15 +922,17 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--only", default="")
     ap.add_argument("--samples", type=int, default=12)
+    ap.add_argument("--group", type=int, default=1, help="cases merged into one model")
     a = ap.parse_args()
     rng = np.random.default_rng(20261207)
     cases = activation_cases(rng, a.samples) + binary_cases(rng, a.samples) + movement_cases(rng, a.samples) + \
         mean_cases(rng, a.samples) + float_model_cases(rng, a.samples) + \
-        bilinear_cases(rng, a.samples) + lstm_cases(rng, a.samples)
+        bilinear_cases(rng, a.samples) + lstm_cases(rng, a.samples) + folded_dequantize_cases(rng, a.samples)
+    cases = [c for c in cases if not a.only or a.only in c.name]
+    if a.group > 1:  # one compile per group: the suite's time is mostly compiling
+        cases = grouped(cases, a.group)
     failed = 0
     for c in cases:
-        if a.only and a.only not in c.name:
-            continue
         why = run_case(c, a.edgegen, a.work)
         print(("FAIL " if why else "ok   ") + c.name + (": " + why if why else ""), flush=True)
         failed += bool(why)

@@ -3,6 +3,46 @@
 #include "eg_common.h"
 #include "eg_conv_dw.h"
 
+/* Weight k (OHWI order within the channel) of output channel oc. */
+static int32_t eg_conv_w(const eg_conv_s8_params *p, int32_t K, int32_t oc, int32_t k) {
+  return p->w_layout ? p->weights[eg_conv_w_index(K, oc, k)] : p->weights[oc * K + k];
+}
+
+/* The requantized acc of output (oy, ox, oc) of image inb as ONNX Runtime's
+ * float chain gives it where the exact value is near a rounding tie
+ * (eg_ort_exact.h): the taps in ONNX's order (channel, row, column), padding
+ * included as zeros. */
+EG_NOINLINE static int32_t eg_conv_ort_requant(const eg_conv_s8_params *p, const int8_t *inb, int32_t oy, int32_t ox,
+                                               int32_t oc, int32_t acc) {
+  const eg_ort_chain *o = p->ort;
+  const int32_t cin_g = p->in_c / p->groups, g = oc / (p->out_c / p->groups), K = p->k_h * p->k_w * cin_g;
+  const int32_t b = p->bias ? p->bias[oc] : 0;
+  const uint32_t babs = (uint32_t)(b < 0 ? -(int64_t)b : b);
+  int32_t pass, ic, ky, kx;
+  uint64_t asum;
+  eg_ort_sum s;
+  /* first the bound for any input, then this output's own sum of |terms| */
+  if (!eg_ort_near_tie(acc, eg_ort_asum_bound(K, p->in_zp, b), K, p->mult[oc], p->shift[oc]))
+    return eg_requantize(acc, p->mult[oc], p->shift[oc]);
+  eg_ort_sum_begin(&s, o, p->out_c / p->groups, p->out_h * p->out_w, K, 0, p->bias, oc);
+  for (pass = 0; pass < 2; ++pass) {
+    asum = babs;
+    for (ic = 0; ic < cin_g; ++ic)
+      for (ky = 0; ky < p->k_h; ++ky)
+        for (kx = 0; kx < p->k_w; ++kx) {
+          const int32_t iy = oy * p->stride_h - p->pad_top + ky * p->dil_h, ix = ox * p->stride_w - p->pad_left + kx * p->dil_w;
+          const int32_t w = eg_conv_w(p, K, oc, (ky * p->k_w + kx) * cin_g + ic);
+          const int32_t dx = iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w
+                                 ? 0 : (int32_t)inb[((int32_t)iy * p->in_w + ix) * p->in_c + g * cin_g + ic] - p->in_zp;
+          if (pass) eg_ort_sum_add(&s, (float)dx * o->x_scale, (float)w * o->w_scale[oc]);
+          else asum += (uint32_t)(dx < 0 ? -dx : dx) * (uint32_t)(w < 0 ? -w : w);
+        }
+    if (!pass && !eg_ort_near_tie(acc, asum > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)asum, K, p->mult[oc], p->shift[oc]))
+      return eg_requantize(acc, p->mult[oc], p->shift[oc]);
+  }
+  return eg_ort_sum_q(&s, o, p->bias, oc);
+}
+
 /* The reference loop in either requantization (EG_RQ_ONNX / EG_RQ_TFLITE). */
 static void eg_conv_s8_loop(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   const int32_t cin_g = p->in_c / p->groups, cout_g = p->out_c / p->groups;
@@ -34,7 +74,8 @@ static void eg_conv_s8_loop(const eg_conv_s8_params *p, const int8_t *in, int8_t
             }
           }
           acc = mode == EG_RQ_TFLITE ? eg_requantize_tfl(acc, p->mult[oc], p->shift[oc])
-                                     : eg_requantize(acc, p->mult[oc], p->shift[oc]);
+                : p->ort               ? eg_conv_ort_requant(p, inb, oy, ox, oc, acc)
+                                       : eg_requantize(acc, p->mult[oc], p->shift[oc]);
           acc = eg_clamp_i32(acc + p->out_zp, p->act_min, p->act_max);
           *out++ = p->out_table ? p->out_table[acc + 128] : (int8_t)acc;
         }

@@ -4,6 +4,8 @@
 #define EG_CONV_H
 #include <stdint.h>
 
+#include "eg_ort_exact.h"
+
 typedef struct {
   int32_t batch, in_h, in_w, in_c, out_h, out_w, out_c, k_h, k_w;
   int32_t stride_h, stride_w, dil_h, dil_w, pad_top, pad_left, groups;
@@ -22,6 +24,10 @@ typedef struct {
    * requantization and act clamp: out = out_table[v + 128] (256 entries for
    * v = -128..127), e.g. a Relu between two quantizations. */
   const int8_t *out_table;
+  /* Optional (may be NULL): ONNX Runtime's float chain of a QDQ layer; the
+   * reference recomputes an output in it where the exact value lies near a
+   * rounding tie (eg_ort_exact.h). */
+  const eg_ort_chain *ort;
 } eg_conv_s8_params;
 
 #define EG_CONV_W_P2 1

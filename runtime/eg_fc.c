@@ -2,9 +2,42 @@
 
 #include "eg_common.h"
 
-/* One output of row o: bias + (x - in_zp) . w[o], requantized and clamped. */
-static int8_t eg_fc_ref_out(const eg_fc_s8_params *p, int32_t acc, int32_t o, int32_t mode) {
+static int32_t eg_fc_w(const eg_fc_s8_params *p, int32_t o, int32_t i) {
+  return p->w_layout == EG_FC_W_I4 ? p->weights[eg_fc_w_index(p->in_features, p->out_features, o, i)]
+                                   : p->weights[o * p->in_features + i];
+}
+
+/* The requantized acc of output o of row b (x) as ONNX Runtime's float chain
+ * gives it where the exact value is near a rounding tie (eg_ort_exact.h). A
+ * Conv run as an FC (1x1) is a GEMM of the filters by the pixels, a Gemm one of
+ * the rows by the filters. */
+EG_NOINLINE static int32_t eg_fc_ort_requant(const eg_fc_s8_params *p, const int8_t *x, int32_t b, int32_t o, int32_t acc) {
+  const eg_ort_chain *ort = p->ort;
+  const int32_t K = p->in_features, conv = ort->op == EG_ORT_CONV;
+  const int32_t bias = p->bias ? p->bias[o] : 0;
+  uint64_t asum = (uint64_t)(bias < 0 ? -(int64_t)bias : bias);
+  int32_t i;
+  eg_ort_sum s;
+  /* first the bound for any input, then this output's own sum of |terms| */
+  if (!eg_ort_near_tie(acc, eg_ort_asum_bound(K, p->in_zp, bias), K, p->mult[o], p->shift[o]))
+    return eg_requantize(acc, p->mult[o], p->shift[o]);
+  for (i = 0; i < K; ++i) {
+    const int32_t dx = (int32_t)x[i] - p->in_zp, w = eg_fc_w(p, o, i);
+    asum += (uint32_t)(dx < 0 ? -dx : dx) * (uint32_t)(w < 0 ? -w : w);
+  }
+  if (!eg_ort_near_tie(acc, asum > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)asum, K, p->mult[o], p->shift[o]))
+    return eg_requantize(acc, p->mult[o], p->shift[o]);
+  eg_ort_sum_begin(&s, ort, conv ? p->out_features : p->batch, conv ? p->batch : p->out_features, K, conv ? b : o,
+                   p->bias, o);
+  for (i = 0; i < K; ++i)
+    eg_ort_sum_add(&s, (float)((int32_t)x[i] - p->in_zp) * ort->x_scale, (float)eg_fc_w(p, o, i) * ort->w_scale[o]);
+  return eg_ort_sum_q(&s, ort, p->bias, o);
+}
+
+/* One output of row b (x): bias + (x - in_zp) . w[o], requantized and clamped. */
+static int8_t eg_fc_ref_out(const eg_fc_s8_params *p, const int8_t *x, int32_t b, int32_t acc, int32_t o, int32_t mode) {
   acc = (mode == EG_RQ_TFLITE ? eg_requantize_tfl(acc, p->mult[o], p->shift[o])
+         : p->ort             ? eg_fc_ort_requant(p, x, b, o, acc)
                               : eg_requantize(acc, p->mult[o], p->shift[o])) + p->out_zp;
   return (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
 }
@@ -17,7 +50,7 @@ static void eg_fc_s8_loop(const eg_fc_s8_params *p, const int8_t *in, int8_t *ou
       const int8_t *w = p->weights + (int32_t)o * p->in_features;
       int32_t acc = p->bias ? p->bias[o] : 0;
       for (i = 0; i < p->in_features; ++i) acc += ((int32_t)x[i] - p->in_zp) * (int32_t)w[i];
-      *out++ = eg_fc_ref_out(p, acc, o, mode);
+      *out++ = eg_fc_ref_out(p, x, b, acc, o, mode);
     }
   }
 }
@@ -36,7 +69,7 @@ static void eg_fc_s8_ref_mode(const eg_fc_s8_params *p, const int8_t *in, int8_t
       int32_t acc = p->bias ? p->bias[o] : 0;
       for (i = 0; i < p->in_features; ++i)
         acc += ((int32_t)x[i] - p->in_zp) * (int32_t)p->weights[eg_fc_w_index(p->in_features, p->out_features, o, i)];
-      *out++ = eg_fc_ref_out(p, acc, o, mode);
+      *out++ = eg_fc_ref_out(p, x, b, acc, o, mode);
     }
   }
 }

@@ -3,6 +3,8 @@
 #define EG_FC_H
 #include <stdint.h>
 
+#include "eg_ort_exact.h"
+
 typedef struct {
   int32_t batch, in_features, out_features;
   int32_t in_zp, out_zp, act_min, act_max;
@@ -17,6 +19,8 @@ typedef struct {
   /* Weight layout: 0 = [out][in] row-major; EG_FC_W_I4 = groups of 4 output
    * rows interleaved per 4 inputs (see eg_fc_w_index), the DSP path's order. */
   int32_t w_layout;
+  /* Optional (may be NULL): ONNX Runtime's float chain (eg_conv_s8_params.ort). */
+  const eg_ort_chain *ort;
 } eg_fc_s8_params;
 
 #define EG_FC_W_I4 1

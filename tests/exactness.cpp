@@ -3,13 +3,14 @@
 // are identical to ORT's and the largest difference in output steps (LSB).
 //
 //   exactness [--models DIR] [--only NAME]... [--skip NAME]... [--samples N] [--seeds 1,2,...] [--budget MACS]
-//             [--mode host|target|both] [--min-exact PCT] [--max-lsb L] [--work DIR]
+//             [--mode host|target|both] [--target SERIES] [--min-exact PCT] [--max-lsb L] [--work DIR]
 //
 // Inputs: N uniform random samples over the range of each input's quantization (split over the
 // seeds), plus 4 edge samples (all at the low end, all at the high end, zeros, alternating).
 // --budget caps samples x model MACs (bigger models get fewer samples). Models whose outputs are
-// not int8 are skipped. Exit status 1 when a row misses --min-exact or --max-lsb, 77 when node or
-// onnxruntime-node is missing.
+// not int8 are skipped. --target: the series the C is generated for and, in target mode, run on
+// (default stm32f4: the emulated Cortex-M4). Exit status 1 when a row misses --min-exact or
+// --max-lsb, 77 when node or onnxruntime-node is missing.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 #include "pipeline/compile.h"
 #include "ops/common.h"
 #include "ort_oracle.h"
+#include "toolchain/target.h"
 #include "util/error.h"
 #include "validate/target_runner.h"
 #include "validate/validate.h"
@@ -38,6 +40,7 @@ struct Args {
   std::vector<uint32_t> seeds = {1, 2, 3, 4};
   double budget = 0;  // samples x MACs; 0 = no cap
   std::vector<std::string> modes = {"host"};
+  std::string target = "stm32f4";
   double min_exact = 99.9, max_lsb = 1.0;
   std::string work = (fs::temp_directory_path() / "edgegen-exactness").string();
 };
@@ -76,6 +79,7 @@ int run_model(const Args& a, const fs::path& dir, bool& failed) {
   pipeline::Options opt;
   opt.model = (dir / "model.onnx").string();
   opt.workspace = (work / "ws").string();
+  opt.target = toolchain::parse_target(a.target, "exactness");
   const pipeline::Compiled c = pipeline::compile(opt);
   if (!int8_outputs(c)) return 0;
   size_t n = a.samples;
@@ -141,6 +145,7 @@ int main(int argc, char** argv) {
     else if (k == "--min-exact") a.min_exact = std::stod(val());
     else if (k == "--max-lsb") a.max_lsb = std::stod(val());
     else if (k == "--work") a.work = val();
+    else if (k == "--target") a.target = val();
     else if (k == "--mode") {
       const std::string m = val();
       a.modes = m == "both" ? std::vector<std::string>{"host", "target"} : std::vector<std::string>{m};
@@ -168,8 +173,8 @@ int main(int argc, char** argv) {
       dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
   std::printf("exactness vs ONNX Runtime (optimizations disabled): random inputs + 4 edge inputs; goal >= %.1f%% "
-              "exact, max %.0f LSB\n%-22s %-6s %6s %9s %10s %7s\n",
-              a.min_exact, a.max_lsb, "model", "mode", "inputs", "values", "exact", "max LSB");
+              "exact, max %.0f LSB; C for --target %s\n%-22s %-6s %6s %9s %10s %7s\n",
+              a.min_exact, a.max_lsb, a.target.c_str(), "model", "mode", "inputs", "values", "exact", "max LSB");
   bool failed = false;
   for (const auto& d : dirs) {
     try {

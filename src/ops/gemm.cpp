@@ -2,6 +2,7 @@
 // kernels when the right-hand side is constant (weights).
 #include <limits>
 
+#include "ops/ort_chain.h"
 #include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/quant_math.h"
@@ -238,7 +239,7 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
              s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
              (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : ", 0 /* [out][in] */") +
-             "};");
+             ",\n    " + emit_ort_chain(ctx, g, n, id, v.out, y.quant->scale[0]) + "};");
     // the path eg_fc_s8 would take, called directly (the linker drops the others)
     ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_small") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;

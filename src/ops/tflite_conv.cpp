@@ -99,7 +99,7 @@ void emit_fc_call(EmitContext& ctx, const Graph& g, const Node& n, const FcSetup
   ctx.decl("static const eg_fc_s8_params " + id + " = {" + v(s.p.batch) + ", " + v(K) + ", " + v(N) + ", " +
            v(s.p.in_zp) + ", " + v(s.p.out_zp) + ", " + v(s.p.act_min) + ", " + v(s.p.act_max) + ",\n    " +
            "(const int8_t*)" + wsym + ", " + (b ? ctx.ptr(n.inputs[2]) : std::string("0")) + ", " + m + ", " + sh +
-           ", " + bz + (i4 ? ", EG_FC_W_I4};" : ", 0 /* [out][in] */};"));
+           ", " + bz + (i4 ? ", EG_FC_W_I4, 0};" : ", 0 /* [out][in] */, 0};"));
   ctx.emit(std::string(i4 ? "eg_fc_s8_tfl_i4" : fast ? "eg_fc_s8_tfl_fast" : "eg_fc_s8_tfl_ref") + "(&" + id + ", " +
            ctx.ptr(x) + ", " + ctx.ptr(y) + ");");
 }
@@ -251,7 +251,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
            v(p.k_w) + ",\n    " + v(p.stride_h) + ", " + v(p.stride_w) + ", " + v(p.dil_h) + ", " + v(p.dil_w) +
            ", " + v(p.pad_top) + ", " + v(p.pad_left) + ", " + v(p.groups) + ",\n    " + v(p.in_zp) + ", " +
            v(p.out_zp) + ", " + v(p.act_min) + ", " + v(p.act_max) + ",\n    " + wsym + ", " + bias + ", " + m +
-           ", " + sh + ", 0, 0, 0};");
+           ", " + sh + ", 0, 0, 0, 0};");
   ctx.emit("eg_conv_s8_tfl_ref(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
 }
 

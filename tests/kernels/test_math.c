@@ -4,8 +4,10 @@
  *    exhaustive run; exp in its finite range, sigmoid and tanh on the whole float
  *    line), and the distance of eg_sigmoidf / eg_tanhf to libm's float ones
  *    (sigmoid: e = expf(-|x|), then e / (1 + e) or 1 / (1 + e); tanhf) in ulp
- *    of those; bounds checked: exp 2, sigmoid and tanh 2 ulp against both
- *    (the measured figures are printed); infinities, zeros and NaN exactly;
+ *    of those; bounds checked: exp 2 ulp, sigmoid and tanh 1.5 ulp from exact
+ *    (libm's float forms themselves: 2.36 and 2.16 ulp, stride 7), 3 ulp from
+ *    libm's float forms (the measured figures are printed); infinities, zeros
+ *    and NaN exactly;
  *  - eg_quantize_one_s8 / eg_quantize_f32_u8: bit-exact against the previous
  *    libm implementation (floorf/fmodf round half to even) over all float
  *    bit patterns of x / scale (scale 1) with stride, ties n + 0.5, and random
@@ -161,7 +163,7 @@ int main(int argc, char **argv) {
   PRINT("eg_tanhf    max %.3f ulp (at %.9g), %.3f ulp from tanhf (at %.9g)\n", wt.max, (double)wt.at, wt_f.max,
         (double)wt_f.at);
   PRINT("quantize: %ld values compared, %d mismatches\n", (long)nq, fails);
-  if (we.max > 2.0 || ws.max > 2.0 || wt.max > 2.0 || ws_f.max > 2.0 || wt_f.max > 2.0) {
+  if (we.max > 2.0 || ws.max > 1.5 || wt.max > 1.5 || ws_f.max > 3.0 || wt_f.max > 3.0) {
     PRINT("FAIL: error bound exceeded\n");
     return 1;
   }

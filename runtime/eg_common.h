@@ -21,6 +21,12 @@
 #else
 #define EG_NOINLINE
 #endif
+/* Inlines a kernel body into each of its entries, which pass a constant mode. */
+#if defined(__GNUC__)
+#define EG_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define EG_ALWAYS_INLINE inline
+#endif
 
 #if EG_USE_DSP
 #if defined(EG_DSP_EMULATION)
@@ -145,5 +151,20 @@ static inline int32_t eg_requantize_tfl_hi(int32_t acc, int32_t mult, int64_t rn
   return (int32_t)(r >> 32) >> rshift;
 }
 static inline int eg_requant_tfl_fast_ok(int32_t mult, int32_t shift) { return mult >= 0 && shift <= -1 && shift >= -31; }
+
+/* The high word of acc * mult + start, one SMLAL: start = -[acc < 0] for
+ * EG_RQ_ONNX (eg_requantize_hi's tie rule), 2^30 - [acc < 0] * 2^31 for
+ * EG_RQ_TFLITE (eg_requantize_tfl_hi's terms below 2^32). With r = -1 - shift
+ * >= 1 either requantization is then (hi + 2^(r-1)) >> r: the rest of the
+ * rounding constant is a multiple of 2^32. mode is a constant at every call. */
+static inline int32_t eg_rq_mulhi(int32_t acc, int32_t mult, int32_t mode) {
+  int32_t hi = acc >> 31, lo = mode == EG_RQ_TFLITE ? (int32_t)(((uint32_t)acc & 0x80000000u) | 0x40000000u) : hi;
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(mult));
+#else
+  hi = (int32_t)(((int64_t)(((uint64_t)(uint32_t)hi << 32) | (uint32_t)lo) + (int64_t)acc * (int64_t)mult) >> 32);
+#endif
+  return hi;
+}
 
 #endif

@@ -107,7 +107,10 @@ void eg_conv_s8_tfl_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *ou
  * with no repacking; the lanes past K are 0. The inner loop computes 3 pixels
  * x 2 channels (6 accumulators, 14 registers): per group 8 loads, 4 SXTB16,
  * 12 SMLAD. Requantization (eg_conv_mat_ok): SMMLA with the rounding constant
- * and the output zero point folded in, one ASR, SSAT (or the act clamp). */
+ * and the output zero point folded in, one ASR, SSAT (or the act clamp).
+ * TFLite's requantization (the _tfl entries, eg_conv_s8_mat_requant_ok_tfl)
+ * is the one difference: SMLAL with eg_rq_mulhi's start, + the same constant,
+ * ASR (out of line in the asm block: 6 instructions per output, not 2). */
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
 static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
@@ -129,6 +132,15 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
 #endif
 /* the asm channel loop's state, after the tile column (in EG_CONV_S8_SCRATCH_BYTES) */
 #define EG_MAT_STATE_BYTES 60
+/* flags bit (eg_mat_state.flags) of TFLite's requantization */
+#define EG_MAT_TFLITE 1024
+
+/* One accumulator's requantization on the matrix paths, r = -1 - shift, h =
+ * out_zp * 2^r + 2^(r-1): ONNX's SMMLA (exact under eg_conv_mat_ok) or
+ * TFLite's SMLAL (eg_rq_mulhi: exact for mult >= 0, r in [1, 22]). */
+static inline int32_t eg_mat_rq(int32_t acc, int32_t mult, int32_t h, int32_t r, int32_t mode) {
+  return (mode == EG_RQ_TFLITE ? eg_rq_mulhi(acc, mult, mode) + h : eg_smmla(acc, mult, h)) >> r;
+}
 
 /* 1 when every channel's requantization is exact as
  * ((acc * mult) >> 32) + 2^(r-1) + out_zp * 2^r) >> r with r = -1 - shift:
@@ -262,6 +274,8 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
  * eg_mat_rq3 x0, x1, x2: requantize 3 accumulators: mult in W1H, shift in XA
  * (becomes r = -1 - shift), 2 out_zp + 1 in W0H; the SMMLA constant in XB;
  * flags untouched.
+ * eg_mat_rqt3 x0, x1, x2: the same with TFLite's rounding (eg_mat_rqt each:
+ * SMLAL into PW:XB, whose caller saved PW); W0H becomes the constant.
  * eg_mat_clamp x: act clamp to [W0, W0H]. */
 #define EG_MAT_LDW "ldr " EG_W0 ", [" EG_PW "], #4\n" \
                    "ldr " EG_W1 ", [" EG_PW "], #4\n"
@@ -290,6 +304,23 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
   "asr \\x1, \\x1, " EG_XA "\n"                                                                     \
   "asr \\x2, \\x2, " EG_XA "\n"                                                                     \
   ".endm\n"                                                                                         \
+  ".macro eg_mat_rqt3 x0, x1, x2\n" /* TFLite's: mult in W1H, shift in XA, 2 out_zp + 1 in W0H (both  \
+                                      become r, h); eg_rq_mulhi (SMLAL) into PW:XB, + h, >> r */         \
+  "mvn " EG_XA ", " EG_XA "\n"                                                                      \
+  "lsl " EG_W0H ", " EG_W0H ", " EG_XA "\n"                                                         \
+  "asr " EG_W0H ", " EG_W0H ", #1\n"                                                                \
+  "eg_mat_rqt \\x0\n"                                                                               \
+  "eg_mat_rqt \\x1\n"                                                                               \
+  "eg_mat_rqt \\x2\n"                                                                               \
+  ".endm\n"                                                                                         \
+  ".macro eg_mat_rqt x\n"                                                                           \
+  "asr " EG_PW ", \\x, #31\n"                                                                       \
+  "and " EG_XB ", \\x, #0x80000000\n"                                                               \
+  "orr " EG_XB ", " EG_XB ", #0x40000000\n"                                                         \
+  "smlal " EG_XB ", " EG_PW ", \\x, " EG_W1H "\n"                                                   \
+  "add " EG_PW ", " EG_PW ", " EG_W0H "\n"                                                          \
+  "asr \\x, " EG_PW ", " EG_XA "\n"                                                                 \
+  ".endm\n"                                                                                         \
   ".macro eg_mat_clamp x\n"                                                                         \
   "cmp \\x, " EG_W0 "\n"                                                                            \
   "it lt\n"                                                                                         \
@@ -298,7 +329,8 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
   "it gt\n"                                                                                         \
   "movgt \\x, " EG_W0H "\n"                                                                         \
   ".endm\n"
-#define EG_MAT_UNDEFS ".purgem eg_mat_mac\n.purgem eg_mat_rq3\n.purgem eg_mat_clamp\n"
+#define EG_MAT_UNDEFS \
+  ".purgem eg_mat_mac\n.purgem eg_mat_rq3\n.purgem eg_mat_rqt3\n.purgem eg_mat_rqt\n.purgem eg_mat_clamp\n"
 #endif
 
 #if EG_MAT_ASM
@@ -390,11 +422,14 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "add " EG_W1 ", " EG_W1H ", " EG_W1 "\n"
       "ldr " EG_W1H ", [" EG_W0 "]\n"
       "ldrsb " EG_XA ", [" EG_W1 "]\n"
+      "tst " EG_XB ", #1024\n" /* EG_MAT_TFLITE: TFLite's requantization (out of line) */
+      "bne 50f\n"
       "lsls " EG_XB ", " EG_XB ", #23\n" /* N: act clamp (bit 8), C: out table (bit 9); kept through the requantization */
       "eg_mat_rq3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
       "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
       "ldrsb " EG_XA ", [" EG_W1 ", #1]\n"
       "eg_mat_rq3 " EG_B0 ", " EG_B1 ", " EG_B2 "\n"
+      "15:\n"
       "bmi 40f\n" /* the act clamp (out of line), else the int8 range */
       "ssat " EG_A0 ", #8, " EG_A0 "\n"
       "ssat " EG_A1 ", #8, " EG_A1 "\n"
@@ -440,6 +475,17 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ldrb " EG_B1 ", [" EG_XA ", " EG_B1 "]\n"
       "ldrb " EG_B2 ", [" EG_XA ", " EG_B2 "]\n"
       EG_MAT_STORE /* a copy: no branch back to 16 */
+      "50:\n" /* TFLite's requantization: PW (the weight pointer) is a temporary, kept on the stack */
+      "push {" EG_PW "}\n"
+      "eg_mat_rqt3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
+      "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
+      "ldrsb " EG_XA ", [" EG_W1 ", #1]\n"
+      "ldr " EG_W0H ", [" EG_PX ", #16]\n"
+      "eg_mat_rqt3 " EG_B0 ", " EG_B1 ", " EG_B2 "\n"
+      "pop {" EG_PW "}\n"
+      "ldr " EG_XB ", [" EG_PX ", #24]\n"
+      "lsls " EG_XB ", " EG_XB ", #23\n"
+      "b 15b\n"
       "17:\n"
       "pop {r0, r7}\n" EG_MAT_UNDEFS
       : "+r"(r0)
@@ -452,7 +498,7 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
 /* All output channels of the 3 pixels in the tile column (the asm block's
  * work, in C); o0, o1, o2: their outputs. */
 static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, int32_t Kw, int8_t *o0, int8_t *o1,
-                             int8_t *o2) {
+                             int8_t *o2, int32_t mode) {
   const int32_t lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
   const int full = lo <= -128 && hi >= 127;
   const int8_t *t = p->out_table ? p->out_table + 128 : 0;
@@ -488,9 +534,9 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
     }
     r = -1 - p->shift[oc];
     h = (z21 << r) >> 1;
-    a0 = eg_smmla(a0, p->mult[oc], h) >> r;
-    a1 = eg_smmla(a1, p->mult[oc], h) >> r;
-    a2 = eg_smmla(a2, p->mult[oc], h) >> r;
+    a0 = eg_mat_rq(a0, p->mult[oc], h, r, mode);
+    a1 = eg_mat_rq(a1, p->mult[oc], h, r, mode);
+    a2 = eg_mat_rq(a2, p->mult[oc], h, r, mode);
     a0 = full ? EG_SAT8(a0) : eg_clamp_i32(a0, lo, hi);
     *o0++ = t ? t[a0] : (int8_t)a0;
     a1 = full ? EG_SAT8(a1) : eg_clamp_i32(a1, lo, hi);
@@ -500,9 +546,9 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
     if (two) {
       r = -1 - p->shift[oc + 1];
       h = (z21 << r) >> 1;
-      b0 = eg_smmla(b0, p->mult[oc + 1], h) >> r;
-      b1 = eg_smmla(b1, p->mult[oc + 1], h) >> r;
-      b2 = eg_smmla(b2, p->mult[oc + 1], h) >> r;
+      b0 = eg_mat_rq(b0, p->mult[oc + 1], h, r, mode);
+      b1 = eg_mat_rq(b1, p->mult[oc + 1], h, r, mode);
+      b2 = eg_mat_rq(b2, p->mult[oc + 1], h, r, mode);
       b0 = full ? EG_SAT8(b0) : eg_clamp_i32(b0, lo, hi);
       *o0++ = t ? t[b0] : (int8_t)b0;
       b1 = full ? EG_SAT8(b1) : eg_clamp_i32(b1, lo, hi);
@@ -678,7 +724,8 @@ EG_NOINLINE static int eg_conv_tile_in(const eg_conv_s8_params *p, eg_conv_im2co
 
 /* Output pixels in tiles of 3 (eg_conv_tile_in), all output channels per
  * tile (the asm block, or eg_conv_mat_tile). */
-EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch,
+                                          int32_t mode) {
   const int32_t K = p->k_h * p->k_w * p->in_c, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1;
   uint32_t *col = (uint32_t *)scratch; /* 6 * Kq words, (asm) the state, then a row of 4 * Kq gathered bytes */
   int8_t *st = (int8_t *)(col + 6 * Kq) + (EG_MAT_ASM ? EG_MAT_STATE_BYTES : 0);
@@ -696,7 +743,9 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   ms->hi = p->act_max;
   ms->table = p->out_table ? p->out_table + 128 : 0;
   ms->flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (ms->lo <= -128 && ms->hi >= 127 ? 0 : 256) | (Kw < 4 ? 16 : 0) |
-              (p->out_table && ms->lo <= -128 && ms->hi >= 127 ? 512 : 0);
+              (p->out_table && ms->lo <= -128 && ms->hi >= 127 ? 512 : 0) | (mode == EG_RQ_TFLITE ? EG_MAT_TFLITE : 0);
+#else
+  (void)mode;
 #endif
   g.inb = in;
   g.o = out;
@@ -743,7 +792,7 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
 
     eg_conv_mat_pairs(ms);
 #else
-    eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2]);
+    eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2], mode);
 #endif
   }
 }
@@ -754,7 +803,8 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
  * pixel's K bytes (in place or gathered) widened into one int16 column (2
  * words per group of 4, the partial group placed as in eg_conv_widen1), then
  * per channel pair one SMLAD loop in C. */
-EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, const int8_t *in, int8_t *out,
+                                                   void *scratch, const int32_t mode) {
   const int32_t C = p->in_c, K = p->k_h * p->k_w * C, Kq = (K + 3) >> 2, Kw = (K + 1) & ~1, M = p->out_c;
   const uint32_t off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
   const uint32_t zp4 = ((uint32_t)p->in_zp & 0xFFu) * 0x01010101u;
@@ -806,11 +856,21 @@ EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_
           a[1] = a1;
           for (j = 0; j < 2 && oc + j < M; ++j) {
             const int32_t r = -1 - p->shift[oc + j], h = ((2 * p->out_zp + 1) << r) >> 1;
-            const int32_t v = eg_clamp_i32(eg_smmla(a[j], p->mult[oc + j], h) >> r, p->act_min, p->act_max);
+            const int32_t v = eg_clamp_i32(eg_mat_rq(a[j], p->mult[oc + j], h, r, mode), p->act_min, p->act_max);
             *out++ = p->out_table ? p->out_table[v + 128] : (int8_t)v;
           }
         }
       }
+}
+
+/* one entry per requantization (mode a constant in each) */
+EG_NOINLINE static void eg_conv_s8_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+  eg_conv_s8_small_loop(p, in, out, scratch, EG_RQ_ONNX);
+}
+
+EG_NOINLINE static void eg_conv_s8_small_tfl(const eg_conv_s8_params *p, const int8_t *in, int8_t *out,
+                                             void *scratch) {
+  eg_conv_s8_small_loop(p, in, out, scratch, EG_RQ_TFLITE);
 }
 
 #endif
@@ -822,7 +882,7 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
       if (p->out_c & 1) /* the matrix path reads bias/mult/shift[out_c] */
         eg_conv_s8_small(p, in, out, scratch);
       else
-        eg_conv_s8_matrix(p, in, out, scratch);
+        eg_conv_s8_matrix(p, in, out, scratch, EG_RQ_ONNX);
     }
     else
       eg_conv_s8_ref(p, in, out);
@@ -844,7 +904,7 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
 
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
-  eg_conv_s8_matrix(p, in, out, scratch);
+  eg_conv_s8_matrix(p, in, out, scratch, EG_RQ_ONNX);
 #else
   (void)scratch;
   eg_conv_s8_ref(p, in, out);
@@ -860,3 +920,20 @@ void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *
 #endif
 }
 
+void eg_conv_s8_tfl_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+#if EG_USE_DSP
+  eg_conv_s8_matrix(p, in, out, scratch, EG_RQ_TFLITE);
+#else
+  (void)scratch;
+  eg_conv_s8_tfl_ref(p, in, out);
+#endif
+}
+
+void eg_conv_s8_tfl_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+#if EG_USE_DSP
+  eg_conv_s8_small_tfl(p, in, out, scratch);
+#else
+  (void)scratch;
+  eg_conv_s8_tfl_ref(p, in, out);
+#endif
+}

@@ -77,6 +77,11 @@ void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
  * output pixel at a time with compact code (for small layers); scratch:
  * EG_CONV_S8_SMALL_SCRATCH_BYTES. */
 void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+/* _mat and _mat_small with TFLite's requantization (eg_requantize_tfl):
+ * the same weights, scratch and arrays; every channel mult >= 0 and shift in
+ * [-23, -2] (eg_conv_s8_mat_requant_ok_tfl), exact for any multiplier. */
+void eg_conv_s8_tfl_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+void eg_conv_s8_tfl_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 /* The reference with TFLite's requantization (eg_requantize_tfl: TFLite Micro's

@@ -11,20 +11,12 @@
  * one input word and one weight word, SXTAB16 (input zero point) / SXTB16 and
  * SMLABB/SMLATT; a kernel row of 3 taps (dilation 1) is one asm block. Padding
  * is resolved per kernel row and per tap range, never per value.
- * Requantization: eg_rq (ASR, SMLAL, ASR, ADD, ASR), exact for shift in
- * [-31, -2] with mult >= 0 (checked by the caller). */
-static inline int32_t eg_rq(int32_t acc, int32_t mult, int32_t rs1) {
-  int32_t lo = acc >> 31, hi = lo; /* 64-bit acc * mult - [acc < 0] */
-#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
-  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(acc), "r"(mult));
-#else
-  {
-    const int64_t r = (int64_t)(((uint64_t)(uint32_t)hi << 32) | (uint32_t)lo) + (int64_t)acc * (int64_t)mult;
-    hi = (int32_t)(r >> 32);
-  }
-#endif
+ * Requantization: eg_rq (ASR, SMLAL, ASR, ADD, ASR; TFLite's: one AND/ORR
+ * more, eg_rq_mulhi), exact for shift in [-31, -2] with mult >= 0 (checked by
+ * the caller). */
+static inline int32_t eg_rq(int32_t acc, int32_t mult, int32_t rs1, int32_t mode) {
   /* floor((hi + 2^(rs1)) / 2^(rs1 + 1)) = ((hi >> rs1) + 1) >> 1 */
-  return ((hi >> rs1) + 1) >> 1;
+  return ((eg_rq_mulhi(acc, mult, mode) >> rs1) + 1) >> 1;
 }
 
 static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
@@ -185,14 +177,17 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
             if (EG_DW_NC > 1) a1 += t[1]; \
             if (EG_DW_NC > 2) a2 += t[2]; \
           } \
-          o[0] = eg_dw_clamp(eg_rq(a0, m0, s0) + zp, lo, hi); \
-          if (EG_DW_NC > 1) o[1] = eg_dw_clamp(eg_rq(a1, m1, s1) + zp, lo, hi); \
-          if (EG_DW_NC > 2) o[2] = eg_dw_clamp(eg_rq(a2, m2, s2) + zp, lo, hi); \
-          if (EG_DW_NC > 3) o[3] = eg_dw_clamp(eg_rq(a3, m3, s3) + zp, lo, hi); \
+          o[0] = eg_dw_clamp(eg_rq(a0, m0, s0, mode) + zp, lo, hi); \
+          if (EG_DW_NC > 1) o[1] = eg_dw_clamp(eg_rq(a1, m1, s1, mode) + zp, lo, hi); \
+          if (EG_DW_NC > 2) o[2] = eg_dw_clamp(eg_rq(a2, m2, s2, mode) + zp, lo, hi); \
+          if (EG_DW_NC > 3) o[3] = eg_dw_clamp(eg_rq(a3, m3, s3, mode) + zp, lo, hi); \
         } \
       } \
 
-EG_NOINLINE static void eg_conv_s8_dw_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+/* The generic depthwise loop in either requantization (mode: a constant in each of the two entries
+ * below, so each compiles to its own code without a test per output). */
+static EG_ALWAYS_INLINE void eg_conv_s8_dw_loop(const eg_conv_s8_params *p, const int8_t *in, int8_t *out,
+                                                const int32_t mode) {
   const int32_t C = p->in_c, kw = p->k_w, kh = p->k_h;
   const int32_t xs = p->dil_w * C, ys = p->dil_h * p->in_w * C;
   const uint32_t off2 = ((uint32_t)(-p->in_zp) & 0xFFFFu) * 0x10001u;
@@ -230,6 +225,14 @@ EG_DW_LOOP;
       }
     }
   }
+}
+
+EG_NOINLINE static void eg_conv_s8_dw_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_conv_s8_dw_loop(p, in, out, EG_RQ_ONNX);
+}
+
+EG_NOINLINE static void eg_conv_s8_dw_dsp_tfl(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_conv_s8_dw_loop(p, in, out, EG_RQ_TFLITE);
 }
 #endif
 
@@ -1246,5 +1249,14 @@ void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 #else
   (void)scratch;
   eg_conv_s8_ref(p, in, out);
+#endif
+}
+
+void eg_conv_s8_tfl_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+#if EG_USE_DSP
+  eg_conv_s8_dw_dsp_tfl(p, in, out);
+  if (p->out_table) eg_dw_table(p, out);
+#else
+  eg_conv_s8_tfl_ref(p, in, out);
 #endif
 }

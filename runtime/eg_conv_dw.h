@@ -27,6 +27,10 @@ int eg_conv_dw_requant_ok(const eg_conv_s8_params *p);
  * == 0, in_w >= 3, at most one padding column a side) run a direct 4-channel
  * path, other shapes a generic one. */
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
+/* _dw with TFLite's requantization (eg_requantize_tfl), the same preconditions;
+ * the generic path for every shape (the 3x3 path without scratch folds ONNX's
+ * single rounding into SMMLA). Without the DSP extension: eg_conv_s8_tfl_ref. */
+void eg_conv_s8_tfl_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 /* _dw3: groups == in_c == out_c, dw_weights given, EG_CONV_S8_DW3_OK, scratch of
  * EG_CONV_S8_DW3_SCRATCH_BYTES bytes (4-byte aligned). Any requantization:
  * channels the fast path cannot reproduce exactly (see eg_conv_dw.c) take a slow

@@ -12,16 +12,20 @@ int eg_conv_s8_mat_requant_ok(const eg_conv_s8_params *p) {
   return 1;
 }
 
-static int eg_conv_all_channels(const eg_conv_s8_params *p, int32_t max_shift) {
+static int eg_conv_all_channels(const eg_conv_s8_params *p, int32_t max_shift, int32_t min_shift) {
   int32_t c;
   for (c = 0; c < p->out_c; ++c)
-    if (p->mult[c] < 0 || p->shift[c] > max_shift || p->shift[c] < -31) return 0;
+    if (p->mult[c] < 0 || p->shift[c] > max_shift || p->shift[c] < min_shift) return 0;
   return 1;
 }
 
-int eg_conv_s8_dw_requant_ok(const eg_conv_s8_params *p) { return eg_conv_all_channels(p, -2); }
+int eg_conv_s8_dw_requant_ok(const eg_conv_s8_params *p) { return eg_conv_all_channels(p, -2, -31); }
 
-int eg_conv_s8_fc_requant_ok(const eg_conv_s8_params *p) { return eg_conv_all_channels(p, -1); }
+int eg_conv_s8_fc_requant_ok(const eg_conv_s8_params *p) { return eg_conv_all_channels(p, -1, -31); }
+
+int eg_conv_s8_mat_requant_ok_tfl(const eg_conv_s8_params *p) {
+  return p->groups == 1 && eg_conv_all_channels(p, -2, -23);
+}
 
 int eg_conv_s8_is_depthwise(const eg_conv_s8_params *p) {
   return p->groups > 1 && p->groups == p->in_c && p->out_c == p->in_c;
@@ -36,6 +40,13 @@ static int eg_conv_s8_is_pointwise(const eg_conv_s8_params *p) {
 }
 
 eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_facts *f, int scratch_granted) {
+  if (f->tflite) { /* the same order; no DW3 (its fast path folds ONNX's rounding into SMMLA) */
+    if (scratch_granted && eg_conv_s8_mat_requant_ok_tfl(p))
+      return f->small_network ? EG_CONV_S8_PATH_MAT_SMALL : EG_CONV_S8_PATH_MAT;
+    if (eg_conv_s8_is_pointwise(p) && eg_conv_s8_fc_requant_ok(p)) return EG_CONV_S8_PATH_POINTWISE_FC;
+    if (eg_conv_s8_is_depthwise(p) && eg_conv_s8_dw_requant_ok(p)) return EG_CONV_S8_PATH_DW;
+    return EG_CONV_S8_PATH_REF;
+  }
   if (scratch_granted && eg_conv_s8_mat_requant_ok(p))
     return f->small_network ? EG_CONV_S8_PATH_MAT_SMALL : EG_CONV_S8_PATH_MAT;
   if (eg_conv_s8_is_pointwise(p) && eg_conv_s8_fc_requant_ok(p)) return EG_CONV_S8_PATH_POINTWISE_FC;

@@ -11,6 +11,8 @@
 extern "C" {
 #endif
 
+/* Each path's entry under TFLite's requantization (facts.tflite) is its _tfl twin: eg_conv_s8_tfl_ref,
+ * _tfl_mat, _tfl_mat_small, _tfl_dw, eg_fc_s8_tfl_fast (DW3 is ONNX only). */
 typedef enum {
   EG_CONV_S8_PATH_REF = 0,      /* eg_conv_s8_ref: any layer, no scratch */
   EG_CONV_S8_PATH_MAT,          /* eg_conv_s8_mat: groups 1, EG_CONV_W_P2 weights, scratch */
@@ -24,6 +26,7 @@ typedef enum {
 typedef struct {
   int dw3_fast;      /* every channel takes eg_conv_s8_dw3's fast path (see eg_conv_dw.c) */
   int small_network; /* every matrix-path layer of the network is small: _mat_small everywhere */
+  int tflite;        /* TFLite's requantization (eg_requantize_tfl): the _tfl entries */
 } eg_conv_s8_facts;
 
 /* The requantization each path needs on every channel (p->mult, p->shift over out_c):
@@ -33,6 +36,8 @@ typedef struct {
 int eg_conv_s8_mat_requant_ok(const eg_conv_s8_params *p);
 int eg_conv_s8_dw_requant_ok(const eg_conv_s8_params *p);
 int eg_conv_s8_fc_requant_ok(const eg_conv_s8_params *p);
+/* TFLite's matrix path (exact for any multiplier): mult >= 0, shift in [-23, -2]. */
+int eg_conv_s8_mat_requant_ok_tfl(const eg_conv_s8_params *p);
 
 int eg_conv_s8_is_depthwise(const eg_conv_s8_params *p); /* groups == in_c == out_c > 1 */
 int eg_conv_s8_is_dw3(const eg_conv_s8_params *p);       /* depthwise 3x3, dilation 1, strides 1/2 */
@@ -42,6 +47,8 @@ int eg_conv_s8_is_dw3(const eg_conv_s8_params *p);       /* depthwise 3x3, dilat
 eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_facts *f, int scratch_granted);
 /* Bytes of scratch of `path` for this layer (0 for the paths without). */
 int32_t eg_conv_s8_scratch_bytes(eg_conv_s8_path path, const eg_conv_s8_params *p);
+/* A layer of fewer MACs is small (eg_conv_s8_facts.small_network). */
+#define EG_CONV_S8_SMALL_MACS 32768
 /* The depthwise 3x3 path is chosen only while its scratch stays this small (lines of up to
  * ~126 outputs). */
 #define EG_CONV_S8_DW3_MAX_SCRATCH 8192

@@ -1,6 +1,7 @@
 #include "ops/common.h"
 
 extern "C" {
+#include "eg_conv.h"
 #include "eg_fc.h"
 #include "eg_fc_f32.h"
 }
@@ -111,6 +112,16 @@ std::vector<float> fc_f32_w8(const std::vector<float>& w, int64_t cols, int64_t 
                                                static_cast<int32_t>(o), static_cast<int32_t>(k)))] =
           w[static_cast<size_t>(o * cols + k)];
   return t;
+}
+
+Tensor conv_weights_p2(const Tensor& w, int64_t out_c, int64_t K) {
+  const int64_t Kw = (K + 1) & ~int64_t{1}, Mp = (out_c + 1) & ~int64_t{1};
+  std::vector<int8_t> t(static_cast<size_t>(Mp * Kw), 0);
+  for (int64_t c = 0; c < out_c; ++c)
+    for (int64_t k = 0; k < K; ++k)
+      t[static_cast<size_t>(eg_conv_w_index(static_cast<int32_t>(K), static_cast<int32_t>(c), static_cast<int32_t>(k)))] =
+          static_cast<int8_t>(w.data[static_cast<size_t>(c * K + k)]);
+  return make_const(w.name, DType::I8, {Mp, Kw}, t);
 }
 
 }  // namespace eg::ops

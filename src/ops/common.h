@@ -65,6 +65,11 @@ Tensor fc_weights_i4(const Tensor& w, int64_t cols, int64_t rows);
 // fewer than 8 rows stay [rows][cols]).
 std::vector<float> fc_f32_w8(const std::vector<float>& w, int64_t cols, int64_t rows);
 
+// int8 conv weights [out_c][K] (OHWI, K = k_h * k_w * in_c) in the matrix path's EG_CONV_W_P2 order
+// (runtime/eg_conv.h, eg_conv_w_index): channel pairs interleaved per 4 values of K; K padded to even,
+// out_c to even, with zeros. Shape [out_c rounded up to even][K rounded up to even].
+Tensor conv_weights_p2(const Tensor& w, int64_t out_c, int64_t K);
+
 // Round half to even, as ONNX QuantizeLinear requires.
 inline float round_half_even(float x) { return std::nearbyint(x); }
 

@@ -260,15 +260,13 @@ eg_conv_s8_params path_params(const ConvDims& d, const ConvRequant& rq) {
 
 // The matrix path's two entry points (runtime/eg_conv.c): eg_conv_s8_mat (3-pixel tiles, the fast
 // one, ~2 KB of code) and eg_conv_s8_mat_small (one pixel at a time, ~1 KB). A network whose
-// matrix-path convolutions are all small (fewer than kSmallConvMacs MACs, e.g. a 1-D conv of a few
-// channels) takes the small one everywhere and does not link the fast one.
-constexpr int64_t kSmallConvMacs = 32768;
-
+// matrix-path convolutions are all small (fewer than EG_CONV_S8_SMALL_MACS MACs, e.g. a 1-D conv of a
+// few channels) takes the small one everywhere and does not link the fast one.
 bool use_small_mat(const Graph& g) {
   for (const Node& m : g.nodes) {
     if (m.op != "Conv" || g.t(m.inputs[0]).dtype != DType::I8 || !is_nhwc(m)) continue;
     const ConvDims d = conv_dims(g, m);
-    if (d.batch * d.out_h * d.out_w * d.out_c * d.k_h * d.k_w * d.in_c < kSmallConvMacs) continue;
+    if (d.batch * d.out_h * d.out_w * d.out_c * d.k_h * d.k_w * d.in_c < EG_CONV_S8_SMALL_MACS) continue;
     const ConvRequant rq = conv_requant(g, m, d);
     const eg_conv_s8_params p = path_params(d, rq);
     if (eg_conv_s8_mat_requant_ok(&p)) return false;
@@ -358,21 +356,8 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     if (!mat) {
       wptr = ctx.ptr(n.inputs[1]);
     } else {
-      // eg_conv_w_index: Kw = K rounded up to even; the last 2 + 2 first (Kw % 4 == 2), then per 4 values
-      // the pair's 4 + 4
-      const int64_t K = d.k_h * d.k_w * d.in_c, Kw = (K + 1) & ~int64_t{1}, K4 = Kw & ~int64_t{3};
-      const int64_t Mp = (d.out_c + 1) & ~int64_t{1};
-      std::vector<int8_t> t(static_cast<size_t>(Mp * Kw), 0);
-      for (int64_t c = 0; c < d.out_c; ++c)
-        for (int64_t k = 0; k < K; ++k) {
-          const int64_t base = (c >> 1) * 2 * Kw;
-          const int64_t idx = k >= K4 ? base + (c & 1) * 2 + (k - K4)
-                                      : base + 2 * (Kw & 2) + (k >> 2) * 8 + (c & 1) * 4 + (k & 3);
-          t[static_cast<size_t>(idx)] = static_cast<int8_t>(w.data[static_cast<size_t>(c * K + k)]);
-        }
-      wptr = "(const int8_t*)" +
-             ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_p2",
-                           make_const(w.name, DType::I8, {Mp, Kw}, t), w.name);
+      wptr = "(const int8_t*)" + ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_p2",
+                                               conv_weights_p2(w, d.out_c, d.k_h * d.k_w * d.in_c), w.name);
       layout = "EG_CONV_W_P2";
     }
     // 1x1, stride 1, no padding, no scratch (--optimization ram at the buffer's peak): every pixel

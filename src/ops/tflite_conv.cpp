@@ -14,6 +14,7 @@ extern "C" {
 #include "eg_common.h"
 #include "eg_conv.h"
 #include "eg_conv_f32.h"
+#include "eg_conv_path.h"
 #include "eg_fc.h"
 #include "eg_fc_f32.h"
 }
@@ -40,6 +41,27 @@ Requant requant(const Tensor& x, const Tensor& w, const Tensor& y, int64_t chann
   return r;
 }
 
+// A channel outside the DSP paths' shift range [-23, -2] whose output is the zero point for every
+// input: mult 0 (QuantizeMultiplier's shift is then 0), or a multiplier so small that the largest
+// |acc| = |bias| + 255 * sum |w| stays below TFLite's rounding step (|acc| * mult / 2^31, rounded,
+// under 2^(s - 1) with s = -shift, where RoundingDivideByPOT gives 0). It becomes mult 0, shift -2,
+// which every path computes as the same zero point, so one dead channel does not send its layer to
+// the reference loop. w_rows: the weights as [channels][K].
+void settle_silent_channels(Requant& r, std::span<const int8_t> w_rows, int64_t K, const Tensor* bias) {
+  for (size_t c = 0; c < r.mult.size(); ++c) {
+    const int32_t m = r.mult[c], s = -r.shift[c];
+    if (m < 0 || (m != 0 && s <= 23)) continue;
+    if (m != 0) {
+      uint64_t bound = bias ? static_cast<uint64_t>(std::abs(static_cast<int64_t>(bias->values<int32_t>()[c]))) : 0;
+      for (int64_t k = 0; k < K; ++k) bound += 255u * static_cast<uint64_t>(std::abs(w_rows[c * K + k]));
+      const uint64_t below = ((uint64_t{1} << (std::min(s, 33) - 1)) - 1) << 31;
+      if (bound >= (uint64_t{1} << 32) || bound * static_cast<uint64_t>(m) >= below) continue;
+    }
+    r.mult[c] = 0;
+    r.shift[c] = -2;
+  }
+}
+
 // int8 weights with zero point 0, per tensor or per channel along `axis`; int32 bias of `channels`.
 std::string weights_problem(const Tensor& w, const Tensor* b, int64_t channels, int axis) {
   if (!w.is_const || w.dtype != DType::I8 || !w.quant) return "int8 kernels need constant int8 quantized weights";
@@ -60,7 +82,7 @@ struct FcSetup {
   bool fast = true;  // every channel's requantization has the one-step form (the DSP path)
 };
 
-FcSetup fc_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y) {
+FcSetup fc_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y, const Tensor* b) {
   FcSetup s;
   s.p.in_features = static_cast<int32_t>(w.shape[1]);
   s.p.out_features = static_cast<int32_t>(w.shape[0]);
@@ -69,6 +91,7 @@ FcSetup fc_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& 
   s.p.out_zp = y.quant->zero_point[0];
   std::tie(s.p.act_min, s.p.act_max) = tfl::act_range_s8(n, y);
   s.rq = requant(x, w, y, w.shape[0]);
+  settle_silent_channels(s.rq, w.values<int8_t>(), w.elements() / w.shape[0], b);  // also [O][1][1][I]
   for (size_t c = 0; c < s.rq.mult.size(); ++c)
     s.fast = s.fast && eg_requant_tfl_fast_ok(s.rq.mult[c], s.rq.shift[c]);
   return s;
@@ -105,6 +128,8 @@ void emit_fc_call(EmitContext& ctx, const Graph& g, const Node& n, const FcSetup
 }
 
 bool is_depthwise(const Node& n) { return n.op == "DEPTHWISE_CONV_2D"; }
+
+const Tensor* bias_of(const Graph& g, const Node& n) { return has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr; }
 
 // ---- CONV_2D / DEPTHWISE_CONV_2D ----------------------------------------------------------------
 
@@ -190,7 +215,7 @@ std::string check_conv(const Graph& g, const Node& n) {
   return weights_problem(w, has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr, dw ? w.shape[3] : w.shape[0], dw ? 3 : 0);
 }
 
-ConvSetup conv_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y) {
+ConvSetup conv_setup(const Node& n, const Tensor& x, const Tensor& w, const Tensor& y, const Tensor* b) {
   ConvSetup s;
   s.p = conv_geometry(n, x, w);
   s.p.in_zp = x.quant->zero_point[0];
@@ -199,13 +224,14 @@ ConvSetup conv_setup(const Node& n, const Tensor& x, const Tensor& w, const Tens
   s.rq = requant(x, w, y, s.p.out_c);
   const auto wv = w.values<int8_t>();
   s.w_ohwi = tfl::depthwise_to_ohwi(std::vector<int8_t>(wv.begin(), wv.end()), is_depthwise(n), s.p.k_h * s.p.k_w);
+  settle_silent_channels(s.rq, s.w_ohwi, static_cast<int64_t>(s.w_ohwi.size()) / s.p.out_c, b);
   return s;
 }
 
 void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   if (in[0]->dtype == DType::F32) return ref_conv_f32(n, in, out);
   const Tensor& x = *in[0];
-  ConvSetup s = conv_setup(n, x, *in[1], *out[0]);
+  ConvSetup s = conv_setup(n, x, *in[1], *out[0], in.size() > 2 ? in[2] : nullptr);
   s.p.weights = s.w_ohwi.data();
   s.p.bias = in.size() > 2 && in[2] ? in[2]->values<int32_t>().data() : nullptr;
   s.p.mult = s.rq.mult.data();
@@ -214,45 +240,134 @@ void ref_conv(const Node& n, std::span<const Tensor* const> in, std::span<Tensor
 }
 
 // A 1x1 stride-1 unpadded CONV_2D as a fully connected layer over its pixels.
-FcSetup pointwise_setup(const Node& n, const ConvSetup& c, const Tensor& x, const Tensor& w, const Tensor& y) {
-  FcSetup s = fc_setup(n, x, w, y);
+FcSetup pointwise_setup(const Node& n, const ConvSetup& c, const Tensor& x, const Tensor& w, const Tensor& y,
+                        const Tensor* b) {
+  FcSetup s = fc_setup(n, x, w, y, b);
   s.p.in_features = c.p.in_c;
   s.p.out_features = c.p.out_c;
   s.p.batch = c.p.batch * c.p.out_h * c.p.out_w;
   return s;
 }
 
+int64_t macc_conv(const Graph& g, const Node& n);
+
+bool is_s8_conv(const Graph& g, const Node& n) {
+  return (n.op == "CONV_2D" || n.op == "DEPTHWISE_CONV_2D") && g.t(n.inputs[0]).dtype == DType::I8 &&
+         check_conv(g, n).empty();
+}
+
+ConvSetup conv_setup(const Graph& g, const Node& n) {
+  return conv_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]), g.t(n.outputs[0]), bias_of(g, n));
+}
+
+// The layer as the runtime's kernel choice reads it (runtime/eg_conv_path.h).
+eg_conv_s8_params path_params(const ConvSetup& s) {
+  eg_conv_s8_params p = s.p;
+  p.mult = s.rq.mult.data();
+  p.shift = s.rq.shift.data();
+  return p;
+}
+
+// Every matrix-path convolution of the network is small: the compact _mat_small entry everywhere.
+bool small_network(const Graph& g) {
+  for (const Node& m : g.nodes) {
+    if (!is_s8_conv(g, m) || macc_conv(g, m) < EG_CONV_S8_SMALL_MACS) continue;
+    const ConvSetup s = conv_setup(g, m);
+    const eg_conv_s8_params p = path_params(s);
+    if (eg_conv_s8_mat_requant_ok_tfl(&p)) return false;
+  }
+  return true;
+}
+
+// The kernel of a CONV_2D / DEPTHWISE_CONV_2D under TFLite's requantization: eg_conv_s8_choose.
+eg_conv_s8_path conv_path(const Graph& g, const ConvSetup& s, bool scratch_granted) {
+  const eg_conv_s8_params p = path_params(s);
+  eg_conv_s8_facts f{};
+  f.tflite = 1;
+  f.small_network = scratch_granted && eg_conv_s8_mat_requant_ok_tfl(&p) && small_network(g);
+  return eg_conv_s8_choose(&p, &f, scratch_granted);
+}
+
+// The scratch of the kernel the layer takes when granted its scratch (the matrix path's im2col).
+size_t scratch_conv(const Graph& g, const Node& n) {
+  if (!is_s8_conv(g, n)) return 0;
+  const ConvSetup s = conv_setup(g, n);
+  const eg_conv_s8_params p = path_params(s);
+  return static_cast<size_t>(eg_conv_s8_scratch_bytes(conv_path(g, s, true), &p));
+}
+
+// The arrays a path reads: the matrix path its EG_CONV_W_P2 weights and a bias array (zeros when the
+// layer has none), with one more bias/mult/shift entry for an odd out_c (eg_conv_s8_tfl_mat computes
+// the last pair's second channel); the depthwise path the weights as [k_h * k_w][C], which is
+// TFLite's own depthwise layout.
+struct ConvArrays {
+  std::string weights, bias, mult, shift, dw = "0", layout = "0";
+};
+
+ConvArrays conv_arrays(EmitContext& ctx, const Graph& g, const Node& n, const ConvSetup& s, eg_conv_s8_path path) {
+  const Tensor& w = g.t(n.inputs[1]);
+  const std::string id = ctx.layer_ident();
+  const int64_t C = s.p.out_c;
+  const bool small = path == EG_CONV_S8_PATH_MAT_SMALL, mat = small || path == EG_CONV_S8_PATH_MAT;
+  const int64_t nq = mat && !small && (C & 1) ? C + 1 : C;
+  const Tensor ohwi = make_const(w.name, DType::I8, {C, s.p.k_h, s.p.k_w, s.p.in_c / s.p.groups}, s.w_ohwi);
+  ConvArrays a;
+  std::vector<int32_t> mq = s.rq.mult;
+  std::vector<int8_t> sq = s.rq.shift;
+  mq.resize(static_cast<size_t>(nq), mq.back());
+  sq.resize(static_cast<size_t>(nq), sq.back());
+  a.mult = ctx.add_array(id + "_mult", make_const("m", DType::I32, {nq}, mq), n.name, true);
+  a.shift = ctx.add_array(id + "_shift", make_const("s", DType::I8, {nq}, sq), n.name, true);
+  a.bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+  if (mat && (a.bias == "0" || nq != C)) {
+    std::vector<int32_t> b(static_cast<size_t>(nq), 0);
+    if (has_in(n, 2)) std::ranges::copy(g.t(n.inputs[2]).values<int32_t>(), b.begin());
+    a.bias = ctx.add_array(id + "_bias_mat", make_const("b", DType::I32, {nq}, b), n.name, true);
+  }
+  const std::string base = ctx.prefix + "_" + EmitContext::c_ident(w.name);
+  if (mat) {
+    a.weights = "(const int8_t*)" + ctx.add_array(base + "_p2", conv_weights_p2(ohwi, C, ohwi.elements() / C), w.name);
+    a.layout = "EG_CONV_W_P2";
+  } else {
+    a.weights = is_depthwise(n) ? ctx.add_array(base + "_ohwi", ohwi, w.name) : ctx.ptr(n.inputs[1]);
+    if (path == EG_CONV_S8_PATH_DW) a.dw = ctx.ptr(n.inputs[1]);
+  }
+  return a;
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype == DType::F32) return emit_conv_f32(ctx, g, n);
   const Tensor& w = g.t(n.inputs[1]);
-  const ConvSetup s = conv_setup(n, g.t(n.inputs[0]), w, g.t(n.outputs[0]));
-  // 1x1, stride 1, no padding: every pixel is a fully connected row (eg_fc's DSP path, no scratch)
-  const auto& q = s.p;
-  if (!is_depthwise(n) && q.k_h == 1 && q.k_w == 1 && q.stride_h == 1 && q.stride_w == 1 && q.pad_top == 0 &&
-      q.pad_left == 0) {
-    emit_fc_call(ctx, g, n, pointwise_setup(n, s, g.t(n.inputs[0]), w, g.t(n.outputs[0])), n.inputs[0], n.inputs[1],
-                 n.outputs[0]);
+  const ConvSetup s = conv_setup(g, n);
+  const bool granted = ctx.offsets.has_scratch(ctx.current_node);
+  const eg_conv_s8_path path = conv_path(g, s, granted);
+  if (path == EG_CONV_S8_PATH_POINTWISE_FC) {  // every pixel a fully connected row (no scratch)
+    emit_fc_call(ctx, g, n, pointwise_setup(n, s, g.t(n.inputs[0]), w, g.t(n.outputs[0]), bias_of(g, n)), n.inputs[0],
+                 n.inputs[1], n.outputs[0]);
     return;
   }
   const std::string id = ctx.layer_ident();
-  const int64_t C = s.p.out_c;
   ctx.use("eg_conv");
-  const std::string wsym =
-      is_depthwise(n) ? ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_ohwi",
-                                      make_const(w.name, DType::I8, {C, s.p.k_h, s.p.k_w, 1}, s.w_ohwi), w.name)
-                      : ctx.ptr(n.inputs[1]);
-  const std::string m = ctx.add_array(id + "_mult", make_const("m", DType::I32, {C}, s.rq.mult), n.name, true);
-  const std::string sh = ctx.add_array(id + "_shift", make_const("s", DType::I8, {C}, s.rq.shift), n.name, true);
-  const std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+  const ConvArrays a = conv_arrays(ctx, g, n, s, path);
   const auto& p = s.p;
   auto v = [](int64_t x) { return std::to_string(x); };
   ctx.decl("static const eg_conv_s8_params " + id + " = {\n    " + v(p.batch) + ", " + v(p.in_h) + ", " + v(p.in_w) +
            ", " + v(p.in_c) + ", " + v(p.out_h) + ", " + v(p.out_w) + ", " + v(p.out_c) + ", " + v(p.k_h) + ", " +
            v(p.k_w) + ",\n    " + v(p.stride_h) + ", " + v(p.stride_w) + ", " + v(p.dil_h) + ", " + v(p.dil_w) +
            ", " + v(p.pad_top) + ", " + v(p.pad_left) + ", " + v(p.groups) + ",\n    " + v(p.in_zp) + ", " +
-           v(p.out_zp) + ", " + v(p.act_min) + ", " + v(p.act_max) + ",\n    " + wsym + ", " + bias + ", " + m +
-           ", " + sh + ", 0, 0, 0, 0};");
-  ctx.emit("eg_conv_s8_tfl_ref(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+           v(p.out_zp) + ", " + v(p.act_min) + ", " + v(p.act_max) + ",\n    " + a.weights + ", " + a.bias + ", " +
+           a.mult + ", " + a.shift + ", " + a.dw + ", " + a.layout + ", 0, 0};");
+  const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
+  const std::string scratch = granted ? ctx.scratch(ctx.current_node, "void*") : "0";
+  switch (path) {
+    case EG_CONV_S8_PATH_MAT: ctx.emit("eg_conv_s8_tfl_mat" + args + ", " + scratch + ");"); break;
+    case EG_CONV_S8_PATH_MAT_SMALL: ctx.emit("eg_conv_s8_tfl_mat_small" + args + ", " + scratch + ");"); break;
+    case EG_CONV_S8_PATH_DW:
+      ctx.use("eg_conv_dw");
+      ctx.emit("eg_conv_s8_tfl_dw" + args + ");");
+      break;
+    default: ctx.emit("eg_conv_s8_tfl_ref" + args + ");");
+  }
 }
 
 // ---- float32 CONV_2D / DEPTHWISE_CONV_2D: eg_conv_f32 (NHWC, OHWI weights, fused clamp) --------------
@@ -385,7 +500,7 @@ void ref_fc(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* 
     p.bias = in.size() > 2 && in[2] ? in[2]->values<float>().data() : nullptr;
     return eg_fc_f32(&p, x.values<float>().data(), out[0]->mutable_values<float>().data());
   }
-  FcSetup s = fc_setup(n, x, *in[1], *out[0]);
+  FcSetup s = fc_setup(n, x, *in[1], *out[0], in.size() > 2 ? in[2] : nullptr);
   s.p.weights = in[1]->values<int8_t>().data();
   s.p.bias = in.size() > 2 && in[2] ? in[2]->values<int32_t>().data() : nullptr;
   s.p.mult = s.rq.mult.data();
@@ -405,8 +520,8 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
     ctx.emit("eg_fc_f32(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;
   }
-  emit_fc_call(ctx, g, n, fc_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]), g.t(n.outputs[0])), n.inputs[0], n.inputs[1],
-               n.outputs[0]);
+  emit_fc_call(ctx, g, n, fc_setup(n, g.t(n.inputs[0]), g.t(n.inputs[1]), g.t(n.outputs[0]), bias_of(g, n)), n.inputs[0],
+               n.inputs[1], n.outputs[0]);
 }
 
 int64_t macc_fc(const Graph& g, const Node& n) {
@@ -436,6 +551,8 @@ void register_tflite_conv() {
     d.check = check_conv;
     d.emit = emit_conv;
     d.macc = macc_conv;
+    d.scratch = scratch_conv;
+    d.scratch_optional = true;  // without it: the depthwise path, a pointwise layer as FC, or the reference
     register_op(d);
   }
   OpDef f = tflite_op("FULLY_CONNECTED", "TFLite: weights [out][in], keep_num_dims, fused activations", "Dense");

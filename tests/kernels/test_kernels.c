@@ -1,7 +1,10 @@
 /* Randomized bit-exactness test of the edgegen int8 kernels: the optimized
  * entry points (eg_conv_s8, eg_fc_s8: the DSP paths when EG_USE_DSP) against
- * the portable references (eg_conv_s8_ref, eg_fc_s8_ref), and
- * eg_requantize_fast against eg_requantize. Same source for the host (DSP path
+ * the portable references (eg_conv_s8_ref, eg_fc_s8_ref), the TFLite entries
+ * (eg_conv_s8_tfl_mat/_mat_small/_dw, eg_fc_s8_tfl_fast/_i4) against
+ * eg_conv_s8_tfl_ref / eg_fc_s8_tfl_ref on the same shapes, and
+ * eg_requantize_fast / eg_requantize_tfl_hi / eg_rq_mulhi against
+ * eg_requantize / eg_requantize_tfl. Same source for the host (DSP path
  * through tests/kernels/acle_emul.h) and the emulated Cortex-M4 (m4run).
  * Exit status 0 = all equal. */
 #include <stdint.h>
@@ -10,6 +13,7 @@
 #include "eg_common.h"
 #include "eg_conv.h"
 #include "eg_conv_dw.h"
+#include "eg_conv_path.h"
 #include "eg_fc.h"
 
 #define EG_HARNESS_SEED 12345u
@@ -22,9 +26,9 @@
 static int8_t in_buf[MAX_IN + 8] __attribute__((aligned(4)));
 static int8_t w_buf[MAX_W + 8], dw_buf[MAX_W + 8];
 static int8_t p2_buf[MAX_W + 4 * MAX_C + 256] __attribute__((aligned(4)));
-static int mat_cases = 0, table_cases = 0;
-static int32_t bias_buf[MAX_C], bzp_buf[MAX_C], mult_buf[MAX_C];
-static int8_t shift_buf[MAX_C];
+static int mat_cases = 0, table_cases = 0, tfl_mat_cases = 0, tfl_dw_cases = 0, tfl_fc_cases = 0;
+static int32_t bias_buf[MAX_C + 1], bzp_buf[MAX_C + 1], mult_buf[MAX_C + 1];
+static int8_t shift_buf[MAX_C + 1];
 static int8_t out_ref[MAX_OUT], out_opt[MAX_OUT];
 static uint32_t scratch[4 * 1024];
 
@@ -48,6 +52,19 @@ static int check_requant(void) {
     if (eg_requantize_fast(acc, mult, shift, eg_requant_round(shift)) != eg_requantize(acc, mult, shift)) {
       if (fails++ < 5) PRINT("requant mismatch acc=%d mult=%d shift=%d\n", (int)acc, (int)mult, (int)shift);
     }
+    if (i % 7 == 0) acc = (i & 8) ? INT32_MIN + rr(0, 3) : INT32_MAX - rr(0, 3);
+    if (mult >= 4 && i % 11 == 0) mult = (int32_t)(0x40000000u << rr(0, 1)) >> rr(0, 1); /* 2^30 and ties */
+    if (eg_requant_tfl_fast_ok(mult, shift) &&
+        eg_requantize_tfl_hi(acc, mult, eg_requant_round_tfl(shift), -1 - shift) != eg_requantize_tfl(acc, mult, shift)) {
+      if (fails++ < 5) PRINT("tfl requant mismatch acc=%d mult=%d shift=%d\n", (int)acc, (int)mult, (int)shift);
+    }
+    if (mult >= 0 && shift <= -2 && shift >= -31) { /* the SMLAL form of the matrix and depthwise paths */
+      const int32_t r = -1 - shift, zp = rr(-128, 127), h = (int32_t)((uint32_t)(2 * zp + 1) << r) >> 1;
+      const int64_t want = (int64_t)eg_requantize_tfl(acc, mult, shift) + zp;
+      if (r <= 22 && (int64_t)((eg_rq_mulhi(acc, mult, EG_RQ_TFLITE) + h) >> r) != want) {
+        if (fails++ < 5) PRINT("tfl mulhi mismatch acc=%d mult=%d shift=%d\n", (int)acc, (int)mult, (int)shift);
+      }
+    }
   }
   return fails;
 }
@@ -68,6 +85,80 @@ static const int8_t *pick_table(void) {
     }
   }
   return table_buf;
+}
+
+/* TFLite's requantization as QuantizeMultiplier makes it: mult in [2^30, 2^31)
+ * (any low bits: 2^30 itself and multipliers with many trailing zeros make
+ * rounding ties), shifts mostly -12..-2, sometimes -1 or -23..-31 or >= 0 (the
+ * DSP paths' preconditions fail: the layer is left to the reference). */
+static void fill_quant_tfl(int32_t n) {
+  int32_t i;
+  for (i = 0; i < n; ++i) {
+    const uint32_t r = rnd() % 16;
+    mult_buf[i] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+    if (r == 0) mult_buf[i] = 0x40000000;
+    if (r == 1) mult_buf[i] &= ~0xFFFFF;
+    shift_buf[i] = (int8_t)(r == 2 ? rr(-31, 1) : r == 3 ? -1 : rr(-12, -2));
+    if (r == 4) bias_buf[i] = (int32_t)rnd() >> rr(0, 6);
+  }
+}
+
+static int tfl_mismatch(const char *path, const eg_conv_s8_params *p, int32_t n_out) {
+  int32_t i;
+  if (memcmp(out_ref, out_opt, (size_t)n_out) == 0) return 0;
+  for (i = 0; i < n_out && out_ref[i] == out_opt[i]; ++i) {
+  }
+  PRINT("tfl %s MISMATCH batch %d in %dx%dx%d out_c %d k %dx%d s %d,%d d %d,%d pad %d,%d g %d act %d..%d: [%d] ref %d "
+        "opt %d\n",
+        path, (int)p->batch, (int)p->in_h, (int)p->in_w, (int)p->in_c, (int)p->out_c, (int)p->k_h, (int)p->k_w,
+        (int)p->stride_h, (int)p->stride_w, (int)p->dil_h, (int)p->dil_w, (int)p->pad_top, (int)p->pad_left,
+        (int)p->groups, (int)p->act_min, (int)p->act_max, (int)i, (int)out_ref[i], (int)out_opt[i]);
+  return 1;
+}
+
+/* The TFLite entries of the layer set up by run_conv_b (OHWI weights in w_buf,
+ * EG_CONV_W_P2 in p2_buf when groups == 1, dw_buf when depthwise) against
+ * eg_conv_s8_tfl_ref, with TFLite's multipliers; a third of the cases with
+ * extreme inputs (-128 / 127, the input zero point at the other end). */
+static int run_conv_tfl(eg_conv_s8_params *p, int32_t n_in, int32_t n_out, int use_bias, int p2_ready) {
+  int32_t i;
+  int fails = 0;
+  fill_quant_tfl(p->out_c + 1); /* out_c odd: _tfl_mat reads entry out_c */
+  if (rnd() % 3 == 0) {
+    const int8_t hi = (int8_t)(rnd() & 1 ? 127 : -128);
+    for (i = 0; i < n_in; ++i) in_buf[i] = rnd() % 4 ? hi : (int8_t)-hi;
+    p->in_zp = hi == 127 ? -128 : 127;
+  }
+  p->out_table = 0; /* TFLite layers have none */
+  p->out_zp = rr(-128, 127);
+  p->bias = use_bias ? bias_buf : 0;
+  p->weights = w_buf;
+  p->w_layout = 0;
+  memset(out_ref, 0x55, (size_t)n_out);
+  eg_conv_s8_tfl_ref(p, in_buf, out_ref);
+  if (p2_ready && eg_conv_s8_mat_requant_ok_tfl(p)) {
+    ++tfl_mat_cases;
+    if (!use_bias) memset(bzp_buf, 0, sizeof bzp_buf); /* the matrix path reads a bias array */
+    p->bias = use_bias ? bias_buf : bzp_buf;
+    p->weights = p2_buf;
+    p->w_layout = EG_CONV_W_P2;
+    memset(out_opt, 0x33, (size_t)n_out);
+    eg_conv_s8_tfl_ref(p, in_buf, out_opt);
+    fails |= tfl_mismatch("P2 reference", p, n_out);
+    memset(out_opt, 0x33, (size_t)n_out);
+    eg_conv_s8_tfl_mat(p, in_buf, out_opt, scratch);
+    fails |= tfl_mismatch("mat", p, n_out);
+    memset(out_opt, 0x33, (size_t)n_out);
+    eg_conv_s8_tfl_mat_small(p, in_buf, out_opt, scratch);
+    fails |= tfl_mismatch("mat_small", p, n_out);
+  }
+  if (p->dw_weights && eg_conv_s8_dw_requant_ok(p)) {
+    ++tfl_dw_cases;
+    memset(out_opt, 0x33, (size_t)n_out);
+    eg_conv_s8_tfl_dw(p, in_buf, out_opt);
+    fails |= tfl_mismatch("dw", p, n_out);
+  }
+  return fails;
 }
 
 static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w,
@@ -171,7 +262,7 @@ static int run_conv_b(int32_t batch, int32_t in_h, int32_t in_w, int32_t in_c, i
           (int)pt, (int)pl, (int)pb, (int)pr, (int)groups, (int)i, (int)out_ref[i], (int)out_opt[i]);
     return 1;
   }
-  return 0;
+  return run_conv_tfl(&p, n_in, n_out, use_bias, groups == 1);
 }
 
 static int run_conv(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k_h, int32_t k_w, int32_t sh,
@@ -261,7 +352,7 @@ static int run_dw3(int32_t batch, int32_t in_h, int32_t in_w, int32_t C, int32_t
       return 1;
     }
   }
-  return 0;
+  return run_conv_tfl(&p, n_in, n_out, use_bias, 0);
 }
 
 static int run_fc(int32_t batch, int32_t K, int32_t N, int use_bias) {
@@ -308,6 +399,31 @@ static int run_fc(int32_t batch, int32_t K, int32_t N, int use_bias) {
   eg_fc_s8_ref(&p, in_buf, out_opt);
   if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
     PRINT("fc I4 ref MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
+    return 1;
+  }
+  /* TFLite's requantization: _tfl_fast and _tfl_i4 against _tfl_ref (mult/shift and bias_zp anew) */
+  fill_quant_tfl(N);
+  p.out_zp = rr(-128, 127);
+  for (o = 0; o < N; ++o) {
+    int32_t s = use_bias ? bias_buf[o] : 0;
+    for (i = 0; i < K; ++i) s -= p.in_zp * w_buf[o * K + i];
+    bzp_buf[o] = s;
+    if (!eg_requant_tfl_fast_ok(mult_buf[o], shift_buf[o])) shift_buf[o] = -1 - (int8_t)(rnd() % 12);
+  }
+  ++tfl_fc_cases;
+  p.weights = w_buf;
+  p.w_layout = 0;
+  eg_fc_s8_tfl_ref(&p, in_buf, out_ref);
+  eg_fc_s8_tfl_fast(&p, in_buf, out_opt);
+  if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
+    PRINT("fc tfl MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
+    return 1;
+  }
+  p.weights = dw_buf;
+  p.w_layout = EG_FC_W_I4;
+  eg_fc_s8_tfl_i4(&p, in_buf, out_opt);
+  if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
+    PRINT("fc tfl I4 MISMATCH batch %d K %d N %d\n", (int)batch, (int)K, (int)N);
     return 1;
   }
   return 0;
@@ -393,8 +509,8 @@ int main(void) {
   fails += run_fc(2, 67, 13, 1);
   fails += run_fc(1, 48, 8, 1);
   fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
-  PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization, %d with an out table), %d failures "
-        "(EG_USE_DSP=%d)\n",
-        n + 5, mat_cases, table_cases, fails, EG_USE_DSP);
+  PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization, %d with an out table; TFLite: %d matrix, "
+        "%d depthwise, %d FC), %d failures (EG_USE_DSP=%d)\n",
+        n + 5, mat_cases, table_cases, tfl_mat_cases, tfl_dw_cases, tfl_fc_cases, fails, EG_USE_DSP);
   return fails ? 1 : 0;
 }

@@ -109,8 +109,8 @@ void eg_conv_s8_tfl_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *ou
  * 12 SMLAD. Requantization (eg_conv_mat_ok): SMMLA with the rounding constant
  * and the output zero point folded in, one ASR, SSAT (or the act clamp).
  * TFLite's requantization (the _tfl entries, eg_conv_s8_mat_requant_ok_tfl)
- * is the one difference: SMLAL with eg_rq_mulhi's start, + the same constant,
- * ASR (out of line in the asm block: 6 instructions per output, not 2). */
+ * is the one difference: SMLAL with eg_rq_mulhi's start, + 2^(r-1), ASR, +
+ * out_zp (out of line in the asm block: 8 instructions per output, not 2). */
 
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
 static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
@@ -136,10 +136,15 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
 #define EG_MAT_TFLITE 1024
 
 /* One accumulator's requantization on the matrix paths, r = -1 - shift, h =
- * out_zp * 2^r + 2^(r-1): ONNX's SMMLA (exact under eg_conv_mat_ok) or
- * TFLite's SMLAL (eg_rq_mulhi: exact for mult >= 0, r in [1, 22]). */
-static inline int32_t eg_mat_rq(int32_t acc, int32_t mult, int32_t h, int32_t r, int32_t mode) {
-  return (mode == EG_RQ_TFLITE ? eg_rq_mulhi(acc, mult, mode) + h : eg_smmla(acc, mult, h)) >> r;
+ * eg_mat_round(2 out_zp + 1, r, mode): ONNX's SMMLA with the output zero point
+ * folded in (h = out_zp * 2^r + 2^(r-1); exact under eg_conv_mat_ok, r <= 22),
+ * or TFLite's SMLAL (eg_rq_mulhi; h = 2^(r-1), the zero point added after the
+ * shift: exact for mult >= 0, r in [1, 30]). */
+static inline int32_t eg_mat_round(int32_t z21, int32_t r, int32_t mode) {
+  return mode == EG_RQ_TFLITE ? (int32_t)(1u << r) >> 1 : (z21 << r) >> 1;
+}
+static inline int32_t eg_mat_rq(int32_t acc, int32_t mult, int32_t h, int32_t r, int32_t z21, int32_t mode) {
+  return mode == EG_RQ_TFLITE ? ((eg_rq_mulhi(acc, mult, mode) + h) >> r) + (z21 >> 1) : eg_smmla(acc, mult, h) >> r;
 }
 
 /* 1 when every channel's requantization is exact as
@@ -275,7 +280,8 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
  * (becomes r = -1 - shift), 2 out_zp + 1 in W0H; the SMMLA constant in XB;
  * flags untouched.
  * eg_mat_rqt3 x0, x1, x2: the same with TFLite's rounding (eg_mat_rqt each:
- * SMLAL into PW:XB, whose caller saved PW); W0H becomes the constant.
+ * SMLAL into PW:XB, whose caller saved PW; the zero point added after the
+ * shift, from the state); W0H becomes 2^(r-1).
  * eg_mat_clamp x: act clamp to [W0, W0H]. */
 #define EG_MAT_LDW "ldr " EG_W0 ", [" EG_PW "], #4\n" \
                    "ldr " EG_W1 ", [" EG_PW "], #4\n"
@@ -304,9 +310,10 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
   "asr \\x1, \\x1, " EG_XA "\n"                                                                     \
   "asr \\x2, \\x2, " EG_XA "\n"                                                                     \
   ".endm\n"                                                                                         \
-  ".macro eg_mat_rqt3 x0, x1, x2\n" /* TFLite's: mult in W1H, shift in XA, 2 out_zp + 1 in W0H (both  \
-                                      become r, h); eg_rq_mulhi (SMLAL) into PW:XB, + h, >> r */         \
+  ".macro eg_mat_rqt3 x0, x1, x2\n" /* TFLite's: mult in W1H, shift in XA (becomes r), W0H = 2^(r-1); \
+                                      eg_rq_mulhi (SMLAL) into PW:XB, + W0H, >> r, + out_zp */          \
   "mvn " EG_XA ", " EG_XA "\n"                                                                      \
+  "mov " EG_W0H ", #1\n"                                                                            \
   "lsl " EG_W0H ", " EG_W0H ", " EG_XA "\n"                                                         \
   "asr " EG_W0H ", " EG_W0H ", #1\n"                                                                \
   "eg_mat_rqt \\x0\n"                                                                               \
@@ -319,7 +326,9 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
   "orr " EG_XB ", " EG_XB ", #0x40000000\n"                                                         \
   "smlal " EG_XB ", " EG_PW ", \\x, " EG_W1H "\n"                                                   \
   "add " EG_PW ", " EG_PW ", " EG_W0H "\n"                                                          \
+  "ldr " EG_XB ", [" EG_PX ", #16]\n"                                                               \
   "asr \\x, " EG_PW ", " EG_XA "\n"                                                                 \
+  "add \\x, \\x, " EG_XB ", asr #1\n"                                                               \
   ".endm\n"                                                                                         \
   ".macro eg_mat_clamp x\n"                                                                         \
   "cmp \\x, " EG_W0 "\n"                                                                            \
@@ -480,7 +489,6 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "eg_mat_rqt3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
       "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
       "ldrsb " EG_XA ", [" EG_W1 ", #1]\n"
-      "ldr " EG_W0H ", [" EG_PX ", #16]\n"
       "eg_mat_rqt3 " EG_B0 ", " EG_B1 ", " EG_B2 "\n"
       "pop {" EG_PW "}\n"
       "ldr " EG_XB ", [" EG_PX ", #24]\n"
@@ -533,10 +541,10 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
       px += 6;
     }
     r = -1 - p->shift[oc];
-    h = (z21 << r) >> 1;
-    a0 = eg_mat_rq(a0, p->mult[oc], h, r, mode);
-    a1 = eg_mat_rq(a1, p->mult[oc], h, r, mode);
-    a2 = eg_mat_rq(a2, p->mult[oc], h, r, mode);
+    h = eg_mat_round(z21, r, mode);
+    a0 = eg_mat_rq(a0, p->mult[oc], h, r, z21, mode);
+    a1 = eg_mat_rq(a1, p->mult[oc], h, r, z21, mode);
+    a2 = eg_mat_rq(a2, p->mult[oc], h, r, z21, mode);
     a0 = full ? EG_SAT8(a0) : eg_clamp_i32(a0, lo, hi);
     *o0++ = t ? t[a0] : (int8_t)a0;
     a1 = full ? EG_SAT8(a1) : eg_clamp_i32(a1, lo, hi);
@@ -545,10 +553,10 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
     *o2++ = t ? t[a2] : (int8_t)a2;
     if (two) {
       r = -1 - p->shift[oc + 1];
-      h = (z21 << r) >> 1;
-      b0 = eg_mat_rq(b0, p->mult[oc + 1], h, r, mode);
-      b1 = eg_mat_rq(b1, p->mult[oc + 1], h, r, mode);
-      b2 = eg_mat_rq(b2, p->mult[oc + 1], h, r, mode);
+      h = eg_mat_round(z21, r, mode);
+      b0 = eg_mat_rq(b0, p->mult[oc + 1], h, r, z21, mode);
+      b1 = eg_mat_rq(b1, p->mult[oc + 1], h, r, z21, mode);
+      b2 = eg_mat_rq(b2, p->mult[oc + 1], h, r, z21, mode);
       b0 = full ? EG_SAT8(b0) : eg_clamp_i32(b0, lo, hi);
       *o0++ = t ? t[b0] : (int8_t)b0;
       b1 = full ? EG_SAT8(b1) : eg_clamp_i32(b1, lo, hi);
@@ -855,8 +863,8 @@ static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, c
           a[0] = a0;
           a[1] = a1;
           for (j = 0; j < 2 && oc + j < M; ++j) {
-            const int32_t r = -1 - p->shift[oc + j], h = ((2 * p->out_zp + 1) << r) >> 1;
-            const int32_t v = eg_clamp_i32(eg_mat_rq(a[j], p->mult[oc + j], h, r, mode), p->act_min, p->act_max);
+            const int32_t r = -1 - p->shift[oc + j], z21 = 2 * p->out_zp + 1, h = eg_mat_round(z21, r, mode);
+            const int32_t v = eg_clamp_i32(eg_mat_rq(a[j], p->mult[oc + j], h, r, z21, mode), p->act_min, p->act_max);
             *out++ = p->out_table ? p->out_table[v + 128] : (int8_t)v;
           }
         }

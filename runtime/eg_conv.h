@@ -79,7 +79,7 @@ void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* _mat and _mat_small with TFLite's requantization (eg_requantize_tfl):
  * the same weights, scratch and arrays; every channel mult >= 0 and shift in
- * [-23, -2] (eg_conv_s8_mat_requant_ok_tfl), exact for any multiplier. */
+ * [-31, -2] (eg_conv_s8_mat_requant_ok_tfl), exact for any multiplier. */
 void eg_conv_s8_tfl_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 void eg_conv_s8_tfl_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 /* The portable reference (plain loops). */

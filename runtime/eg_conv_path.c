@@ -24,7 +24,7 @@ int eg_conv_s8_dw_requant_ok(const eg_conv_s8_params *p) { return eg_conv_all_ch
 int eg_conv_s8_fc_requant_ok(const eg_conv_s8_params *p) { return eg_conv_all_channels(p, -1, -31); }
 
 int eg_conv_s8_mat_requant_ok_tfl(const eg_conv_s8_params *p) {
-  return p->groups == 1 && eg_conv_all_channels(p, -2, -23);
+  return p->groups == 1 && eg_conv_all_channels(p, -2, -31);
 }
 
 int eg_conv_s8_is_depthwise(const eg_conv_s8_params *p) {

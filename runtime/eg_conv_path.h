@@ -36,7 +36,7 @@ typedef struct {
 int eg_conv_s8_mat_requant_ok(const eg_conv_s8_params *p);
 int eg_conv_s8_dw_requant_ok(const eg_conv_s8_params *p);
 int eg_conv_s8_fc_requant_ok(const eg_conv_s8_params *p);
-/* TFLite's matrix path (exact for any multiplier): mult >= 0, shift in [-23, -2]. */
+/* TFLite's matrix path (exact for any multiplier): mult >= 0, shift in [-31, -2]. */
 int eg_conv_s8_mat_requant_ok_tfl(const eg_conv_s8_params *p);
 
 int eg_conv_s8_is_depthwise(const eg_conv_s8_params *p); /* groups == in_c == out_c > 1 */

@@ -7,6 +7,8 @@
 //   test_target models --work DIR     every int8 model of ../shared/models in every --optimization
 //                                     mode (time, balanced, ram: different kernel paths) on its
 //                                     test_data_set_0: within 1 LSB of ONNX Runtime on the M4
+//   test_target tflite --work DIR     every TFLite model of ../shared/tflite under time and ram on
+//                                     its test_data_set_0: bit-exact to TFLite Micro on the M4
 //   test_target cores --work DIR      every other core on its QEMU machine (stm32g0 Cortex-M0+ on
 //                                     microbit, stm32f1 M3 on mps2-an385, stm32h7 M7 on mps2-an500,
 //                                     stm32u5 M33 on mps2-an505, stm32n6 M55 on mps3-an547): the
@@ -257,32 +259,67 @@ int test_example(const fs::path& work) {
 }
 
 // ---------------------------------------------------------------- models
+// validate --mode target of a model on a test set under one --optimization, in w: the worst output's
+// max_lsb (99 when unknown) and the cycles; the log is printed when validate failed.
+struct TargetRun {
+  int rc = 0;
+  double lsb = 99.0;
+  uint64_t cycles = 0;
+};
+
+TargetRun validate_on_target(const std::string& model, const std::string& set, const std::string& opt,
+                             const fs::path& w) {
+  TargetRun r;
+  std::string log;
+  r.rc = run(q(EDGEGEN_BIN) + " validate --model " + q(model) + " --valinput " + q(set) + " --valoutput " + q(set) +
+                 " --mode target --optimization " + opt + " --workspace " + q((w / "ws").string()) + " --output " +
+                 q((w / "out").string()),
+             &log);
+  try {
+    const auto j = nlohmann::json::parse(read_text(w / "out" / "network_validate_report.json"));
+    r.lsb = 0;
+    for (const auto& o : j.at("outputs"))
+      r.lsb = std::max(r.lsb, o.at("max_lsb").is_null() ? 99.0 : o.at("max_lsb").get<double>());
+    r.cycles = j.at("target").at("cycles").get<uint64_t>();
+  } catch (const std::exception&) {
+    r.lsb = 99.0;
+  }
+  if (r.rc != 0) std::cout << log;
+  fs::remove_all(w / "ws");
+  return r;
+}
+
 int test_models(const fs::path& work) {
   fs::remove_all(work);
   const std::string models = std::string(SHARED_DIR) + "/models/";
   for (const char* name : {"seed_cnn_gru_qdq", "ad_fc_ae_qdq", "kws_dscnn_qdq", "vww_mbv1_qdq", "ic_resnet8_qdq",
                            "har_cnn_lstm_qdq"})
     for (const char* opt : {"time", "balanced", "ram"}) {
-      const std::string dir = models + name, set = dir + "/test_data_set_0";
-      const fs::path w = work / (std::string(name) + "-" + opt);
-      std::string log;
-      const int rc = run(q(EDGEGEN_BIN) + " validate --model " + q(dir + "/model.onnx") + " --valinput " + q(set) +
-                             " --valoutput " + q(set) + " --mode target --optimization " + opt + " --workspace " +
-                             q((w / "ws").string()) + " --output " + q((w / "out").string()),
-                         &log);
-      double lsb = 99.0;
-      uint64_t cycles = 0;
-      try {
-        const auto j = nlohmann::json::parse(read_text(w / "out" / "network_validate_report.json"));
-        for (const auto& o : j.at("outputs"))
-          lsb = std::min(99.0, o.at("max_lsb").is_null() ? 99.0 : o.at("max_lsb").get<double>());
-        cycles = j.at("target").at("cycles").get<uint64_t>();
-      } catch (const std::exception&) {
-      }
-      if (rc != 0) std::cout << log;
-      check(rc == 0 && lsb <= 1.0, std::string(name) + " --optimization " + opt + ": max " + std::to_string(lsb) +
-                                       " LSB vs ONNX Runtime, " + std::to_string(cycles) + " cycles");
-      fs::remove_all(w / "ws");
+      const std::string dir = models + name;
+      const TargetRun r = validate_on_target(dir + "/model.onnx", dir + "/test_data_set_0", opt,
+                                             work / (std::string(name) + "-" + opt));
+      check(r.rc == 0 && r.lsb <= 1.0, std::string(name) + " --optimization " + opt + ": max " + std::to_string(r.lsb) +
+                                           " LSB vs ONNX Runtime, " + std::to_string(r.cycles) + " cycles");
+    }
+  return failures ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- tflite
+// Every shared TFLite model bit-exact to TensorFlow Lite Micro on the emulated Cortex-M4 (the DSP
+// paths with TFLite's requantization): --optimization time (scratch: the matrix path) and ram (the
+// scratch-free paths where the scratch would grow the buffer).
+int test_tflite(const fs::path& work) {
+  fs::remove_all(work);
+  const std::string models = std::string(SHARED_DIR) + "/tflite/";
+  for (const char* name : {"tflm_hello_world_int8", "mlperf_ad_fc_autoencoder", "mlperf_kws_dscnn",
+                           "mlperf_vww_mobilenetv1_025", "mlperf_ic_resnet8"})
+    for (const char* opt : {"time", "ram"}) {
+      const std::string dir = models + name;
+      const TargetRun r = validate_on_target(dir + "/model.tflite", dir + "/test_data_set_0", opt,
+                                             work / (std::string(name) + "-" + opt));
+      check(r.rc == 0 && r.lsb == 0.0, std::string(name) + " --optimization " + opt + ": max " +
+                                           std::to_string(r.lsb) + " LSB vs TFLite Micro, " +
+                                           std::to_string(r.cycles) + " cycles");
     }
   return failures ? 1 : 0;
 }
@@ -541,8 +578,9 @@ int main(int argc, char** argv) {
   fs::path work = fs::temp_directory_path() / "edgegen-test-target";
   for (int i = 2; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--work") work = argv[i + 1];
-  if (mode != "validate" && mode != "example" && mode != "models" && mode != "cores" && mode != "board") {
-    std::cerr << "usage: test_target validate|models|cores|board|example [--work DIR]\n";
+  if (mode != "validate" && mode != "example" && mode != "models" && mode != "tflite" && mode != "cores" &&
+      mode != "board") {
+    std::cerr << "usage: test_target validate|models|tflite|cores|board|example [--work DIR]\n";
     return 2;
   }
   if (const std::string m = missing_tools(); !m.empty()) {
@@ -552,6 +590,7 @@ int main(int argc, char** argv) {
   try {
     const int rc = mode == "validate" ? test_validate(work / "validate")
                    : mode == "models" ? test_models(work / "models")
+                   : mode == "tflite" ? test_tflite(work / "tflite")
                    : mode == "cores"  ? test_cores(work / "cores")
                    : mode == "board"  ? test_board(work / "board")
                                       : test_example(work / "example");

@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("--input-shape", input_shapes,
                     "NAME=DxDx... static shape for an input with symbolic dims (repeatable)");
+    sub->add_option("--max-tensor-bytes", o.compile.max_tensor_bytes,
+                    "refuse models with a tensor larger than this (bounds compile time and memory)")
+        ->capture_default_str();
+    sub->add_flag("--no-size-report", [&](int64_t) { o.compile.size_report = false; },
+                  "skip the report's memory by section (it compiles the C with the target's compiler)");
   };
   auto* analyze = app.add_subcommand("analyze", "print the report without writing C");
   common(analyze, true);

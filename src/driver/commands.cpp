@@ -61,6 +61,11 @@ void check_name(const Options& o) {
   if (!ok) throw CompileError(o.model + ": --name '" + o.name + "' is not a C identifier");
 }
 
+void measure_sections_if_asked(Compiled& c, const std::string& workdir) {
+  if (c.options.size_report) measure_sections(c, workdir);
+  else c.sections_toolchain = "skipped (--no-size-report)";
+}
+
 }  // namespace
 
 void write_files_atomically(const std::string& dir, const std::map<std::string, std::string>& files) {
@@ -93,7 +98,7 @@ int cmd_analyze(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
   Compiled c = pipeline::compile(o.compile);
-  measure_sections(c, ws.path());
+  measure_sections_if_asked(c, ws.path());
   std::cout << report::to_text(c, {});
   return 0;
 }
@@ -102,7 +107,7 @@ int cmd_generate(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o.compile.workspace);
   Compiled c = pipeline::compile(o.compile);
-  measure_sections(c, ws.path());
+  measure_sections_if_asked(c, ws.path());
   std::map<std::string, std::string> files = c.code.files;
   if (o.validation_firmware)
     for (auto& [name, content] : validate::validation_firmware_files(c)) c.code.files.emplace(name, content);

@@ -3,12 +3,37 @@
 #include <algorithm>
 #include <set>
 
+#include "util/checked.h"
+
 namespace eg {
 
 int64_t num_elements(const Shape& s) {
   int64_t n = 1;
-  for (int64_t d : s) n *= d;
+  for (int64_t d : s) n = checked_mul(n, d);
   return n;
+}
+
+size_t Tensor::bytes() const {
+  const int64_t n = checked_mul(elements(), static_cast<int64_t>(dtype_size(dtype)));
+  if (n < 0) throw SizeOverflow("tensor '" + name + "' has a negative dimension");
+  return static_cast<size_t>(n);
+}
+
+std::string tensor_size_problem(const Tensor& t, int64_t max_bytes) {
+  for (int64_t d : t.shape) {
+    if (d < 0) return "tensor '" + t.name + "' has a negative dimension (" + shape_str(t.shape) + ")";
+    if (d > kMaxDim)
+      return "tensor '" + t.name + "' has a dimension above 2^31-1 (" + std::to_string(d) + ")";
+  }
+  int64_t bytes = static_cast<int64_t>(std::max<size_t>(dtype_size(t.dtype), 1));
+  for (int64_t d : t.shape)
+    if (__builtin_mul_overflow(bytes, d, &bytes))
+      return "tensor '" + t.name + "' (" + shape_str(t.shape) + ") has a size that overflows 64 bits";
+  if (bytes > max_bytes)
+    return "tensor '" + t.name + "' (" + shape_str(t.shape) + ", " + std::string(dtype_name(t.dtype)) + ") would take " +
+           std::to_string(bytes) + " bytes, above the limit of " + std::to_string(max_bytes) +
+           " (--max-tensor-bytes raises it)";
+  return "";
 }
 
 std::string shape_str(const Shape& s, char sep) {

@@ -20,8 +20,15 @@ using Shape = std::vector<int64_t>;
 using TensorId = int;
 constexpr TensorId kNoTensor = -1;  // an omitted optional input
 
+// Product of the dims; throws SizeOverflow instead of wrapping.
 int64_t num_elements(const Shape& s);
 std::string shape_str(const Shape& s, char sep = 'x');  // "1x30x10"
+
+// Default of --max-tensor-bytes: far above any microcontroller's memory; refusing larger
+// tensors (before allocating them) bounds the compiler's time and memory on hostile models.
+constexpr int64_t kDefaultMaxTensorBytes = int64_t{64} << 20;
+// Largest dim: the runtime kernels index with int32.
+constexpr int64_t kMaxDim = 0x7fffffff;
 
 // Affine quantization: real = (q - zero_point) * scale. One entry = per tensor,
 // otherwise one per slice along `axis`.
@@ -43,7 +50,7 @@ struct Tensor {
   std::vector<uint8_t> data;         // constant payload, little-endian, row-major
 
   int64_t elements() const { return num_elements(shape); }
-  size_t bytes() const { return static_cast<size_t>(elements()) * dtype_size(dtype); }
+  size_t bytes() const;  // elements x element size; throws SizeOverflow instead of wrapping
 
   template <class T>
   std::span<const T> values() const {
@@ -57,6 +64,10 @@ struct Tensor {
   std::vector<int64_t> as_int64() const;
   std::vector<float> as_float() const;
 };
+
+// Why `t`'s shape cannot be compiled ("" when it can): a negative dim or one above kMaxDim,
+// an element count or byte size that overflows, or more than max_bytes bytes.
+std::string tensor_size_problem(const Tensor& t, int64_t max_bytes);
 
 // A constant tensor made from typed values.
 template <class T>
@@ -112,6 +123,7 @@ struct Graph {
   int64_t opset = 13;
   // --optimization; stages read policy(optimization), never the mode itself.
   Optimization optimization = Optimization::Time;
+  int64_t max_tensor_bytes = kDefaultMaxTensorBytes;  // --max-tensor-bytes
   std::vector<Tensor> tensors;
   std::vector<Node> nodes;  // in a valid topological (execution) order
   std::vector<TensorId> inputs;

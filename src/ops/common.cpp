@@ -23,7 +23,7 @@ Shape broadcast_shapes(const Graph& g, const Node& n, const Shape& a, const Shap
 
 std::vector<int64_t> strides_of(const Shape& s) {
   std::vector<int64_t> st(s.size(), 1);
-  for (size_t i = s.size(); i-- > 1;) st[i - 1] = st[i] * s[i];
+  for (size_t i = s.size(); i-- > 1;) st[i - 1] = checked_mul(st[i], s[i]);
   return st;
 }
 
@@ -74,6 +74,15 @@ double get_as_double(const Tensor& t, size_t i) {
     case DType::U64: return static_cast<double>(reinterpret_cast<const uint64_t*>(p)[i]);
     default: return 0.0;
   }
+}
+
+const Graph& ref_graph() {
+  static const Graph g = [] {
+    Graph u;
+    u.max_tensor_bytes = INT64_MAX;
+    return u;
+  }();
+  return g;
 }
 
 void set_from_double(Tensor& t, size_t i, double v) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "util/checked.h"
 #include "util/error.h"
 
 namespace eg::ops {
@@ -40,8 +41,35 @@ inline int64_t norm_axis(const Graph& g, const Node& n, int64_t axis, size_t ran
   return axis < 0 ? axis + r : axis;
 }
 
+// An index the model supplies, checked as ONNX requires (-dim <= j < dim; out of range is an
+// error, never a read or write outside the tensor) and made non-negative.
+inline int64_t wrap_index(int64_t j, int64_t dim) {
+  if (j < -dim || j >= dim)
+    throw ReasonError("index " + std::to_string(j) + " is out of range for a dimension of " + std::to_string(dim));
+  return j < 0 ? j + dim : j;
+}
+
+// A dim computed in floating point (Resize scales, Range counts): refused unless it is a number
+// in 0..2^31-1, before it is converted (a NaN or huge double to int64 is undefined behaviour).
+inline int64_t dim_from_double(double v) {
+  if (!(v >= 0 && v <= static_cast<double>(kMaxDim)))
+    throw ReasonError("computed dimension " + std::to_string(v) + " is not in 0..2^31-1");
+  return static_cast<int64_t>(v);
+}
+
+// The graph a reference implementation hands to helpers that take one: no model path and no
+// size limit (infer checked the shapes before any ref runs; a raised --max-tensor-bytes holds).
+const Graph& ref_graph();
+
 // Numpy-style broadcast of two shapes.
 Shape broadcast_shapes(const Graph& g, const Node& n, const Shape& a, const Shape& b);
+
+// Product of dims [from, to) of s; throws SizeOverflow instead of wrapping.
+inline int64_t prod(const Shape& s, size_t from, size_t to) {
+  int64_t p = 1;
+  for (size_t i = from; i < to && i < s.size(); ++i) p = checked_mul(p, s[i]);
+  return p;
+}
 
 // Strides (in elements) of a row-major shape.
 std::vector<int64_t> strides_of(const Shape& s);

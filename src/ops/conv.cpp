@@ -38,7 +38,7 @@ void infer_conv(Graph& g, const Node& n) {
   if (w.shape.size() != x.shape.size()) bad(g, n, "weight rank differs from input rank");
   const int64_t group = n.attr_int("group", 1);
   const int64_t cin = x.shape[1];
-  if (group <= 0 || cin % group != 0 || w.shape[0] % group != 0 || w.shape[1] * group != cin)
+  if (group <= 0 || group > kMaxDim || cin % group != 0 || w.shape[0] % group != 0 || w.shape[1] * group != cin)
     bad(g, n, "channels " + std::to_string(cin) + " do not match weights " + shape_str(w.shape) +
                   " with group " + std::to_string(group));
   std::vector<int64_t> spatial(x.shape.begin() + 2, x.shape.end());

@@ -43,8 +43,10 @@ void infer_reshape(Graph& g, const Node& n) {
       if (shape[i] == -1) {
         if (infer_at >= 0) bad(g, n, "more than one -1 in shape");
         infer_at = static_cast<int64_t>(i);
+      } else if (shape[i] < 0) {
+        bad(g, n, "negative dimension " + std::to_string(shape[i]) + " in shape");
       } else {
-        known *= shape[i];
+        known = checked_mul(known, shape[i]);
       }
     }
     if (infer_at >= 0) shape[static_cast<size_t>(infer_at)] = known ? x.elements() / known : 0;
@@ -53,8 +55,7 @@ void infer_reshape(Graph& g, const Node& n) {
     const int64_t r = static_cast<int64_t>(x.shape.size());
     const int64_t a = axis < 0 ? axis + r : axis;
     if (a < 0 || a > r) bad(g, n, "axis out of range");
-    int64_t outer = 1;
-    for (int64_t i = 0; i < a; ++i) outer *= x.shape[static_cast<size_t>(i)];
+    const int64_t outer = prod(x.shape, 0, static_cast<size_t>(a));
     shape = {outer, outer ? x.elements() / outer : 0};
   } else if (n.op == "Squeeze") {
     std::vector<int64_t> axes = has_in(n, 1) ? const_ints(g, n, 1) : n.attr_ints("axes");
@@ -192,8 +193,7 @@ void infer_gather(Graph& g, const Node& n) {
   out.insert(out.end(), idx.shape.begin(), idx.shape.end());
   out.insert(out.end(), x.shape.begin() + static_cast<long>(axis) + 1, x.shape.end());
   if (idx.is_const)
-    for (int64_t i : idx.as_int64())
-      if (i < -x.shape[axis] || i >= x.shape[axis]) bad(g, n, "index " + std::to_string(i) + " out of range");
+    for (int64_t i : idx.as_int64()) wrap_index(i, x.shape[axis]);
   set_out(g, n, 0, x.dtype, out);
 }
 
@@ -210,7 +210,7 @@ void ref_gather(const Node& n, std::span<const Tensor* const> in, std::span<Tens
   uint8_t* d = out[0]->data.data();
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t k : idx) {
-      const int64_t j = k < 0 ? k + dim : k;
+      const int64_t j = wrap_index(k, dim);
       std::memcpy(d, &x.data[static_cast<size_t>(o * dim + j) * row], row);
       d += row;
     }

@@ -29,11 +29,6 @@ namespace {
 std::string s(int64_t v) { return std::to_string(v); }
 std::string f(float v) { return EmitContext::float_lit(v); }
 bool is_nhwc(const Node& n) { return n.attr_string("layout", "NCHW") == "NHWC"; }
-int64_t prod(const Shape& sh, size_t b, size_t e) {
-  int64_t p = 1;
-  for (size_t i = b; i < e && i < sh.size(); ++i) p *= sh[i];
-  return p;
-}
 std::string ok() { return std::string(); }
 
 // ---------------------------------------------------------------- pools

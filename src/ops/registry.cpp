@@ -40,22 +40,51 @@ const std::map<std::string, OpDef>& all_ops() {
   return table();
 }
 
+namespace {
+
+// Runs one step (infer or ref) of node n; a ReasonError (size overflow, bad index...) is
+// rethrown naming the model, node and op.
+template <class F>
+void located(const Graph& g, const Node& n, F&& step) {
+  try {
+    step();
+  } catch (const ReasonError& e) {
+    fail_node(g.model_path, n.name, n.op, e.what());
+  }
+}
+
+}  // namespace
+
+void infer_node(Graph& g, const Node& n) {
+  const OpDef* def = find_op(n.op);
+  if (!def || !def->infer) fail_node(g.model_path, n.name, n.op, "unsupported operator");
+  located(g, n, [&] { def->infer(g, n); });
+  // every output must be a tensor edgegen can hold, checked before anything is allocated
+  for (TensorId id : n.outputs) {
+    if (id == kNoTensor) continue;
+    const std::string why = tensor_size_problem(g.t(id), g.max_tensor_bytes);
+    if (!why.empty()) fail_node(g.model_path, n.name, n.op, why);
+  }
+}
+
 void evaluate_node_into(Graph& g, const Node& n) {
   const OpDef* def = find_op(n.op);
   if (!def || !def->ref) fail_node(g.model_path, n.name, n.op, "no reference implementation");
-  std::vector<const Tensor*> ins;
-  for (TensorId id : n.inputs) ins.push_back(id == kNoTensor ? nullptr : &g.t(id));
-  std::vector<Tensor*> outs;
-  for (TensorId id : n.outputs) {
-    if (id == kNoTensor) {
-      outs.push_back(nullptr);
-      continue;
+  located(g, n, [&] {
+    std::vector<const Tensor*> ins;
+    for (TensorId id : n.inputs) ins.push_back(id == kNoTensor ? nullptr : &g.t(id));
+    std::vector<Tensor*> outs;
+    for (TensorId id : n.outputs) {
+      if (id == kNoTensor) {
+        outs.push_back(nullptr);
+        continue;
+      }
+      Tensor& t = g.t(id);
+      t.data.assign(t.bytes(), 0);
+      outs.push_back(&t);
     }
-    Tensor& t = g.t(id);
-    t.data.assign(t.bytes(), 0);
-    outs.push_back(&t);
-  }
-  def->ref(n, ins, outs);
+    def->ref(n, ins, outs);
+  });
   for (TensorId id : n.outputs)
     if (id != kNoTensor) g.t(id).is_const = true;
 }
@@ -70,11 +99,7 @@ void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>&
     const Node& n = g.nodes[i];
     const OpDef* def = find_op(n.op);
     if (!def || !def->infer) fail_node(g.model_path, n.name, n.op, "unsupported operator");
-    for (TensorId id : n.inputs)
-      if (id != kNoTensor && g.t(id).dtype == DType::Undefined && !g.t(id).is_const &&
-          g.producer(id) < 0 && !g.is_graph_input(id))
-        fail_node(g.model_path, n.name, n.op, "input '" + g.t(id).name + "' is produced by no node");
-    def->infer(g, n);
+    infer_node(g, n);
     bool all_const = !n.inputs.empty() || n.op == "Constant";
     // Shape and Size read only the (static) shape of their input
     const bool shape_only = n.op == "Shape" || n.op == "Size";

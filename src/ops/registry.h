@@ -89,6 +89,10 @@ const std::map<std::string, OpDef>& all_ops();
 void infer_shapes(Graph& g, bool fold_constants = true,
                   const std::vector<std::string>& keep_ops = {});
 
+// Sets the node's output dtypes/shapes (OpDef::infer) and checks that every output is a
+// tensor edgegen can hold (tensor_size_problem with g.max_tensor_bytes); errors name the node.
+void infer_node(Graph& g, const Node& n);
+
 // Run one node's reference on tensors of g (which must be constant), producing
 // constant output tensors in g.
 void evaluate_node_into(Graph& g, const Node& n);

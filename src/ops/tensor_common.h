@@ -10,6 +10,7 @@
 #include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/registry.h"
+#include "util/checked.h"
 
 namespace eg::ops {
 
@@ -39,16 +40,14 @@ void emit_precomputed(EmitContext& ctx, const Graph& g, const Node& n);
 // "(const uint8_t*)... + off" byte address of tensor id.
 std::string byte_ptr(EmitContext& ctx, TensorId id, int64_t offset, bool is_const);
 
+// The output shape an op is about to build per-axis tables for: refused (naming the node) when
+// it has a negative or huge dim or exceeds g.max_tensor_bytes, before anything is allocated.
+void guard_out_shape(const Graph& g, const Node& n, DType dt, const Shape& s);
+
 // EG_TENSOR_* type code of the runtime (eg_tensor.h); -1 when not supported.
 int type_code(DType t);
 
 inline std::string s64(int64_t v) { return std::to_string(v); }
-
-inline int64_t prod(const Shape& s, size_t from, size_t to) {
-  int64_t p = 1;
-  for (size_t i = from; i < to && i < s.size(); ++i) p *= s[i];
-  return p;
-}
 
 void register_tensor_resize();
 void register_tensor_index();

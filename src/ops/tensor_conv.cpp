@@ -57,7 +57,7 @@ void infer_ct(Graph& g, const Node& n) {
   const Tensor& x = in_t(g, n, 0);
   const Tensor& w = in_t(g, n, 1);
   const int64_t group = n.attr_int("group", 1);
-  if (group <= 0 || x.shape[1] != w.shape[0] || x.shape[1] % group) bad(g, n, "channels do not match the weights/group");
+  if (group <= 0 || group > kMaxDim || x.shape[1] != w.shape[0] || x.shape[1] % group) bad(g, n, "channels do not match the weights/group");
   CtGeom c = ct_geometry(g, n, x.shape, w.shape);
   Shape out = {x.shape[0], w.shape[1] * group};
   out.insert(out.end(), c.out.begin(), c.out.end());

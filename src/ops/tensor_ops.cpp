@@ -84,6 +84,14 @@ std::string byte_ptr(EmitContext& ctx, TensorId id, int64_t offset, bool is_cons
   return offset ? "(" + p + " + " + s64(offset) + ")" : p;
 }
 
+void guard_out_shape(const Graph& g, const Node& n, DType dt, const Shape& s) {
+  Tensor t;
+  t.name = "output of " + n.name;
+  t.dtype = dt;
+  t.shape = s;
+  if (const std::string why = tensor_size_problem(t, g.max_tensor_bytes); !why.empty()) bad(g, n, why);
+}
+
 int type_code(DType t) {
   switch (t) {
     case DType::F32: return 0;
@@ -129,10 +137,8 @@ void emit_precomputed(EmitContext& ctx, const Graph& g, const Node& n) {
 
 namespace {
 
-const Graph& no_graph() {
-  static const Graph g;
-  return g;
-}
+const Graph& no_graph() { return ref_graph(); }
+
 
 std::string ok(const Graph&, const Node&) { return ""; }
 int64_t zero_macc(const Graph&, const Node&) { return 0; }
@@ -184,8 +190,10 @@ GatherPlan plan_slice(const Graph& g, const Node& n, std::span<const Tensor* con
   GatherPlan p;
   const auto str = strides_of(s);
   for (size_t d = 0; d < r; ++d) {
-    int64_t len = sp[d] > 0 ? (en[d] - st[d] + sp[d] - 1) / sp[d] : (st[d] - en[d] + (-sp[d]) - 1) / (-sp[d]);
-    len = std::max<int64_t>(len, 0);
+    // elements from st towards en in steps of sp; written so that no step (even INT64_MIN) overflows
+    const int64_t span = sp[d] > 0 ? en[d] - st[d] : st[d] - en[d];
+    const uint64_t mag = sp[d] > 0 ? static_cast<uint64_t>(sp[d]) : 0 - static_cast<uint64_t>(sp[d]);
+    const int64_t len = span > 0 ? 1 + static_cast<int64_t>(static_cast<uint64_t>(span - 1) / mag) : 0;
     p.out_shape.push_back(len);
     std::vector<int64_t> t;
     for (int64_t i = 0; i < len; ++i) t.push_back((st[d] + i * sp[d]) * str[d]);
@@ -216,11 +224,16 @@ GatherPlan plan_pad(const Graph& g, const Node& n, std::span<const Tensor* const
   if (pads.size() != 2 * axes.size()) bad(g, n, "pads has " + std::to_string(pads.size()) + " values for " +
                                                   std::to_string(axes.size()) + " axes");
   std::vector<int64_t> pb(r, 0), pe(r, 0);
+  for (int64_t v : pads)
+    if (v < -kMaxDim || v > kMaxDim) bad(g, n, "pad " + std::to_string(v) + " is out of range");
   for (size_t i = 0; i < axes.size(); ++i) {
     const size_t a = static_cast<size_t>(norm_axis(g, n, axes[i], r));
     pb[a] = pads[i];
     pe[a] = pads[i + axes.size()];
   }
+  Shape out_shape;
+  for (size_t d = 0; d < r; ++d) out_shape.push_back(x.shape[d] + pb[d] + pe[d]);
+  guard_out_shape(g, n, x.dtype, out_shape);
   const std::string mode = n.attr_string("mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap") bad(g, n, "unknown mode " + mode);
   GatherPlan p;
@@ -262,6 +275,7 @@ GatherPlan plan_pad(const Graph& g, const Node& n, std::span<const Tensor* const
 GatherPlan plan_expand(const Graph& g, const Node& n, std::span<const Tensor* const> in) {
   const Shape& s = in[0]->shape;
   const Shape out = broadcast_shapes(g, n, s, in[1]->as_int64());
+  guard_out_shape(g, n, in[0]->dtype, out);
   GatherPlan p;
   p.out_shape = out;
   const auto str = strides_of(s);
@@ -283,9 +297,12 @@ GatherPlan plan_tile(const Graph& g, const Node& n, std::span<const Tensor* cons
   const auto str = strides_of(s);
   for (size_t d = 0; d < s.size(); ++d) {
     if (rep[d] < 0) bad(g, n, "negative repeat");
-    p.out_shape.push_back(s[d] * rep[d]);
+    p.out_shape.push_back(checked_mul(s[d], rep[d]));
+  }
+  guard_out_shape(g, n, in[0]->dtype, p.out_shape);
+  for (size_t d = 0; d < s.size(); ++d) {
     std::vector<int64_t> t;
-    for (int64_t i = 0; i < s[d] * rep[d]; ++i) t.push_back((i % s[d]) * str[d]);
+    for (int64_t i = 0; i < p.out_shape[d]; ++i) t.push_back((i % s[d]) * str[d]);
     p.tables.push_back(t);
   }
   return p;
@@ -295,7 +312,7 @@ GatherPlan plan_depth_space(const Graph& g, const Node& n, std::span<const Tenso
   const Shape& s = in[0]->shape;
   if (s.size() != 4) bad(g, n, "input must be 4-D");
   const int64_t b = n.attr_int("blocksize", 0);
-  if (b <= 0) bad(g, n, "blocksize must be positive");
+  if (b <= 0 || b > 0xffff) bad(g, n, "blocksize must be 1..65535");
   const auto str = strides_of(s);
   const int64_t N = s[0], C = s[1], H = s[2], W = s[3];
   GatherPlan p;
@@ -310,12 +327,14 @@ GatherPlan plan_depth_space(const Graph& g, const Node& n, std::span<const Tenso
     const int64_t Co = C / (b * b);
     const bool crd = n.attr_string("mode", "DCR") == "CRD";
     p.out_shape = {N, Co, H * b, W * b};
+    guard_out_shape(g, n, in[0]->dtype, p.out_shape);
     p.tables.push_back(axis(Co, [&](int64_t c) { return c * (crd ? b * b : 1) * str[1]; }));
     p.tables.push_back(axis(H * b, [&](int64_t y) { return (y / b) * str[2] + (y % b) * (crd ? b : b * Co) * str[1]; }));
     p.tables.push_back(axis(W * b, [&](int64_t x) { return (x / b) * str[3] + (x % b) * (crd ? 1 : Co) * str[1]; }));
   } else {
     if (H % b || W % b) bad(g, n, "spatial size not divisible by blocksize");
-    p.out_shape = {N, C * b * b, H / b, W / b};
+    p.out_shape = {N, checked_mul(C, b * b), H / b, W / b};
+    guard_out_shape(g, n, in[0]->dtype, p.out_shape);
     p.tables.push_back(axis(C * b * b, [&](int64_t c) {
       const int64_t q = c / C;
       return (c % C) * str[1] + (q / b) * str[2] + (q % b) * str[3];
@@ -452,7 +471,10 @@ std::vector<int64_t> split_sizes(const Graph& g, const Node& n, std::span<const 
     for (int64_t i = 0; i < k; ++i) sizes.push_back(std::max<int64_t>(0, std::min(part, dim - i * part)));
   }
   int64_t sum = 0;
-  for (int64_t v : sizes) sum += v;
+  for (int64_t v : sizes) {
+    if (v < 0) bad(g, n, "negative split size " + std::to_string(v));
+    sum = checked_add(sum, v);
+  }
   if (sum != dim || sizes.size() != outputs) bad(g, n, "split sizes do not match the axis or the outputs");
   return sizes;
 }
@@ -611,8 +633,10 @@ OneHotDims onehot_dims(const Graph& g, const Node& n, const Tensor& idx, const T
   OneHotDims d{};
   const size_t r = idx.shape.size() + 1;
   d.axis = static_cast<size_t>(norm_axis(g, n, n.attr_int("axis", -1), r));
-  d.depth = static_cast<int64_t>(depth.as_float().at(0));
-  if (d.depth <= 0) bad(g, n, "depth must be positive");
+  if (depth.elements() != 1) bad(g, n, "depth must hold one value");
+  const double dv = get_as_double(depth, 0);
+  if (!(dv >= 1 && dv <= static_cast<double>(kMaxDim))) bad(g, n, "depth " + std::to_string(dv) + " is not 1..2^31-1");
+  d.depth = static_cast<int64_t>(dv);
   d.outer = prod(idx.shape, 0, d.axis);
   d.inner = prod(idx.shape, d.axis, idx.shape.size());
   return d;
@@ -636,8 +660,13 @@ void ref_onehot(const Node& n, std::span<const Tensor* const> in, std::span<Tens
   const size_t es = dtype_size(in[2]->dtype);
   for (int64_t o = 0; o < d.outer; ++o)
     for (int64_t j = 0; j < d.inner; ++j) {
-      int64_t v = static_cast<int64_t>(get_as_double(idx, static_cast<size_t>(o * d.inner + j)));
-      if (v < 0) v += d.depth;
+      const double iv = get_as_double(idx, static_cast<size_t>(o * d.inner + j));
+      // out of [-depth, depth-1] (or not a number): all "off", as ONNX specifies
+      int64_t v = -1;
+      if (iv >= -static_cast<double>(d.depth) && iv < static_cast<double>(d.depth)) {
+        v = static_cast<int64_t>(iv);
+        if (v < 0) v += d.depth;
+      }
       for (int64_t k = 0; k < d.depth; ++k)
         std::memcpy(&out[0]->data[static_cast<size_t>((o * d.depth + k) * d.inner + j) * es], &in[2]->data[v == k ? es : 0], es);
     }
@@ -756,26 +785,26 @@ void ref_constant_of_shape(const Node& n, std::span<const Tensor* const>, std::s
   }
 }
 
-int64_t range_count(const Tensor& start, const Tensor& limit, const Tensor& delta) {
-  const double s = get_as_double(start, 0), l = get_as_double(limit, 0), d = get_as_double(delta, 0);
-  if (d == 0) return 0;
-  return std::max<int64_t>(0, static_cast<int64_t>(std::ceil((l - s) / d)));
-}
-
 void infer_range(Graph& g, const Node& n) {
-  for (size_t i = 0; i < 3; ++i) need_const(g, n, i);
-  if (get_as_double(in_t(g, n, 2), 0) == 0) bad(g, n, "delta is 0");
-  set_out(g, n, 0, in_t(g, n, 0).dtype, {range_count(in_t(g, n, 0), in_t(g, n, 1), in_t(g, n, 2))});
+  for (size_t i = 0; i < 3; ++i) {
+    need_const(g, n, i);
+    if (in_t(g, n, i).elements() != 1) bad(g, n, "start, limit and delta must be scalars");
+  }
+  const double s = get_as_double(in_t(g, n, 0), 0), l = get_as_double(in_t(g, n, 1), 0), d = get_as_double(in_t(g, n, 2), 0);
+  if (d == 0) bad(g, n, "delta is 0");
+  const double count = std::ceil((l - s) / d);
+  if (std::isnan(count)) bad(g, n, "start, limit or delta is not a number");
+  if (count > static_cast<double>(kMaxDim)) bad(g, n, "Range would have more than 2^31-1 elements");
+  set_out(g, n, 0, in_t(g, n, 0).dtype, {std::max<int64_t>(0, static_cast<int64_t>(count))});
 }
 
 void ref_range(const Node&, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const double s = get_as_double(*in[0], 0), d = get_as_double(*in[2], 0);
+  float acc = static_cast<float>(s);  // ONNX accumulates float ranges in the input type
   for (int64_t i = 0; i < out[0]->elements(); ++i) {
     if (out[0]->dtype == DType::F32) {
-      // ONNX accumulates in the input type
-      float v = static_cast<float>(s);
-      for (int64_t k = 0; k < i; ++k) v += static_cast<float>(d);
-      set_from_double(*out[0], static_cast<size_t>(i), v);
+      set_from_double(*out[0], static_cast<size_t>(i), acc);
+      acc += static_cast<float>(d);
     } else {
       set_from_double(*out[0], static_cast<size_t>(i), s + static_cast<double>(i) * d);
     }

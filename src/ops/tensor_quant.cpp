@@ -107,7 +107,7 @@ QConvGeom qconv_geom(const Graph& g, const Node& n, const Shape& xs, const Shape
   q.C = xs[1];
   q.M = ws[0];
   q.G = n.attr_int("group", 1);
-  if (q.G <= 0 || q.C % q.G || q.M % q.G || ws[1] * q.G != q.C) bad(g, n, "channels do not match the weights/group");
+  if (q.G <= 0 || q.G > kMaxDim || q.C % q.G || q.M % q.G || ws[1] * q.G != q.C) bad(g, n, "channels do not match the weights/group");
   q.H = one ? 1 : spatial[0];
   q.W = spatial.back();
   q.OH = one ? 1 : win.out[0];

@@ -108,7 +108,7 @@ ResizeSetup resize_setup(const Graph& g, const Node& n, std::span<const Tensor* 
     auto sc = n.attr_floats("scales");
     if (sc.size() != r) bad(g, n, "scales length differs from the rank");
     for (size_t i = 0; i < r; ++i) scale[i] = sc[i];
-    for (size_t i = 0; i < r; ++i) out[i] = static_cast<int64_t>(std::floor(scale[i] * static_cast<double>(x.shape[i])));
+    for (size_t i = 0; i < r; ++i) out[i] = dim_from_double(std::floor(scale[i] * static_cast<double>(x.shape[i])));
   } else {
     if (n.op == "Upsample" || in.size() == 2) {
       scales_t = opt(in, 1);
@@ -130,7 +130,7 @@ ResizeSetup resize_setup(const Graph& g, const Node& n, std::span<const Tensor* 
           sc = policy == "not_larger" ? std::min(sc, scale[static_cast<size_t>(a)]) : std::max(sc, scale[static_cast<size_t>(a)]);
         for (int64_t a : axes) {
           scale[static_cast<size_t>(a)] = sc;
-          out[static_cast<size_t>(a)] = static_cast<int64_t>(sc * static_cast<double>(x.shape[static_cast<size_t>(a)]) + 0.5);
+          out[static_cast<size_t>(a)] = dim_from_double(sc * static_cast<double>(x.shape[static_cast<size_t>(a)]) + 0.5);
         }
       }
     } else if (scales_t) {
@@ -138,9 +138,9 @@ ResizeSetup resize_setup(const Graph& g, const Node& n, std::span<const Tensor* 
       if (sc.size() != axes.size()) bad(g, n, "scales length differs from the axes");
       for (size_t i = 0; i < axes.size(); ++i) {
         const size_t a = static_cast<size_t>(axes[i]);
-        if (sc[i] <= 0) bad(g, n, "scales must be positive");
+        if (!(sc[i] > 0) || !std::isfinite(sc[i])) bad(g, n, "scales must be positive and finite");
         scale[a] = sc[i];
-        out[a] = static_cast<int64_t>(std::floor(scale[a] * static_cast<double>(x.shape[a])));
+        out[a] = dim_from_double(std::floor(scale[a] * static_cast<double>(x.shape[a])));
       }
     } else {
       bad(g, n, "neither scales nor sizes given");
@@ -156,6 +156,7 @@ ResizeSetup resize_setup(const Graph& g, const Node& n, std::span<const Tensor* 
     }
   }
   s.out_shape = out;
+  guard_out_shape(g, n, x.dtype, out);
   for (size_t d = 0; d < r; ++d) {
     AxisTaps at;
     at.out = out[d];
@@ -266,8 +267,7 @@ Tensor fill_value(DType dt, float v) {
 }
 
 void ref_resize(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
-  static const Graph none;
-  ResizeSetup s = resize_setup(none, n, in);
+  ResizeSetup s = resize_setup(ref_graph(), n, in);
   const Tensor& x = *in[0];
   if (s.mode == "nearest") {
     GatherPlan p = nearest_plan(s, x.shape);

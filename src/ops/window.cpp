@@ -15,12 +15,21 @@ Window window_geometry(const Graph& g, const Node& n, const std::vector<int64_t>
   if (w.strides.size() != r || w.dilations.size() != r || pads.size() != 2 * r || kernel.size() != r)
     bad(g, n, "strides/dilations/pads/kernel do not match the input rank");
   const std::string auto_pad = n.attr_string("auto_pad", "NOTSET");
+  if (auto_pad != "NOTSET" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER" && auto_pad != "VALID")
+    bad(g, n, "auto_pad '" + auto_pad + "' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID");
+  // every attribute bounded, so the geometry below cannot overflow
+  for (size_t i = 0; i < r; ++i) {
+    if (kernel[i] < 1 || kernel[i] > kMaxDim) bad(g, n, "kernel size " + std::to_string(kernel[i]) + " is not 1..2^31-1");
+    if (w.strides[i] < 1 || w.strides[i] > kMaxDim || w.dilations[i] < 1 || w.dilations[i] > kMaxDim)
+      bad(g, n, "strides and dilations must be 1..2^31-1");
+  }
+  for (int64_t p : pads)
+    if (p < 0 || p > kMaxDim) bad(g, n, "pad " + std::to_string(p) + " is not 0..2^31-1");
   w.pad_begin.assign(pads.begin(), pads.begin() + static_cast<long>(r));
   w.pad_end.assign(pads.begin() + static_cast<long>(r), pads.end());
   w.out.resize(r);
   for (size_t i = 0; i < r; ++i) {
-    if (w.strides[i] <= 0 || w.dilations[i] <= 0) bad(g, n, "strides and dilations must be positive");
-    const int64_t ek = w.dilations[i] * (kernel[i] - 1) + 1;
+    const int64_t ek = w.dilations[i] * (kernel[i] - 1) + 1;  // < 2^62
     if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
       const int64_t o = (in[i] + w.strides[i] - 1) / w.strides[i];
       const int64_t total = std::max<int64_t>(0, (o - 1) * w.strides[i] + ek - in[i]);

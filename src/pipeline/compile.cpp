@@ -85,12 +85,14 @@ Compiled compile(const Options& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   Compiled c;
   c.options = opt;
+  if (opt.max_tensor_bytes <= 0) fail(opt.model, "--max-tensor-bytes must be positive");
   const std::string model_bytes = onnx_import::read_model_file(opt.model);
   c.model_hash = digest(model_bytes);
   // the format is read from the file's content (TFLite's TFL3 identifier), not its name
   Graph g = tflite_import::is_tflite(model_bytes) ? tflite_import::parse_model(model_bytes, opt.model)
-                                                  : onnx_import::parse_model(model_bytes, opt.model);
+                                                  : onnx_import::parse_model(model_bytes, opt.model, opt.max_tensor_bytes);
   g.optimization = opt.optimization;
+  g.max_tensor_bytes = opt.max_tensor_bytes;
   for (const auto& [name, shape] : opt.input_shapes) {
     auto id = g.find_tensor(name);
     if (!id || !g.is_graph_input(*id)) fail(opt.model, "--input-shape: no graph input named '" + name + "'");
@@ -100,6 +102,7 @@ Compiled compile(const Options& opt) {
                           std::to_string(shape.size()));
     t.shape = shape;
     t.shape_known = true;
+    if (const std::string why = tensor_size_problem(t, g.max_tensor_bytes); !why.empty()) fail(opt.model, why);
     g.symbolic_dims.erase(*id);
     c.log.add("input '" + name + "' pinned to " + shape_str(shape) + " (--input-shape)");
   }
@@ -134,6 +137,11 @@ Compiled compile(const Options& opt) {
     t.is_const = true;
     g.inputs.erase(std::find(g.inputs.begin(), g.inputs.end(), *id));
   }
+  for (TensorId in : g.inputs)
+    if (!g.t(in).shape_known)
+      fail(opt.model, "graph input '" + g.t(in).name + "' has " +
+                          (g.t(in).shape.empty() ? std::string("no shape") : "symbolic dims (" + shape_str(g.t(in).shape) + ")") +
+                          ": microcontroller code needs a static shape");
   check_known_ops(g);
   for (TensorId in : g.inputs)
     if (!dtype_is_compilable(g.t(in).dtype))

@@ -30,6 +30,10 @@ struct Options {
   // states buffer (pairs by declaration order unless given).
   bool stateful = false;
   std::vector<std::pair<std::string, std::string>> state_pairs;
+  // --max-tensor-bytes: no tensor (weight, folded constant, activation) may be larger.
+  int64_t max_tensor_bytes = kDefaultMaxTensorBytes;
+  // --no-size-report clears it: the report's "memory by section" is not measured.
+  bool size_report = true;
 };
 
 // Section sizes of one compiled object (bytes).

@@ -26,9 +26,7 @@ std::vector<Tensor> run(const Graph& model, const std::vector<Tensor>& inputs) {
     if (i >= g.nodes.size()) break;
     const Node n = g.nodes[i];
     // shapes were inferred at compile time; recompute for safety on this copy
-    const ops::OpDef* def = ops::find_op(n.op);
-    if (!def) fail_node(g.model_path, n.name, n.op, "unsupported operator");
-    def->infer(g, n);
+    ops::infer_node(g, n);
     ops::evaluate_node_into(g, n);
   }
   std::vector<Tensor> out;

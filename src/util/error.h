@@ -11,6 +11,14 @@ class CompileError : public std::runtime_error {
   explicit CompileError(const std::string& msg) : std::runtime_error(msg) {}
 };
 
+// A reason without a location, thrown where the model and node are not known (size
+// arithmetic, reference kernels, index checks); shape inference and constant folding
+// (ops/registry.cpp) rethrow it located with fail_node.
+class ReasonError : public CompileError {
+ public:
+  explicit ReasonError(const std::string& reason) : CompileError(reason) {}
+};
+
 // "model.onnx: node '/conv/Conv' (Conv): reason"
 [[noreturn]] inline void fail_node(const std::string& model, const std::string& node,
                                    const std::string& op, const std::string& reason) {

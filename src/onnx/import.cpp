@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "ir/graph_check.h"
 #include "util/error.h"
 
 namespace eg::onnx_import {
@@ -20,7 +23,7 @@ void append_values(std::vector<uint8_t>& out, const Src& src) {
   }
 }
 
-Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model) {
+Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model, int64_t max_bytes) {
   Tensor t;
   t.name = tp.name();
   t.dtype = dtype_from_onnx(tp.data_type());
@@ -29,6 +32,8 @@ Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model) {
   t.is_const = true;
   if (tp.data_location() == onnx::TensorProto::EXTERNAL)
     fail(model, "tensor '" + tp.name() + "' uses external data, which is not supported");
+  // dims are checked before the payload is copied: no overflow, nothing above the limit
+  if (const std::string why = tensor_size_problem(t, max_bytes); !why.empty()) fail(model, why);
   const size_t n = static_cast<size_t>(num_elements(t.shape));
   const size_t esize = dtype_size(t.dtype);
   if (tp.has_raw_data()) {
@@ -63,8 +68,10 @@ Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model) {
   return t;
 }
 
-// Reads dtype and shape; symbolic or unknown dims become 1 and are listed in `symbolic`.
-void read_type(const onnx::TypeProto& tp, Tensor& t, std::vector<std::pair<size_t, std::string>>* symbolic = nullptr) {
+// Reads dtype and shape. Symbolic or unknown dims become 1 and are listed in `symbolic` (compile
+// pins them, see Graph::symbolic_dims); a graph input's stated dims must be 0..2^31-1.
+void read_type(const onnx::TypeProto& tp, Tensor& t, std::vector<std::pair<size_t, std::string>>* symbolic = nullptr,
+               const std::string* model = nullptr) {
   if (!tp.has_tensor_type()) {
     t.dtype = DType::Other;
     return;
@@ -75,6 +82,9 @@ void read_type(const onnx::TypeProto& tp, Tensor& t, std::vector<std::pair<size_
   t.shape.clear();
   bool known = true;
   for (const auto& d : tt.shape().dim()) {
+    if (model && d.has_dim_value() && (d.dim_value() < -1 || d.dim_value() > kMaxDim))
+      fail(*model, "graph input '" + t.name + "' has dimension " + std::to_string(d.dim_value()) + " at axis " +
+                       std::to_string(t.shape.size()) + " (dims are 0..2^31-1)");
     if (d.has_dim_value() && d.dim_value() >= 0) {
       t.shape.push_back(d.dim_value());
     } else {
@@ -87,7 +97,7 @@ void read_type(const onnx::TypeProto& tp, Tensor& t, std::vector<std::pair<size_
   t.shape_known = known;
 }
 
-AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model) {
+AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model, int64_t max_bytes) {
   switch (a.type()) {
     case onnx::AttributeProto::INT: return static_cast<int64_t>(a.i());
     case onnx::AttributeProto::FLOAT: return a.f();
@@ -96,42 +106,86 @@ AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model) {
     case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
     case onnx::AttributeProto::STRINGS:
       return std::vector<std::string>(a.strings().begin(), a.strings().end());
-    case onnx::AttributeProto::TENSOR: return decode_tensor(a.t(), model);
+    case onnx::AttributeProto::TENSOR: return decode_tensor(a.t(), model, max_bytes);
     default: return std::string("<unsupported attribute type>");
   }
 }
 
+// The default-domain opset: present once, and one edgegen knows.
+int64_t default_opset(const onnx::ModelProto& mp, const std::string& path) {
+  int64_t opset = 0;
+  for (const auto& op : mp.opset_import()) {
+    if (!op.domain().empty() && op.domain() != "ai.onnx") continue;
+    if (opset != 0 && op.version() != opset) fail(path, "the model imports two ai.onnx opsets");
+    opset = op.version();
+  }
+  if (opset == 0) fail(path, "the model imports no ai.onnx opset");
+  if (opset < 1 || opset > kNewestOpset)
+    fail(path, "ai.onnx opset " + std::to_string(opset) + " is not one edgegen knows (1.." + std::to_string(kNewestOpset) + ")");
+  return opset;
+}
+
+struct ImportContext {
+  std::string path;
+  int64_t opset = 1;
+  int64_t ir_version = 0;
+  int64_t max_tensor_bytes = kDefaultMaxTensorBytes;
+};
+
 // One graph (the model's, or a control-flow body): initializers, inputs, value infos, outputs and
-// nodes. A body may read tensors it does not define (outer scope): they stay plain named tensors
-// with no producer, resolved when the body is inlined.
-Graph import_graph(const onnx::GraphProto& gp, const std::string& path, int64_t opset, bool is_body) {
+// nodes, with name lookups hashed (linear time). A body may read tensors it does not define (outer
+// scope): they stay plain named tensors with no producer, resolved when the body is inlined; so
+// only the model's graph goes through check_graph.
+Graph import_graph(const onnx::GraphProto& gp, const ImportContext& cx, bool is_body) {
+  const std::string& path = cx.path;
   Graph g;
   g.model_path = path;
   g.name = gp.name();
-  g.opset = opset;
+  g.opset = cx.opset;
+  g.max_tensor_bytes = cx.max_tensor_bytes;
+  std::unordered_map<std::string, TensorId> by_name;
+  auto add = [&](Tensor t) {
+    const std::string name = t.name;
+    const TensorId id = g.add_tensor(std::move(t));
+    by_name.emplace(name, id);
+    return id;
+  };
   auto get_or_add = [&](const std::string& name) -> TensorId {
-    if (auto id = g.find_tensor(name)) return *id;
+    if (auto it = by_name.find(name); it != by_name.end()) return it->second;
     Tensor t;
     t.name = name;
-    return g.add_tensor(std::move(t));
+    return add(std::move(t));
   };
-  for (const auto& init : gp.initializer()) g.add_tensor(decode_tensor(init, path));
+  for (const auto& init : gp.initializer()) {
+    if (by_name.count(init.name())) fail(path, "initializer '" + init.name() + "' is defined twice");
+    add(decode_tensor(init, path, cx.max_tensor_bytes));
+  }
   for (const auto& vi : gp.input()) {
-    if (g.find_tensor(vi.name())) continue;  // initializer listed as input: a constant
+    if (auto it = by_name.find(vi.name()); it != by_name.end()) {
+      // IR < 4 lists every initializer as a graph input too: a constant. From IR 4 on it
+      // would be an input the caller may override, which static code cannot honour.
+      if (g.t(it->second).is_const && (cx.ir_version < 4 || is_body)) continue;
+      fail(path, g.t(it->second).is_const
+                     ? "graph input '" + vi.name() + "' is also an initializer (an overridable input; static code needs it "
+                       "to be one or the other)"
+                     : "graph input '" + vi.name() + "' is listed twice");
+    }
     Tensor t;
     t.name = vi.name();
     std::vector<std::pair<size_t, std::string>> symbolic;
-    read_type(vi.type(), t, &symbolic);
-    g.inputs.push_back(g.add_tensor(std::move(t)));
+    read_type(vi.type(), t, &symbolic, &path);
+    g.inputs.push_back(add(std::move(t)));
     if (!symbolic.empty()) g.symbolic_dims[g.inputs.back()] = symbolic;
   }
+  // value_info and output types are hints (inference recomputes them); a graph input keeps its own
+  const std::unordered_set<TensorId> input_ids(g.inputs.begin(), g.inputs.end());
   for (const auto& vi : gp.value_info()) {
     TensorId id = get_or_add(vi.name());
-    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
+    if (!g.t(id).is_const && !input_ids.count(id)) read_type(vi.type(), g.t(id));
   }
   for (const auto& vi : gp.output()) {
     TensorId id = get_or_add(vi.name());
-    if (!g.t(id).is_const) read_type(vi.type(), g.t(id));
+    if (!g.t(id).is_const && !input_ids.count(id)) read_type(vi.type(), g.t(id));
     g.outputs.push_back(id);
   }
 
@@ -144,23 +198,20 @@ Graph import_graph(const onnx::GraphProto& gp, const std::string& path, int64_t 
     n.origin = {index++};
     for (const auto& a : np.attribute()) {
       if (a.type() == onnx::AttributeProto::GRAPH) {
-        n.attrs[a.name()] = std::make_shared<const Graph>(import_graph(a.g(), path, opset, true));
+        n.attrs[a.name()] = std::make_shared<const Graph>(import_graph(a.g(), cx, true));
         continue;
       }
       if (a.type() == onnx::AttributeProto::GRAPHS) {
         n.attrs[a.name()] = std::string("<subgraphs>");
         continue;
       }
-      n.attrs[a.name()] = decode_attr(a, path);
+      n.attrs[a.name()] = decode_attr(a, path, cx.max_tensor_bytes);
     }
     for (const auto& i : np.input()) n.inputs.push_back(i.empty() ? kNoTensor : get_or_add(i));
     for (const auto& o : np.output()) n.outputs.push_back(o.empty() ? kNoTensor : get_or_add(o));
     g.nodes.push_back(std::move(n));
   }
-  if (!is_body)
-    for (TensorId id : g.outputs)
-      if (g.producer(id) < 0 && !g.is_graph_input(id) && !g.t(id).is_const)
-        fail(path, "graph output '" + g.t(id).name + "' is produced by no node");
+  if (!is_body) check_graph(g);
   return g;
 }
 
@@ -178,18 +229,22 @@ std::string read_model_file(const std::string& path) {
   return buf.str();
 }
 
-Graph load_model(const std::string& path) { return parse_model(read_model_file(path), path); }
+Graph load_model(const std::string& path, int64_t max_tensor_bytes) {
+  return parse_model(read_model_file(path), path, max_tensor_bytes);
+}
 
-Graph parse_model(const std::string& bytes, const std::string& path) {
+Graph parse_model(const std::string& bytes, const std::string& path, int64_t max_tensor_bytes) {
   if (bytes.empty()) fail(path, "file is empty, not an ONNX model");
   onnx::ModelProto mp;
   if (!mp.ParseFromString(bytes)) fail(path, "not a valid ONNX model (protobuf parse failed; truncated or not ONNX)");
   if (!mp.has_graph() || mp.graph().node_size() == 0)
     fail(path, "not a valid ONNX model (no graph or no nodes)");
-  int64_t opset = 0;
-  for (const auto& op : mp.opset_import())
-    if (op.domain().empty() || op.domain() == "ai.onnx") opset = op.version();
-  return import_graph(mp.graph(), path, opset == 0 ? 1 : opset, false);
+  ImportContext cx;
+  cx.path = path;
+  cx.opset = default_opset(mp, path);
+  cx.ir_version = mp.ir_version();
+  cx.max_tensor_bytes = max_tensor_bytes;
+  return import_graph(mp.graph(), cx, false);
 }
 
 Tensor load_tensor_pb(const std::string& path) {
@@ -199,7 +254,7 @@ Tensor load_tensor_pb(const std::string& path) {
   buf << in.rdbuf();
   onnx::TensorProto tp;
   if (!tp.ParseFromString(buf.str())) fail(path, "not a serialized onnx.TensorProto");
-  return decode_tensor(tp, path);
+  return decode_tensor(tp, path, kDefaultMaxTensorBytes);
 }
 
 void save_tensor_pb(const Tensor& t, const std::string& path) {

@@ -179,7 +179,15 @@ static int64_t eg_read_idx(const void *idx, int32_t idx64, int32_t i) {
   return ((const int32_t *)idx)[i];
 }
 
-/* Offset in data of the element at index position `o` of the index tensor, the axis coordinate replaced. */
+/* An index read at run time, wrapped when negative; -1 when outside [-dim, dim-1] (ONNX calls that
+ * an error: the kernels then stay inside the tensor, as eg_gather does). */
+static int32_t eg_wrap_index(int64_t j, int32_t dim) {
+  if (j < -(int64_t)dim || j >= (int64_t)dim) return -1;
+  return (int32_t)(j < 0 ? j + dim : j);
+}
+
+/* Offset in data of the element at index position `o` of the index tensor, the axis coordinate
+ * replaced by index j; -1 when j is out of range. */
 static int32_t eg_elements_offset(const eg_elements_params *p, int32_t o, int64_t j) {
   int32_t d, rem = o, off = 0, stride = 1;
   int32_t coords[EG_TENSOR_MAX_RANK];
@@ -187,8 +195,8 @@ static int32_t eg_elements_offset(const eg_elements_params *p, int32_t o, int64_
     coords[d] = rem % p->idx_shape[d];
     rem /= p->idx_shape[d];
   }
-  if (j < 0) j += p->data_shape[p->axis];
-  coords[p->axis] = (int32_t)j;
+  coords[p->axis] = eg_wrap_index(j, p->data_shape[p->axis]);
+  if (coords[p->axis] < 0) return -1;
   for (d = p->rank - 1; d >= 0; --d) {
     off += coords[d] * stride;
     stride *= p->data_shape[d];
@@ -201,7 +209,8 @@ void eg_gather_elements(const eg_elements_params *p, const void *data, const voi
   int32_t d, n = 1, o;
   for (d = 0; d < p->rank; ++d) n *= p->idx_shape[d];
   for (o = 0; o < n; ++o) {
-    const int32_t src = eg_elements_offset(p, o, eg_read_idx(idx, idx64, o));
+    int32_t src = eg_elements_offset(p, o, eg_read_idx(idx, idx64, o));
+    if (src < 0) src = 0; /* out of range: the first element, as eg_gather */
     memcpy((uint8_t *)out + (size_t)o * (size_t)elem_size, (const uint8_t *)data + (size_t)src * (size_t)elem_size,
            (size_t)elem_size);
   }
@@ -217,12 +226,13 @@ void eg_scatter_elements(const eg_elements_params *p, const void *data, const vo
   if (out != data) memmove(out, data, (size_t)total * (size_t)elem_size);
   for (o = 0; o < n; ++o) {
     const int32_t dst = eg_elements_offset(p, o, eg_read_idx(idx, idx64, o));
+    if (dst < 0) continue; /* out of range: no write */
     eg_reduce_elem((uint8_t *)out + (size_t)dst * (size_t)elem_size,
                    (const uint8_t *)updates + (size_t)o * (size_t)elem_size, type, elem_size, reduction);
   }
 }
 
-/* Element offset in data of tuple t of batch b. */
+/* Element offset in data of tuple t of batch b; -1 when one of its indices is out of range. */
 static int32_t eg_nd_offset(const eg_nd_params *p, const void *idx, int32_t idx64, int32_t b, int32_t t) {
   int32_t d, off = 0;
   int32_t stride[EG_TENSOR_MAX_RANK];
@@ -234,9 +244,9 @@ static int32_t eg_nd_offset(const eg_nd_params *p, const void *idx, int32_t idx6
   off = b * (p->batch_dims > 0 ? stride[p->batch_dims - 1] : 0);
   for (d = 0; d < p->tuple_len; ++d) {
     const int32_t axis = p->batch_dims + d;
-    int64_t j = eg_read_idx(idx, idx64, (b * p->n_tuples + t) * p->tuple_len + d);
-    if (j < 0) j += p->data_shape[axis];
-    off += (int32_t)j * stride[axis];
+    const int32_t j = eg_wrap_index(eg_read_idx(idx, idx64, (b * p->n_tuples + t) * p->tuple_len + d), p->data_shape[axis]);
+    if (j < 0) return -1;
+    off += j * stride[axis];
   }
   return off;
 }
@@ -248,7 +258,8 @@ void eg_gather_nd(const eg_nd_params *p, const void *data, const void *idx, int3
   uint8_t *d = (uint8_t *)out;
   for (b = 0; b < p->n_batch; ++b)
     for (t = 0; t < p->n_tuples; ++t) {
-      const int32_t src = eg_nd_offset(p, idx, idx64, b, t);
+      int32_t src = eg_nd_offset(p, idx, idx64, b, t);
+      if (src < 0) src = 0; /* out of range: the first slice, as eg_gather */
       memcpy(d, (const uint8_t *)data + (size_t)src * (size_t)elem_size, row);
       d += row;
     }
@@ -261,6 +272,7 @@ void eg_scatter_nd(const eg_nd_params *p, const void *data, const void *idx, int
   if (out != data) memmove(out, data, (size_t)total * (size_t)elem_size);
   for (t = 0; t < p->n_tuples; ++t) {
     const int32_t dst = eg_nd_offset(p, idx, idx64, 0, t);
+    if (dst < 0) continue; /* out of range: no write */
     for (k = 0; k < p->slice; ++k)
       eg_reduce_elem((uint8_t *)out + ((size_t)dst + (size_t)k) * (size_t)elem_size,
                      (const uint8_t *)updates + ((size_t)t * (size_t)p->slice + (size_t)k) * (size_t)elem_size, type,

@@ -9,7 +9,33 @@
 namespace eg::ops {
 namespace {
 
-
+// Scale and zero point as ONNX defines them, checked before anything reads them: the scale a
+// scalar or one entry per slice along `axis` of the input, each positive and finite; the zero
+// point (if any) of the quantized type `q` with as many entries as the scale.
+void check_affine(const Graph& g, const Node& n, DType q) {
+  const Tensor& x = in_t(g, n, 0);
+  const Tensor& s = in_t(g, n, 1);
+  if (s.shape.size() > 1) bad(g, n, "scale must be a scalar or 1-D");
+  const int64_t count = s.elements();
+  if (count != 1) {
+    const int64_t axis = norm_axis(g, n, n.attr_int("axis", 1), x.shape.size());
+    if (x.shape[static_cast<size_t>(axis)] != count)
+      bad(g, n, "scale has " + std::to_string(count) + " entries, axis " + std::to_string(axis) + " of '" + x.name +
+                    "' has " + std::to_string(x.shape[static_cast<size_t>(axis)]));
+  }
+  if (s.is_const) {
+    if (s.dtype != DType::F32 && s.dtype != DType::F16 && s.dtype != DType::BF16 && s.dtype != DType::F64)
+      bad(g, n, "scale must be a float tensor");
+    for (float v : s.as_float())
+      if (!(std::isfinite(v) && v > 0)) bad(g, n, "scale " + std::to_string(v) + " is not a positive finite number");
+  }
+  if (!has_in(n, 2)) return;
+  const Tensor& zp = in_t(g, n, 2);
+  if (zp.elements() != count)
+    bad(g, n, "zero point has " + std::to_string(zp.elements()) + " entries, scale " + std::to_string(count));
+  if (zp.dtype != q)
+    bad(g, n, "zero point is " + std::string(dtype_name(zp.dtype)) + ", the quantized data " + std::string(dtype_name(q)));
+}
 
 size_t channel_of(const Shape& shape, int64_t axis, size_t i) {
   auto st = strides_of(shape);
@@ -25,6 +51,7 @@ void infer_quantize(Graph& g, const Node& n) {
   if (n.attr_int("block_size", 0) != 0) bad(g, n, "blocked quantization is not supported");
   if (dt != DType::I8 && dt != DType::U8 && dt != DType::I16 && dt != DType::U16 && dt != DType::I32)
     bad(g, n, "quantized type " + std::string(dtype_name(dt)) + " is not supported");
+  check_affine(g, n, dt);
   set_out(g, n, 0, dt, x.shape);
 }
 
@@ -76,6 +103,7 @@ void infer_dequantize(Graph& g, const Node& n) {
   if (n.has_attr("output_dtype") && n.attr_int("output_dtype", 0) != 0)
     out = dtype_from_onnx(static_cast<int>(n.attr_int("output_dtype", 0)));
   if (has_in(n, 1) && in_t(g, n, 1).dtype != DType::F32) out = in_t(g, n, 1).dtype;
+  check_affine(g, n, x.dtype);
   set_out(g, n, 0, out, x.shape);
 }
 

@@ -41,7 +41,11 @@ void infer_elements(Graph& g, const Node& n) {
   const Tensor& idx = in_t(g, n, 1);
   if (idx.shape.size() != x.shape.size()) bad(g, n, "indices rank differs from the data rank");
   if (x.shape.empty()) bad(g, n, "scalar data");
-  norm_axis(g, n, n.attr_int("axis", 0), x.shape.size());
+  const size_t axis = static_cast<size_t>(norm_axis(g, n, n.attr_int("axis", 0), x.shape.size()));
+  for (size_t d = 0; d < x.shape.size(); ++d)
+    if (d != axis && idx.shape[d] > x.shape[d]) bad(g, n, "indices are larger than the data on axis " + std::to_string(d));
+  if (idx.is_const)
+    for (int64_t j : idx.as_int64()) wrap_index(j, x.shape[axis]);
   if (n.op == "GatherElements") {
     set_out(g, n, 0, x.dtype, idx.shape);
   } else {
@@ -56,7 +60,7 @@ int64_t elements_offset(const Shape& ds, const Shape& is, size_t axis, int64_t o
   int64_t off = 0;
   for (size_t d = 0; d < is.size(); ++d) {
     int64_t c = (o / ist[d]) % is[d];
-    if (d == axis) c = j < 0 ? j + ds[d] : j;
+    if (d == axis) c = wrap_index(j, ds[d]);
     off += c * dst[d];
   }
   return off;
@@ -125,8 +129,8 @@ NdDims nd_dims(const Graph& g, const Node& n, const Shape& ds, const Shape& is) 
   d.batch_dims = n.op == "GatherND" ? n.attr_int("batch_dims", 0) : 0;
   if (is.empty()) bad(g, n, "indices must have rank >= 1");
   d.tuple_len = is.back();
-  if (d.batch_dims < 0 || d.batch_dims + d.tuple_len > static_cast<int64_t>(ds.size()) ||
-      d.batch_dims >= static_cast<int64_t>(is.size()))
+  if (d.batch_dims < 0 || d.batch_dims >= static_cast<int64_t>(is.size()) ||
+      d.batch_dims + d.tuple_len > static_cast<int64_t>(ds.size()))
     bad(g, n, "indices do not fit the data rank");
   for (int64_t i = 0; i < d.batch_dims; ++i)
     if (ds[static_cast<size_t>(i)] != is[static_cast<size_t>(i)]) bad(g, n, "batch dimensions differ");
@@ -140,6 +144,10 @@ void infer_nd(Graph& g, const Node& n) {
   const Tensor& x = in_t(g, n, 0);
   const Tensor& idx = in_t(g, n, 1);
   const NdDims d = nd_dims(g, n, x.shape, idx.shape);
+  if (idx.is_const) {
+    const auto v = idx.as_int64();
+    for (size_t i = 0; i < v.size(); ++i) wrap_index(v[i], x.shape[static_cast<size_t>(d.batch_dims) + i % static_cast<size_t>(d.tuple_len)]);
+  }
   if (n.op == "GatherND") {
     Shape out(idx.shape.begin(), idx.shape.end() - 1);
     out.insert(out.end(), x.shape.begin() + d.batch_dims + d.tuple_len, x.shape.end());
@@ -162,8 +170,7 @@ void ref_nd(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* 
     int64_t off = d.batch_dims > 0 ? b * st[static_cast<size_t>(d.batch_dims - 1)] : 0;
     for (int64_t k = 0; k < d.tuple_len; ++k) {
       const size_t a = static_cast<size_t>(d.batch_dims + k);
-      int64_t j = idx[static_cast<size_t>((b * d.n_tuples + t) * d.tuple_len + k)];
-      if (j < 0) j += x.shape[a];
+      const int64_t j = wrap_index(idx[static_cast<size_t>((b * d.n_tuples + t) * d.tuple_len + k)], x.shape[a]);
       off += j * st[a];
     }
     return off;

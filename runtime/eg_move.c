@@ -103,7 +103,9 @@ void eg_transpose(const void *in, void *out, int32_t elem_size, int32_t rank, co
   int32_t o, k;                                                                     \
   for (o = 0; o < outer; ++o) {                                                     \
     for (k = 0; k < n_idx; ++k) {                                                   \
-      IDX_T j = idx[k] < 0 ? idx[k] + axis_dim : idx[k];                            \
+      IDX_T j; /* indices may sit at any 4-byte offset of the activations: memcpy */ \
+      memcpy(&j, (const uint8_t *)idx + (size_t)k * sizeof(IDX_T), sizeof(IDX_T));    \
+      if (j < 0) j += axis_dim;                                                     \
       if (j < 0 || j >= axis_dim) j = 0; /* ONNX leaves it undefined: stay in bounds */ \
       memcpy(d, s + ((size_t)o * (size_t)axis_dim + (size_t)j) * row, row);       \
       d += row;                                                                     \

@@ -9,6 +9,9 @@
 namespace eg::ops {
 namespace {
 
+// Most multiply-accumulates one constant node may cost to fold (a few seconds of reference code).
+constexpr int64_t kMaxFoldMacc = int64_t{1} << 30;
+
 std::map<std::string, OpDef>& table() {
   static std::map<std::string, OpDef> t;
   return t;
@@ -110,6 +113,19 @@ void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>&
     for (TensorId id : n.outputs)
       if (id != kNoTensor && g.is_graph_output(id)) any_output_is_graph_output = true;
     if (fold_constants && all_const && !keep && def->ref && !any_output_is_graph_output) {
+      // folding runs the reference at compile time: bound its work as the sizes are bounded
+      if (def->macc) {
+        int64_t work = 0;
+        try {
+          work = def->macc(g, n);
+        } catch (const ReasonError&) {
+          work = INT64_MAX;
+        }
+        if (work > kMaxFoldMacc)
+          fail_node(g.model_path, n.name, n.op,
+                    "folding this constant node would take " + std::to_string(work) +
+                        " multiply-accumulates at compile time (limit " + std::to_string(kMaxFoldMacc) + ")");
+      }
       evaluate_node_into(g, n);
       continue;  // node replaced by its constant outputs
     }

@@ -4,8 +4,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 pkgs=(cmake ninja-build g++ gcc clang make pkg-config binutils ccache
       libonnx-dev libprotobuf-dev protobuf-compiler libcli11-dev libfmt-dev nlohmann-json3-dev libzip-dev libflatbuffers-dev flatbuffers-compiler
-      libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
-      gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+      libgtest-dev libgmock-dev libbenchmark-dev python3
+      gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+      python3-onnx python3-numpy libclang-rt-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

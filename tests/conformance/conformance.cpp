@@ -124,12 +124,16 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
   opt.name = "network";
   opt.target = *eg::toolchain::find_target("host");
   // the test data fixes every input's shape (models may leave dims symbolic)
-  {
+  try {
     Graph probe = onnx_import::load_model(opt.model);
     for (size_t k = 0; k < probe.inputs.size(); ++k) {
       const fs::path p = fs::path(data) / ("input_" + std::to_string(k) + ".pb");
       if (fs::exists(p)) opt.input_shapes[probe.t(probe.inputs[k]).name] = io::load_tensors(p.string())[0].shape;
     }
+  } catch (const CompileError& e) {  // a model the importer refuses (e.g. no graph inputs)
+    r.v = Verdict::Rejected;
+    r.detail = e.what();
+    return r;
   }
   pipeline::Compiled c;
   try {

@@ -155,8 +155,7 @@ ResizeSetup resize_setup(const Graph& g, const Node& n, std::span<const Tensor* 
       roi_hi[static_cast<size_t>(axes[i])] = rv[i + axes.size()];
     }
   }
-  s.out_shape = out;
-  guard_out_shape(g, n, x.dtype, out);
+  guard_out_shape(g, n, x.dtype, s.out_shape = out);
   for (size_t d = 0; d < r; ++d) {
     AxisTaps at;
     at.out = out[d];

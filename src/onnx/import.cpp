@@ -10,6 +10,7 @@
 
 #include "ir/graph_check.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace eg::onnx_import {
 namespace {
@@ -108,6 +109,18 @@ AttrValue decode_attr(const onnx::AttributeProto& a, const std::string& model, i
       return std::vector<std::string>(a.strings().begin(), a.strings().end());
     case onnx::AttributeProto::TENSOR: return decode_tensor(a.t(), model, max_bytes);
     default: return std::string("<unsupported attribute type>");
+  }
+}
+
+// ONNX names are UTF-8 strings; other bytes would reach the C, the report and the JSON.
+void check_names_utf8(const Graph& g, const std::string& path) {
+  auto check = [&](const std::string& what, const std::string& name) {
+    if (!text::valid_utf8(name)) fail(path, what + " name " + text::quoted(name) + " is not valid UTF-8");
+  };
+  for (const auto& t : g.tensors) check("tensor", t.name);
+  for (const auto& n : g.nodes) {
+    check("node", n.name);
+    check("op", n.op);
   }
 }
 
@@ -211,6 +224,7 @@ Graph import_graph(const onnx::GraphProto& gp, const ImportContext& cx, bool is_
     for (const auto& o : np.output()) n.outputs.push_back(o.empty() ? kNoTensor : get_or_add(o));
     g.nodes.push_back(std::move(n));
   }
+  check_names_utf8(g, path);
   if (!is_body) check_graph(g);
   return g;
 }
@@ -222,6 +236,8 @@ std::string read_model_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) fail(path, "file not found");
   if (fs::is_directory(path, ec)) fail(path, "is a directory, expected an .onnx file");
+  // a FIFO or a device would block or never end: only regular files are read
+  if (!fs::is_regular_file(path, ec)) fail(path, "is not a regular file, expected an .onnx file");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, "cannot open file");
   std::stringstream buf;

@@ -356,7 +356,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     if (!mat) {
       wptr = ctx.ptr(n.inputs[1]);
     } else {
-      wptr = "(const int8_t*)" + ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_p2",
+      wptr = "(const int8_t*)" + ctx.add_array(ctx.tensor_symbol(w.name) + "_p2",
                                                conv_weights_p2(w, d.out_c, d.k_h * d.k_w * d.in_c), w.name);
       layout = "EG_CONV_W_P2";
     }
@@ -424,7 +424,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     for (int64_t o = 0; o < d.out_c; ++o)
       for (int64_t k = 0; k < K; ++k)
         t[static_cast<size_t>((o / 4) * K * 4 + k * 4 + o % 4)] = wv[static_cast<size_t>(o * K + k)];
-    wsym = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + (dw ? "_dw4" : "_w4"),
+    wsym = ctx.add_array(ctx.tensor_symbol(w.name) + (dw ? "_dw4" : "_w4"),
                          make_const(w.name, DType::F32, {C4 / 4, K, 4}, t), w.name);
     fn = dw ? "eg_conv_f32_dw" : "eg_conv_f32_blk";
   }

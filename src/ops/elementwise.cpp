@@ -420,7 +420,7 @@ QOperand quant_operand(const Graph& g, TensorId id) {
 std::string operand_ptr(EmitContext& ctx, const Graph& g, TensorId id, const QOperand& o) {
   const Tensor& t = g.t(id);
   if (!o.requantized) return ctx.ptr(id);
-  return "(const int8_t*)" + ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(t.name) + "_s8",
+  return "(const int8_t*)" + ctx.add_array(ctx.tensor_symbol(t.name) + "_s8",
                                            make_const(t.name, DType::I8, t.shape, o.q), t.name);
 }
 

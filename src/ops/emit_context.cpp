@@ -5,21 +5,17 @@
 #include <cstdio>
 #include <sstream>
 
+#include "util/c_text.h"
 #include "util/error.h"
 
 namespace eg {
 
-std::string EmitContext::c_ident(const std::string& s) {
-  std::string out;
-  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  // collapse runs of '_' and trim, for readability
-  std::string r;
-  for (char c : out)
-    if (!(c == '_' && !r.empty() && r.back() == '_')) r += c;
-  while (!r.empty() && r.front() == '_') r.erase(r.begin());
-  while (!r.empty() && r.back() == '_') r.pop_back();
-  if (r.empty() || std::isdigit(static_cast<unsigned char>(r[0]))) r = "t_" + r;
-  return r;
+std::string EmitContext::c_ident(const std::string& s) { return text::c_identifier(s); }
+
+std::string EmitContext::tensor_symbol(const std::string& name) const {
+  std::string id = c_ident(name);
+  if (id.size() >= 2 && id[0] == 'l' && std::isdigit(static_cast<unsigned char>(id[1]))) id = "t_" + id;
+  return prefix + "_" + id;
 }
 
 std::string EmitContext::float_lit(float v) {
@@ -41,7 +37,7 @@ std::string EmitContext::ints_lit(const std::vector<int64_t>& v) {
 std::string EmitContext::ptr_as(TensorId id, const std::string& ctype) {
   const Tensor& t = g.t(id);
   if (t.is_const) {
-    std::string sym = add_array(prefix + "_" + c_ident(t.name), t, t.name);
+    std::string sym = add_array(tensor_symbol(t.name), t, t.name);
     return "(" + ctype + ")" + sym;
   }
   if (auto st = offsets.state.find(id); st != offsets.state.end())
@@ -65,7 +61,7 @@ std::string EmitContext::scratch(int node_index, const std::string& ctype) {
 
 std::string EmitContext::add_array(const std::string& base, const Tensor& data, const std::string& source,
                                    bool is_param) {
-  std::string sym = c_ident(base);
+  std::string sym = text::c_identifier(base, 128);
   // same symbol and same bytes: share; same symbol, other bytes: a new name
   for (int k = 1;; ++k) {
     const ConstArray* hit = nullptr;
@@ -73,7 +69,7 @@ std::string EmitContext::add_array(const std::string& base, const Tensor& data, 
       if (a.symbol == sym) hit = &a;
     if (!hit) break;
     if (hit->data.data == data.data && hit->data.dtype == data.dtype) return sym;
-    sym = c_ident(base) + "_" + std::to_string(k);
+    sym = text::c_identifier(base, 128) + "_" + std::to_string(k);
   }
   ConstArray a;
   a.symbol = sym;

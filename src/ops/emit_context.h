@@ -72,10 +72,16 @@ struct EmitContext {
   void decl(const std::string& d) { decls.push_back(d); }
   // Unique identifier for the current node's parameter struct: "<prefix>_l<idx>".
   std::string layer_ident() const { return prefix + "_l" + std::to_string(current_node); }
+  // Internal identifier of network.c ("<prefix>__forward"): no tensor symbol can take it.
+  std::string internal(const std::string& what) const { return prefix + "__" + what; }
   int current_node = -1;
 
-  // C identifier made from a tensor/node name.
+  // C identifier made from a tensor/node name (emit/c_text.h: not unique by itself).
   static std::string c_ident(const std::string& s);
+  // Base symbol of a const array made from a tensor name: "<prefix>_<ident>", never in the
+  // generated code's own namespaces (layer structs "<prefix>_l<N>", internals "<prefix>__*");
+  // add_array then makes it unique.
+  std::string tensor_symbol(const std::string& name) const;
   // A float literal that round-trips exactly ("0x1.8p-3f" style is avoided for readability).
   static std::string float_lit(float v);
   static std::string ints_lit(const std::vector<int64_t>& v);

@@ -167,12 +167,12 @@ void emit_fc_f32(EmitContext& ctx, const Graph& g, const Node& n, const FcView& 
   const bool w8 = v.out >= 8;
   const int64_t K = v.in, N = v.out;
   const std::vector<float> t = fc_f32_w8(v.weights.as_float(), K, N);  // from [out][in]
-  const std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname) + (w8 ? "_w8" : ""),
+  const std::string w = ctx.add_array(ctx.tensor_symbol(wname) + (w8 ? "_w8" : ""),
                                       make_const(wname, DType::F32, {N, K}, t), wname);
   std::string bias = "0";
   if (v.bias) {
     const std::string bname = g.t(n.inputs[2]).name;
-    bias = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(bname), *v.bias, bname);
+    bias = ctx.add_array(ctx.tensor_symbol(bname), *v.bias, bname);
   }
   auto s = [](int64_t x) { return std::to_string(x); };
   ctx.use("eg_fc_f32");
@@ -211,11 +211,11 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
   const bool i4 = fast && policy(g.optimization).fc_i4_weights && v.out >= 4 && v.in >= 16;
   Tensor wdata = v.weights;
   if (i4) wdata = fc_weights_i4(v.weights, v.in, v.out);
-  std::string w = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(wname) + (i4 ? "_i4" : ""), wdata, wname);
+  std::string w = ctx.add_array(ctx.tensor_symbol(wname) + (i4 ? "_i4" : ""), wdata, wname);
   std::string bias = "0";
   if (v.bias) {
     const std::string bname = g.t(n.inputs[2]).name;
-    bias = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(bname), *v.bias, bname);
+    bias = ctx.add_array(ctx.tensor_symbol(bname), *v.bias, bname);
   }
   auto s = [](int64_t x) { return std::to_string(x); };
   ctx.use("eg_fc");

@@ -239,7 +239,7 @@ void emit_gather(EmitContext& ctx, const Graph& g, const Node& n) {
   }
   const auto idx = it.as_int64();
   std::vector<int32_t> idx32(idx.begin(), idx.end());
-  std::string arr = ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(g.t(n.inputs[1]).name),
+  std::string arr = ctx.add_array(ctx.tensor_symbol(g.t(n.inputs[1]).name),
                                   make_const(g.t(n.inputs[1]).name, DType::I32, {static_cast<int64_t>(idx32.size())}, idx32),
                                   g.t(n.inputs[1]).name, true);
   ctx.use("eg_move");

@@ -1,0 +1,71 @@
+"""Helpers shared by the Python tests: build small ONNX models with onnx.helper,
+run edgegen, compile generated C. Tests fail with a message (raise Failure)."""
+import os
+import subprocess
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+C_FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1"]
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def run(cmd, timeout=120, **kw):
+    return subprocess.run(cmd, capture_output=True, timeout=timeout, **kw)
+
+
+def save_model(graph, path, opset=13):
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 7
+    with open(path, "wb") as f:
+        f.write(model.SerializeToString())
+    return path
+
+
+def dense_model(names, seed=0):
+    """x[1,4] -> MatMul(W[4,3]) -> Add(B[3]) -> Relu -> y ; Add -> Mul(W2[3]) -> z.
+    names: dict with keys x, w, w2, b, m, a, y, z, n_matmul, n_add, n_relu, n_mul."""
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal((4, 3)).astype(np.float32)
+    b = rng.standard_normal(3).astype(np.float32)
+    w2 = rng.standard_normal(3).astype(np.float32)
+    n = names
+    nodes = [
+        helper.make_node("MatMul", [n["x"], n["w"]], [n["m"]], name=n["n_matmul"]),
+        helper.make_node("Add", [n["m"], n["b"]], [n["a"]], name=n["n_add"]),
+        helper.make_node("Relu", [n["a"]], [n["y"]], name=n["n_relu"]),
+        helper.make_node("Mul", [n["a"], n["w2"]], [n["z"]], name=n["n_mul"]),
+    ]
+    inits = [numpy_helper.from_array(w, n["w"]), numpy_helper.from_array(b, n["b"]),
+             numpy_helper.from_array(w2, n["w2"])]
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info(n["x"], TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info(n["y"], TensorProto.FLOAT, [1, 3]),
+         helper.make_tensor_value_info(n["z"], TensorProto.FLOAT, [1, 3])], inits)
+    return graph, (w, b, w2)
+
+
+def benign_names():
+    return {k: k for k in ["x", "w", "w2", "b", "m", "a", "y", "z", "n_matmul", "n_add", "n_relu", "n_mul"]}
+
+
+def one_line_error(proc, what):
+    err = proc.stderr.decode("utf-8", "replace")
+    check(proc.returncode == 2, f"{what}: exit {proc.returncode}, expected 2; stderr: {err!r}")
+    check(err.count("\n") == 1 and err.endswith("\n") and err.startswith("edgegen: error: "),
+          f"{what}: error is not one line: {err!r}")
+    return err
+
+
+def shared_model(name):
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "models", name, "model.onnx"))

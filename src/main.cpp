@@ -10,7 +10,9 @@
 
 #include "driver/commands.h"
 #include "toolchain/target.h"
+#include "driver/supervisor.h"
 #include "util/error.h"
+#include "util/text.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"edgegen: ONNX (float and int8 QDQ) to dependency-free C99 for STM32 microcontrollers"};
@@ -66,7 +68,9 @@ int main(int argc, char** argv) {
   common(validate, true);
   validate->add_option("--valinput,--vi", o.valinput, "inputs: .npy, .npz, .pb or a test_data_set folder");
   validate->add_option("--valoutput,--vo", o.valoutput, "expected outputs (default: reference interpreter)");
-  validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")->capture_default_str();
+  validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
   validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
   validate->add_option("--mode", o.mode, "host | target (the --target's core on QEMU, or --device)")->capture_default_str();
@@ -79,8 +83,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << " (see 'edgegen --help')\n";
+    return 2;
   }
   for (const auto& p : input_shapes) {
     const auto eq = p.find('=');
@@ -107,27 +112,53 @@ int main(int argc, char** argv) {
     }
     o.compile.state_pairs.emplace_back(p.substr(0, eq), p.substr(eq + 1));
   }
+  // One command; every user-facing problem is one line on stderr and exit code 2.
+  auto dispatch = [&]() -> int {
+    try {
+      if (*supported) return eg::driver::cmd_supported_ops(o);
+      if (*analyze) {
+        o.compile.command = "analyze";
+        return eg::driver::cmd_analyze(o);
+      }
+      if (*generate) {
+        o.compile.command = "generate";
+        return eg::driver::cmd_generate(o);
+      }
+      if (*validate) {
+        o.compile.command = "validate";
+        return eg::driver::cmd_validate(o);
+      }
+    } catch (const eg::CompileError& e) {
+      std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << "\n";
+      return 2;
+    } catch (const std::filesystem::filesystem_error& e) {  // the user's files or folders
+      std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "edgegen: internal error: "
+                << eg::text::one_line((o.compile.model.empty() ? "" : o.compile.model + ": ") + e.what()) << "\n";
+      return 3;
+    }
+    return 0;
+  };
+  if (*supported) return dispatch();
+  // analyze/generate/validate run in a supervised worker with a private temporary folder:
+  // Ctrl-C or a crash kills the compilers it started and removes every temporary file.
+  eg::driver::catch_interrupts();
   try {
-    if (*supported) return eg::driver::cmd_supported_ops(o);
-    if (*analyze) {
-      o.compile.command = "analyze";
-      return eg::driver::cmd_analyze(o);
-    }
-    if (*generate) {
-      o.compile.command = "generate";
-      return eg::driver::cmd_generate(o);
-    }
-    if (*validate) {
-      o.compile.command = "validate";
-      return eg::driver::cmd_validate(o);
-    }
+    o.run_dir = eg::driver::make_run_dir(o.compile.workspace, o.compile.model);
   } catch (const eg::CompileError& e) {
-    std::cerr << "edgegen: error: " << e.what() << "\n";
+    std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << "\n";
     return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "edgegen: internal error: " << (o.compile.model.empty() ? "" : o.compile.model + ": ") << e.what()
-              << "\n";
-    return 3;
   }
-  return 0;
+  const bool keep_run_dir = !o.compile.workspace.empty();  // the user asked for the files
+  const int rc = eg::driver::run_supervised(dispatch, [&](pid_t worker) {
+    std::error_code ec;
+    std::filesystem::remove_all(eg::driver::staging_path(o.compile.output, worker), ec);
+  });
+  if (!keep_run_dir || rc != 0) {
+    std::error_code ec;
+    std::filesystem::remove_all(o.run_dir, ec);
+  }
+  return rc;
 }

@@ -1,7 +1,13 @@
 #include "driver/commands.h"
 #include "driver/sections.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +17,7 @@
 #include "report/report.h"
 #include "util/error.h"
 #include "validate/board_runner.h"
+#include "util/text.h"
 #include "validate/target_runner.h"
 #include "validate/validation_firmware.h"
 #include "validate/validate.h"
@@ -20,18 +27,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A workspace folder: the user's, or a fresh temporary one removed at the end.
+// The folder for this run's temporary files: the one the supervisor made
+// (run_dir), or, for in-process callers, a fresh one removed afterwards.
+// A user's --workspace folder itself is never cleaned: only a subfolder of it.
 class Workspace {
  public:
-  explicit Workspace(const std::string& user) {
-    if (!user.empty()) {
-      path_ = user;
-      fs::create_directories(path_);
+  explicit Workspace(const CliOptions& o) {
+    if (!o.run_dir.empty()) {
+      path_ = o.run_dir;
       return;
     }
-    std::string tmpl = (fs::temp_directory_path() / "edgegen-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw CompileError("cannot create a temporary workspace");
-    path_ = tmpl;
+    path_ = make_run_dir(o.compile.workspace, o.compile.model);
     owned_ = true;
   }
   ~Workspace() {
@@ -58,7 +64,21 @@ std::vector<std::string> generated_names(const Compiled& c, bool with_reports) {
 void check_name(const Options& o) {
   bool ok = !o.name.empty() && !std::isdigit(static_cast<unsigned char>(o.name[0]));
   for (char ch : o.name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
-  if (!ok) throw CompileError(o.model + ": --name '" + o.name + "' is not a C identifier");
+  if (!ok) throw CompileError(o.model + ": --name " + text::quoted(o.name) + " is not a C identifier");
+  // The runtime's own files and symbols (stai.h, eg_*.c, stai_*, EG_*) and the C library's
+  // headers (a generated string.h would shadow <string.h>) are not names for a network.
+  std::string lower = o.name;
+  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  static const char* kStdHeaders[] = {"assert", "complex", "ctype", "errno", "fenv", "float", "inttypes",
+                                      "iso646", "limits", "locale", "math", "setjmp", "signal", "stdalign",
+                                      "stdarg", "stdatomic", "stdbool", "stddef", "stdint", "stdio", "stdlib",
+                                      "stdnoreturn", "string", "tgmath", "threads", "time", "uchar", "wchar",
+                                      "wctype", "arm_acle", "arm_math", "arm_fp16"};
+  bool reserved = lower == "eg" || lower == "stai" || lower.rfind("eg_", 0) == 0 || lower.rfind("stai_", 0) == 0;
+  for (const char* h : kStdHeaders) reserved = reserved || lower == h;
+  if (reserved)
+    throw CompileError(o.model + ": --name " + text::quoted(o.name) +
+                       " is reserved (the runtime's eg_*/stai* files and symbols, or a C library header)");
 }
 
 void measure_sections_if_asked(Compiled& c, const std::string& workdir) {
@@ -68,26 +88,107 @@ void measure_sections_if_asked(Compiled& c, const std::string& workdir) {
 
 }  // namespace
 
-void write_files_atomically(const std::string& dir, const std::map<std::string, std::string>& files) {
-  const fs::path out(dir);
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  fs::create_directories(parent);
-  const fs::path tmp = parent / (out.filename().string() + ".edgegen-tmp-" + std::to_string(getpid()));
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
+std::string make_run_dir(const std::string& workspace, const std::string& model) {
   try {
+    fs::path base = fs::temp_directory_path();
+    if (!workspace.empty()) {
+      base = workspace;
+      std::error_code ec;
+      if (fs::exists(base, ec) && !fs::is_directory(base, ec))
+        throw CompileError(model + ": --workspace " + text::quoted(workspace) + " is not a folder");
+      fs::create_directories(base);
+    }
+    std::string tmpl = (base / "edgegen-XXXXXX").string();
+    if (!mkdtemp(tmpl.data()))
+      throw CompileError(model + ": cannot create a temporary folder in " + text::quoted(base.string()) + ": " +
+                         std::strerror(errno));
+    return tmpl;
+  } catch (const fs::filesystem_error& e) {
+    throw CompileError(model + ": --workspace " + text::quoted(workspace) + ": " + e.code().message());
+  }
+}
+
+namespace {
+
+fs::path normal_output(const std::string& dir) {
+  fs::path out = fs::absolute(fs::path(dir.empty() ? "." : dir)).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();
+  return out;
+}
+
+std::string manifest_name(const std::string& kind) { return ".edgegen-" + kind + ".manifest"; }
+
+std::set<std::string> read_manifest(const fs::path& p) {
+  std::set<std::string> names;
+  std::ifstream in(p);
+  std::string line;
+  while (std::getline(in, line))
+    // only plain file names: a hand-edited manifest cannot make edgegen delete elsewhere
+    if (!line.empty() && line.find('/') == std::string::npos && line != "." && line != "..") names.insert(line);
+  return names;
+}
+
+void write_file(const fs::path& p, const std::string& content) {
+  std::ofstream f(p, std::ios::binary);
+  f << content;
+  f.close();
+  if (!f) throw CompileError(p.parent_path().string() + ": cannot write " + p.filename().string() + ": " +
+                             std::strerror(errno ? errno : EIO));
+}
+
+// Serializes the replace step of concurrent runs into one folder.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& dir) {
+    fd_ = ::open((dir / ".edgegen.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0) flock(fd_, LOCK_EX);
+  }
+  ~FolderLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
+std::string staging_path(const std::string& dir, long pid) {
+  const fs::path out = normal_output(dir);
+  return (out.parent_path() / ("." + out.filename().string() + ".edgegen-tmp-" + std::to_string(pid))).string();
+}
+
+void write_files_atomically(const std::string& dir, const std::map<std::string, std::string>& files,
+                            const std::string& kind) {
+  const fs::path out = normal_output(dir);
+  const fs::path tmp = staging_path(dir, getpid());
+  std::error_code ec;
+  try {
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+      throw CompileError(dir + ": --output exists and is not a folder");
+    fs::create_directories(out.parent_path());
+    fs::remove_all(tmp, ec);
     fs::create_directories(tmp);
+    std::string manifest;
     for (const auto& [name, content] : files) {
-      std::ofstream f(tmp / name, std::ios::binary);
-      f << content;
-      if (!f) throw CompileError(dir + ": cannot write " + name);
+      write_file(tmp / name, content);
+      manifest += name + "\n";
     }
-    if (!fs::exists(out)) {
-      fs::rename(tmp, out);
-      return;
-    }
+    write_file(tmp / manifest_name(kind), manifest);
+    // a new folder appears complete, in one rename
+    if (!fs::exists(out, ec) && ::rename(tmp.c_str(), out.c_str()) == 0) return;
+    // an existing folder: files replaced one by one (each rename atomic) under a lock, the
+    // previous run's files that this one does not write removed, the user's own files kept
+    FolderLock lock(out);
+    const auto previous = read_manifest(out / manifest_name(kind));
     for (const auto& [name, _] : files) fs::rename(tmp / name, out / name);
-    fs::remove_all(tmp);
+    for (const auto& old : previous)
+      if (!files.count(old)) fs::remove(out / old, ec);
+    fs::rename(tmp / manifest_name(kind), out / manifest_name(kind));
+    fs::remove_all(tmp, ec);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(tmp, ec);
+    throw CompileError(dir + ": cannot write the output: " + e.code().message());
   } catch (...) {
     fs::remove_all(tmp, ec);
     throw;
@@ -96,16 +197,22 @@ void write_files_atomically(const std::string& dir, const std::map<std::string, 
 
 int cmd_analyze(const CliOptions& o) {
   check_name(o.compile);
-  Workspace ws(o.compile.workspace);
+  Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
   measure_sections_if_asked(c, ws.path());
-  std::cout << report::to_text(c, {});
+  // as ST's analyze: the report also lands in --output
+  std::map<std::string, std::string> files;
+  files[c.options.name + "_analyze_report.txt"] = report::to_text(c, {});
+  files[c.options.name + "_analyze_report.json"] =
+      report::to_json(c, {}).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  write_files_atomically(o.compile.output, files, "analyze");
+  std::cout << files[c.options.name + "_analyze_report.txt"];
   return 0;
 }
 
 int cmd_generate(const CliOptions& o) {
   check_name(o.compile);
-  Workspace ws(o.compile.workspace);
+  Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
   measure_sections_if_asked(c, ws.path());
   std::map<std::string, std::string> files = c.code.files;
@@ -114,15 +221,15 @@ int cmd_generate(const CliOptions& o) {
   const auto names = generated_names(c, true);
   files = c.code.files;
   files[c.options.name + "_generate_report.txt"] = report::to_text(c, names);
-  files[c.options.name + "_c_info.json"] = report::to_json(c, names).dump(2) + "\n";
-  write_files_atomically(o.compile.output.empty() ? "." : o.compile.output, files);
+  files[c.options.name + "_c_info.json"] = report::to_json(c, names).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  write_files_atomically(o.compile.output, files, "generate");
   std::cout << files[c.options.name + "_generate_report.txt"];
   return 0;
 }
 
 int cmd_validate(const CliOptions& o) {
   check_name(o.compile);
-  Workspace ws(o.compile.workspace);
+  Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
   validate::ValidateOptions vo;
   vo.valinput = o.valinput;
@@ -162,8 +269,8 @@ int cmd_validate(const CliOptions& o) {
   std::cout << text;
   std::map<std::string, std::string> files = {
       {c.options.name + "_validate_report.txt", text},
-      {c.options.name + "_validate_report.json", j.dump(2) + "\n"}};
-  write_files_atomically(o.compile.output.empty() ? "." : o.compile.output, files);
+      {c.options.name + "_validate_report.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"}};
+  write_files_atomically(o.compile.output, files, "validate");
   return 0;
 }
 
@@ -174,7 +281,7 @@ int cmd_supported_ops(const CliOptions& o) {
     for (const auto& [name, d] : all)
       j.push_back({{"op", name}, {"dtypes", d.dtypes}, {"constraints", d.constraints},
                    {"c_layer", d.c_layer_type}, {"compiles_to_c", static_cast<bool>(d.emit)}});
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return 0;
   }
   std::cout << "edgegen supported operators (" << all.size() << ")\n";

@@ -19,6 +19,7 @@ struct CliOptions {
   size_t batches = 10;
   uint32_t seed = 1;
   std::vector<float> range;
+  std::string run_dir;  // this run's temporary folder, made by the supervisor (empty: make one)
 };
 
 int cmd_analyze(const CliOptions& o);
@@ -26,7 +27,16 @@ int cmd_generate(const CliOptions& o);
 int cmd_validate(const CliOptions& o);
 int cmd_supported_ops(const CliOptions& o);
 
-// Writes files atomically into dir: all or nothing (a new dir appears only complete).
-void write_files_atomically(const std::string& dir, const std::map<std::string, std::string>& files);
+// Writes files into the output folder dir: staged in a sibling folder, then a new folder
+// appears complete in one rename, or an existing one has its files replaced under a lock.
+// A manifest per kind ("generate", "validate") lists what edgegen wrote: files of the
+// previous run of that kind that this one does not write are removed, other files kept.
+void write_files_atomically(const std::string& dir, const std::map<std::string, std::string>& files,
+                            const std::string& kind);
+// The staging folder write_files_atomically uses in process `pid` (the supervisor removes it).
+std::string staging_path(const std::string& dir, long pid);
+// A fresh temporary folder for one run: under --workspace (never cleaning the folder
+// itself) or under the system's temporary folder.
+std::string make_run_dir(const std::string& workspace, const std::string& model);
 
 }  // namespace eg::driver

@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 model="$root/../shared/models/seed_cnn_gru_qdq"
 out="$root/out/seed"
 rm -rf "$out"
-"$root/build/edgegen" generate --model "$model/model.onnx" --target stm32f4 --optimization time \
+"$root/build/edgegen" generate --model "$model/model.onnx" --target stm32f4 --optimization time -v 2 \
   --name network --output "$out"
 echo
 echo "== validate on the host against ONNX Runtime's reference data (test_data_set_*)"

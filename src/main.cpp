@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/commands.h"
+#include "driver/st_options.h"
 #include "toolchain/target.h"
 #include "driver/supervisor.h"
 #include "util/error.h"
@@ -18,6 +19,13 @@ int main(int argc, char** argv) {
   CLI::App app{"edgegen: ONNX (float and int8 QDQ) to dependency-free C99 for STM32 microcontrollers"};
   app.require_subcommand(1);
   eg::driver::CliOptions o;
+  o.compile.optimization = eg::Optimization::Balanced;  // ST's default
+  const std::vector<std::string> args = eg::driver::normalize_st_args(argc, argv);
+  for (const auto& a : args)
+    if (a == "--version" || a == "--tools-version") {
+      std::cout << eg::driver::version_text(a == "--tools-version");
+      return 0;
+    }
 
   std::vector<std::string> modes;  // --optimization names, from the policy table
   for (const auto& p : eg::all_optimizations()) modes.emplace_back(p.name);
@@ -52,8 +60,10 @@ int main(int argc, char** argv) {
     sub->add_flag("--no-size-report", [&](int64_t) { o.compile.size_report = false; },
                   "skip the report's memory by section (it compiles the C with the target's compiler)");
   };
+  using eg::driver::StCommand;
   auto* analyze = app.add_subcommand("analyze", "print the report without writing C");
   common(analyze, true);
+  eg::driver::add_st_options(analyze, o.st, StCommand::Analyze);
   auto* generate = app.add_subcommand("generate", "write network.c/.h, network_data.c/.h, runtime and report");
   common(generate, true);
   generate->add_flag("--validation-firmware", o.validation_firmware,
@@ -64,10 +74,13 @@ int main(int argc, char** argv) {
                   "feed state outputs back as inputs through a persistent states buffer (pairs by declaration order)");
     sub->add_option("--state", state_pairs, "a state pair OUTPUT=INPUT (repeatable; implies --stateful)");
   }
+  eg::driver::add_st_options(generate, o.st, StCommand::Generate);
   auto* validate = app.add_subcommand("validate", "run the generated C and compare with the reference");
   common(validate, true);
-  validate->add_option("--valinput,--vi", o.valinput, "inputs: .npy, .npz, .pb or a test_data_set folder");
-  validate->add_option("--valoutput,--vo", o.valoutput, "expected outputs (default: reference interpreter)");
+  eg::driver::add_st_options(validate, o.st, StCommand::Validate);
+  std::vector<std::string> valinputs, valoutputs;
+  validate->add_option("--valinput,--vi", valinputs, "inputs: .npy, .npz, .pb or a test_data_set folder");
+  validate->add_option("--valoutput,--vo", valoutputs, "expected outputs (default: reference interpreter)");
   validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
@@ -81,7 +94,8 @@ int main(int argc, char** argv) {
   supported->add_option("--format", o.format, "text | json")->capture_default_str();
 
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+    app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << " (see 'edgegen --help')\n";
@@ -111,6 +125,15 @@ int main(int argc, char** argv) {
       return 2;
     }
     o.compile.state_pairs.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  if (!valinputs.empty()) o.valinput = valinputs[0];
+  if (!valoutputs.empty()) o.valoutput = valoutputs[0];
+  if (o.st.quiet) o.st.verbosity = 0;
+  if (o.st.verbosity > 0) {
+    auto notes = eg::driver::st_notes(o.st);
+    if (valinputs.size() > 1 || valoutputs.size() > 1)
+      notes.push_back("-vi/-vo with several files: validate reads the first (a .npz holds every input or output)");
+    for (const auto& n : notes) std::cerr << "edgegen: note: " << n << "\n";
   }
   // One command; every user-facing problem is one line on stderr and exit code 2.
   auto dispatch = [&]() -> int {

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include <filesystem>
 #include <fstream>
@@ -195,6 +196,54 @@ void write_files_atomically(const std::string& dir, const std::map<std::string, 
   }
 }
 
+std::string version_text(bool tools) {
+  std::string v = "edgegen 1.0 (command line of ST Edge AI Core; st-ai API " + std::to_string(1) + ".0)\n";
+  if (tools) {
+    v += "  C runtime: embedded in this binary, C99, no malloc\n";
+    for (const char* t : {"arm-none-eabi-gcc", "cc", "qemu-system-arm"}) {
+      std::string out;
+      const std::string cmd = std::string(t) + " --version 2>/dev/null | head -n 1";
+      if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[256];
+        if (fgets(buf, sizeof buf, p)) out = buf;
+        pclose(p);
+      }
+      v += "  " + std::string(t) + ": " + (out.empty() ? "not found\n" : out);
+    }
+  }
+  return v;
+}
+
+namespace {
+
+// generate's console at verbosity 1: what was written and what it costs.
+std::string summary(const Compiled& c, const std::string& output, size_t n_files, bool with_report) {
+  size_t flash = 0, ram = 0;
+  for (const auto& s : c.sections) {
+    flash += s.text + s.rodata + s.data;
+    ram += s.data + s.bss;
+  }
+  std::ostringstream o;
+  o << "edgegen " << c.options.command << ": " << c.options.model << " -> " << output << " (" << n_files
+    << " files)\n"
+    << "  target " << c.options.target << ", --optimization " << optimization_name(c.options.optimization) << ", "
+    << c.code.layers.size() << " C layers, " << c.c_macc << " MACC\n"
+    << "  weights " << c.code.weights_bytes + c.code.params_bytes << " B (flash), activations "
+    << c.plan.activations_bytes << " B (ram, inputs and outputs included)";
+  if (!c.sections.empty()) o << ", code + data " << flash << " B flash / " << ram << " B ram";
+  o << "\n";
+  if (with_report) o << "  report: " << (fs::path(output) / (c.options.name + "_" + c.options.command + "_report.txt")).string() << "\n";
+  return o.str();
+}
+
+// The console: nothing (0), the summary (1) or the full report (2, 3).
+void print_result(const CliOptions& o, const Compiled& c, const std::string& report, size_t n_files) {
+  if (o.st.verbosity >= 2) std::cout << report;
+  else if (o.st.verbosity == 1) std::cout << summary(c, o.compile.output, n_files, !o.st.no_report);
+}
+
+}  // namespace
+
 int cmd_analyze(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o);
@@ -202,11 +251,15 @@ int cmd_analyze(const CliOptions& o) {
   measure_sections_if_asked(c, ws.path());
   // as ST's analyze: the report also lands in --output
   std::map<std::string, std::string> files;
-  files[c.options.name + "_analyze_report.txt"] = report::to_text(c, {});
-  files[c.options.name + "_analyze_report.json"] =
-      report::to_json(c, {}).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  write_files_atomically(o.compile.output, files, "analyze");
-  std::cout << files[c.options.name + "_analyze_report.txt"];
+  const std::string text = report::to_text(c, {});
+  if (!o.st.no_report) {
+    files[c.options.name + "_analyze_report.txt"] = text;
+    files[c.options.name + "_analyze_report.json"] =
+        report::to_json(c, {}).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    write_files_atomically(o.compile.output, files, "analyze");
+  }
+  // analyze's purpose is the report: on the console from verbosity 1
+  if (o.st.verbosity >= 1) std::cout << text;
   return 0;
 }
 
@@ -215,15 +268,18 @@ int cmd_generate(const CliOptions& o) {
   Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
   measure_sections_if_asked(c, ws.path());
-  std::map<std::string, std::string> files = c.code.files;
   if (o.validation_firmware)
     for (auto& [name, content] : validate::validation_firmware_files(c)) c.code.files.emplace(name, content);
-  const auto names = generated_names(c, true);
-  files = c.code.files;
-  files[c.options.name + "_generate_report.txt"] = report::to_text(c, names);
-  files[c.options.name + "_c_info.json"] = report::to_json(c, names).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const auto names = generated_names(c, !o.st.no_report);
+  std::map<std::string, std::string> files = c.code.files;
+  const std::string text = report::to_text(c, names);
+  if (!o.st.no_report) {
+    files[c.options.name + "_generate_report.txt"] = text;
+    files[c.options.name + "_c_info.json"] =
+        report::to_json(c, names).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  }
   write_files_atomically(o.compile.output, files, "generate");
-  std::cout << files[c.options.name + "_generate_report.txt"];
+  print_result(o, c, text, files.size());
   return 0;
 }
 
@@ -266,7 +322,7 @@ int cmd_validate(const CliOptions& o) {
     text += "\n" + tr.text();
     j["target"] = tr.json();
   }
-  std::cout << text;
+  if (o.st.verbosity >= 1) std::cout << text;
   std::map<std::string, std::string> files = {
       {c.options.name + "_validate_report.txt", text},
       {c.options.name + "_validate_report.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"}};

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/st_options.h"
 #include "pipeline/compile.h"
 
 namespace eg::driver {
@@ -19,8 +20,12 @@ struct CliOptions {
   size_t batches = 10;
   uint32_t seed = 1;
   std::vector<float> range;
+  StOptions st;          // ST Edge AI Core's options (driver/st_options.h)
   std::string run_dir;  // this run's temporary folder, made by the supervisor (empty: make one)
 };
+
+// `--version` / `--tools-version` text.
+std::string version_text(bool tools);
 
 int cmd_analyze(const CliOptions& o);
 int cmd_generate(const CliOptions& o);

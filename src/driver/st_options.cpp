@@ -1,0 +1,119 @@
+#include "driver/st_options.h"
+
+#include <CLI/CLI.hpp>
+
+namespace eg::driver {
+
+void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
+  const auto one_of = [](std::initializer_list<const char*> v) {
+    return CLI::IsMember(std::vector<std::string>(v.begin(), v.end()), CLI::ignore_case);
+  };
+  sub->add_option("--type", st.type, "model type (keras, tflite, onnx): edgegen reads the file itself")
+      ->check(one_of({"keras", "tflite", "onnx"}));
+  sub->add_option("-c,--compression", st.compression, "weight compression: none | lossless | low | medium | high")
+      ->check(one_of({"none", "lossless", "low", "medium", "high"}));
+  sub->add_flag("--allocate-inputs", st.allocate_inputs, "inputs inside the activations buffer (the default)");
+  sub->add_flag("--allocate-outputs", st.allocate_outputs, "outputs inside the activations buffer (the default)");
+  sub->add_flag("--no-inputs-allocation", st.no_inputs_allocation, "the application provides the input buffers");
+  sub->add_flag("--no-outputs-allocation", st.no_outputs_allocation, "the application provides the output buffers");
+  sub->add_option("--input-memory-alignment", st.input_memory_alignment, "alignment of input buffers (bytes)")
+      ->check(CLI::Range(1, 4096));
+  sub->add_option("--output-memory-alignment", st.output_memory_alignment, "alignment of output buffers (bytes)")
+      ->check(CLI::Range(1, 4096));
+  const auto dtype = one_of({"float32", "int8", "uint8"});
+  const auto chpos = one_of({"chfirst", "chlast"});
+  sub->add_option("--input-data-type", st.input_data_type, "data type of each input: float32 | int8 | uint8")
+      ->delimiter(',')
+      ->check(dtype);
+  sub->add_option("--output-data-type", st.output_data_type, "data type of each output: float32 | int8 | uint8")
+      ->delimiter(',')
+      ->check(dtype);
+  sub->add_option("--inputs-ch-position", st.inputs_ch_position, "channel position of the inputs: chfirst | chlast")
+      ->delimiter(',')
+      ->check(chpos);
+  sub->add_option("--outputs-ch-position", st.outputs_ch_position, "channel position of the outputs")
+      ->delimiter(',')
+      ->check(chpos);
+  sub->add_option("--c-api", st.c_api, "generated API: st-ai | legacy")->check(one_of({"st-ai", "legacy"}));
+  sub->add_option("--memory-pool", st.memory_pool, "file describing the RAM regions for the activations")
+      ->check(CLI::ExistingFile);
+  sub->add_flag("--split-weights", st.split_weights, "one C array per weight tensor (edgegen always does)");
+  sub->add_flag("--fix-parametric-shapes", st.fix_parametric_shapes, "symbolic dimensions become static");
+  sub->add_flag("--no-onnx-optimizer", st.no_onnx_optimizer, "ST's ONNX optimizer off (edgegen has its own passes)");
+  sub->add_flag("--use-onnx-simplifier", st.use_onnx_simplifier, "ST's onnx-simplifier pass");
+  sub->add_flag("--no-report", st.no_report, "write no report files into --output");
+  sub->add_flag("--no-workspace", st.no_workspace, "remove the temporary files (the default without --workspace)");
+  sub->add_option("-v,--verbosity", st.verbosity, "0 quiet, 1 summary (default), 2-3 the full report")
+      ->check(CLI::Range(0, 3));
+  sub->add_flag("--quiet", st.quiet, "no console output but errors");
+  sub->add_option_function<std::vector<std::string>>(
+         "--st-neural-art",
+         [&st](const std::vector<std::string>& v) { st.st_neural_art = v.empty() || v[0].empty() ? "default" : v[0]; },
+         "NPU compiler profile (STM32N6)")
+      ->expected(0, 1);
+  sub->add_flag("-r,--relocatable", st.relocatable, "relocatable binary network");
+  sub->add_flag("--binary", st.binary, "weights as a binary file");
+  sub->add_flag("--lib", st.lib, "network as a library");
+  sub->add_flag("--dll", st.dll, "shared library for the host");
+  sub->add_option("--address", st.address, "flash address of the relocatable network");
+  sub->add_option("--copy-weights-at", st.copy_weights_at, "RAM address the weights are copied to");
+  sub->add_option("--custom", st.custom, "custom layers description file");
+  sub->add_flag("--prefetch-compressed-weights", st.prefetch_compressed_weights, "NPU weight prefetch");
+  if (cmd == StCommand::Validate) {
+    sub->add_flag("--classifier", st.classifier, "report classification metrics");
+    sub->add_flag("--save-csv", st.save_csv, "save the inputs and outputs as csv files");
+    sub->add_flag("--full", st.full, "per-layer comparison");
+    sub->add_option("-d,--desc", st.desc, "serial port of a board running the validation firmware");
+  }
+}
+
+std::vector<std::string> st_notes(const StOptions& st) {
+  std::vector<std::string> n;
+  if (st.compression != "none" && st.compression != "lossless")
+    n.push_back("--compression " + st.compression + ": weights are kept exact (no weight sharing); the report gives "
+                "their size");
+  if (st.no_inputs_allocation || st.no_outputs_allocation)
+    n.push_back("--no-inputs/outputs-allocation: the I/O stay in the activations buffer; buffers set with "
+                "stai_<name>_set_inputs/outputs are copied in and out by stai_<name>_run");
+  if (st.input_memory_alignment || st.output_memory_alignment)
+    n.push_back("--input/output-memory-alignment: I/O buffers have the alignment STAI_<NAME>_IN_1_ALIGNMENT states");
+  if (!st.input_data_type.empty() || !st.output_data_type.empty())
+    n.push_back("--input/output-data-type: the network keeps the model's I/O types (STAI_<NAME>_IN_1_FORMAT: "
+                "float32 for a float model, int8 with SCALE/ZERO_POINT for a QDQ model)");
+  bool chlast = false;
+  for (const auto* v : {&st.inputs_ch_position, &st.outputs_ch_position})
+    for (const auto& p : *v) chlast = chlast || p == "chlast";
+  if (chlast)
+    n.push_back("--inputs/outputs-ch-position chlast: the I/O keep the model's layout (channels first for ONNX)");
+  if (st.c_api == "legacy") n.push_back("--c-api legacy: edgegen generates the st-ai API (stai_<name>_*)");
+  if (!st.memory_pool.empty())
+    n.push_back("--memory-pool: the activations are planned as one buffer (STAI_<NAME>_ACTIVATIONS_NUM 1)");
+  if (st.split_weights) n.push_back("--split-weights: edgegen writes one const array per weight tensor anyway");
+  if (st.fix_parametric_shapes)
+    n.push_back("--fix-parametric-shapes: edgegen makes symbolic batch-like dimensions 1");
+  if (st.no_onnx_optimizer || st.use_onnx_simplifier)
+    n.push_back("--no-onnx-optimizer/--use-onnx-simplifier: edgegen runs its own graph passes");
+  if (!st.type.empty() && st.type != "onnx")
+    n.push_back("--type " + st.type + ": edgegen recognizes the model from the file");
+  if (st.classifier || st.save_csv || st.full || !st.desc.empty())
+    n.push_back("--classifier/--save-csv/--full/--desc: validate reports per-output metrics (cos, l2r, rmse, mae, "
+                "max error); --mode target runs the emulated core");
+  if (!st.st_neural_art.empty() || st.relocatable || st.binary || st.lib || st.dll || !st.address.empty() ||
+      !st.copy_weights_at.empty() || !st.custom.empty() || st.prefetch_compressed_weights)
+    n.push_back("NPU/relocatable/library options: edgegen writes plain C sources for the Cortex-M core (link them "
+                "into the firmware; weights are const arrays in network_data.c)");
+  return n;
+}
+
+std::vector<std::string> normalize_st_args(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-vi") a = "--vi";
+    else if (a == "-vo") a = "--vo";
+    args.push_back(a);
+  }
+  return args;
+}
+
+}  // namespace eg::driver

@@ -10,8 +10,8 @@
 
 #include "driver/commands.h"
 #include "driver/st_options.h"
-#include "toolchain/target.h"
 #include "driver/supervisor.h"
+#include "toolchain/target.h"
 #include "util/error.h"
 #include "util/text.h"
 

@@ -16,6 +16,7 @@
 
 #include "ops/registry.h"
 #include "report/report.h"
+#include "toolchain/tools.h"
 #include "util/error.h"
 #include "validate/board_runner.h"
 #include "util/text.h"
@@ -197,18 +198,14 @@ void write_files_atomically(const std::string& dir, const std::map<std::string, 
 }
 
 std::string version_text(bool tools) {
-  std::string v = "edgegen 1.0 (command line of ST Edge AI Core; st-ai API " + std::to_string(1) + ".0)\n";
+  std::string v = "edgegen 1.0 (command line of ST Edge AI Core, st-ai API)\n";
   if (tools) {
     v += "  C runtime: embedded in this binary, C99, no malloc\n";
     for (const char* t : {"arm-none-eabi-gcc", "cc", "qemu-system-arm"}) {
       std::string out;
-      const std::string cmd = std::string(t) + " --version 2>/dev/null | head -n 1";
-      if (FILE* p = popen(cmd.c_str(), "r")) {
-        char buf[256];
-        if (fgets(buf, sizeof buf, p)) out = buf;
-        pclose(p);
-      }
-      v += "  " + std::string(t) + ": " + (out.empty() ? "not found\n" : out);
+      const bool found = !toolchain::find_tool(t).empty() &&
+                         toolchain::run_command(std::string(t) + " --version", &out, 10) == 0 && !out.empty();
+      v += "  " + std::string(t) + ": " + (found ? out.substr(0, out.find('\n')) : std::string("not found")) + "\n";
     }
   }
   return v;
@@ -226,7 +223,7 @@ std::string summary(const Compiled& c, const std::string& output, size_t n_files
   std::ostringstream o;
   o << "edgegen " << c.options.command << ": " << c.options.model << " -> " << output << " (" << n_files
     << " files)\n"
-    << "  target " << c.options.target << ", --optimization " << optimization_name(c.options.optimization) << ", "
+    << "  target " << c.options.target.series << ", --optimization " << optimization_name(c.options.optimization) << ", "
     << c.code.layers.size() << " C layers, " << c.c_macc << " MACC\n"
     << "  weights " << c.code.weights_bytes + c.code.params_bytes << " B (flash), activations "
     << c.plan.activations_bytes << " B (ram, inputs and outputs included)";

@@ -1,13 +1,16 @@
 #include "driver/supervisor.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <vector>
 
 namespace eg::driver {
 namespace {
@@ -21,6 +24,22 @@ void on_signal(int sig) {
 }
 
 const int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+// Kills every process left under this one (commands run in their own process groups, so
+// the worker's group does not hold them): as a subreaper, orphans come back to us.
+void kill_descendants() {
+  for (int round = 0; round < 50; ++round) {
+    std::ifstream in("/proc/self/task/" + std::to_string(getpid()) + "/children");
+    std::vector<pid_t> kids;
+    for (long p; in >> p;) kids.push_back(static_cast<pid_t>(p));
+    if (kids.empty()) return;
+    for (pid_t k : kids) {
+      kill(-k, SIGKILL);
+      kill(k, SIGKILL);
+    }
+    for (pid_t k : kids) waitpid(k, nullptr, 0);
+  }
+}
 
 }  // namespace
 
@@ -38,6 +57,7 @@ int run_supervised(const std::function<int()>& work, const std::function<void(pi
   // Handlers before the fork: a signal that arrives while forking is not lost.
   catch_interrupts();
   if (g_signal) return 128 + g_signal;
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   const pid_t pid = fork();
   if (pid < 0) return work();  // cannot fork: run in place, unsupervised
   if (pid == 0) {
@@ -63,6 +83,7 @@ int run_supervised(const std::function<int()>& work, const std::function<void(pi
   g_worker = 0;
   // whatever the worker started and left running in its group goes too
   kill(-pid, SIGKILL);
+  if (g_signal || WIFSIGNALED(status)) kill_descendants();
   if (g_signal) {
     cleanup(pid);
     std::cerr << "edgegen: interrupted (" << strsignal(g_signal) << "), temporary files removed\n";

@@ -63,7 +63,7 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
     sub->add_flag("--classifier", st.classifier, "report classification metrics");
     sub->add_flag("--save-csv", st.save_csv, "save the inputs and outputs as csv files");
     sub->add_flag("--full", st.full, "per-layer comparison");
-    sub->add_option("-d,--desc", st.desc, "serial port of a board running the validation firmware");
+    sub->add_option("--desc", st.desc, "ST's board link description (edgegen: -d/--device serial:PORT)");
   }
 }
 

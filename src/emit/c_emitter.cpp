@@ -313,6 +313,42 @@ std::string guard_condition(EmitContext& ctx, const Graph& g, const std::vector<
   return expr;
 }
 
+// Layers per C function of the forward pass: a C compiler's optimizer is superlinear in one
+// function's size, so long networks are cut into functions of this many layers (compile time
+// stays linear in the network's length).
+constexpr size_t kLayersPerFunction = 256;
+
+// <name>__forward: the layers' statements (one function, or one per kLayersPerFunction layers),
+// then the state copies of a stateful network.
+void write_forward(std::ostringstream& c, const std::string& name, const std::vector<std::string>& body,
+                   bool stateful, const BufferOffsets& plan) {
+  const std::string params = "(uint8_t *act" + std::string(stateful ? ", uint8_t *states" : "") + ")";
+  const std::string args = std::string("(act") + (stateful ? ", states" : "") + ")";
+  const std::string unused = std::string("  (void)act; /* unused when every layer is a view */\n") +
+                             (stateful ? "  (void)states;\n" : "");
+  std::vector<size_t> layer_start;  // index in body of each layer's first line
+  for (size_t k = 0; k < body.size(); ++k)
+    if (body[k].rfind("  EG_LAYER_BEGIN(", 0) == 0) layer_start.push_back(k);
+  size_t parts = 0;
+  if (layer_start.size() > kLayersPerFunction)
+    for (size_t first = 0; first < layer_start.size(); first += kLayersPerFunction, ++parts) {
+      const size_t from = layer_start[first];
+      const size_t to = first + kLayersPerFunction < layer_start.size() ? layer_start[first + kLayersPerFunction]
+                                                                        : body.size();
+      c << "static void " << name << "__forward_" << parts << params << " {\n" << unused;
+      for (size_t k = from; k < to; ++k) c << body[k] << "\n";
+      c << "}\n\n";
+    }
+  c << "static void " << name << "__forward" << params << " {\n" << unused;
+  if (parts == 0)
+    for (const auto& l : body) c << l << "\n";
+  for (size_t k = 0; k < parts; ++k) c << "  " << name << "__forward_" << k << args << ";\n";
+  if (!plan.state_copies.empty()) c << "  /* state outputs written before their input's last read: fed back now */\n";
+  for (const auto& cp : plan.state_copies)
+    c << "  memcpy(states + " << cp.to << ", states + " << cp.from << ", " << cp.bytes << ");\n";
+  c << "}\n\n";
+}
+
 // Every node's C statements (the body of <name>_forward) and its CLayer; the nodes of a run-time
 // If branch are wrapped in `if` on the branch condition (ops/control_flow.h).
 std::vector<std::string> emit_layers(EmitContext& ctx, const Graph& g, Generated& out) {
@@ -463,15 +499,8 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
   c << "};\n\n/* Layer parameters (flash). */\n";
   for (const auto& d : ctx.decls) c << d << "\n";
   c << "\n/* The network, layer by layer: activations at fixed offsets in `act`"
-    << (stateful ? ", states in `states`" : "") << ". */\n"
-    << "static void " << name << "__forward(uint8_t *act" << (stateful ? ", uint8_t *states" : "") << ") {\n"
-    << "  (void)act; /* unused when every layer is a view */\n";
-  if (stateful) c << "  (void)states;\n";
-  for (const auto& l : body) c << l << "\n";
-  if (!plan.state_copies.empty()) c << "  /* state outputs written before their input's last read: fed back now */\n";
-  for (const auto& cp : plan.state_copies)
-    c << "  memcpy(states + " << cp.to << ", states + " << cp.from << ", " << cp.bytes << ");\n";
-  c << "}\n\n";
+    << (stateful ? ", states in `states`" : "") << ". */\n";
+  write_forward(c, name, body, stateful, plan);
   c << api_functions(name, P, ctx_type, stateful);
   out.files[name + ".c"] = c.str();
 

@@ -15,6 +15,36 @@
 #include "util/error.h"
 #include "util/text.h"
 
+namespace {
+
+// --input-shape NAME=DxDx... and --state OUT=IN into the typed options; "" or the problem.
+std::string apply_shape_and_state_args(const std::vector<std::string>& input_shapes,
+                                       const std::vector<std::string>& state_pairs, eg::pipeline::Options& o) {
+  for (const auto& p : input_shapes) {
+    const auto eq = p.find('=');
+    eg::Shape shape;
+    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
+    for (size_t pos = eq + 1; ok && pos <= p.size();) {
+      const size_t x = std::min(p.find('x', pos), p.size());
+      const std::string d = p.substr(pos, x - pos);
+      ok = !d.empty() && d.size() < 10 && d.find_first_not_of("0123456789") == std::string::npos && std::stoll(d) > 0;
+      if (ok) shape.push_back(std::stoll(d));
+      pos = x + 1;
+    }
+    if (!ok) return "--input-shape " + eg::text::quoted(p) + ": expected NAME=DxDx... (positive sizes)";
+    o.input_shapes[p.substr(0, eq)] = shape;
+  }
+  for (const auto& p : state_pairs) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size())
+      return "--state " + eg::text::quoted(p) + ": expected OUTPUT=INPUT";
+    o.state_pairs.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  return "";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"edgegen: ONNX (float and int8 QDQ) to dependency-free C99 for STM32 microcontrollers"};
   app.require_subcommand(1);
@@ -101,30 +131,9 @@ int main(int argc, char** argv) {
     std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << " (see 'edgegen --help')\n";
     return 2;
   }
-  for (const auto& p : input_shapes) {
-    const auto eq = p.find('=');
-    eg::Shape shape;
-    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
-    for (size_t pos = eq + 1; ok && pos <= p.size();) {
-      const size_t x = std::min(p.find('x', pos), p.size());
-      const std::string d = p.substr(pos, x - pos);
-      ok = !d.empty() && d.size() < 10 && d.find_first_not_of("0123456789") == std::string::npos && std::stoll(d) > 0;
-      if (ok) shape.push_back(std::stoll(d));
-      pos = x + 1;
-    }
-    if (!ok) {
-      std::cerr << "edgegen: error: --input-shape '" << p << "': expected NAME=DxDx... (positive sizes)\n";
-      return 2;
-    }
-    o.compile.input_shapes[p.substr(0, eq)] = shape;
-  }
-  for (const auto& p : state_pairs) {
-    const auto eq = p.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
-      std::cerr << "edgegen: error: --state '" << p << "': expected OUTPUT=INPUT\n";
-      return 2;
-    }
-    o.compile.state_pairs.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  if (const std::string bad = apply_shape_and_state_args(input_shapes, state_pairs, o.compile); !bad.empty()) {
+    std::cerr << "edgegen: error: " << eg::text::one_line(bad) << "\n";
+    return 2;
   }
   if (!valinputs.empty()) o.valinput = valinputs[0];
   if (!valoutputs.empty()) o.valoutput = valoutputs[0];

@@ -151,6 +151,7 @@ int test_validate(const fs::path& work) {
   std::cout << "target validate: same samples, 2 per firmware (3 firmwares)\n";
   pipeline::Options opt;
   opt.model = kModelDir + "/model.onnx";
+  opt.optimization = Optimization::Balanced;  // the command line's default, as the run above
   const pipeline::Compiled c = pipeline::compile(opt);
   validate::ValidateOptions vo;
   vo.valinput = kModelDir;

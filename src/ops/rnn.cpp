@@ -338,7 +338,7 @@ FastArrays fast_arrays(EmitContext& ctx, const Graph& g, const Node& n, const Rn
         b.push_back(B[static_cast<size_t>(d * 2 * GH + j)] + B[static_cast<size_t>(d * 2 * GH + GH + j)]);
     }
   }
-  const std::string base = ctx.prefix + "_" + EmitContext::c_ident(wt.name);
+  const std::string base = ctx.tensor_symbol(wt.name);
   auto add = [&](const std::string& suffix, const std::vector<float>& v) {
     return ctx.add_array(base + suffix, make_const(wt.name, DType::F32, {static_cast<int64_t>(v.size())}, v), wt.name);
   };

@@ -116,7 +116,7 @@ void emit_fc_call(EmitContext& ctx, const Graph& g, const Node& n, const FcSetup
     bz = ctx.add_array(id + "_bias_zp",
                        make_const("b", DType::I32, {N}, bias_minus_zero_point(b, w, N, K, s.p.in_zp)), n.name, true);
   const std::string wsym =
-      i4 ? ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_i4", fc_weights_i4(w, K, N), w.name)
+      i4 ? ctx.add_array(ctx.tensor_symbol(w.name) + "_i4", fc_weights_i4(w, K, N), w.name)
          : ctx.ptr(w_id);
   auto v = [](int64_t x) { return std::to_string(x); };
   ctx.decl("static const eg_fc_s8_params " + id + " = {" + v(s.p.batch) + ", " + v(K) + ", " + v(N) + ", " +
@@ -324,7 +324,7 @@ ConvArrays conv_arrays(EmitContext& ctx, const Graph& g, const Node& n, const Co
     if (has_in(n, 2)) std::ranges::copy(g.t(n.inputs[2]).values<int32_t>(), b.begin());
     a.bias = ctx.add_array(id + "_bias_mat", make_const("b", DType::I32, {nq}, b), n.name, true);
   }
-  const std::string base = ctx.prefix + "_" + EmitContext::c_ident(w.name);
+  const std::string base = ctx.tensor_symbol(w.name);
   if (mat) {
     a.weights = "(const int8_t*)" + ctx.add_array(base + "_p2", conv_weights_p2(ohwi, C, ohwi.elements() / C), w.name);
     a.layout = "EG_CONV_W_P2";
@@ -412,7 +412,7 @@ void emit_conv_f32(EmitContext& ctx, const Graph& g, const Node& n) {
   const auto& p = s.p;
   const std::string id = ctx.layer_ident();
   const std::string wsym =
-      is_depthwise(n) ? ctx.add_array(ctx.prefix + "_" + EmitContext::c_ident(w.name) + "_ohwi",
+      is_depthwise(n) ? ctx.add_array(ctx.tensor_symbol(w.name) + "_ohwi",
                                       make_const(w.name, DType::F32, {p.out_c, p.k_h, p.k_w, 1}, s.w_ohwi), w.name)
                       : ctx.ptr(n.inputs[1]);
   auto v = [](int64_t x) { return std::to_string(x); };

@@ -245,7 +245,10 @@ TEST(Report, TwoRunsGiveTheSameBytes) {
 
 // With the cross compiler the objects are linked with --gc-sections: kernels no layer
 // calls are not counted (the seed has no depthwise layer, so eg_conv_dw.o drops out),
-// and the seed's FLASH (code + weights, toolchain libraries aside) fits 6 KiB in every mode.
+// and the seed's FLASH (code + weights, toolchain libraries aside) fits 10 KiB in every mode. (It
+// was under 6 KiB before two deliberate costs: the 72-segment sigmoid/tanh table of the RNN cells,
+// 1,440 B of rodata, and ORT's near-tie float chain for the portable int8 kernels, ~1.2 KB of code.
+// A flash-favouring mode could drop both; until then this bound guards against further growth.)
 TEST(Report, LinkedSizesCountOnlyWhatTheNetworkCalls) {
   const auto& s = seed();
   if (s.c.sections_toolchain.find("linked with --gc-sections") == std::string::npos)
@@ -263,7 +266,7 @@ TEST(Report, LinkedSizesCountOnlyWhatTheNetworkCalls) {
     const auto ram = j["summary_flash_ram"]["total"]["ram"].get<int64_t>();
     std::printf("seed --optimization %s: FLASH %lld B, RAM %lld B (report, linked)\n", opt.c_str(),
                 static_cast<long long>(flash), static_cast<long long>(ram));
-    EXPECT_LE(flash, 6 * 1024) << opt;
+    EXPECT_LE(flash, 10 * 1024) << opt;
     EXPECT_LE(ram, 800) << opt;
   }
 }

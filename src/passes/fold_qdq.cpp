@@ -10,6 +10,7 @@
 //  5. RNN float islands read int8 / write int8 directly (fused conversions)
 //  6. Q(DQ(x)) with equal parameters disappears
 // What stays are explicit conversion layers (DQ/Q nodes) around float islands.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -197,6 +198,25 @@ std::optional<Tensor> requantized_bias(const Graph& g, TensorId bias, float x_sc
   return make_const(b.name + "_int32", DType::I32, {out_channels}, q);
 }
 
+// Whether the int8 kernels can compute this layer: every requantization multiplier
+// x_scale * w_scale / y_scale below 2^30 (the kernels' shift range) and an int32 accumulator that
+// cannot overflow (|bias| + K products of |x - x_zp| <= 256 and |w| <= 128). Otherwise the float
+// QDQ chain stays, which computes the model's own semantics.
+bool int8_kernel_fits(const Graph& g, TensorId x, const QuantParams& wq, int64_t weights, int64_t out_c,
+                      const std::optional<Tensor>& bias, const Node& q) {
+  const auto yq = node_qparams(g, q);
+  if (!yq || yq->scale.empty() || out_c <= 0) return false;
+  for (const float ws : wq.scale) {
+    const double real = static_cast<double>(g.t(x).quant->scale[0]) * ws / yq->scale[0];
+    if (!std::isfinite(real) || real >= 1073741824.0) return false;
+  }
+  int64_t max_bias = 0;
+  if (bias)
+    for (const int64_t b : bias->as_int64()) max_bias = std::max(max_bias, b < 0 ? -b : b);
+  const int64_t k = weights / out_c;
+  return max_bias + k * 256 * 128 <= std::numeric_limits<int32_t>::max();
+}
+
 // Conv / Gemm / MatMul -> int8 kernels.
 int fold_compute(Graph& g) {
   int count = 0;
@@ -228,6 +248,7 @@ int fold_compute(Graph& g) {
       bias = requantized_bias(g, n.inputs[2], g.t(xq).quant->scale[0], wqp, out_c);
       if (!bias) continue;
     }
+    if (!int8_kernel_fits(g, xq, wqp, g.t(wq).elements(), out_c, bias, g.nodes[static_cast<size_t>(qn)])) continue;
     Node& node = g.nodes[k];
     node.inputs[0] = xq;
     node.inputs[1] = wq;

@@ -138,8 +138,9 @@ int main(int argc, char** argv) {
   if (!valinputs.empty()) o.valinput = valinputs[0];
   if (!valoutputs.empty()) o.valoutput = valoutputs[0];
   if (o.st.quiet) o.st.verbosity = 0;
+  eg::driver::apply_st_options(o.st, o.compile, validate->parsed());
   if (o.st.verbosity > 0) {
-    auto notes = eg::driver::st_notes(o.st);
+    auto notes = eg::driver::st_notes(o.st, validate->parsed());
     if (valinputs.size() > 1 || valoutputs.size() > 1)
       notes.push_back("-vi/-vo with several files: validate reads the first (a .npz holds every input or output)");
     for (const auto& n : notes) std::cerr << "edgegen: note: " << n << "\n";

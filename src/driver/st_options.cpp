@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "passes/io_format.h"
+
 namespace eg::driver {
 
 void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
@@ -67,7 +69,21 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
   }
 }
 
-std::vector<std::string> st_notes(const StOptions& st) {
+void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) {
+  if (validate) return;
+  auto type = [](const std::string& v) {
+    return v == "float32" ? passes::IoType::Float32 : v == "int8" ? passes::IoType::Int8 : passes::IoType::UInt8;
+  };
+  auto position = [](const std::string& v) {
+    return v == "chlast" ? passes::ChannelPosition::Last : passes::ChannelPosition::First;
+  };
+  for (const auto& v : st.input_data_type) o.io.input_types.push_back(type(v));
+  for (const auto& v : st.output_data_type) o.io.output_types.push_back(type(v));
+  for (const auto& v : st.inputs_ch_position) o.io.input_layouts.push_back(position(v));
+  for (const auto& v : st.outputs_ch_position) o.io.output_layouts.push_back(position(v));
+}
+
+std::vector<std::string> st_notes(const StOptions& st, bool validate) {
   std::vector<std::string> n;
   if (st.compression != "none" && st.compression != "lossless")
     n.push_back("--compression " + st.compression + ": weights are kept exact (no weight sharing); the report gives "
@@ -77,14 +93,10 @@ std::vector<std::string> st_notes(const StOptions& st) {
                 "stai_<name>_set_inputs/outputs are copied in and out by stai_<name>_run");
   if (st.input_memory_alignment || st.output_memory_alignment)
     n.push_back("--input/output-memory-alignment: I/O buffers have the alignment STAI_<NAME>_IN_1_ALIGNMENT states");
-  if (!st.input_data_type.empty() || !st.output_data_type.empty())
-    n.push_back("--input/output-data-type: the network keeps the model's I/O types (STAI_<NAME>_IN_1_FORMAT: "
-                "float32 for a float model, int8 with SCALE/ZERO_POINT for a QDQ model)");
-  bool chlast = false;
-  for (const auto* v : {&st.inputs_ch_position, &st.outputs_ch_position})
-    for (const auto& p : *v) chlast = chlast || p == "chlast";
-  if (chlast)
-    n.push_back("--inputs/outputs-ch-position chlast: the I/O keep the model's layout (channels first for ONNX)");
+  if (validate && (!st.input_data_type.empty() || !st.output_data_type.empty() || !st.inputs_ch_position.empty() ||
+                   !st.outputs_ch_position.empty()))
+    n.push_back("--input/output-data-type, --inputs/outputs-ch-position: validate feeds and compares the model's own "
+                "I/O types and layout (generate applies them)");
   if (st.c_api == "legacy") n.push_back("--c-api legacy: edgegen generates the st-ai API (stai_<name>_*)");
   if (!st.memory_pool.empty())
     n.push_back("--memory-pool: the activations are planned as one buffer (STAI_<NAME>_ACTIVATIONS_NUM 1)");
@@ -101,7 +113,8 @@ std::vector<std::string> st_notes(const StOptions& st) {
   if (!st.st_neural_art.empty() || st.relocatable || st.binary || st.lib || st.dll || !st.address.empty() ||
       !st.copy_weights_at.empty() || !st.custom.empty() || st.prefetch_compressed_weights)
     n.push_back("NPU/relocatable/library options: edgegen writes plain C sources for the Cortex-M core (link them "
-                "into the firmware; weights are const arrays in network_data.c)");
+                "into the firmware; the weights are one const blob in network_data.c that stai_<name>_set_weights "
+                "moves at run time)");
   return n;
 }
 

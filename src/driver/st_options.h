@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/compile.h"
+
 namespace CLI {
 class App;
 }
@@ -41,8 +43,12 @@ enum class StCommand { Analyze, Generate, Validate };
 // Registers ST's options on one subcommand.
 void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd);
 
+// The ST options edgegen applies, into the compile options (validate keeps the model's own I/O
+// formats: it compares against the model).
+void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate);
+
 // One line per accepted option edgegen does not apply as ST does, saying what it does instead.
-std::vector<std::string> st_notes(const StOptions& st);
+std::vector<std::string> st_notes(const StOptions& st, bool validate);
 
 // ST spells some long options with one dash (-vi, -vo): rewritten to --vi/--vo before parsing.
 std::vector<std::string> normalize_st_args(int argc, char** argv);

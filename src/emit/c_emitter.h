@@ -31,6 +31,7 @@ struct Generated {
   std::vector<std::string> runtime_units;
   size_t weights_bytes = 0;  // model weights (ConstArray::is_param false)
   size_t params_bytes = 0;   // kernel metadata: requantization multipliers, indices...
+  size_t blob_bytes = 0;     // the weights buffer: weights + parameters + alignment padding
 };
 
 // g has passed the pipeline's support check (every node's OpDef::check); `plan` places its tensors.

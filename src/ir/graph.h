@@ -138,6 +138,9 @@ struct Graph {
   // Graph inputs whose model shape has symbolic (or unknown) dims: axis and dim name ("" when
   // unnamed). The importer sets them to 1; compile pins them (--input-shape, batch) or fails.
   std::map<TensorId, std::vector<std::pair<size_t, std::string>>> symbolic_dims;
+  // Graph inputs/outputs (by name) whose layout was asked against the model's own
+  // (--inputs/outputs-ch-position): true when channels last. Others follow the model's format.
+  std::map<std::string, bool> io_channels_last;
   bool is_state_input(size_t input_index) const;
   bool is_state_output(size_t output_index) const;
 

@@ -16,6 +16,7 @@ void register_pool_norm();    // pools, reductions, ArgMax/TopK, Softmax family,
 // Gather/Scatter forms (tensor_index.cpp), QOperator forms (tensor_quant.cpp) and Resize (tensor_resize.cpp)
 void register_tensor_ops();
 void register_lut();          // internal LookupTable: int8 element-wise functions as tables (lut.cpp)
+void register_io_convert();   // internal SignFlip8: uint8 <-> int8 I/O (io_convert.cpp)
 void register_tflite_conv();  // TFLite CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (tflite_conv.cpp)
 void register_tflite_misc();  // TFLite pools, ADD/SUB, SOFTMAX, RESHAPE (tflite_misc.cpp)
 void register_tflite_tensor();  // TFLite SQUEEZE, joins, splits, TRANSPOSE, slices, pads, resize (tflite_tensor.cpp)
@@ -38,6 +39,7 @@ inline void register_all_families() {
   register_pool_norm();
   register_tensor_ops();
   register_lut();
+  register_io_convert();
   register_tflite_conv();
   register_tflite_misc();
   register_tflite_tensor();

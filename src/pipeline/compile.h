@@ -7,6 +7,7 @@
 
 #include "emit/c_emitter.h"
 #include "ir/graph.h"
+#include "passes/io_format.h"
 #include "passes/passes.h"
 #include "plan/memory_plan.h"
 #include "toolchain/target.h"
@@ -32,6 +33,8 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> state_pairs;
   // --max-tensor-bytes: no tensor (weight, folded constant, activation) may be larger.
   int64_t max_tensor_bytes = kDefaultMaxTensorBytes;
+  // --input/output-data-type, --inputs/outputs-ch-position
+  passes::IoFormats io;
   // --no-size-report clears it: the report's "memory by section" is not measured.
   bool size_report = true;
 };

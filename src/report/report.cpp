@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "emit/stai_api.h"
 #include "ops/families.h"
 #include "ops/registry.h"
 
@@ -990,7 +991,9 @@ namespace {
 
 nlohmann::json io_json(const IoInfo& i) {
   nlohmann::json j = {{"name", i.name},         {"dtype", std::string(dtype_name(i.dtype))},
+                      {"format", emit::stai_format(i.dtype)},
                       {"shape", i.shape},       {"bytes", i.bytes},
+                      {"size", i.bytes / std::max<size_t>(dtype_size(i.dtype), 1)},
                       {"offset", i.offset},     {"allocated_in", "activations"}};
   if (i.quant && !i.quant->scale.empty()) {
     j["scale"] = static_cast<double>(i.quant->scale[0]);
@@ -1040,6 +1043,19 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
                   {"io_bytes", 0},
                   {"states_bytes", c.plan.states_bytes},
                   {"ram_total_bytes", c.plan.activations_bytes + c.plan.states_bytes}};
+  // the keys ST Edge AI Core's network_c_info.json gives tools: the buffers in bytes
+  size_t in_bytes = 0, out_bytes = 0;
+  const MemoryBySection sizes = memory_by_section(c);
+  for (const auto& i : d.inputs) in_bytes += i.bytes;
+  for (const auto& i : d.outputs) out_bytes += i.bytes;
+  j["memory_footprint"] = {{"activations", c.plan.activations_bytes},
+                           {"weights", c.code.blob_bytes},
+                           {"io", {in_bytes, out_bytes}},
+                           {"io_in_activations", true},
+                           {"states", c.plan.states_bytes},
+                           {"kernel_flash", sizes.measured ? nlohmann::json(sizes.rt_flash) : nlohmann::json(nullptr)},
+                           {"kernel_ram", sizes.measured ? nlohmann::json(sizes.rt_ram) : nlohmann::json(nullptr)},
+                           {"series", std::string(o.target.series)}};
   j["inputs"] = nlohmann::json::array();
   for (const auto& i : d.inputs) j["inputs"].push_back(io_json(i));
   j["outputs"] = nlohmann::json::array();

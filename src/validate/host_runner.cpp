@@ -22,7 +22,7 @@ std::string harness_c(const pipeline::Compiled& c) {
   o << "/* validate harness: reads samples from files, runs the network, writes outputs. */\n"
     << "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"" << name << ".h\"\n\n"
     << "static STAI_ALIGNED(8) uint8_t activations[STAI_" << P << "_ACTIVATION_1_SIZE_BYTES + 8];\n"
-    << "static STAI_ALIGNED(8) stai_" << name << " context[STAI_" << P << "_CONTEXT_SIZE];\n\n"
+    << "static STAI_ALIGNED(8) stai_network context[STAI_" << P << "_CONTEXT_SIZE];\n\n"
     << "int main(int argc, char **argv) {\n"
     << "  const long in_bytes[] = {";
   for (size_t k = 0; k < c.lowered.inputs.size(); ++k) o << c.lowered.t(c.lowered.inputs[k]).bytes() << ", ";

@@ -589,7 +589,7 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
   o << "};\n\n"
     << "#ifndef EGV_STUB\n"
     << "static STAI_ALIGNED(8) uint8_t egv_act[" << act << "];\n"
-    << "static STAI_ALIGNED(8) stai_" << n << " egv_ctx[" << P << "_CONTEXT_SIZE];\n"
+    << "static STAI_ALIGNED(8) stai_network egv_ctx[" << P << "_CONTEXT_SIZE];\n"
     << "#endif\n\n"
     << "static void egv_hex(const uint8_t *p, uint32_t len) {\n"
     << "  static const char d[] = \"0123456789abcdef\";\n"

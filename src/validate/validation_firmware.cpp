@@ -60,7 +60,7 @@ std::map<std::string, std::string> validation_firmware_files(const pipeline::Com
   h << "/* The network behind the validation firmware (edgegen generate --validation-firmware). */\n"
     << "#ifndef EGV_NETWORK_H\n#define EGV_NETWORK_H\n#include \"" << n << ".h\"\n\n"
     << "#define EGV_FN(f) stai_" << n << "_##f\n"
-    << "#define EGV_CONTEXT_TYPE stai_" << n << "\n"
+    << "#define EGV_CONTEXT_TYPE stai_network\n"
     << "#define EGV_CONTEXT_SIZE " << P << "_CONTEXT_SIZE\n"
     << "#define EGV_ACTIVATIONS_BYTES " << P << "_ACTIVATION_1_SIZE_BYTES\n"
     << "#define EGV_IN_NUM " << P << "_IN_NUM\n#define EGV_OUT_NUM " << P << "_OUT_NUM\n"

@@ -39,10 +39,12 @@ def main():
         (gen + ["--no-inputs-allocation"], 0, "--no-inputs/outputs-allocation", ["network.c"]),
         (gen + ["--no-outputs-allocation"], 0, "--no-inputs/outputs-allocation", ["network.c"]),
         (gen + ["--input-memory-alignment", "16", "--output-memory-alignment", "16"], 0, "alignment", ["network.c"]),
-        (gen + ["--input-data-type", "uint8"], 0, "--input/output-data-type", ["network.c"]),
-        (gen + ["--output-data-type", "float32"], 0, "--input/output-data-type", ["network.c"]),
+        # a float model has no quantization parameters for uint8 I/O; float32 is its own type
+        (gen + ["--input-data-type", "uint8"], 2, None, []),
+        (gen + ["--output-data-type", "float32"], 0, None, ["network.c"]),
+        (val + ["--input-data-type", "float32"], 0, "--input/output-data-type", ["network_validate_report.txt"]),
         (gen + ["--input-data-type", "int16"], 2, None, []),
-        (gen + ["--inputs-ch-position", "chlast"], 0, "ch-position chlast", ["network.c"]),
+        (gen + ["--inputs-ch-position", "chlast"], 0, None, ["network.c"]),  # rank 2: no channel axis to move
         (gen + ["--outputs-ch-position", "chfirst"], 0, None, ["network.c"]),
         (gen + ["--c-api", "st-ai"], 0, None, ["network.c"]),
         (gen + ["--c-api", "legacy"], 0, "--c-api legacy", ["network.c"]),

@@ -1,0 +1,58 @@
+// The st-ai API of a generated network, as ST Edge AI Core's network.h/.c offer it: the header
+// macros applications use (*_FLAGS, *_NODES_NUM, *_IN_1_HEIGHT, ...), and the functions
+// (init, run, get_info, get/set activations, weights, inputs, outputs, states, callback, errors).
+// Everything is computed from ApiModel; nothing here knows a graph.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/dtype.h"
+
+namespace eg::emit {
+
+struct ApiTensor {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  std::vector<float> scale;         // empty unless quantized
+  std::vector<int64_t> zero_point;
+  size_t offset = 0;                // in the activations buffer
+  size_t bytes = 0;
+  bool channel_last = false;        // layout of a rank >= 3 tensor
+};
+
+struct ApiModel {
+  std::string name, P, model_name;
+  uint64_t signature = 0;  // of the generated code
+  int64_t macc = 0;
+  size_t nodes = 0;
+  size_t activations_bytes = 0, activations_alignment = 4;
+  size_t weights_bytes = 0, weights_alignment = 4;
+  size_t states_bytes = 0, states_alignment = 4;
+  bool stateful = false;
+  std::vector<ApiTensor> inputs, outputs;
+  // per node: the buffers a callback sees before (inputs) and after (outputs) it runs, as byte
+  // offsets in the activations buffer, or kInStates | offset in the states buffer
+  std::vector<std::vector<uint32_t>> node_inputs, node_outputs;
+  static constexpr uint32_t kInStates = 0x80000000u;
+};
+
+// "STAI_FORMAT_S8"...
+std::string stai_format(DType t);
+
+// Macros and prototypes of network.h (between its include guard; ends with the prototypes).
+std::string api_macros(const ApiModel& m);
+std::string api_prototypes(const ApiModel& m);
+// network.c: the context, the tables, the event helper (before the layers) ...
+std::string api_context(const ApiModel& m);
+// ... and the API functions (after <name>__forward).
+std::string api_functions(const ApiModel& m);
+// The forward pass's parameters and the names the layers use: act, weights, states.
+std::string forward_params(const ApiModel& m);
+std::string forward_args(const ApiModel& m);
+// The default per-layer hooks: a callback check (EG_LAYER_BEGIN/END, overridable by -D).
+std::string layer_hooks(const ApiModel& m);
+inline const char* kWeightsPtr = "eg_weights";
+
+}  // namespace eg::emit

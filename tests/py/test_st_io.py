@@ -1,0 +1,194 @@
+"""I/O data types and layouts as ST's --input/output-data-type and --inputs/outputs-ch-position
+ask (issue 12). vww_mbv1_qdq generated with --input-data-type uint8 --inputs-ch-position chlast
+takes an HWC uint8 image: its output must match ONNX Runtime (graph optimizations disabled) fed
+the equivalent NCHW float image, within 1 LSB, on the 5 shipped images; the generated input is
+checked to be uint8, [1,96,96,3], channels last, with no transpose layer left. The seed model with
+--input-data-type float32 --output-data-type float32 takes and gives floats (the reference outputs
+within half a quantization step), and with --output-data-type uint8 gives uint8 codes.
+usage: test_st_io.py EDGEGEN WORKDIR"""
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+from onnx import TensorProto, numpy_helper
+
+import eg_testlib as T
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODELS = os.path.join(ROOT, "..", "shared", "models")
+ORT_RUN = os.path.join(MODELS, "gen", "ort_run.js")
+HARNESS = r"""
+#include <stdio.h>
+#include <string.h>
+#include "network.h"
+static STAI_ALIGNED(8) uint8_t act[STAI_NETWORK_ACTIVATIONS_SIZE_BYTES];
+STAI_NETWORK_CONTEXT_DECLARE(net, STAI_NETWORK_CONTEXT_SIZE)
+int main(int argc, char **argv) {
+  stai_ptr bufs[1], in[1], out[1];
+  stai_size n;
+  FILE *fi, *fo;
+  if (argc != 3) return 2;
+  fi = fopen(argv[1], "rb");
+  fo = fopen(argv[2], "wb");
+  bufs[0] = act;
+  if (!fi || !fo || stai_network_init(net) || stai_network_set_activations(net, bufs, 1)) return 3;
+  stai_network_get_inputs(net, in, &n);
+  stai_network_get_outputs(net, out, &n);
+  while (fread(in[0], 1, STAI_NETWORK_IN_1_SIZE_BYTES, fi) == STAI_NETWORK_IN_1_SIZE_BYTES) {
+    if (stai_network_run(net, STAI_MODE_SYNC) != STAI_SUCCESS) return 4;
+    fwrite(out[0], 1, STAI_NETWORK_OUT_1_SIZE_BYTES, fo);
+  }
+  fclose(fi);
+  fclose(fo);
+  return 0;
+}
+"""
+
+
+def load_pb(path):
+    t = TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return numpy_helper.to_array(t)
+
+
+def macros(path):
+    m = {}
+    for line in open(path):
+        p = line.split(None, 2)
+        if len(p) == 3 and p[0] == "#define":
+            m[p[1]] = p[2].strip()
+    return m
+
+
+def number(text):
+    return float(text.strip("()").rstrip("f"))
+
+
+def generate_and_build(edgegen, work, model, options, tag):
+    out = os.path.join(work, tag)
+    r = T.run([edgegen, "generate", "-m", os.path.join(MODELS, model, "model.onnx"), "--target", "stm32f4", "-o", out,
+               "-v", "0"] + options, timeout=300)
+    T.check(r.returncode == 0, "generate %s %s: %s" % (model, options, r.stderr.decode()))
+    open(os.path.join(out, "harness.c"), "w").write(HARNESS)
+    srcs = [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.endswith(".c")]
+    exe = os.path.join(out, "run")
+    r = T.run(["gcc"] + T.C_FLAGS + ["-I" + out] + srcs + ["-lm", "-o", exe], timeout=300)
+    T.check(r.returncode == 0, "gcc: %s" % r.stderr.decode()[-3000:])
+    return out, exe
+
+
+def run(exe, data, out_dtype, work, tag):
+    fi, fo = os.path.join(work, tag + ".in"), os.path.join(work, tag + ".out")
+    data.tofile(fi)
+    r = T.run([exe, fi, fo], timeout=300)
+    T.check(r.returncode == 0, "%s: exit %d" % (exe, r.returncode))
+    return np.fromfile(fo, dtype=out_dtype)
+
+
+def ort(model, name, x_nchw, work):
+    """ONNX Runtime, graph optimizations disabled, on each image; the outputs stacked."""
+    jobs = []
+    for i, x in enumerate(x_nchw):
+        f = os.path.join(work, "ort_in_%d.bin" % i)
+        x.astype(np.float32).tofile(f)
+        jobs.append({"model": model, "opt": "disabled", "inputs": [{"name": name, "type": "float32",
+                     "dims": list(x.shape), "file": f}], "outdir": os.path.join(work, "ort_out_%d" % i)})
+    job = os.path.join(work, "ort_job.json")
+    json.dump(jobs, open(job, "w"))
+    env = dict(os.environ, NODE_PATH=os.path.join(ROOT, ".ort", "node_modules"))
+    r = T.run(["node", ORT_RUN, job], timeout=600, env=env)
+    T.check(r.returncode == 0, "ort_run.js: %s" % r.stderr.decode()[-2000:])
+    res = json.loads(r.stdout.decode())
+    return np.stack([np.fromfile(x["outputs"][0]["file"], dtype=np.float32) for x in res])
+
+
+def vww_uint8_hwc(edgegen, work):
+    model = os.path.join(MODELS, "vww_mbv1_qdq", "model.onnx")
+    out, exe = generate_and_build(edgegen, work, "vww_mbv1_qdq",
+                                  ["--input-data-type", "uint8", "--inputs-ch-position", "chlast"], "vww")
+    h = macros(os.path.join(out, "network.h"))
+    T.check(h["STAI_NETWORK_IN_1_FORMAT"] == "STAI_FORMAT_U8", "input format %s" % h["STAI_NETWORK_IN_1_FORMAT"])
+    T.check(h["STAI_NETWORK_IN_1_SHAPE"] == "{1, 96, 96, 3}", "input shape %s" % h["STAI_NETWORK_IN_1_SHAPE"])
+    T.check("STAI_FLAG_CHANNEL_LAST" in h["STAI_NETWORK_IN_1_FLAGS"] and h["STAI_NETWORK_IN_1_CHANNEL"] == "3" and
+            h["STAI_NETWORK_IN_1_HEIGHT"] == "96", "input layout macros")
+    c = open(os.path.join(out, "network.c")).read()
+    T.check("eg_transpose" not in c and "Transpose" not in c, "a transpose is left at run time")
+    s, zp = number(h["STAI_NETWORK_IN_1_SCALE"]), int(number(h["STAI_NETWORK_IN_1_ZERO_POINT"]))
+    so, zo = number(h["STAI_NETWORK_OUT_1_SCALE"]), int(number(h["STAI_NETWORK_OUT_1_ZERO_POINT"]))
+    images, name = [], None
+    for k in range(5):
+        d = os.path.join(MODELS, "vww_mbv1_qdq", "test_data_set_%d" % k)
+        x = load_pb(os.path.join(d, "input_0.pb")).astype(np.float32)  # NCHW float
+        # the camera's HWC uint8 image whose values the network's input quantization gives
+        u = np.clip(np.round(x / s) + zp, 0, 255).astype(np.uint8)[0].transpose(1, 2, 0)
+        images.append(u)
+    got = run(exe, np.stack(images), np.int8, work, "vww").reshape(len(images), -1).astype(np.int32)
+    import onnx
+    name = onnx.load(model).graph.input[0].name
+    nchw = [((u.astype(np.float32) - zp) * np.float32(s)).transpose(2, 0, 1)[None] for u in images]
+    ref = ort(model, name, nchw, work)
+    ref_q = np.clip(np.round(ref / so) + zo, -128, 127).astype(np.int32)
+    diff = np.abs(got - ref_q).max()
+    print("vww_mbv1_qdq, uint8 HWC input, the %d shipped images: max |edgegen - ORT| = %d LSB" % (len(images), diff))
+    T.check(diff <= 1, "vww output differs from ONNX Runtime by %d LSB:\n%s\n%s" % (diff, got, ref_q))
+    # random camera images: bit-identical to the model's own int8 NCHW input (the conversion and the
+    # layout change are exact; ORT itself drifts from exact integer arithmetic on some inputs)
+    rng = np.random.default_rng(12)
+    cams = np.stack([rng.integers(0, 256, (96, 96, 3), dtype=np.uint8) for _ in range(4)])
+    _, exe8 = generate_and_build(edgegen, work, "vww_mbv1_qdq", [], "vww_i8")
+    a = run(exe, cams, np.int8, work, "vww_cam")
+    b = run(exe8, (cams.astype(np.int16) - 128).astype(np.int8).transpose(0, 3, 1, 2).copy(), np.int8, work, "vww_cam8")
+    T.check(np.array_equal(a, b), "uint8 HWC and int8 NCHW networks differ: %s vs %s" % (a, b))
+    print("vww_mbv1_qdq, 4 random uint8 HWC images: identical to the int8 NCHW network")
+
+
+def seed_float_io(edgegen, work):
+    d = os.path.join(MODELS, "seed_cnn_gru_qdq", "test_data_set_0")
+    x = load_pb(os.path.join(d, "input_0.pb")).astype(np.float32)
+    y = load_pb(os.path.join(d, "output_0.pb")).astype(np.float32).ravel()
+    out, exe = generate_and_build(edgegen, work, "seed_cnn_gru_qdq",
+                                  ["--input-data-type", "float32", "--output-data-type", "float32"], "seed_f32")
+    h = macros(os.path.join(out, "network.h"))
+    T.check(h["STAI_NETWORK_IN_1_FORMAT"] == "STAI_FORMAT_FLOAT32" and h["STAI_NETWORK_OUT_1_FORMAT"] ==
+            "STAI_FORMAT_FLOAT32", "float32 I/O formats")
+    got = run(exe, x, np.float32, work, "seed_f32")
+    plain, _ = out, None
+    out8, exe8 = generate_and_build(edgegen, work, "seed_cnn_gru_qdq", [], "seed_i8")
+    h8 = macros(os.path.join(out8, "network.h"))
+    so = number(h8["STAI_NETWORK_OUT_1_SCALE"])
+    T.check(np.abs(got - y).max() <= 0.5 * so + 1e-7, "float output %s, reference %s" % (got, y))
+    out_u8, exe_u8 = generate_and_build(edgegen, work, "seed_cnn_gru_qdq", ["--output-data-type", "uint8"], "seed_u8")
+    hu = macros(os.path.join(out_u8, "network.h"))
+    T.check(hu["STAI_NETWORK_OUT_1_FORMAT"] == "STAI_FORMAT_U8", "uint8 output format")
+    zi = int(number(h8["STAI_NETWORK_IN_1_ZERO_POINT"]))
+    si = number(h8["STAI_NETWORK_IN_1_SCALE"])
+    xq = np.clip(np.round(x / si) + zi, -128, 127).astype(np.int8)
+    q8 = run(exe8, xq, np.int8, work, "seed_i8").astype(np.int32)
+    qu = run(exe_u8, xq, np.uint8, work, "seed_u8").astype(np.int32)
+    T.check(int(number(hu["STAI_NETWORK_OUT_1_ZERO_POINT"])) == int(number(h8["STAI_NETWORK_OUT_1_ZERO_POINT"])) + 128,
+            "uint8 zero point")
+    T.check(np.array_equal(qu - 128, q8), "uint8 output %s vs int8 %s" % (qu, q8))
+    print("seed_cnn_gru_qdq: float32 in/out within half a step of the reference; uint8 output = int8 + 128")
+
+
+def main():
+    edgegen, work = sys.argv[1], sys.argv[2]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    seed_float_io(edgegen, work)
+    if not shutil.which("node") or not os.path.isdir(os.path.join(ROOT, ".ort", "node_modules")):
+        print("vww against ONNX Runtime: skipped (no node or .ort)")
+        sys.exit(77)
+    vww_uint8_hwc(edgegen, work)
+    print("test_st_io: OK")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except T.Failure as e:
+        print("FAIL:", e)
+        sys.exit(1)

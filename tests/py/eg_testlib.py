@@ -69,3 +69,21 @@ def one_line_error(proc, what):
 def shared_model(name):
     here = os.path.dirname(os.path.abspath(__file__))
     return os.path.normpath(os.path.join(here, "..", "..", "..", "shared", "models", name, "model.onnx"))
+
+
+def load_pb(path):
+    """A TensorProto file (test_data_set_N/*.pb) as a numpy array."""
+    t = TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return numpy_helper.to_array(t)
+
+
+def header_macros(path):
+    """#define NAME VALUE lines of a generated header: {NAME: VALUE}."""
+    macros = {}
+    for line in open(path):
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0] == "#define":
+            macros[parts[1]] = parts[2].strip()
+    return macros

@@ -12,7 +12,6 @@ import shutil
 import sys
 
 import numpy as np
-from onnx import TensorProto, numpy_helper
 
 import eg_testlib as T
 
@@ -22,13 +21,6 @@ APP = os.path.join(ROOT, "tests", "st_app")
 FIRMWARE = os.path.join(ROOT, "firmware")
 NETWORKS = [("network", "seed_cnn_gru_qdq", "seed"), ("kws", "kws_dscnn_qdq", "kws")]
 WARN = ["-Wall", "-Wextra", "-Werror", "-pedantic"]
-
-
-def load_pb(path):
-    t = TensorProto()
-    with open(path, "rb") as f:
-        t.ParseFromString(f.read())
-    return numpy_helper.to_array(t).astype(np.float32).ravel()
 
 
 def c_floats(name, values):
@@ -59,21 +51,12 @@ def generate(edgegen, work):
     return sources
 
 
-def header_macros(path):
-    macros = {}
-    for line in open(path):
-        parts = line.split(None, 2)
-        if len(parts) == 3 and parts[0] == "#define":
-            macros[parts[1]] = parts[2].strip()
-    return macros
-
-
 def check_c_info(work):
     """network_c_info.json carries ST's memory_footprint and I/O keys, equal to the header's macros."""
     for name, model, _ in NETWORKS:
         out = os.path.join(work, name)
         info = json.load(open(os.path.join(out, name + "_c_info.json")))
-        h = header_macros(os.path.join(out, name + ".h"))
+        h = T.header_macros(os.path.join(out, name + ".h"))
         P = "STAI_" + name.upper()
         mf = info["memory_footprint"]
         T.check(mf["activations"] == int(h[P + "_ACTIVATIONS_SIZE_BYTES"]), "%s: memory_footprint.activations" % name)
@@ -93,8 +76,8 @@ def write_refs(work):
     refs = "/* reference data: test_data_set_0 of each model */\n"
     for _, model, tag in NETWORKS:
         d = os.path.join(MODELS, model, "test_data_set_0")
-        refs += c_floats(tag + "_input", load_pb(os.path.join(d, "input_0.pb")))
-        refs += c_floats(tag + "_output", load_pb(os.path.join(d, "output_0.pb")))
+        refs += c_floats(tag + "_input", T.load_pb(os.path.join(d, "input_0.pb")))
+        refs += c_floats(tag + "_output", T.load_pb(os.path.join(d, "output_0.pb")))
     inc = os.path.join(work, "inc")
     os.makedirs(inc, exist_ok=True)
     open(os.path.join(inc, "refs.h"), "w").write(refs)

@@ -12,7 +12,6 @@ import shutil
 import sys
 
 import numpy as np
-from onnx import TensorProto, numpy_helper
 
 import eg_testlib as T
 
@@ -45,22 +44,6 @@ int main(int argc, char **argv) {
   return 0;
 }
 """
-
-
-def load_pb(path):
-    t = TensorProto()
-    with open(path, "rb") as f:
-        t.ParseFromString(f.read())
-    return numpy_helper.to_array(t)
-
-
-def macros(path):
-    m = {}
-    for line in open(path):
-        p = line.split(None, 2)
-        if len(p) == 3 and p[0] == "#define":
-            m[p[1]] = p[2].strip()
-    return m
 
 
 def number(text):
@@ -109,7 +92,7 @@ def vww_uint8_hwc(edgegen, work):
     model = os.path.join(MODELS, "vww_mbv1_qdq", "model.onnx")
     out, exe = generate_and_build(edgegen, work, "vww_mbv1_qdq",
                                   ["--input-data-type", "uint8", "--inputs-ch-position", "chlast"], "vww")
-    h = macros(os.path.join(out, "network.h"))
+    h = T.header_macros(os.path.join(out, "network.h"))
     T.check(h["STAI_NETWORK_IN_1_FORMAT"] == "STAI_FORMAT_U8", "input format %s" % h["STAI_NETWORK_IN_1_FORMAT"])
     T.check(h["STAI_NETWORK_IN_1_SHAPE"] == "{1, 96, 96, 3}", "input shape %s" % h["STAI_NETWORK_IN_1_SHAPE"])
     T.check("STAI_FLAG_CHANNEL_LAST" in h["STAI_NETWORK_IN_1_FLAGS"] and h["STAI_NETWORK_IN_1_CHANNEL"] == "3" and
@@ -121,7 +104,7 @@ def vww_uint8_hwc(edgegen, work):
     images, name = [], None
     for k in range(5):
         d = os.path.join(MODELS, "vww_mbv1_qdq", "test_data_set_%d" % k)
-        x = load_pb(os.path.join(d, "input_0.pb")).astype(np.float32)  # NCHW float
+        x = T.load_pb(os.path.join(d, "input_0.pb")).astype(np.float32)  # NCHW float
         # the camera's HWC uint8 image whose values the network's input quantization gives
         u = np.clip(np.round(x / s) + zp, 0, 255).astype(np.uint8)[0].transpose(1, 2, 0)
         images.append(u)
@@ -147,21 +130,21 @@ def vww_uint8_hwc(edgegen, work):
 
 def seed_float_io(edgegen, work):
     d = os.path.join(MODELS, "seed_cnn_gru_qdq", "test_data_set_0")
-    x = load_pb(os.path.join(d, "input_0.pb")).astype(np.float32)
-    y = load_pb(os.path.join(d, "output_0.pb")).astype(np.float32).ravel()
+    x = T.load_pb(os.path.join(d, "input_0.pb")).astype(np.float32)
+    y = T.load_pb(os.path.join(d, "output_0.pb")).astype(np.float32).ravel()
     out, exe = generate_and_build(edgegen, work, "seed_cnn_gru_qdq",
                                   ["--input-data-type", "float32", "--output-data-type", "float32"], "seed_f32")
-    h = macros(os.path.join(out, "network.h"))
+    h = T.header_macros(os.path.join(out, "network.h"))
     T.check(h["STAI_NETWORK_IN_1_FORMAT"] == "STAI_FORMAT_FLOAT32" and h["STAI_NETWORK_OUT_1_FORMAT"] ==
             "STAI_FORMAT_FLOAT32", "float32 I/O formats")
     got = run(exe, x, np.float32, work, "seed_f32")
     plain, _ = out, None
     out8, exe8 = generate_and_build(edgegen, work, "seed_cnn_gru_qdq", [], "seed_i8")
-    h8 = macros(os.path.join(out8, "network.h"))
+    h8 = T.header_macros(os.path.join(out8, "network.h"))
     so = number(h8["STAI_NETWORK_OUT_1_SCALE"])
     T.check(np.abs(got - y).max() <= 0.5 * so + 1e-7, "float output %s, reference %s" % (got, y))
     out_u8, exe_u8 = generate_and_build(edgegen, work, "seed_cnn_gru_qdq", ["--output-data-type", "uint8"], "seed_u8")
-    hu = macros(os.path.join(out_u8, "network.h"))
+    hu = T.header_macros(os.path.join(out_u8, "network.h"))
     T.check(hu["STAI_NETWORK_OUT_1_FORMAT"] == "STAI_FORMAT_U8", "uint8 output format")
     zi = int(number(h8["STAI_NETWORK_IN_1_ZERO_POINT"]))
     si = number(h8["STAI_NETWORK_IN_1_SCALE"])

@@ -226,7 +226,8 @@ std::string summary(const Compiled& c, const std::string& output, size_t n_files
     << "  target " << c.options.target.series << ", --optimization " << optimization_name(c.options.optimization) << ", "
     << c.code.layers.size() << " C layers, " << c.c_macc << " MACC\n"
     << "  weights " << c.code.weights_bytes + c.code.params_bytes << " B (flash), activations "
-    << c.plan.activations_bytes << " B (ram, inputs and outputs included)";
+    << c.plan.activations_bytes << " B (ram, "
+    << (c.plan.app_buffer.empty() ? "inputs and outputs included" : "the application's I/O buffers not included") << ")";
   if (!c.sections.empty()) o << ", code + data " << flash << " B flash / " << ram << " B ram";
   o << "\n";
   if (with_report) o << "  report: " << (fs::path(output) / (c.options.name + "_" + c.options.command + "_report.txt")).string() << "\n";

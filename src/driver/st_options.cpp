@@ -71,6 +71,8 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
 
 void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) {
   if (validate) return;
+  o.app_buffers.inputs = st.no_inputs_allocation;
+  o.app_buffers.outputs = st.no_outputs_allocation;
   auto type = [](const std::string& v) {
     return v == "float32" ? passes::IoType::Float32 : v == "int8" ? passes::IoType::Int8 : passes::IoType::UInt8;
   };
@@ -88,15 +90,15 @@ std::vector<std::string> st_notes(const StOptions& st, bool validate) {
   if (st.compression != "none" && st.compression != "lossless")
     n.push_back("--compression " + st.compression + ": weights are kept exact (no weight sharing); the report gives "
                 "their size");
-  if (st.no_inputs_allocation || st.no_outputs_allocation)
-    n.push_back("--no-inputs/outputs-allocation: the I/O stay in the activations buffer; buffers set with "
-                "stai_<name>_set_inputs/outputs are copied in and out by stai_<name>_run");
   if (st.input_memory_alignment || st.output_memory_alignment)
     n.push_back("--input/output-memory-alignment: I/O buffers have the alignment STAI_<NAME>_IN_1_ALIGNMENT states");
   if (validate && (!st.input_data_type.empty() || !st.output_data_type.empty() || !st.inputs_ch_position.empty() ||
                    !st.outputs_ch_position.empty()))
     n.push_back("--input/output-data-type, --inputs/outputs-ch-position: validate feeds and compares the model's own "
                 "I/O types and layout (generate applies them)");
+  if (validate && (st.no_inputs_allocation || st.no_outputs_allocation))
+    n.push_back("--no-inputs/outputs-allocation: validate runs the network with its I/O in the activations (generate "
+                "applies it)");
   if (st.c_api == "legacy") n.push_back("--c-api legacy: edgegen generates the st-ai API (stai_<name>_*)");
   if (!st.memory_pool.empty())
     n.push_back("--memory-pool: the activations are planned as one buffer (STAI_<NAME>_ACTIVATIONS_NUM 1)");

@@ -263,7 +263,8 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
   auto api_tensor = [&](TensorId id) {
     const Tensor& t = g.t(id);
     const auto at = plan.of(id);
-    if (!at) throw CompileError(g.model_path + ": graph input/output '" + t.name + "' is not in the activations plan");
+    const bool in_app = plan.app.count(id) != 0;
+    if (!at && !in_app) throw CompileError(g.model_path + ": graph input/output '" + t.name + "' is not in the activations plan");
     ApiTensor a;
     a.name = t.name;
     a.dtype = t.dtype;
@@ -272,7 +273,8 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
       a.scale = t.quant->scale;
       a.zero_point.assign(t.quant->zero_point.begin(), t.quant->zero_point.end());
     }
-    a.offset = *at;
+    a.offset = at ? *at : 0;
+    a.in_app = in_app;
     a.bytes = t.bytes();
     const auto asked = g.io_channels_last.find(t.name);
     a.channel_last = asked != g.io_channels_last.end() ? asked->second : g.source == ModelFormat::TFLite;

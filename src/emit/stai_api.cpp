@@ -75,7 +75,7 @@ Dims dims_of(const ApiTensor& t) {
 
 std::string tensor_flags(const ApiTensor& t) {
   const Dims d = dims_of(t);
-  std::string f = "STAI_FLAG_PREALLOCATED|STAI_FLAG_REPLACEABLE";
+  std::string f = t.in_app ? "STAI_FLAG_REPLACEABLE" : "STAI_FLAG_PREALLOCATED|STAI_FLAG_REPLACEABLE";
   f += t.shape.size() >= 3 && !t.channel_last ? "|STAI_FLAG_CHANNEL_FIRST" : "|STAI_FLAG_CHANNEL_LAST";
   if (d.has_batch) f += "|STAI_FLAG_HAS_BATCH";
   return "(" + f + ")";
@@ -143,6 +143,16 @@ size_t context_words(const ApiModel& m) {
   return 2 + 2 + 1 + 1 + 1 + std::max<size_t>(m.inputs.size(), 1) + std::max<size_t>(m.outputs.size(), 1);
 }
 
+std::string network_flags(const ApiModel& m) {
+  auto allocated = [](const std::vector<ApiTensor>& ts) {
+    for (const auto& t : ts)
+      if (t.in_app) return false;
+    return true;
+  };
+  return std::string(allocated(m.inputs) ? "STAI_FLAG_INPUTS|" : "") + (allocated(m.outputs) ? "STAI_FLAG_OUTPUTS|" : "") +
+         "STAI_FLAG_WEIGHTS";
+}
+
 std::string hex64(uint64_t v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
@@ -160,8 +170,8 @@ std::string api_macros(const ApiModel& m) {
     << "/* the context: STAI_ALIGNED(" << S << "_CONTEXT_ALIGNMENT) stai_network ctx[" << S << "_CONTEXT_SIZE] */\n"
     << "#define " << S << "_CONTEXT_ALIGNMENT 8\n"
     << "#define " << S << "_CONTEXT_SIZE " << 8 * context_words(m) << "\n\n"
-    << "/* inputs and outputs are allocated in the activations buffer; the weights in flash */\n"
-    << "#define " << S << "_FLAGS (STAI_FLAG_INPUTS|STAI_FLAG_OUTPUTS|STAI_FLAG_WEIGHTS)\n"
+    << "/* which buffers the network allocates: inputs/outputs in the activations, weights in flash */\n"
+    << "#define " << S << "_FLAGS (" << network_flags(m) << ")\n"
     << "#define " << S << "_NODES_NUM " << m.nodes << "\n"
     << "#define " << S << "_MACC_NUM " << m.macc << "\n\n";
   io_macros(h, m, "IN", m.inputs);
@@ -252,11 +262,6 @@ std::string api_context(const ApiModel& m) {
     if (v.empty()) c << "0u";
     c << "};\n";
   };
-  std::vector<size_t> in_off, in_bytes, out_off, out_bytes;
-  for (const auto& t : m.inputs) in_off.push_back(t.offset), in_bytes.push_back(t.bytes);
-  for (const auto& t : m.outputs) out_off.push_back(t.offset), out_bytes.push_back(t.bytes);
-  if (!in_off.empty()) u32_table("in_offset", in_off), u32_table("in_bytes", in_bytes);
-  if (!out_off.empty()) u32_table("out_offset", out_off), u32_table("out_bytes", out_bytes);
   // get_info's tensors
   auto tensors = [&](const std::string& id, const std::vector<ApiTensor>& ts, const std::string& K) {
     for (size_t k = 0; k < ts.size(); ++k) {
@@ -361,12 +366,14 @@ std::string api_functions(const ApiModel& m) {
     << "  if (ctx->error == STAI_SUCCESS) ctx->error = code;\n  return code;\n}\n\n"
     << "/* inputs and outputs in their slots of the activations buffer */\n"
     << "static void " << n << "__default_io(" << C << " *ctx) {\n";
+  for (bool out : {false, true}) {
+    const auto& ts = out ? m.outputs : m.inputs;
+    for (size_t k = 0; k < ts.size(); ++k)
+      c << "  ctx->" << (out ? "out[" : "in[") << k << "] = "
+        << (ts[k].in_app ? std::string("NULL; /* the application's buffer */") : "ctx->act + " + std::to_string(ts[k].offset) + ";")
+        << "\n";
+  }
   if (m.inputs.empty() && m.outputs.empty()) c << "  (void)ctx;\n";
-  else c << "  stai_size k;\n";
-  if (!m.inputs.empty())
-    c << "  for (k = 0; k < " << m.inputs.size() << "u; ++k) ctx->in[k] = ctx->act + " << n << "__in_offset[k];\n";
-  if (!m.outputs.empty())
-    c << "  for (k = 0; k < " << m.outputs.size() << "u; ++k) ctx->out[k] = ctx->act + " << n << "__out_offset[k];\n";
   c << "}\n\n";
   c << F << "_init(stai_network *network) {\n  " << C << " *ctx = (" << C << " *)(void *)network;\n"
     << "  if (network == NULL) return STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE;\n"
@@ -426,21 +433,32 @@ std::string api_functions(const ApiModel& m) {
     << F << "_set_callback(stai_network *network, const stai_event_cb cb, void *cb_cookie) {\n" << get
     << "  ctx->callback = cb;\n  ctx->callback_cookie = cb_cookie;\n  return ctx->error;\n}\n\n"
     << F << "_run(stai_network *network, const stai_run_mode mode) {\n" << get
-    << (ni + no > 0 ? "  stai_size k;\n" : "")
     << fail("mode != STAI_MODE_SYNC", "STAI_ERROR_NETWORK_INVALID_RUN")
     << fail("ctx->act == NULL", "STAI_ERROR_NETWORK_INVALID_ACTIVATIONS_PTR")
-    << (m.stateful ? fail("ctx->states == NULL", "STAI_ERROR_NETWORK_INVALID_STATES_PTR") : "")
-    << "  if (ctx->error != STAI_SUCCESS) return ctx->error;\n";
-  if (ni > 0)
-    c << "  /* inputs the application placed elsewhere are copied to their planned slot */\n"
-      << "  for (k = 0; k < " << ni << "u; ++k)\n"
-      << "    if (ctx->in[k] != ctx->act + " << n << "__in_offset[k])\n"
-      << "      memcpy(ctx->act + " << n << "__in_offset[k], ctx->in[k], " << n << "__in_bytes[k]);\n";
+    << (m.stateful ? fail("ctx->states == NULL", "STAI_ERROR_NETWORK_INVALID_STATES_PTR") : "");
+  // the application's own buffers are read and written in place; the others are copied to and
+  // from their planned slot when the application set its own
+  for (bool out : {false, true}) {
+    const auto& ts = out ? m.outputs : m.inputs;
+    for (size_t k = 0; k < ts.size(); ++k) {
+      const std::string p = std::string("ctx->") + (out ? "out[" : "in[") + std::to_string(k) + "]";
+      if (ts[k].in_app) c << fail(p + " == NULL", out ? "STAI_ERROR_NETWORK_INVALID_OUT_PTR" : "STAI_ERROR_NETWORK_INVALID_IN_PTR");
+    }
+  }
+  c << "  if (ctx->error != STAI_SUCCESS) return ctx->error;\n";
+  auto copies = [&](bool out) {
+    const auto& ts = out ? m.outputs : m.inputs;
+    for (size_t k = 0; k < ts.size(); ++k) {
+      if (ts[k].in_app) continue;
+      const std::string p = std::string("ctx->") + (out ? "out[" : "in[") + std::to_string(k) + "]";
+      const std::string slot = "ctx->act + " + std::to_string(ts[k].offset);
+      c << "  if (" << p << " != " << slot << ") memcpy(" << (out ? p : slot) << ", " << (out ? slot : p) << ", "
+        << ts[k].bytes << ");\n";
+    }
+  };
+  copies(false);
   c << "  " << n << "__forward(ctx, ctx->act, ctx->weights" << (m.stateful ? ", ctx->states" : "") << ");\n";
-  if (no > 0)
-    c << "  for (k = 0; k < " << no << "u; ++k)\n"
-      << "    if (ctx->out[k] != ctx->act + " << n << "__out_offset[k])\n"
-      << "      memcpy(ctx->out[k], ctx->act + " << n << "__out_offset[k], " << n << "__out_bytes[k]);\n";
+  copies(true);
   c << "  return STAI_SUCCESS;\n}\n";
   return c.str();
 }

@@ -20,6 +20,7 @@ struct ApiTensor {
   size_t offset = 0;                // in the activations buffer
   size_t bytes = 0;
   bool channel_last = false;        // layout of a rank >= 3 tensor
+  bool in_app = false;              // --no-inputs/outputs-allocation: the application's buffer, used in place
 };
 
 struct ApiModel {

@@ -40,6 +40,9 @@ std::string EmitContext::ptr_as(TensorId id, const std::string& ctype) {
     std::string sym = add_array(tensor_symbol(t.name), t, t.name);
     return "(" + ctype + ")" + sym;
   }
+  // the application's buffer, through the context of the forward pass (emit/stai_api.cpp)
+  if (auto a = offsets.app.find(id); a != offsets.app.end())
+    return "(" + ctype + ")(eg_net->" + (a->second.first ? "out[" : "in[") + std::to_string(a->second.second) + "])";
   if (auto st = offsets.state.find(id); st != offsets.state.end())
     return "(" + ctype + ")(states + " + std::to_string(st->second) + ")";
   const auto at = offsets.of(id);

@@ -41,6 +41,10 @@ struct BufferOffsets {
     size_t from = 0, to = 0, bytes = 0;
   };
   std::vector<StateCopy> state_copies;
+
+  // --no-inputs/outputs-allocation: tensors in the application's I/O buffers -> (is an output,
+  // index among the application's I/O); the layers read and write them in place.
+  std::map<TensorId, std::pair<bool, size_t>> app;
 };
 
 struct EmitContext {

@@ -69,6 +69,7 @@ BufferOffsets offsets_of(const plan::MemoryPlan& p) {
   BufferOffsets o{.bytes = p.activations_bytes, .alignment = p.alignment, .tensor = p.offset, .scratch = p.scratch_offset};
   o.states_bytes = p.states_bytes;
   o.state = p.state_offset;
+  o.app = p.app_buffer;
   for (const auto& c : p.state_copies) o.state_copies.push_back({c.from, c.to, c.bytes});
   return o;
 }
@@ -175,7 +176,7 @@ Compiled compile(const Options& opt) {
   passes::io_types(g, opt.io, c.log);
   check_lowered(g);
   check_state_pairs(g);
-  c.plan = plan::plan_memory(g);
+  c.plan = plan::plan_memory(g, 4, opt.app_buffers);
   std::string model_name = opt.model;
   if (auto s = model_name.find_last_of('/'); s != std::string::npos) model_name = model_name.substr(s + 1);
   c.code = emit::emit_c(g, offsets_of(c.plan), opt.name, model_name);

@@ -35,6 +35,8 @@ struct Options {
   int64_t max_tensor_bytes = kDefaultMaxTensorBytes;
   // --input/output-data-type, --inputs/outputs-ch-position
   passes::IoFormats io;
+  // --no-inputs/outputs-allocation: the application's I/O buffers, used in place
+  plan::AppBuffers app_buffers;
   // --no-size-report clears it: the report's "memory by section" is not measured.
   bool size_report = true;
 };

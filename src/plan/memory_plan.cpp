@@ -130,7 +130,7 @@ std::set<TensorId> plan_states(const Graph& g, const std::map<TensorId, TensorId
 
 // The plan with every required scratch and the optional scratch of the nodes in `granted`
 // (all of them when `granted` is null).
-MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted) {
+MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted, AppBuffers app) {
   MemoryPlan plan;
   plan.alignment = alignment;
   const int steps = static_cast<int>(g.nodes.size());
@@ -140,11 +140,27 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
     return it == views.end() ? id : it->second;
   };
   const std::set<TensorId> in_states = plan_states(g, views, plan);
+  // the application's I/O buffers (an output sharing bytes with an input or a state stays planned)
+  std::map<TensorId, std::pair<bool, size_t>> app_root;
+  for (bool output : {false, true}) {
+    if (!(output ? app.outputs : app.inputs)) continue;
+    const auto& io = output ? g.outputs : g.inputs;
+    size_t k = 0;
+    for (size_t i = 0; i < io.size(); ++i) {
+      if (output ? g.is_state_output(i) : g.is_state_input(i)) continue;
+      const TensorId r = root_of(io[i]);
+      if (!in_states.count(r) && !app_root.count(r) && !(output && g.is_graph_input(r))) app_root[r] = {output, k};
+      ++k;
+    }
+  }
+  for (const auto& [r, where] : app_root) plan.app_buffer[r] = where;
+  for (const auto& [view, root] : views)
+    if (app_root.count(root)) plan.app_buffer[view] = app_root[root];
   std::map<TensorId, Block> blocks;  // by root tensor
   auto touch = [&](TensorId id, int step) {
     if (id == kNoTensor || g.t(id).is_const) return;
     const TensorId r = root_of(id);
-    if (in_states.count(r)) return;
+    if (in_states.count(r) || app_root.count(r)) return;
     auto [it, inserted] = blocks.try_emplace(r);
     Block& b = it->second;
     if (inserted) {
@@ -268,17 +284,17 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
 
 }  // namespace
 
-MemoryPlan plan_memory(const Graph& g, size_t alignment) {
-  if (policy(g.optimization).always_grant_optional_scratch) return plan_with(g, alignment, nullptr);
+MemoryPlan plan_memory(const Graph& g, size_t alignment, AppBuffers app) {
+  if (policy(g.optimization).always_grant_optional_scratch) return plan_with(g, alignment, nullptr, app);
   // --optimization ram: the smallest buffer first, then each optional scratch (a faster kernel
   // path) that fits in it without growing it
   std::set<int> granted;
-  MemoryPlan best = plan_with(g, alignment, &granted);
+  MemoryPlan best = plan_with(g, alignment, &granted, app);
   for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
     const ops::OpDef* def = ops::find_op(g.nodes[static_cast<size_t>(i)].op);
     if (!def || !def->scratch || !def->scratch_optional || !def->scratch(g, g.nodes[static_cast<size_t>(i)])) continue;
     granted.insert(i);
-    MemoryPlan p = plan_with(g, alignment, &granted);
+    MemoryPlan p = plan_with(g, alignment, &granted, app);
     if (p.activations_bytes <= best.activations_bytes) best = std::move(p);
     else granted.erase(i);
   }

@@ -36,7 +36,15 @@ struct MemoryPlan {
     size_t from = 0, to = 0, bytes = 0;
   };
   std::vector<StateCopy> state_copies;
-  bool placed(TensorId id) const { return offset.count(id) != 0 || state_offset.count(id) != 0; }
+  // --no-inputs/outputs-allocation: graph inputs/outputs (and their views) the application's own
+  // buffers hold, not the activations: tensor -> (is an output, index among the application's I/O)
+  std::map<TensorId, std::pair<bool, size_t>> app_buffer;
+  bool placed(TensorId id) const { return offset.count(id) != 0 || state_offset.count(id) != 0 || app_buffer.count(id) != 0; }
+};
+
+// Which graph I/O live in the application's buffers instead of the activations.
+struct AppBuffers {
+  bool inputs = false, outputs = false;
 };
 
 // Tensors that are views of another (same bytes): Reshape, Squeeze, Unsqueeze,
@@ -48,6 +56,6 @@ std::map<TensorId, TensorId> shared_sources(const Graph& g);
 
 // Unless policy(g.optimization).always_grant_optional_scratch (--optimization ram), optional kernel scratch (OpDef::scratch_optional)
 // only where it does not grow the buffer; otherwise every scratch.
-MemoryPlan plan_memory(const Graph& g, size_t alignment = 4);
+MemoryPlan plan_memory(const Graph& g, size_t alignment = 4, AppBuffers app = {});
 
 }  // namespace eg::plan

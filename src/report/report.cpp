@@ -209,6 +209,7 @@ struct IoInfo {
   Shape shape;
   size_t bytes = 0;
   size_t offset = 0;
+  bool in_app = false;  // --no-inputs/outputs-allocation: the application's buffer
   std::optional<QuantParams> quant;
 };
 
@@ -392,6 +393,7 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
     i.bytes = t.bytes();
     auto it = c.plan.offset.find(id);
     i.offset = it == c.plan.offset.end() ? 0 : it->second;
+    i.in_app = c.plan.app_buffer.count(id) != 0;
     i.quant = t.quant;
     return i;
   };
@@ -725,9 +727,16 @@ std::vector<std::string> explanation(const Compiled& c, const Data& d) {
               commas(d.param_bytes) + " B as they read them" +
               (d.model_fmt == "float" ? std::string() : std::string(" (float after DequantizeLinear)")) + ", " +
               commas(d.float_bytes) + " B as float32, the 'float model' of the weights comparison.");
+  size_t app_bytes = 0;
+  for (const auto* io : {&d.inputs, &d.outputs})
+    for (const auto& i : *io)
+      if (i.in_app) app_bytes += i.bytes;
   e.push_back("activations (rw) " + commas(c.plan.activations_bytes) + " B as planned; lower bound " +
-              commas(c.plan.lower_bound) +
-              " B (largest sum of simultaneously live bytes, inputs, outputs and kernel scratch included).");
+              commas(c.plan.lower_bound) + " B (largest sum of simultaneously live bytes, " +
+              (app_bytes ? std::string("kernel scratch included; ") + commas(app_bytes) +
+                               " B of inputs/outputs are the application's buffers, read and written in place "
+                               "(--no-inputs/outputs-allocation), not in the activations)."
+                         : std::string("inputs, outputs and kernel scratch included).")));
   return e;
 }
 
@@ -739,7 +748,7 @@ std::string io_line(const IoInfo& i) {
   if (i.quant && !i.quant->scale.empty())
     s += "QLinear(" + scale_str(i.quant->scale[0]) + "," + std::to_string(i.quant->zero_point.empty() ? 0 : i.quant->zero_point[0]) +
          "," + std::string(dtype_name(i.dtype)) + "), ";
-  return s + "activations";
+  return s + (i.in_app ? "the application's buffer (not in the activations)" : "activations");
 }
 
 std::string bar_cell(double percent, double max_percent) {
@@ -994,7 +1003,7 @@ nlohmann::json io_json(const IoInfo& i) {
                       {"format", emit::stai_format(i.dtype)},
                       {"shape", i.shape},       {"bytes", i.bytes},
                       {"size", i.bytes / std::max<size_t>(dtype_size(i.dtype), 1)},
-                      {"offset", i.offset},     {"allocated_in", "activations"}};
+                      {"offset", i.offset},     {"allocated_in", i.in_app ? "application" : "activations"}};
   if (i.quant && !i.quant->scale.empty()) {
     j["scale"] = static_cast<double>(i.quant->scale[0]);
     j["zero_point"] = i.quant->zero_point.empty() ? 0 : i.quant->zero_point[0];
@@ -1046,12 +1055,13 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
   // the keys ST Edge AI Core's network_c_info.json gives tools: the buffers in bytes
   size_t in_bytes = 0, out_bytes = 0;
   const MemoryBySection sizes = memory_by_section(c);
-  for (const auto& i : d.inputs) in_bytes += i.bytes;
-  for (const auto& i : d.outputs) out_bytes += i.bytes;
+  bool io_in_activations = true;
+  for (const auto& i : d.inputs) in_bytes += i.bytes, io_in_activations = io_in_activations && !i.in_app;
+  for (const auto& i : d.outputs) out_bytes += i.bytes, io_in_activations = io_in_activations && !i.in_app;
   j["memory_footprint"] = {{"activations", c.plan.activations_bytes},
                            {"weights", c.code.blob_bytes},
                            {"io", {in_bytes, out_bytes}},
-                           {"io_in_activations", true},
+                           {"io_in_activations", io_in_activations},
                            {"states", c.plan.states_bytes},
                            {"kernel_flash", sizes.measured ? nlohmann::json(sizes.rt_flash) : nlohmann::json(nullptr)},
                            {"kernel_ram", sizes.measured ? nlohmann::json(sizes.rt_ram) : nlohmann::json(nullptr)},

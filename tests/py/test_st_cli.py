@@ -36,8 +36,9 @@ def main():
         (gen + ["-O", "time"], 0, None, ["network.c"]),
         (gen + ["--optimization", "ram"], 0, None, ["network.c"]),
         (gen + ["--allocate-inputs", "--allocate-outputs"], 0, None, ["network.c"]),
-        (gen + ["--no-inputs-allocation"], 0, "--no-inputs/outputs-allocation", ["network.c"]),
-        (gen + ["--no-outputs-allocation"], 0, "--no-inputs/outputs-allocation", ["network.c"]),
+        (gen + ["--no-inputs-allocation"], 0, None, ["network.c"]),
+        (gen + ["--no-outputs-allocation"], 0, None, ["network.c"]),
+        (val + ["--no-inputs-allocation"], 0, "--no-inputs/outputs-allocation", ["network_validate_report.txt"]),
         (gen + ["--input-memory-alignment", "16", "--output-memory-alignment", "16"], 0, "alignment", ["network.c"]),
         # a float model has no quantization parameters for uint8 I/O; float32 is its own type
         (gen + ["--input-data-type", "uint8"], 2, None, []),

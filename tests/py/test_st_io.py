@@ -33,8 +33,23 @@ int main(int argc, char **argv) {
   fo = fopen(argv[2], "wb");
   bufs[0] = act;
   if (!fi || !fo || stai_network_init(net) || stai_network_set_activations(net, bufs, 1)) return 3;
+#ifdef APP_BUFFERS
+  {
+    static STAI_ALIGNED(8) uint8_t app_in[STAI_NETWORK_IN_1_SIZE_BYTES], app_out[STAI_NETWORK_OUT_1_SIZE_BYTES];
+    stai_ptr probe[1];
+    n = 0;
+    if (stai_network_get_inputs(net, probe, &n) || probe[0] != NULL) return 5; /* nothing allocated */
+    if (stai_network_run(net, STAI_MODE_SYNC) != STAI_ERROR_NETWORK_INVALID_IN_PTR) return 6;
+    /* the first error sticks: a fresh context */
+    if (stai_network_init(net) || stai_network_set_activations(net, bufs, 1)) return 3;
+    in[0] = app_in;
+    out[0] = app_out;
+    if (stai_network_set_inputs(net, in, 1) || stai_network_set_outputs(net, out, 1)) return 7;
+  }
+#else
   stai_network_get_inputs(net, in, &n);
   stai_network_get_outputs(net, out, &n);
+#endif
   while (fread(in[0], 1, STAI_NETWORK_IN_1_SIZE_BYTES, fi) == STAI_NETWORK_IN_1_SIZE_BYTES) {
     if (stai_network_run(net, STAI_MODE_SYNC) != STAI_SUCCESS) return 4;
     fwrite(out[0], 1, STAI_NETWORK_OUT_1_SIZE_BYTES, fo);
@@ -50,7 +65,7 @@ def number(text):
     return float(text.strip("()").rstrip("f"))
 
 
-def generate_and_build(edgegen, work, model, options, tag):
+def generate_and_build(edgegen, work, model, options, tag, defines=()):
     out = os.path.join(work, tag)
     r = T.run([edgegen, "generate", "-m", os.path.join(MODELS, model, "model.onnx"), "--target", "stm32f4", "-o", out,
                "-v", "0"] + options, timeout=300)
@@ -58,7 +73,7 @@ def generate_and_build(edgegen, work, model, options, tag):
     open(os.path.join(out, "harness.c"), "w").write(HARNESS)
     srcs = [os.path.join(out, f) for f in sorted(os.listdir(out)) if f.endswith(".c")]
     exe = os.path.join(out, "run")
-    r = T.run(["gcc"] + T.C_FLAGS + ["-I" + out] + srcs + ["-lm", "-o", exe], timeout=300)
+    r = T.run(["gcc"] + T.C_FLAGS + ["-I" + out] + ["-D" + d for d in defines] + srcs + ["-lm", "-o", exe], timeout=300)
     T.check(r.returncode == 0, "gcc: %s" % r.stderr.decode()[-3000:])
     return out, exe
 
@@ -157,11 +172,34 @@ def seed_float_io(edgegen, work):
     print("seed_cnn_gru_qdq: float32 in/out within half a step of the reference; uint8 output = int8 + 128")
 
 
+def seed_app_buffers(edgegen, work):
+    """--no-inputs/outputs-allocation: the application's buffers, read and written in place."""
+    rng = np.random.default_rng(3)
+    x = rng.integers(-128, 128, (20, 300), dtype=np.int8)
+    out, exe = generate_and_build(edgegen, work, "seed_cnn_gru_qdq", ["--no-inputs-allocation", "--no-outputs-allocation"],
+                                  "seed_app", defines=["APP_BUFFERS"])
+    ref_out, ref_exe = generate_and_build(edgegen, work, "seed_cnn_gru_qdq", [], "seed_act")
+    h, hr = T.header_macros(os.path.join(out, "network.h")), T.header_macros(os.path.join(ref_out, "network.h"))
+    T.check("STAI_FLAG_INPUTS" not in h["STAI_NETWORK_FLAGS"] and "STAI_FLAG_OUTPUTS" not in h["STAI_NETWORK_FLAGS"] and
+            "PREALLOCATED" not in h["STAI_NETWORK_IN_1_FLAGS"], "flags of application buffers")
+    a, b = int(h["STAI_NETWORK_ACTIVATIONS_SIZE_BYTES"]), int(hr["STAI_NETWORK_ACTIVATIONS_SIZE_BYTES"])
+    T.check(a < b, "activations %d B with the application's I/O buffers, %d B without" % (a, b))
+    T.check(np.array_equal(run(exe, x, np.int8, work, "seed_app"), run(ref_exe, x, np.int8, work, "seed_act")),
+            "outputs differ with the application's buffers")
+    report = open(os.path.join(out, "network_generate_report.txt")).read()
+    info = json.load(open(os.path.join(out, "network_c_info.json")))
+    T.check("the application's buffer" in report and info["inputs"][0]["allocated_in"] == "application" and
+            info["memory_footprint"]["io_in_activations"] is False, "the report does not say where the I/O live")
+    print("seed_cnn_gru_qdq --no-inputs/outputs-allocation: activations %d B (%d B with the I/O inside), "
+          "outputs identical on 20 inputs" % (a, b))
+
+
 def main():
     edgegen, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     seed_float_io(edgegen, work)
+    seed_app_buffers(edgegen, work)
     if not shutil.which("node") or not os.path.isdir(os.path.join(ROOT, ".ort", "node_modules")):
         print("vww against ONNX Runtime: skipped (no node or .ort)")
         sys.exit(77)

@@ -76,8 +76,8 @@ def write_refs(work):
     refs = "/* reference data: test_data_set_0 of each model */\n"
     for _, model, tag in NETWORKS:
         d = os.path.join(MODELS, model, "test_data_set_0")
-        refs += c_floats(tag + "_input", T.load_pb(os.path.join(d, "input_0.pb")))
-        refs += c_floats(tag + "_output", T.load_pb(os.path.join(d, "output_0.pb")))
+        refs += c_floats(tag + "_input", T.load_pb(os.path.join(d, "input_0.pb")).astype(np.float32).ravel())
+        refs += c_floats(tag + "_output", T.load_pb(os.path.join(d, "output_0.pb")).astype(np.float32).ravel())
     inc = os.path.join(work, "inc")
     os.makedirs(inc, exist_ok=True)
     open(os.path.join(inc, "refs.h"), "w").write(refs)

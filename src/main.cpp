@@ -116,6 +116,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
   validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
+  validate->add_option("--max-lsb", o.max_lsb, "exit code 1 when a quantized output errs by more than N steps")
+      ->check(CLI::NonNegativeNumber);
+  validate->add_option("--min-cos", o.min_cos, "exit code 1 when an output's cosine similarity is below X")
+      ->check(CLI::Range(-1.0, 1.0));
   validate->add_option("--mode", o.mode, "host | target (the --target's core on QEMU, or --device)")->capture_default_str();
   validate->add_option("-d,--device", o.device,
                        "with --mode target: qemu (the target's core emulated; default), m4bench (Cortex-M4 cycle "

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <sstream>
@@ -325,7 +326,24 @@ int cmd_validate(const CliOptions& o) {
       {c.options.name + "_validate_report.txt", text},
       {c.options.name + "_validate_report.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"}};
   write_files_atomically(o.compile.output, files, "validate");
-  return 0;
+  // --max-lsb / --min-cos: one line per output that misses them, exit code 1
+  int missed = 0;
+  for (const auto& out : r.outputs) {
+    const auto& m = out.metrics;
+    char line[256];
+    if (o.max_lsb && m.max_lsb && *m.max_lsb > *o.max_lsb) {
+      std::snprintf(line, sizeof line, "output '%s': max error %.6g LSB > --max-lsb %.6g", out.name.c_str(), *m.max_lsb,
+                    *o.max_lsb);
+      std::cerr << "edgegen: validate: " << text::one_line(line) << "\n";
+      ++missed;
+    }
+    if (o.min_cos && m.cos < *o.min_cos) {
+      std::snprintf(line, sizeof line, "output '%s': cosine %.6f < --min-cos %.6f", out.name.c_str(), m.cos, *o.min_cos);
+      std::cerr << "edgegen: validate: " << text::one_line(line) << "\n";
+      ++missed;
+    }
+  }
+  return missed ? 1 : 0;
 }
 
 int cmd_supported_ops(const CliOptions& o) {

@@ -1,6 +1,7 @@
 // The four commands behind the CLI; each returns the process exit code and
 // throws CompileError for user errors.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct CliOptions {
   size_t batches = 10;
   uint32_t seed = 1;
   std::vector<float> range;
+  // validate: thresholds that make the exit code 1 (any output worse than them)
+  std::optional<double> max_lsb, min_cos;
   StOptions st;          // ST Edge AI Core's options (driver/st_options.h)
   std::string run_dir;  // this run's temporary folder, made by the supervisor (empty: make one)
 };

@@ -630,6 +630,17 @@ Data collect(const Compiled& c, const std::vector<std::string>& files) {
 
   for (const auto& f : files) d.files.push_back(d.output_dir == "." ? f : d.output_dir + "/" + f);
   d.notes = c.log.notes;
+  // what does not fit the series' largest part (flash: weights; RAM: activations + states)
+  const auto& tg = c.options.target;
+  if (tg.flash_bytes && c.code.blob_bytes > tg.flash_bytes)
+    d.notes.push_back("warning: the weights (" + commas(c.code.blob_bytes) + " B) exceed the flash of the largest " +
+                      std::string(tg.series) + " part (" + commas(tg.flash_bytes) + " B): external flash and "
+                      "stai_" + c.options.name + "_set_weights, or another series");
+  const size_t ram = c.plan.activations_bytes + c.plan.states_bytes;
+  if (tg.ram_bytes && ram > tg.ram_bytes)
+    d.notes.push_back("warning: the activations" + std::string(c.plan.states_bytes ? " and states (" : " (") +
+                      commas(ram) + " B) exceed the RAM of the largest " + std::string(tg.series) + " part (" +
+                      commas(tg.ram_bytes) + " B)");
   return d;
 }
 

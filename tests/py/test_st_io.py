@@ -194,12 +194,47 @@ def seed_app_buffers(edgegen, work):
           "outputs identical on 20 inputs" % (a, b))
 
 
+def part_limits(edgegen, work):
+    """The report warns when the weights or the activations exceed the series' largest part."""
+    model = os.path.join(MODELS, "vww_mbv1_qdq", "model.onnx")
+    for target, expect in (("stm32l0", 2), ("stm32h7", 0)):
+        out = os.path.join(work, "limits_" + target)
+        r = T.run([edgegen, "analyze", "-m", model, "--target", target, "-o", out, "-v", "0"], timeout=300)
+        T.check(r.returncode == 0, "analyze %s: %s" % (target, r.stderr.decode()))
+        notes = json.load(open(os.path.join(out, "network_analyze_report.json")))["notes"]
+        warnings = [n for n in notes if n.startswith("warning:") and target in n]
+        T.check(len(warnings) == expect, "%s: %d warnings %s, expected %d" % (target, len(warnings), warnings, expect))
+    print("vww_mbv1_qdq: the report warns that weights and activations exceed stm32l0's largest part, not stm32h7's")
+
+
+def validate_thresholds(edgegen, work):
+    """validate --max-lsb / --min-cos: exit code 1 and one line per output that misses them."""
+    d = os.path.join(MODELS, "seed_cnn_gru_qdq", "test_data_set_0")
+    model = os.path.join(MODELS, "seed_cnn_gru_qdq", "model.onnx")
+    y = T.load_pb(os.path.join(d, "output_0.pb")).astype(np.float32)
+    wrong = os.path.join(work, "wrong.npy")
+    np.save(wrong, -y - 1.0)
+    base = [edgegen, "validate", "-m", model, "--target", "stm32f4", "--vi", os.path.join(d, "input_0.pb"), "-v", "0"]
+    ok = T.run(base + ["--vo", os.path.join(d, "output_0.pb"), "--max-lsb", "0", "--min-cos", "0.999",
+                       "-o", os.path.join(work, "val_ok")], timeout=300)
+    T.check(ok.returncode == 0, "validate against the reference: exit %d %s" % (ok.returncode, ok.stderr.decode()))
+    bad = T.run(base + ["--vo", wrong, "--max-lsb", "1", "--min-cos", "0.5", "-o", os.path.join(work, "val_bad")],
+                timeout=300)
+    lines = [l for l in bad.stderr.decode().splitlines() if l.startswith("edgegen: validate: ")]
+    T.check(bad.returncode == 1 and any("--max-lsb" in l for l in lines) and any("--min-cos" in l for l in lines),
+            "validate against wrong outputs: exit %d, %s" % (bad.returncode, bad.stderr.decode()))
+    T.check(os.path.exists(os.path.join(work, "val_bad", "network_validate_report.txt")), "no report on a miss")
+    print("validate --max-lsb/--min-cos: exit 0 on the reference, 1 with %d lines on wrong outputs" % len(lines))
+
+
 def main():
     edgegen, work = sys.argv[1], sys.argv[2]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     seed_float_io(edgegen, work)
     seed_app_buffers(edgegen, work)
+    part_limits(edgegen, work)
+    validate_thresholds(edgegen, work)
     if not shutil.which("node") or not os.path.isdir(os.path.join(ROOT, ".ort", "node_modules")):
         print("vww against ONNX Runtime: skipped (no node or .ort)")
         sys.exit(77)

@@ -2,6 +2,7 @@
 run edgegen, compile generated C. Tests fail with a message (raise Failure)."""
 import os
 import subprocess
+import sys
 
 import numpy as np
 import onnx
@@ -87,3 +88,12 @@ def header_macros(path):
         if len(parts) == 3 and parts[0] == "#define":
             macros[parts[1]] = parts[2].strip()
     return macros
+
+
+def run_main(main):
+    """Runs a test's main(): a Failure is one FAIL line and exit code 1."""
+    try:
+        main()
+    except Failure as e:
+        print("FAIL:", e)
+        sys.exit(1)

@@ -160,8 +160,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except T.Failure as e:
-        print("FAIL:", e)
-        sys.exit(1)
+    T.run_main(main)

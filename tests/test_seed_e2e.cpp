@@ -155,7 +155,8 @@ TEST(SeedQdq, NameOptionRenamesFilesAndSymbols) {
                           "STAI_KWS_OUT_1_ZERO_POINT", "STAI_KWS_CONTEXT_SIZE", "STAI_KWS_IN_NUM"})
     EXPECT_NE(h.find(sym), std::string::npos) << sym;
   // no function or macro keeps the default name; the context type is stai_network whatever the name (as ST's)
-  EXPECT_EQ(c.code.files.at("kws.c").find("stai_network_"), std::string::npos);
+  for (const char* f : {"stai_network_init", "stai_network_run", "stai_network_get_info("})
+    EXPECT_EQ(c.code.files.at("kws.c").find(f), std::string::npos) << f;
   EXPECT_EQ(c.code.files.at("kws.c").find("STAI_NETWORK"), std::string::npos);
   EXPECT_NE(h.find("stai_kws_init(stai_network *network)"), std::string::npos);
 }

@@ -43,6 +43,16 @@ std::string apply_shape_and_state_args(const std::vector<std::string>& input_sha
   return "";
 }
 
+// validate's random-input options and its pass/fail thresholds.
+void add_validate_sampling_and_thresholds(CLI::App* validate, eg::driver::CliOptions& o) {
+  validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
+  validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
+  validate->add_option("--max-lsb", o.max_lsb, "exit code 1 when a quantized output errs by more than N steps")
+      ->check(CLI::NonNegativeNumber);
+  validate->add_option("--min-cos", o.min_cos, "exit code 1 when an output's cosine similarity is below X")
+      ->check(CLI::Range(-1.0, 1.0));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,12 +124,7 @@ int main(int argc, char** argv) {
   validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
-  validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
-  validate->add_option("--max-lsb", o.max_lsb, "exit code 1 when a quantized output errs by more than N steps")
-      ->check(CLI::NonNegativeNumber);
-  validate->add_option("--min-cos", o.min_cos, "exit code 1 when an output's cosine similarity is below X")
-      ->check(CLI::Range(-1.0, 1.0));
+  add_validate_sampling_and_thresholds(validate, o);
   validate->add_option("--mode", o.mode, "host | target (the --target's core on QEMU, or --device)")->capture_default_str();
   validate->add_option("-d,--device", o.device,
                        "with --mode target: qemu (the target's core emulated; default), m4bench (Cortex-M4 cycle "

@@ -130,17 +130,13 @@ std::set<TensorId> plan_states(const Graph& g, const std::map<TensorId, TensorId
 
 // The plan with every required scratch and the optional scratch of the nodes in `granted`
 // (all of them when `granted` is null).
-MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted, AppBuffers app) {
-  MemoryPlan plan;
-  plan.alignment = alignment;
-  const int steps = static_cast<int>(g.nodes.size());
-  const auto views = shared_sources(g);
-  auto root_of = [&](TensorId id) {
-    auto it = views.find(id);
-    return it == views.end() ? id : it->second;
-  };
-  const std::set<TensorId> in_states = plan_states(g, views, plan);
-  // the application's I/O buffers (an output sharing bytes with an input or a state stays planned)
+// The roots (and their views) that live in the application's I/O buffers instead of the
+// activations: an output sharing bytes with an input or a state stays planned.
+template <class RootOf>
+std::map<TensorId, std::pair<bool, size_t>> app_buffer_roots(const Graph& g, const AppBuffers& app,
+                                                            const std::map<TensorId, TensorId>& views,
+                                                            const std::set<TensorId>& in_states, RootOf root_of,
+                                                            MemoryPlan& plan) {
   std::map<TensorId, std::pair<bool, size_t>> app_root;
   for (bool output : {false, true}) {
     if (!(output ? app.outputs : app.inputs)) continue;
@@ -155,7 +151,21 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
   }
   for (const auto& [r, where] : app_root) plan.app_buffer[r] = where;
   for (const auto& [view, root] : views)
-    if (app_root.count(root)) plan.app_buffer[view] = app_root[root];
+    if (app_root.count(root)) plan.app_buffer[view] = app_root.at(root);
+  return app_root;
+}
+
+MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted, AppBuffers app) {
+  MemoryPlan plan;
+  plan.alignment = alignment;
+  const int steps = static_cast<int>(g.nodes.size());
+  const auto views = shared_sources(g);
+  auto root_of = [&](TensorId id) {
+    auto it = views.find(id);
+    return it == views.end() ? id : it->second;
+  };
+  const std::set<TensorId> in_states = plan_states(g, views, plan);
+  const auto app_root = app_buffer_roots(g, app, views, in_states, root_of, plan);
   std::map<TensorId, Block> blocks;  // by root tensor
   auto touch = [&](TensorId id, int step) {
     if (id == kNoTensor || g.t(id).is_const) return;

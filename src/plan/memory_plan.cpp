@@ -132,11 +132,9 @@ std::set<TensorId> plan_states(const Graph& g, const std::map<TensorId, TensorId
 // (all of them when `granted` is null).
 // The roots (and their views) that live in the application's I/O buffers instead of the
 // activations: an output sharing bytes with an input or a state stays planned.
-template <class RootOf>
 std::map<TensorId, std::pair<bool, size_t>> app_buffer_roots(const Graph& g, const AppBuffers& app,
                                                             const std::map<TensorId, TensorId>& views,
-                                                            const std::set<TensorId>& in_states, RootOf root_of,
-                                                            MemoryPlan& plan) {
+                                                            const std::set<TensorId>& in_states, MemoryPlan& plan) {
   std::map<TensorId, std::pair<bool, size_t>> app_root;
   for (bool output : {false, true}) {
     if (!(output ? app.outputs : app.inputs)) continue;
@@ -144,7 +142,8 @@ std::map<TensorId, std::pair<bool, size_t>> app_buffer_roots(const Graph& g, con
     size_t k = 0;
     for (size_t i = 0; i < io.size(); ++i) {
       if (output ? g.is_state_output(i) : g.is_state_input(i)) continue;
-      const TensorId r = root_of(io[i]);
+      const auto view = views.find(io[i]);
+      const TensorId r = view == views.end() ? io[i] : view->second;
       if (!in_states.count(r) && !app_root.count(r) && !(output && g.is_graph_input(r))) app_root[r] = {output, k};
       ++k;
     }
@@ -165,7 +164,7 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
     return it == views.end() ? id : it->second;
   };
   const std::set<TensorId> in_states = plan_states(g, views, plan);
-  const auto app_root = app_buffer_roots(g, app, views, in_states, root_of, plan);
+  const auto app_root = app_buffer_roots(g, app, views, in_states, plan);
   std::map<TensorId, Block> blocks;  // by root tensor
   auto touch = [&](TensorId id, int step) {
     if (id == kNoTensor || g.t(id).is_const) return;

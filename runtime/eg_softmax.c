@@ -4,7 +4,9 @@
 
 #include "eg_math.h"
 
-void eg_softmax_f32(const float *in, float *out, int32_t outer, int32_t n, int32_t inner, int32_t mode) {
+/* The family with the differences to the maximum scaled by beta (TFLite's SOFTMAX option). */
+static void eg_softmax_f32_scaled(const float *in, float *out, int32_t outer, int32_t n, int32_t inner, int32_t mode,
+                                  float beta) {
   int32_t o, i, k;
   for (o = 0; o < outer; ++o)
     for (i = 0; i < inner; ++i) {
@@ -21,15 +23,23 @@ void eg_softmax_f32(const float *in, float *out, int32_t outer, int32_t n, int32
         for (k = 0; k < n; ++k) y[k * inner] = k == arg ? 1.0f : 0.0f;
         continue;
       }
-      for (k = 0; k < n; ++k) sum += eg_expf(x[k * inner] - mx);
+      for (k = 0; k < n; ++k) sum += eg_expf((x[k * inner] - mx) * beta);
       if (mode == EG_LOGSOFTMAX) {
         const float ls = logf(sum);
         for (k = 0; k < n; ++k) y[k * inner] = x[k * inner] - mx - ls;
       } else {
         const float inv = 1.0f / sum;
-        for (k = 0; k < n; ++k) y[k * inner] = eg_expf(x[k * inner] - mx) * inv;
+        for (k = 0; k < n; ++k) y[k * inner] = eg_expf((x[k * inner] - mx) * beta) * inv;
       }
     }
+}
+
+void eg_softmax_f32(const float *in, float *out, int32_t outer, int32_t n, int32_t inner, int32_t mode) {
+  eg_softmax_f32_scaled(in, out, outer, n, inner, mode, 1.0f);
+}
+
+void eg_softmax_f32_beta(const float *in, float *out, int32_t rows, int32_t depth, float beta) {
+  eg_softmax_f32_scaled(in, out, rows, depth, 1, EG_SOFTMAX, beta);
 }
 
 #include "eg_common.h"

@@ -7,6 +7,8 @@
 enum { EG_SOFTMAX = 0, EG_LOGSOFTMAX = 1, EG_HARDMAX = 2 };
 
 void eg_softmax_f32(const float *in, float *out, int32_t outer, int32_t n, int32_t inner, int32_t mode);
+/* TFLite's float SOFTMAX over rows of `depth`: exp(beta * (x - max)) / sum. */
+void eg_softmax_f32_beta(const float *in, float *out, int32_t rows, int32_t depth, float beta);
 
 /* TFLite's int8 softmax over rows of `depth` (TFLite Micro's reference kernel):
  * differences to the row maximum rescaled by input_mult << left_shift into a

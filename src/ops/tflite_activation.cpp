@@ -61,8 +61,8 @@ Table sigmoid_table(bool tanh_fn, const Tensor& x) {
   return t;
 }
 
-// RELU (ReluQuantized: requantized to the output, clamped at the output's zero)
-// and RELU6 (Relu6Quantized: the input clamped to its own quantized 0 and 6).
+// RELU and RELU_N1_TO_1 (QuantizedReluX: requantized to the output, clamped to the output's
+// quantized 0, or -1 and 1) and RELU6 (Relu6Quantized: the input clamped to its own quantized 0 and 6).
 Table relu_table(const Node& n, const Tensor& x, const Tensor& y) {
   const int32_t xz = x.quant->zero_point[0], yz = y.quant->zero_point[0];
   const float xs = x.quant->scale[0], ys = y.quant->scale[0];
@@ -74,9 +74,12 @@ Table relu_table(const Node& n, const Tensor& x, const Tensor& y) {
     return t;
   }
   const auto m = tfl::multiplier(static_cast<double>(xs) / static_cast<double>(ys));
-  const int32_t lo = std::max(-128, yz);
+  auto bound = [&](float r) { return yz + static_cast<int32_t>(std::round(r / ys)); };
+  const bool n1_to_1 = n.op == "RELU_N1_TO_1";
+  const int32_t lo = std::max(-128, n1_to_1 ? bound(-1.0f) : yz), hi = n1_to_1 ? std::min(127, bound(1.0f)) : 127;
   for (int32_t v = -128; v < 128; ++v)
-    t[static_cast<size_t>(v + 128)] = static_cast<int8_t>(std::clamp(yz + eg_requantize_tfl(v - xz, m.mult, m.shift), lo, 127));
+    t[static_cast<size_t>(v + 128)] =
+        static_cast<int8_t>(std::clamp(yz + eg_requantize_tfl(v - xz, m.mult, m.shift), lo, std::max(lo, hi)));
   return t;
 }
 
@@ -222,6 +225,7 @@ FloatForm float_form(const Node& n) {
   FloatForm f;
   if (n.op == "RELU") f.lo = 0.0f;
   else if (n.op == "RELU6") f.lo = 0.0f, f.hi = 6.0f;
+  else if (n.op == "RELU_N1_TO_1") f.lo = -1.0f, f.hi = 1.0f;
   else if (n.op == "LOGISTIC") f.kind = FloatForm::Logistic;
   else if (n.op == "TANH") f.kind = FloatForm::Unary, f.unary = EG_UN_TANH, f.unary_c = "EG_UN_TANH";
   else if (n.op == "HARD_SWISH") f.kind = FloatForm::Unary, f.unary = EG_UN_HARDSWISH, f.unary_c = "EG_UN_HARDSWISH";
@@ -340,6 +344,7 @@ void register_tflite_activation() {
            Def{"TANH", "int8: TFLite's fixed-point tanh (output scale 1/128), as a table"},
            Def{"RELU", "int8: requantized to the output, as a table"},
            Def{"RELU6", "int8: clamped to the input's quantized 0 and 6, as a table"},
+           Def{"RELU_N1_TO_1", "int8: requantized to the output, clamped to -1 and 1, as a table"},
            Def{"LEAKY_RELU", "int8: TFLite's two multipliers, as a table"},
            Def{"HARD_SWISH", "int8: TFLite's 16-bit fixed-point algorithm, as a table"},
            Def{"QUANTIZE", "float32 -> int8 (round half away from zero) or int8 -> int8 (requantize)"},

@@ -251,7 +251,6 @@ void infer_softmax(Graph& g, const Node& n) {
 
 std::string check_softmax(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype == DType::F32) {
-    if (n.attr_float("beta", 1.0f) != 1.0f) return "float32 SOFTMAX with beta != 1 is not supported";
     return g.t(n.outputs[0]).dtype == DType::F32 ? "" : "input and output differ in type";
   }
   if (auto why = s8_in_out_problem(g, n); !why.empty()) return why;
@@ -266,8 +265,9 @@ std::string check_softmax(const Graph& g, const Node& n) {
 void ref_softmax(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   if (in[0]->dtype == DType::F32) {
     const auto depth = static_cast<int32_t>(in[0]->shape.back());
-    return eg_softmax_f32(in[0]->values<float>().data(), out[0]->mutable_values<float>().data(),
-                          static_cast<int32_t>(in[0]->elements() / std::max(1, depth)), depth, 1, EG_SOFTMAX);
+    return eg_softmax_f32_beta(in[0]->values<float>().data(), out[0]->mutable_values<float>().data(),
+                               static_cast<int32_t>(in[0]->elements() / std::max(1, depth)), depth,
+                               n.attr_float("beta", 1.0f));
   }
   const auto s = softmax_setup(n, *in[0]);
   eg_softmax_s8_tfl(in[0]->values<int8_t>().data(), out[0]->mutable_values<int8_t>().data(), s.outer, s.depth,
@@ -279,8 +279,9 @@ void emit_softmax(EmitContext& ctx, const Graph& g, const Node& n) {
     const Tensor& x = g.t(n.inputs[0]);
     const int64_t depth = x.shape.back();
     ctx.use("eg_softmax");
-    ctx.emit("eg_softmax_f32(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
-             v(x.elements() / std::max<int64_t>(1, depth)) + ", " + v(depth) + ", 1, EG_SOFTMAX);");
+    ctx.emit("eg_softmax_f32_beta(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
+             v(x.elements() / std::max<int64_t>(1, depth)) + ", " + v(depth) + ", " +
+             EmitContext::float_lit(n.attr_float("beta", 1.0f)) + ");");
     return;
   }
   const auto s = softmax_setup(n, g.t(n.inputs[0]));

@@ -29,12 +29,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCHEMA = os.path.join(ROOT, "src", "tflite", "schema.fbs")
 
 CODES = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONCATENATION": 2, "CONV_2D": 3, "DEPTHWISE_CONV_2D": 4,
-         "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "SOFTMAX": 25, "DEQUANTIZE": 6, "LOGISTIC": 14, "MUL": 18, "RELU": 19, "RELU6": 21,
+         "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "SOFTMAX": 25, "DEQUANTIZE": 6, "LOGISTIC": 14, "MUL": 18, "RELU": 19, "RELU_N1_TO_1": 20, "RELU6": 21,
          "TANH": 28, "PAD": 34, "TRANSPOSE": 39, "MEAN": 40, "SUB": 41, "SQUEEZE": 43, "STRIDED_SLICE": 45,
          "SPLIT": 49, "MAXIMUM": 55, "MINIMUM": 57, "PADV2": 60, "PACK": 83, "UNPACK": 88,
          "RESIZE_NEAREST_NEIGHBOR": 97, "RESIZE_BILINEAR": 23, "UNIDIRECTIONAL_SEQUENCE_LSTM": 44, "LEAKY_RELU": 98, "SPLIT_V": 102, "QUANTIZE": 114, "HARD_SWISH": 117,
          "CUSTOM": 32, "SEGMENT_SUM": 125}
-TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8", np.float16: "FLOAT16"}
+TYPES = {np.float32: "FLOAT32", np.int32: "INT32", np.int8: "INT8", np.int16: "INT16", np.float16: "FLOAT16"}
 
 # ---------------------------------------------------------------- model writer
 
@@ -212,14 +212,17 @@ def f32(x):
     return float(np.float32(x))
 
 
-def tfl_relu(q, xq, yq, six):
+def tfl_relu(q, xq, yq, six, bounds=(0.0, None)):
+    """RELU / RELU_N1_TO_1 (QuantizedReluX: requantized, clamped to the output's quantized bounds), RELU6."""
     if six:
         zero = xq[1]
         s6 = min(127, max(-128, int(round_away(f32(f32(6.0) / f32(xq[0])))) + xq[1]))
         return np.clip(q.astype(np.int32), zero, max(zero, s6)).astype(np.int8)
     m, s = quantize_multiplier(float(np.float64(np.float32(xq[0])) / np.float64(np.float32(yq[0]))))
-    lo = max(-128, yq[1])
-    return np.array([min(127, max(lo, yq[1] + mbqm(v - xq[1], m, s))) for v in q.ravel().tolist()],
+    bound = lambda r: yq[1] + int(round_away(f32(f32(r) / f32(yq[0]))))
+    lo = max(-128, bound(bounds[0]))
+    hi = 127 if bounds[1] is None else min(127, bound(bounds[1]))
+    return np.array([min(hi, max(lo, yq[1] + mbqm(v - xq[1], m, s))) for v in q.ravel().tolist()],
                     np.int8).reshape(q.shape)
 
 
@@ -348,7 +351,8 @@ def merge(cases, name):
             if key not in m.codes:
                 m.codes.append(key)
             m.ops.append(dict(o, opcode_index=m.codes.index(key), inputs=[i + t0 if i >= 0 else -1 for i in o["inputs"]],
-                              outputs=[i + t0 for i in o["outputs"]]))
+                              outputs=[i + t0 for i in o["outputs"]],
+                              **({"intermediates": [i + t0 for i in o["intermediates"]]} if "intermediates" in o else {})))
         m.inputs += [i + t0 for i in c.model.inputs]
         m.outputs += [i + t0 for i in c.model.outputs]
         inputs += c.inputs
@@ -414,6 +418,11 @@ def activation_cases(rng, n):
         cases.append(c)
         c = unary_case(f"relu6_int8_{k}", "RELU6", np.int8, shape, xq, xq, lambda v: tfl_relu(v, xq, xq, True), rng, n)
         cases.append(c)
+        yq = (xs_ * [0.5, 1.0, 0.05, 2.0][k], [0, 9, -20, 100][k])
+        c = unary_case(f"relu_n1_to_1_int8_{k}", "RELU_N1_TO_1", np.int8, shape, xq, yq,
+                       lambda v: tfl_relu(v, xq, yq, False, (-1.0, 1.0)), rng, n)
+        sanity_int8(c.name, c.inputs[0], c.outputs[0], xq, yq, lambda r: np.clip(r, -1, 1), 1)
+        cases.append(c)
         alpha = [0.2, 0.01, 0.5, 0.3][k]
         yq = (xs_ * 0.9, xz + 5)
         c = unary_case(f"leaky_relu_int8_{k}", "LEAKY_RELU", np.int8, shape, xq, yq,
@@ -437,6 +446,7 @@ def activation_cases(rng, n):
               ("tanh_f32", "TANH", lambda v: np.tanh(v.astype(np.float64)).astype(f), None, None),
               ("relu_f32", "RELU", lambda v: np.maximum(v, 0), None, None),
               ("relu6_f32", "RELU6", lambda v: np.clip(v, 0, 6), None, None),
+              ("relu_n1_to_1_f32", "RELU_N1_TO_1", lambda v: np.clip(v, -1, 1), None, None),
               ("leaky_relu_f32", "LEAKY_RELU", lambda v: np.where(v > 0, v, f(0.15) * v).astype(f), "LeakyReluOptions", {"alpha": 0.15}),
               ("hard_swish_f32", "HARD_SWISH", lambda v: (v.astype(np.float64) * np.clip(v + 3.0, 0, 6) / 6).astype(f), None, None)]
     for name, op, fn, ot, oo in floats:
@@ -668,6 +678,153 @@ def lstm_cases(rng, n):
     return cases
 
 
+def sigmoid_table():
+    """TFLite's int16 LOGISTIC/TANH table (sigmoid(i/24) in Q0.16), read from the runtime file: data of
+    the algorithm, not a formula; checked here against the function it tabulates."""
+    src = open(os.path.join(ROOT, "runtime", "eg_tfl_lstm_s8.c")).read()
+    body = src[src.index("eg_sigmoid_q16[256] = {") + 23:]
+    t = [int(v) for v in body[:body.index("}")].replace(",", " ").split()]
+    assert len(t) == 256 and all(abs(t[i] - 65536 / (1 + math.exp(-i / 24))) < 1.2 for i in range(256))
+    return t
+
+
+def check_int16_activations():
+    """The oracle's int16 sigmoid and tanh against the functions, over every Q3.12 input."""
+    worst = max(max(abs(tfl_logistic16(v) / 32768 - 1 / (1 + math.exp(-v / 4096))),
+                    abs(tfl_tanh16(v, -12) / 32768 - math.tanh(v / 4096))) for v in range(-32768, 32768, 3))
+    assert worst < 2e-4, worst
+
+
+SIG_Q16 = None
+
+
+def sig_interp(a, frac):
+    """The table at a / 2^frac with linear interpolation, Q0.(16 + frac)."""
+    k, part = a >> frac, a & ((1 << frac) - 1)
+    return (SIG_Q16[k] << frac) + part * (SIG_Q16[k + 1] - SIG_Q16[k])
+
+
+def tfl_logistic16(x):
+    """reference_integer_ops::Logistic, int16 Q3.12 -> Q0.15, multiplier 3 (power-of-two case)."""
+    v = 3 * x
+    a = abs(v)
+    r = (0x7FFF << 10) if (a >> 9) >= 255 else sig_interp(a, 9)
+    r = r + 512 if v >= 0 else (1 << 25) - r + 512 - 1
+    return r >> 10
+
+
+def tfl_tanh16(x, power):
+    """TFLM lstm_internal::Tanh: input scale 2^power read as Q3.12 through reference_integer_ops::Tanh."""
+    left = 15 + power - 3
+    mult, shift = (3, -left) if left < 0 else (3 << left, 0)
+    v = (x * mult + ((1 << (shift - 1)) if shift > 0 else 0)) >> shift
+    a = abs(v)
+    r = (0xFFFF << 8) if (a >> 8) >= 255 else sig_interp(a, 8)
+    r = r - (1 << 23) + (1 << 7) if v >= 0 else -r + (1 << 23) + (1 << 7) - 1
+    return r >> 8
+
+
+def sat16(v):
+    return min(32767, max(-32768, v))
+
+
+def lstm_s8_ref(x, w, r, b, xq, hq, cscale, clip, tm):
+    """TFLM's integer UNIDIRECTIONAL_SEQUENCE_LSTM (lstm_eval.h LstmStep, lstm_eval_common.cc Prepare):
+    gates = sigmoid/tanh(sat16(FC(x)) +sat sat16(FC(h))) at Q3.12, c and h by int16 products."""
+    xb = x.transpose(1, 0, 2) if tm else x
+    B, T, _ = xb.shape
+    H = r[0][0].shape[0]
+    f32s = lambda a, b_: float(np.float32(np.float32(a) * np.float32(b_)))  # float product of scales
+    mx = [quantize_multiplier(f32s(xq[0], w[k][1]) / 2.0**-12) for k in range(4)]
+    mh = [quantize_multiplier(f32s(hq[0], r[k][1]) / 2.0**-12) for k in range(4)]
+    cs = float(np.float32(cscale))
+    m_fc = quantize_multiplier(2.0**-15 * cs / cs)
+    m_ig = quantize_multiplier(2.0**-15 * 2.0**-15 / cs)
+    m_oh = quantize_multiplier(2.0**-15 * 2.0**-15 / float(np.float32(hq[0])))
+    power = round(math.log2(cs))
+    qclip = int(min(max(float(np.float32(clip)) / cs, -32768.0), 32767.0)) if clip > 0 else None
+    wx = [w[k][0].astype(np.int64) for k in range(4)]
+    wr = [r[k][0].astype(np.int64) for k in range(4)]
+    h = np.full((B, H), hq[1], np.int64)
+    c = np.zeros((B, H), np.int64)
+    y = np.zeros((B, T, H), np.int8)
+    for t in range(T):
+        for bi in range(B):
+            xv = xb[bi, t].astype(np.int64) - xq[1]
+            hv = h[bi] - hq[1]
+            g = []
+            for k in range(4):
+                ax = (wx[k] @ xv + b[k].astype(np.int64)).tolist()
+                ah = (wr[k] @ hv).tolist()
+                pre = [sat16(sat16(mbqm(wrap32(ax[j]), *mx[k])) + sat16(mbqm(wrap32(ah[j]), *mh[k]))) for j in range(H)]
+                g.append([tfl_tanh16(v, -12) if k == 2 else tfl_logistic16(v) for v in pre])
+            for j in range(H):
+                cn = sat16(sat16(mbqm(g[1][j] * int(c[bi, j]), *m_fc)) + sat16(mbqm(g[0][j] * g[2][j], *m_ig)))
+                if qclip is not None:
+                    cn = max(-qclip, min(qclip, cn))
+                c[bi, j] = cn
+                hn = hq[1] + mbqm(tfl_tanh16(cn, power) * g[3][j], *m_oh)
+                y[bi, t, j] = min(127, max(-128, hn))
+            h[bi] = y[bi, t].astype(np.int64)
+    return y.transpose(1, 0, 2) if tm else y
+
+
+def lstm_s8_cases(rng, n):
+    """int8 LSTMs as a TF 2.x converter writes a quantized Keras LSTM: int8 per-tensor weights, int32 gate
+    biases at input x weight scale, int8 hidden state, int16 power-of-two cell state, and the five
+    `intermediates` (which TFLM's kernel ignores)."""
+    global SIG_Q16
+    SIG_Q16 = sigmoid_table()
+    check_int16_activations()
+    cases = []
+    # B, T, I, H, time_major, cell scale power, cell clip, weight spread
+    for k, (B, T, I, H, tm, power, clip, spread) in enumerate([
+            (1, 6, 5, 8, False, -11, 0.0, 1.0), (2, 5, 3, 4, False, -12, 3.0, 2.0), (3, 4, 6, 5, True, -15, 0.0, 1.0),
+            (1, 7, 4, 6, False, -9, 0.5, 4.0), (2, 3, 9, 7, True, -10, 1.25, 0.5), (1, 3, 2, 3, False, -13, 0.0, 8.0)]):
+        m = Model()
+        xq = (float(rng.uniform(0.005, 0.05)), int(rng.integers(-20, 20)))
+        hq = (float(rng.uniform(2.1, 2.6)) / 256, int(rng.integers(-6, 7)))  # h in (-1, 1) unclamped
+        cscale = 2.0**power
+        x = m.tensor("x", [T, B, I] if tm else [B, T, I], np.int8, xq)
+        w, r, b = [], [], []
+        for g in range(4):
+            ws = spread * float(rng.uniform(0.3, 1.0)) / 127 / max(1.0, math.sqrt(I) * xq[0] * 8)
+            rs = spread * float(rng.uniform(0.3, 1.0)) / 127 / math.sqrt(H)
+            w.append((rng.integers(-127, 128, size=[H, I]).astype(np.int8), ws))
+            r.append((rng.integers(-127, 128, size=[H, H]).astype(np.int8), rs))
+            bs = np.float32(xq[0]) * np.float32(ws)
+            b.append(np.round(rng.standard_normal(H) * spread / float(bs)).astype(np.int32))
+        ids = [x]
+        ids += [m.tensor(f"w{g}", [H, I], np.int8, (w[g][1], 0), w[g][0]) for g in range(4)]
+        ids += [m.tensor(f"r{g}", [H, H], np.int8, (r[g][1], 0), r[g][0]) for g in range(4)]
+        ids += [-1, -1, -1]
+        ids += [m.tensor(f"b{g}", [H], np.int32, (float(np.float32(xq[0]) * np.float32(w[g][1])), 0), b[g])
+                for g in range(4)]
+        ids += [-1, -1, m.tensor("h_state", [B, H], np.int8, hq, variable=True),
+                m.tensor("c_state", [B, H], np.int16, (cscale, 0), variable=True)]
+        ids += [-1, -1, -1, -1]
+        inter = [m.tensor(f"inter{g}", [0], np.int16, (2.0**-12, 0)) for g in range(4)]
+        inter.append(m.tensor("inter_h", [0], np.int8, (hq[0], hq[1])))
+        y = m.tensor("y", [T, B, H] if tm else [B, T, H], np.int8, hq)
+        m.inputs, m.outputs = [x], [y]
+        m.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], "UnidirectionalSequenceLSTMOptions",
+             {"fused_activation_function": 4, "cell_clip": clip, "proj_clip": 0.0, "time_major": tm})
+        m.ops[-1]["intermediates"] = inter
+        xs = int8_samples(rng, [T, B, I] if tm else [B, T, I], n)
+        ys = [lstm_s8_ref(v, w, r, b, xq, hq, cscale, clip, tm) for v in xs]
+        # The oracle itself against the float LSTM on the dequantized tensors: within 2 LSB of h.
+        fw = [wq.astype(np.float64) * s for wq, s in w]
+        fr = [rq.astype(np.float64) * s for rq, s in r]
+        fb = [b[g] * float(np.float32(xq[0]) * np.float32(w[g][1])) for g in range(4)]
+        for v, yq in zip(xs, ys):
+            fclip = min(clip, 32767 * cscale) if clip > 0 else 32767 * cscale  # int16 saturation clips too
+            ref = lstm_ref(dequant(v, xq), fw, fr, fb, [None] * 3, 4, fclip, tm)
+            err = np.max(np.abs(dequant(yq, hq) - ref)) / hq[0]
+            assert err <= 2, f"lstm_s8_{k}: the int8 oracle is {err:.1f} LSB from the float LSTM"
+        cases.append(Case(f"lstm_s8_{k}", m, [xs], [ys], True))
+    return cases
+
+
 def folded_dequantize_cases(rng, n):
     """Constant float16 and per-channel int8 weights behind DEQUANTIZE (folded at compile time), added to x."""
     cases = []
@@ -834,24 +991,24 @@ def float_model_cases(rng, n):
                                              "filter_height": kk[0], "filter_width": kk[1], "fused_activation_function": act})
         xs = float_samples(rng, shape, n)
         cases.append(Case(f"{op.lower()}_f32_{k}", m, [xs], [[pool_ref(v, kk, stride, padding, op == "MAX_POOL_2D", act) for v in xs]], False))
-    m = Model()
-    x = m.tensor("x", [3, 10], f)
-    y = m.tensor("y", [3, 10], f)
-    m.inputs, m.outputs = [x], [y]
-    m.op("SOFTMAX", [x], [y], "SoftmaxOptions", {"beta": 1.0})
-    xs = float_samples(rng, [3, 10], n)
-
-    def softmax(v):
-        e = np.exp(v.astype(np.float64) - v.max(axis=1, keepdims=True))
+    def softmax(v, beta):  # TFLite: exp(beta * (x - max)) / sum
+        e = np.exp(beta * (v.astype(np.float64) - v.max(axis=1, keepdims=True)))
         return (e / e.sum(axis=1, keepdims=True)).astype(f)
-    cases.append(Case("softmax_f32", m, [xs], [[softmax(v) for v in xs]], False))
+    for beta in (1.0, 0.5, 2.5, 0.01):
+        m = Model()
+        x = m.tensor("x", [3, 10], f)
+        y = m.tensor("y", [3, 10], f)
+        m.inputs, m.outputs = [x], [y]
+        m.op("SOFTMAX", [x], [y], "SoftmaxOptions", {"beta": beta})
+        xs = float_samples(rng, [3, 10], n)
+        cases.append(Case(f"softmax_f32_beta{beta}", m, [xs], [[softmax(v, f(beta)) for v in xs]], False))
     return cases
 
 
 # ---------------------------------------------------------------- running
 
 
-def run_case(c, edgegen, work):
+def run_case(c, edgegen, work, mode="host"):
     d = os.path.join(work, c.name)
     os.makedirs(os.path.join(d, "data", "test_data_set_0"), exist_ok=True)
     model = os.path.join(d, "model.tflite")
@@ -867,7 +1024,7 @@ def run_case(c, edgegen, work):
                 f.write(np.ascontiguousarray(v).tobytes())
     out = os.path.join(d, "out")
     r = subprocess.run([edgegen, "validate", "-m", model, "--vi", os.path.join(d, "data"), "--vo", os.path.join(d, "data"),
-                        "-o", out, "-w", os.path.join(d, "ws")], capture_output=True, text=True)
+                        "-o", out, "-w", os.path.join(d, "ws"), "--mode", mode], capture_output=True, text=True)
     if r.returncode != 0:
         return f"validate failed ({r.returncode}): {r.stderr.strip() or r.stdout.strip()[-400:]}"
     rep = json.load(open(os.path.join(out, "network_validate_report.json")))
@@ -923,17 +1080,21 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--samples", type=int, default=12)
     ap.add_argument("--group", type=int, default=1, help="cases merged into one model")
+    ap.add_argument("--mode", default="host", help="validate --mode: host, or target (the emulated Cortex-M4)")
     a = ap.parse_args()
     rng = np.random.default_rng(20261207)
     cases = activation_cases(rng, a.samples) + binary_cases(rng, a.samples) + movement_cases(rng, a.samples) + \
         mean_cases(rng, a.samples) + float_model_cases(rng, a.samples) + \
-        bilinear_cases(rng, a.samples) + lstm_cases(rng, a.samples) + folded_dequantize_cases(rng, a.samples)
+        bilinear_cases(rng, a.samples) + lstm_cases(rng, a.samples) + lstm_s8_cases(rng, a.samples) + folded_dequantize_cases(rng, a.samples)
     cases = [c for c in cases if not a.only or a.only in c.name]
     if a.group > 1:  # one compile per group: the suite's time is mostly compiling
         cases = grouped(cases, a.group)
     failed = 0
     for c in cases:
-        why = run_case(c, a.edgegen, a.work)
+        why = run_case(c, a.edgegen, a.work, a.mode)
+        if a.mode == "target" and "needs m4bench's m4run" in why:
+            print("skipped: no m4run for --mode target")
+            return 77
         print(("FAIL " if why else "ok   ") + c.name + (": " + why if why else ""), flush=True)
         failed += bool(why)
     if not a.only or "unsupported" in a.only:

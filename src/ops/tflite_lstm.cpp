@@ -1,5 +1,5 @@
-// TFLite UNIDIRECTIONAL_SEQUENCE_LSTM. float32: TFLite Micro's float LSTM step (eg_tfl_lstm.c) with
-// CIFG, peepholes and cell clipping; no projection, no layer normalization. int8: TFLite Micro's
+// TFLite UNIDIRECTIONAL_SEQUENCE_LSTM. float32: TensorFlow Lite's float LSTM step (eg_tfl_lstm.c) with
+// CIFG, peepholes, cell clipping, layer normalization and projection (+ clip). int8: TFLite Micro's
 // integer LSTM (eg_tfl_lstm_s8.c; the kernel of TFLM since 2023, whose Prepare derives every scale
 // from the input, weight, hidden and cell state tensors and ignores the converter's `intermediates`):
 // int8 weights, int32 gate biases, int16 cell state, no CIFG/peephole/projection/layer norm, as
@@ -11,6 +11,7 @@
 #include "ops/tensor_common.h"
 #include "ops/tflite_common.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -36,16 +37,21 @@ eg_lstm_f32_tfl_params lstm_setup(const Node& n, std::span<const Tensor* const> 
   p.batch = static_cast<int32_t>(x.shape[p.time_major ? 1 : 0]);
   p.steps = static_cast<int32_t>(x.shape[p.time_major ? 0 : 1]);
   p.input = static_cast<int32_t>(x.shape[2]);
-  p.hidden = static_cast<int32_t>(in[kRecurrentWeights + 1]->shape[0]);
+  p.cell = static_cast<int32_t>(in[kRecurrentWeights + 1]->shape[0]);
+  p.output = static_cast<int32_t>(in[kRecurrentWeights + 1]->shape[1]);
   p.activation = static_cast<int32_t>(n.attr_int("activation", EG_TFL_ACT_TANH));
   p.cell_clip = n.attr_float("cell_clip", 0.0f);
+  p.proj_clip = n.attr_float("proj_clip", 0.0f);
   auto data = [&](size_t i) { return present(in, i) ? in[i]->values<float>().data() : nullptr; };
   for (size_t k = 0; k < 4; ++k) {
     p.w[k] = data(kInputWeights + k);
     p.r[k] = data(kRecurrentWeights + k);
     p.b[k] = data(kBiases + k);
+    p.ln[k] = data(kLayerNorm + k);
   }
   for (size_t k = 0; k < 3; ++k) p.peep[k] = data(kPeepholes + k);
+  p.proj = data(kProjectionWeights);
+  p.proj_bias = data(kProjectionBias);
   return p;
 }
 
@@ -142,38 +148,56 @@ std::string lstm_problem(const Graph& g, const Node& n) {
   if (!present(in, kInput) || in[kInput]->shape.size() != 3) return "the input must be 3-D";
   const DType dt = in[kInput]->dtype;
   if (dt != DType::F32 && dt != DType::I8) return "the input must be float32 or int8";
-  for (size_t i = kProjectionWeights; i < in.size(); ++i)
-    if (present(in, i) && (i == kProjectionWeights || i == kProjectionBias || i >= kLayerNorm))
-      return "projection and layer normalization are not supported";
+  const bool variants = present(in, kProjectionWeights) || present(in, kProjectionBias) ||
+                        std::any_of(in.begin() + std::min(in.size(), kLayerNorm), in.end(), [](auto t) { return t; });
+  if (dt == DType::I8 && variants)
+    return "projection and layer normalization are not supported by TFLM's integer LSTM (int8)";
   const int64_t a = n.attr_int("activation", EG_TFL_ACT_TANH);
   if (dt == DType::I8 && a != EG_TFL_ACT_TANH) return "the cell activation must be TANH (TFLM's integer LSTM)";
   if (a != EG_TFL_ACT_TANH && a != EG_TFL_ACT_RELU && a != EG_TFL_ACT_RELU6 && a != EG_TFL_ACT_NONE)
     return "cell activation " + std::to_string(a) + " is not supported";
-  if (!present(in, kRecurrentWeights + 1)) return "missing recurrent weights";
-  const int64_t I = in[kInput]->shape[2], H = in[kRecurrentWeights + 1]->shape[0];
+  if (!present(in, kRecurrentWeights + 1) || in[kRecurrentWeights + 1]->shape.size() != 2)
+    return "missing or non-2-D recurrent weights";
+  // C cells; O outputs (the projection's rows, else C)
+  const int64_t I = in[kInput]->shape[2], C = in[kRecurrentWeights + 1]->shape[0],
+                O = in[kRecurrentWeights + 1]->shape[1];
   const int64_t B = in[kInput]->shape[n.attr_int("time_major", 0) ? 1 : 0];
   const bool cifg = !present(in, kInputWeights);
   const DType wt = dt == DType::I8 ? DType::I8 : DType::F32, bt = dt == DType::I8 ? DType::I32 : DType::F32;
+  auto vector_problem = [&](size_t i, const char* what, Shape shape) -> std::string {
+    if (present(in, i) && (in[i]->shape != shape || !in[i]->is_const || in[i]->dtype != DType::F32))
+      return std::string(what) + " must be constant float32 " + shape_str(shape);
+    return "";
+  };
+  const bool ln = present(in, kLayerNorm + 1);
   for (size_t k = cifg ? 1 : 0; k < 4; ++k) {
     const Tensor* w = present(in, kInputWeights + k) ? in[kInputWeights + k] : nullptr;
     const Tensor* r = present(in, kRecurrentWeights + k) ? in[kRecurrentWeights + k] : nullptr;
     const Tensor* b = present(in, kBiases + k) ? in[kBiases + k] : nullptr;
     if (!w || !r || !b) return "gate " + std::to_string(k) + " lacks its weights or bias";
-    if (w->shape != Shape{H, I} || r->shape != Shape{H, H} || b->shape != Shape{H})
-      return "gate " + std::to_string(k) + " weights/bias do not match input " + std::to_string(I) + ", hidden " +
-             std::to_string(H);
+    if (w->shape != Shape{C, I} || r->shape != Shape{C, O} || b->shape != Shape{C})
+      return "gate " + std::to_string(k) + " weights/bias do not match input " + std::to_string(I) + ", cells " +
+             std::to_string(C) + ", outputs " + std::to_string(O);
     for (const Tensor* t : {w, r, b})
       if (!t->is_const || t->dtype != (t == b ? bt : wt))
         return std::string("weights and biases must be constant ") + (dt == DType::I8 ? "int8 / int32" : "float32");
+    if (present(in, kLayerNorm + k) != ln) return "layer norm coefficients must be given for every gate or none";
+    if (auto why = vector_problem(kLayerNorm + k, "layer norm coefficients", {C}); !why.empty()) return why;
   }
+  if (cifg && present(in, kLayerNorm)) return "a CIFG LSTM has no input gate layer norm";
   if (dt == DType::F32)
     for (size_t k = 0; k < 3; ++k)
-      if (present(in, kPeepholes + k) && (in[kPeepholes + k]->shape != Shape{H} || !in[kPeepholes + k]->is_const ||
-                                          in[kPeepholes + k]->dtype != DType::F32))
-        return "peephole weights must be constant float32 [" + std::to_string(H) + "]";
+      if (auto why = vector_problem(kPeepholes + k, "peephole weights", {C}); !why.empty()) return why;
+  if (present(in, kProjectionWeights) || O != C)
+    if (!present(in, kProjectionWeights) || !in[kProjectionWeights]->is_const ||
+        in[kProjectionWeights]->dtype != DType::F32 || in[kProjectionWeights]->shape != Shape{O, C})
+      return "projection weights must be constant float32 " + shape_str({O, C});
+  if (!present(in, kProjectionWeights) && present(in, kProjectionBias)) return "a projection bias without weights";
+  if (auto why = vector_problem(kProjectionBias, "the projection bias", {O}); !why.empty()) return why;
   for (size_t s : {kOutputState, kCellState}) {
     if (dt == DType::I8 && !present(in, s)) return "int8 needs the output_state and cell_state tensors";
-    if (present(in, s) && in[s]->elements() != B * H) return "a state tensor is not [batch, hidden]";
+    if (present(in, s) && in[s]->elements() != B * (s == kOutputState ? O : C))
+      return "a state tensor is not [batch, " + std::string(s == kOutputState ? "outputs" : "cells") + "]";
     if (present(in, s) && in[s]->is_const && !in[s]->data.empty())
       for (uint8_t byte : in[s]->data)
         if (byte) return "a non-zero initial state is not supported (every run starts from zero states)";
@@ -217,9 +241,9 @@ void lstm_s8_emit(EmitContext& ctx, const Graph& g, const Node& n) {
 void register_tflite_lstm() {
   OpDef d;
   d.op = "UNIDIRECTIONAL_SEQUENCE_LSTM";
-  d.constraints = "TFLite, float32: CIFG, peepholes, cell clip, time_major; int8: TFLite Micro's integer LSTM "
-                  "(int16 cell state, cell clip, time_major; no CIFG/peephole); no projection or layer norm; "
-                  "reset initial states";
+  d.constraints = "TFLite, float32: CIFG, peepholes, cell clip, layer norm, projection (+ clip), time_major; int8: "
+                  "TFLite Micro's integer LSTM (int16 cell state, cell clip, time_major; no CIFG, peephole, projection "
+                  "or layer norm); reset initial states";
   d.dtypes = {"float32", "int8"};
   d.infer = [](Graph& g, const Node& n) {
     const auto in = graph_inputs(g, n);
@@ -227,7 +251,7 @@ void register_tflite_lstm() {
       bad(g, n, "needs a 3-D input and recurrent weights");
     const Tensor& x = *in[kInput];
     Shape out = x.shape;
-    out[2] = in[kRecurrentWeights + 1]->shape[0];
+    out[2] = in[kRecurrentWeights + 1]->shape.size() == 2 ? in[kRecurrentWeights + 1]->shape[1] : 0;
     tfl::set_checked(g, n, x.dtype, out);
   };
   d.ref = [](const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
@@ -239,7 +263,7 @@ void register_tflite_lstm() {
       return;
     }
     const eg_lstm_f32_tfl_params p = lstm_setup(n, in);
-    std::vector<float> scratch(static_cast<size_t>(EG_LSTM_F32_TFL_SCRATCH(p.batch, p.hidden)));
+    std::vector<float> scratch(static_cast<size_t>(EG_LSTM_F32_TFL_SCRATCH(p.batch, p.cell, p.output)));
     eg_lstm_f32_tfl(&p, in[kInput]->values<float>().data(), out[0]->mutable_values<float>().data(), scratch.data());
   };
   d.check = lstm_problem;
@@ -250,7 +274,7 @@ void register_tflite_lstm() {
       return static_cast<size_t>(EG_LSTM_S8_TFL_SCRATCH(s.p.batch, s.p.hidden));
     }
     const eg_lstm_f32_tfl_params p = lstm_setup(n, in);
-    return static_cast<size_t>(EG_LSTM_F32_TFL_SCRATCH(p.batch, p.hidden)) * sizeof(float);
+    return static_cast<size_t>(EG_LSTM_F32_TFL_SCRATCH(p.batch, p.cell, p.output)) * sizeof(float);
   };
   d.emit = [](EmitContext& ctx, const Graph& g, const Node& n) {
     if (is_s8(graph_inputs(g, n))) return lstm_s8_emit(ctx, g, n);
@@ -263,19 +287,22 @@ void register_tflite_lstm() {
     auto v = [](int64_t x) { return std::to_string(x); };
     ctx.use("eg_tfl_lstm");
     ctx.decl("static const eg_lstm_f32_tfl_params " + id + " = {" + v(p.batch) + ", " + v(p.steps) + ", " + v(p.input) +
-             ", " + v(p.hidden) + ", " + v(p.time_major) + ", " + v(p.activation) + ", " +
-             EmitContext::float_lit(p.cell_clip) + ",\n    " + four(kInputWeights) + ",\n    " + four(kRecurrentWeights) +
-             ",\n    " + four(kBiases) + ",\n    {" + ptr(kPeepholes) + ", " + ptr(kPeepholes + 1) + ", " +
-             ptr(kPeepholes + 2) + "}};");
+             ", " + v(p.cell) + ", " + v(p.output) + ", " + v(p.time_major) + ", " + v(p.activation) + ", " +
+             EmitContext::float_lit(p.cell_clip) + ", " + EmitContext::float_lit(p.proj_clip) + ",\n    " +
+             four(kInputWeights) + ",\n    " + four(kRecurrentWeights) + ",\n    " + four(kBiases) + ",\n    {" +
+             ptr(kPeepholes) + ", " + ptr(kPeepholes + 1) + ", " + ptr(kPeepholes + 2) + "},\n    " + four(kLayerNorm) +
+             ", " + ptr(kProjectionWeights) + ", " + ptr(kProjectionBias) + "};");
     ctx.emit("eg_lstm_f32_tfl(&" + id + ", " + ctx.ptr(n.inputs[kInput]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
              ctx.scratch(ctx.current_node, "float*") + ");");
   };
   d.macc = [](const Graph& g, const Node& n) {
     const auto in = graph_inputs(g, n);
-    if (!present(in, kInput) || !present(in, kRecurrentWeights + 1) || in[kInput]->shape.size() != 3) return int64_t{0};
+    if (!present(in, kInput) || !present(in, kRecurrentWeights + 1) || in[kInput]->shape.size() != 3 ||
+        in[kRecurrentWeights + 1]->shape.size() != 2)
+      return int64_t{0};
     const int64_t T = in[kInput]->shape[0] * in[kInput]->shape[1], I = in[kInput]->shape[2],
-                  H = in[kRecurrentWeights + 1]->shape[0];
-    return T * 4 * H * (I + H + 3);
+                  C = in[kRecurrentWeights + 1]->shape[0], O = in[kRecurrentWeights + 1]->shape[1];
+    return T * (4 * C * (I + O + 3) + (present(in, kProjectionWeights) ? O * C : 0));
   };
   d.c_layer_type = "LSTM";
   register_op(d);

@@ -628,24 +628,37 @@ def bilinear_cases(rng, n):
     return cases
 
 
-def lstm_ref(x, w, r, b, peep, act, clip, time_major):
-    """TFLM's float LSTM step in float64; w[0] None: CIFG."""
+def lstm_ref(x, w, r, b, peep, act, clip, time_major, ln=(None,) * 4, proj=None, proj_bias=None, proj_clip=0.0):
+    """TFLite's float LSTM step in float64; w[0] None: CIFG; ln: layer norm coefficients (the bias
+    added after the normalization); proj: projection [outputs][cells] (+ bias, clip)."""
     sig = lambda v: 1 / (1 + np.exp(-v))
     fn = {4: np.tanh, 1: lambda v: np.maximum(v, 0), 3: lambda v: np.clip(v, 0, 6), 0: lambda v: v}[act]
     xb = x.transpose(1, 0, 2) if time_major else x
     B, T, _ = xb.shape
-    H = r[1].shape[0]
-    h, c = np.zeros((B, H)), np.zeros((B, H))
-    y = np.zeros((B, T, H))
+    C, O = r[1].shape
+    h, c = np.zeros((B, O)), np.zeros((B, C))
+    y = np.zeros((B, T, O))
+
+    def pre(k, xt, cell, pk):
+        v = xt @ w[k].T.astype(np.float64) + h @ r[k].T.astype(np.float64) + (pk * cell if pk is not None else 0)
+        if ln[k] is None:
+            return v + b[k]
+        v = (v - v.mean(axis=1, keepdims=True)) / np.sqrt(v.var(axis=1, keepdims=True) + 1e-8)
+        return v * ln[k] + b[k]
     for t in range(T):
         xt = xb[:, t].astype(np.float64)
-        g = [None if w[k] is None else xt @ w[k].T.astype(np.float64) + b[k] + h @ r[k].T.astype(np.float64) for k in range(4)]
-        f = sig(g[1] + (peep[1] * c if peep[1] is not None else 0))
-        i = 1 - f if w[0] is None else sig(g[0] + (peep[0] * c if peep[0] is not None else 0))
-        c = f * c + i * fn(g[2])
+        f = sig(pre(1, xt, c, peep[1]))
+        i = 1 - f if w[0] is None else sig(pre(0, xt, c, peep[0]))
+        c = f * c + i * fn(pre(2, xt, c, None))
         if clip > 0:
             c = np.clip(c, -clip, clip)
-        h = sig(g[3] + (peep[2] * c if peep[2] is not None else 0)) * fn(c)
+        m = sig(pre(3, xt, c, peep[2])) * fn(c)
+        if proj is None:
+            h = m
+        else:
+            h = m @ proj.T.astype(np.float64) + (proj_bias if proj_bias is not None else 0)
+            if proj_clip > 0:
+                h = np.clip(h, -proj_clip, proj_clip)
         y[:, t] = h
     return (y.transpose(1, 0, 2) if time_major else y).astype(np.float32)
 
@@ -653,28 +666,42 @@ def lstm_ref(x, w, r, b, peep, act, clip, time_major):
 def lstm_cases(rng, n):
     cases = []
     f = np.float32
-    for k, (B, T, I, H, cifg, peephole, act, clip, tm) in enumerate([
-            (1, 6, 5, 8, False, False, 4, 0.0, False), (2, 5, 3, 4, True, True, 4, 3.0, False),
-            (3, 4, 6, 5, False, True, 1, 0.0, True), (1, 7, 4, 6, False, False, 3, 0.5, False)]):
+    # B, T, I, cells H, CIFG, peephole, activation, cell clip, time_major, layer norm, outputs O (projection
+    # when given), projection bias, projection clip
+    for k, (B, T, I, H, cifg, peephole, act, clip, tm, lnorm, O, pbias, pclip) in enumerate([
+            (1, 6, 5, 8, False, False, 4, 0.0, False, False, None, False, 0.0),
+            (2, 5, 3, 4, True, True, 4, 3.0, False, False, None, False, 0.0),
+            (3, 4, 6, 5, False, True, 1, 0.0, True, False, None, False, 0.0),
+            (1, 7, 4, 6, False, False, 3, 0.5, False, False, None, False, 0.0),
+            (2, 5, 4, 6, False, True, 4, 0.0, False, True, None, False, 0.0),
+            (1, 6, 3, 7, True, False, 4, 2.0, True, True, 4, True, 0.0),
+            (2, 4, 5, 6, False, False, 4, 0.0, False, False, 3, False, 0.3),
+            (1, 5, 4, 5, False, True, 4, 1.0, False, True, 8, True, 0.8)]):
+        O_ = O or H
         m = Model()
         x = m.tensor("x", [T, B, I] if tm else [B, T, I], f)
         w = [None if (cifg and g == 0) else (rng.standard_normal([H, I]) * 0.4).astype(f) for g in range(4)]
-        r = [None if (cifg and g == 0) else (rng.standard_normal([H, H]) * 0.4).astype(f) for g in range(4)]
+        r = [None if (cifg and g == 0) else (rng.standard_normal([H, O_]) * 0.4).astype(f) for g in range(4)]
         b = [None if (cifg and g == 0) else rng.standard_normal([H]).astype(f) for g in range(4)]
         p = [None if (cifg and g == 0) or not peephole else (rng.standard_normal([H]) * 0.3).astype(f) for g in range(3)]
+        ln = [None if (cifg and g == 0) or not lnorm else (rng.uniform(0.2, 1.5, [H])).astype(f) for g in range(4)]
+        pw = None if O is None else (rng.standard_normal([O, H]) * 0.5).astype(f)
+        pb = rng.standard_normal([O]).astype(f) * 0.3 if O is not None and pbias else None
         ids = [x]
         ids += [-1 if v is None else m.tensor(f"w{g}", v.shape, f, None, v) for g, v in enumerate(w)]
         ids += [-1 if v is None else m.tensor(f"r{g}", v.shape, f, None, v) for g, v in enumerate(r)]
         ids += [-1 if v is None else m.tensor(f"p{g}", v.shape, f, None, v) for g, v in enumerate(p)]
         ids += [-1 if v is None else m.tensor(f"b{g}", v.shape, f, None, v) for g, v in enumerate(b)]
-        ids += [-1, -1, m.tensor("h_state", [B, H], f, variable=True), m.tensor("c_state", [B, H], f, variable=True)]
-        ids += [-1, -1, -1, -1]
-        y = m.tensor("y", [T, B, H] if tm else [B, T, H], f)
+        ids += [-1 if v is None else m.tensor(n_, v.shape, f, None, v) for n_, v in (("proj", pw), ("proj_b", pb))]
+        ids += [m.tensor("h_state", [B, O_], f, variable=True), m.tensor("c_state", [B, H], f, variable=True)]
+        ids += [-1 if v is None else m.tensor(f"ln{g}", v.shape, f, None, v) for g, v in enumerate(ln)]
+        y = m.tensor("y", [T, B, O_] if tm else [B, T, O_], f)
         m.inputs, m.outputs = [x], [y]
         m.op("UNIDIRECTIONAL_SEQUENCE_LSTM", ids, [y], "UnidirectionalSequenceLSTMOptions",
-             {"fused_activation_function": act, "cell_clip": clip, "proj_clip": 0.0, "time_major": tm})
+             {"fused_activation_function": act, "cell_clip": clip, "proj_clip": pclip, "time_major": tm})
         xs = float_samples(rng, [T, B, I] if tm else [B, T, I], n, 1.0)
-        cases.append(Case(f"lstm_f32_{k}", m, [xs], [[lstm_ref(v, w, r, b, p, act, clip, tm) for v in xs]], False))
+        cases.append(Case(f"lstm_f32_{k}", m, [xs], [[lstm_ref(v, w, r, b, p, act, clip, tm, ln, pw, pb, pclip)
+                                                      for v in xs]], False))
     return cases
 
 

@@ -13,6 +13,13 @@
 #else
 #define EG_USE_DSP 0
 #endif
+/* Helium (M-profile vector extension, integer): the Cortex-M55's kernels (eg_*_mve.c),
+ * which the DSP entries hand their layers to. The kernel family is decided here, once. */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && !defined(EG_NO_MVE)
+#define EG_USE_MVE 1
+#else
+#define EG_USE_MVE 0
+#endif
 
 /* Keeps a kernel out of line: inlined into a small caller, register-hungry
  * inline asm may no longer find its registers, or constants spill. */

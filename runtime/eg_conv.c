@@ -2,6 +2,7 @@
 
 #include "eg_common.h"
 #include "eg_conv_dw.h"
+#include "eg_conv_mve.h"
 
 /* Weight k (OHWI order within the channel) of output channel oc. */
 static int32_t eg_conv_w(const eg_conv_s8_params *p, int32_t K, int32_t oc, int32_t k) {
@@ -887,6 +888,9 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
 #if EG_USE_DSP
   if (p->groups == 1) {
     if (scratch && p->w_layout == EG_CONV_W_P2 && eg_conv_mat_ok(p)) {
+#if EG_USE_MVE
+      if (eg_conv_s8_mve_mat(p, in, out, scratch, EG_RQ_ONNX)) return;
+#endif
       if (p->out_c & 1) /* the matrix path reads bias/mult/shift[out_c] */
         eg_conv_s8_small(p, in, out, scratch);
       else
@@ -912,6 +916,9 @@ void eg_conv_s8(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void 
 
 void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_mat(p, in, out, scratch, EG_RQ_ONNX)) return;
+#endif
   eg_conv_s8_matrix(p, in, out, scratch, EG_RQ_ONNX);
 #else
   (void)scratch;
@@ -921,6 +928,9 @@ void eg_conv_s8_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 
 void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_mat(p, in, out, scratch, EG_RQ_ONNX)) return;
+#endif
   eg_conv_s8_small(p, in, out, scratch);
 #else
   (void)scratch;
@@ -930,6 +940,9 @@ void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *
 
 void eg_conv_s8_tfl_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_mat(p, in, out, scratch, EG_RQ_TFLITE)) return;
+#endif
   eg_conv_s8_matrix(p, in, out, scratch, EG_RQ_TFLITE);
 #else
   (void)scratch;
@@ -939,6 +952,9 @@ void eg_conv_s8_tfl_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *ou
 
 void eg_conv_s8_tfl_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_mat(p, in, out, scratch, EG_RQ_TFLITE)) return;
+#endif
   eg_conv_s8_small_tfl(p, in, out, scratch);
 #else
   (void)scratch;

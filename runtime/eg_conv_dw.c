@@ -1,4 +1,5 @@
 #include "eg_conv_dw.h"
+#include "eg_conv_dw_mve.h"
 
 #include "eg_common.h"
 #include "eg_lut.h"
@@ -1232,6 +1233,12 @@ static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
 
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) {
+    if (p->out_table) eg_dw_table(p, out);
+    return;
+  }
+#endif
   if (eg_dwd_ok(p))
     eg_conv_s8_dwd(p, in, out);
   else
@@ -1244,6 +1251,12 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) {
+    if (p->out_table) eg_dw_table(p, out);
+    return;
+  }
+#endif
   eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch);
   if (p->out_table) eg_dw_table(p, out);
 #else
@@ -1254,6 +1267,12 @@ void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 
 void eg_conv_s8_tfl_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_TFLITE)) {
+    if (p->out_table) eg_dw_table(p, out);
+    return;
+  }
+#endif
   eg_conv_s8_dw_dsp_tfl(p, in, out);
   if (p->out_table) eg_dw_table(p, out);
 #else

@@ -30,9 +30,8 @@ struct Target {
   size_t ram_bytes = 0;
 
   bool is_host() const { return core == Core::Host; }
-  // The int8 kernels the runtime compiles to (Helium kernels are not written yet: the
-  // M55 runs the DSP ones, which its DSP extension executes).
-  KernelPath kernels() const { return dsp ? KernelPath::Dsp : KernelPath::Portable; }
+  // The int8 kernels the runtime compiles to (runtime/eg_common.h's EG_USE_MVE / EG_USE_DSP).
+  KernelPath kernels() const { return mve ? KernelPath::Helium : dsp ? KernelPath::Dsp : KernelPath::Portable; }
   // "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"; "" for the host.
   std::string cflags() const;
   bool operator==(const Target& o) const { return series == o.series; }

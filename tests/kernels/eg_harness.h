@@ -1,12 +1,22 @@
-/* What every kernel test and bench shares (host and emulated Cortex-M4 builds): PRINT and a
+/* What every kernel test and bench shares (host, emulated Cortex-M4 and bare-metal QEMU builds): PRINT and a
  * xorshift32 generator. Define EG_HARNESS_SEED before the include for another sequence. */
 #ifndef EG_HARNESS_H
 #define EG_HARNESS_H
 #include <stdint.h>
 
-#ifdef EG_M4
+#if defined(EG_M4)
 #include "m4bench.h"
 #define PRINT m4_printf
+#elif defined(EG_EGFW) /* bare-metal QEMU firmware (firmware/egfw.h: semihosting console) */
+#include <stdio.h>
+
+#include "egfw.h"
+#define PRINT(...)                                          \
+  do {                                                      \
+    char eg_line_[256];                                     \
+    snprintf(eg_line_, sizeof eg_line_, __VA_ARGS__);       \
+    egfw_print(eg_line_);                                   \
+  } while (0)
 #else
 #include <stdio.h>
 #define PRINT printf

@@ -509,7 +509,7 @@ int main(void) {
   fails += run_fc(1, 48, 8, 1);
   fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
   PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization, %d with an out table; TFLite: %d matrix, "
-        "%d depthwise, %d FC), %d failures (EG_USE_DSP=%d)\n",
-        n + 5, mat_cases, table_cases, tfl_mat_cases, tfl_dw_cases, tfl_fc_cases, fails, EG_USE_DSP);
+        "%d depthwise, %d FC), %d failures (EG_USE_DSP=%d, EG_USE_MVE=%d)\n",
+        n + 5, mat_cases, table_cases, tfl_mat_cases, tfl_dw_cases, tfl_fc_cases, fails, EG_USE_DSP, EG_USE_MVE);
   return fails ? 1 : 0;
 }

@@ -1,0 +1,178 @@
+#include "eg_conv_dw_mve.h"
+
+#include "eg_common.h"
+
+#if EG_USE_MVE
+#include <arm_mve.h>
+
+/* ---- Helium depthwise path ---------------------------------------------------
+ * 16 channels a block, the block's output pixels one after another. Per tap, 16
+ * input bytes and 16 weights (dw_weights, [tap][C]) widened to int16 (VLDRB.S16);
+ * VMULLB / VMULLT make the 32-bit products of the even and of the odd channels, so
+ * the four accumulators hold channels {0,2,4,6}, {1,3,5,7}, {8,10,..}, {9,11,..} of
+ * the block (bias, multipliers, shifts gathered and outputs scattered in that
+ * order). The input zero point is folded into the start value: acc = bias -
+ * in_zp * sum(w) + sum(x * w), padding taps multiplying in_zp. Requantization four
+ * channels a vector, bit-exact: the high word of acc * mult (VMULH) corrected from
+ * the low word (VMUL) to eg_rq_mulhi's rounding start, then a rounding shift
+ * (VRSHL, + 2^(r-1) >> r). */
+
+typedef struct {
+  int32x4_t init[4], mult[4], nshift[4]; /* start value, multiplier, -r = shift + 1 */
+  mve_pred16_t store[4];                 /* the lanes that are channels */
+} eg_mve_dw_block;
+
+/* Lane order of the accumulators: channel 2i (even) or 2i + 1 (odd) of a half. */
+static const uint32_t eg_mve_even[4] = {0, 2, 4, 6};
+
+/* acc[0..3] += products of tap x (16 input bytes) and w; x given as a vector (padding: in_zp). */
+static EG_ALWAYS_INLINE void eg_mve_dw_mac(int32x4_t *acc, int16x8_t x0, int16x8_t x1, const int8_t *w,
+                                           mve_pred16_t p0, mve_pred16_t p1, const int full) {
+  const int16x8_t w0 = full ? vldrbq_s16(w) : vldrbq_z_s16(w, p0);
+  const int16x8_t w1 = full ? vldrbq_s16(w + 8) : vldrbq_z_s16(w + 8, p1);
+  acc[0] = vaddq_s32(acc[0], vmullbq_int_s16(x0, w0));
+  acc[1] = vaddq_s32(acc[1], vmulltq_int_s16(x0, w0));
+  acc[2] = vaddq_s32(acc[2], vmullbq_int_s16(x1, w1));
+  acc[3] = vaddq_s32(acc[3], vmulltq_int_s16(x1, w1));
+}
+
+static EG_ALWAYS_INLINE void eg_mve_dw_tap(int32x4_t *acc, const int8_t *x, const int8_t *w, mve_pred16_t p0,
+                                           mve_pred16_t p1, const int full) {
+  const int16x8_t x0 = full ? vldrbq_s16(x) : vldrbq_z_s16(x, p0);
+  const int16x8_t x1 = full ? vldrbq_s16(x + 8) : vldrbq_z_s16(x + 8, p1);
+  eg_mve_dw_mac(acc, x0, x1, w, p0, p1, full);
+}
+
+/* The block of channels [c, c + n), n <= 16: start values, requantization vectors, store lanes. */
+static void eg_mve_dw_setup(const eg_conv_s8_params *p, int32_t c, int32_t n, eg_mve_dw_block *k) {
+  const int32_t C = p->out_c, taps = p->k_h * p->k_w;
+  const uint32x4_t even = vld1q_u32(eg_mve_even);
+  const mve_pred16_t p0 = vctp16q((uint32_t)n), p1 = vctp16q((uint32_t)(n > 8 ? n - 8 : 0));
+  const int16x8_t one = vdupq_n_s16(1);
+  int32x4_t sum[4];
+  int32_t i, t;
+  for (i = 0; i < 4; ++i) sum[i] = vdupq_n_s32(0);
+  for (t = 0; t < taps; ++t) eg_mve_dw_mac(sum, one, one, p->dw_weights + t * C + c, p0, p1, 0);
+  for (i = 0; i < 4; ++i) {
+    /* channel c + 8 (i >> 1) + (i & 1) + 2 lane; valid lanes: channel < n */
+    const int32_t first = 8 * (i >> 1) + (i & 1), lanes = n > first ? (n - first + 1) / 2 : 0;
+    const mve_pred16_t pl = vctp32q((uint32_t)lanes);
+    const int32x4_t bias = p->bias ? vldrwq_gather_shifted_offset_z_s32(p->bias + c + first, even, pl) : vdupq_n_s32(0);
+    k->init[i] = vsubq_s32(bias, vmulq_n_s32(sum[i], p->in_zp));
+    k->mult[i] = vldrwq_gather_shifted_offset_z_s32(p->mult + c + first, even, pl);
+    k->nshift[i] = vaddq_n_s32(vldrbq_gather_offset_z_s32(p->shift + c + first, even, pl), 1);
+    k->store[i] = pl;
+  }
+}
+
+/* acc requantized (see above), + out_zp, clamped, stored to the lanes' channels from o. */
+static EG_ALWAYS_INLINE void eg_mve_dw_store(const eg_conv_s8_params *p, const eg_mve_dw_block *k, int32x4_t *acc,
+                                             int8_t *o, int fix, const int32_t mode) {
+  const uint32x4_t even = vld1q_u32(eg_mve_even);
+  int32_t i;
+  for (i = 0; i < 4; ++i) {
+    const int32x4_t a = acc[i], m = k->mult[i];
+    int32x4_t h = vmulhq_s32(a, m), v;
+    if (mode == EG_RQ_TFLITE) { /* + 2^30 - [a < 0] 2^31 below the high word: carry (u + 1 + 2 s) >> 2 */
+      const int32x4_t u = vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(vmulq_s32(a, m)), 30));
+      h = vaddq_s32(h, vshrq_n_s32(vaddq_n_s32(vaddq_s32(u, vshlq_n_s32(vshrq_n_s32(a, 31), 1)), 1), 2));
+    } else if (fix) { /* - [a < 0]: a borrow only when the low word is 0 */
+      mve_pred16_t neg = vcmpltq_n_s32(a, 0);
+      neg = vcmpeqq_m_n_s32(vmulq_s32(a, m), 0, neg);
+      h = vsubq_m_n_s32(h, h, 1, neg);
+    }
+    v = vaddq_n_s32(vrshlq_s32(h, k->nshift[i]), p->out_zp);
+    v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(p->act_max)), vdupq_n_s32(p->act_min));
+    vstrbq_scatter_offset_p_s32(o + 8 * (i >> 1) + (i & 1), even, v, k->store[i]);
+  }
+}
+
+static EG_ALWAYS_INLINE void eg_mve_dw_block_run(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t c,
+                                                 int32_t n, int fix, const int full, const int32_t mode) {
+  const int32_t C = p->in_c, W = p->in_w, H = p->in_h, kh = p->k_h, kw = p->k_w;
+  const int32_t xstep = p->dil_w * C, ystep = p->dil_h * W * C;
+  const mve_pred16_t p0 = vctp16q((uint32_t)n), p1 = vctp16q((uint32_t)(n > 8 ? n - 8 : 0));
+  const int16x8_t zp = vdupq_n_s16((int16_t)p->in_zp);
+  eg_mve_dw_block k;
+  int32_t b, oy, ox, ky, kx;
+  eg_mve_dw_setup(p, c, n, &k);
+  for (b = 0; b < p->batch; ++b) {
+    const int8_t *inb = in + b * H * W * C + c;
+    for (oy = 0; oy < p->out_h; ++oy) {
+      const int32_t iy0 = oy * p->stride_h - p->pad_top;
+      const int rows_in = iy0 >= 0 && iy0 + (kh - 1) * p->dil_h < H;
+      for (ox = 0; ox < p->out_w; ++ox, out += C) {
+        const int32_t ix0 = ox * p->stride_w - p->pad_left;
+        const int8_t *w = p->dw_weights + c;
+        int32x4_t acc[4];
+        acc[0] = k.init[0];
+        acc[1] = k.init[1];
+        acc[2] = k.init[2];
+        acc[3] = k.init[3];
+        if (rows_in && ix0 >= 0 && ix0 + (kw - 1) * p->dil_w < W) { /* every tap inside */
+          const int8_t *row = inb + (iy0 * W + ix0) * C;
+          for (ky = 0; ky < kh; ++ky, row += ystep) {
+            const int8_t *x = row;
+            for (kx = 0; kx < kw; ++kx, x += xstep, w += C) eg_mve_dw_tap(acc, x, w, p0, p1, full);
+          }
+        } else {
+          for (ky = 0; ky < kh; ++ky) {
+            const int32_t iy = iy0 + ky * p->dil_h;
+            for (kx = 0; kx < kw; ++kx, w += C) {
+              const int32_t ix = ix0 + kx * p->dil_w;
+              if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                eg_mve_dw_tap(acc, inb + (iy * W + ix) * C, w, p0, p1, full);
+              else
+                eg_mve_dw_mac(acc, zp, zp, w, p0, p1, full);
+            }
+          }
+        }
+        eg_mve_dw_store(p, &k, acc, out + c, fix, mode);
+      }
+    }
+  }
+}
+
+/* 1 when some channel's eg_rq_mulhi start can change the result: a negative acc
+ * whose product with mult is a multiple of 2^32, which needs at least r trailing
+ * zero bits in mult (eg_conv.c's matrix-path argument). */
+static int eg_mve_dw_needs_fix(const eg_conv_s8_params *p) {
+  int32_t c;
+  for (c = 0; c < p->out_c; ++c) {
+    const int32_t r = -1 - p->shift[c];
+    if ((p->mult[c] & (int32_t)((1u << r) - 1u)) == 0) return 1;
+  }
+  return 0;
+}
+
+static EG_ALWAYS_INLINE void eg_mve_dw_body(const eg_conv_s8_params *p, const int8_t *in, int8_t *out,
+                                            const int32_t mode) {
+  const int32_t C = p->out_c, fix = mode == EG_RQ_ONNX && eg_mve_dw_needs_fix(p);
+  int32_t c;
+  for (c = 0; c + 16 <= C; c += 16) eg_mve_dw_block_run(p, in, out, c, 16, fix, 1, mode);
+  if (c < C) eg_mve_dw_block_run(p, in, out, c, C - c, fix, 0, mode);
+}
+
+EG_NOINLINE static void eg_mve_dw_onnx(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_mve_dw_body(p, in, out, EG_RQ_ONNX);
+}
+
+EG_NOINLINE static void eg_mve_dw_tfl(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_mve_dw_body(p, in, out, EG_RQ_TFLITE);
+}
+
+int eg_conv_s8_mve_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
+  int32_t c;
+  if (!p->dw_weights || p->groups != p->in_c || p->out_c != p->in_c) return 0;
+  for (c = 0; c < p->out_c; ++c)
+    if (p->mult[c] < 0 || p->shift[c] > -2 || p->shift[c] < -31) return 0;
+  if (mode == EG_RQ_TFLITE)
+    eg_mve_dw_tfl(p, in, out);
+  else
+    eg_mve_dw_onnx(p, in, out);
+  return 1;
+}
+
+#else
+typedef int eg_conv_dw_mve_unused; /* ISO C: no empty translation unit */
+#endif

@@ -1,0 +1,203 @@
+#include "eg_conv_mve.h"
+
+#include "eg_common.h"
+
+#if EG_USE_MVE
+#include <arm_mve.h>
+
+/* ---- Helium matrix path (groups == 1) ----------------------------------------
+ * The DSP path's EG_CONV_W_P2 weights as they are (eg_conv_w_index): per channel
+ * pair, when K rounded up to even is 2 mod 4 a first word with the last 2 weights
+ * of each channel, then per 4 values of K channel 0's word and channel 1's word. One
+ * de-interleaving load pair (VLD20/VLD21) turns 32 bytes into 16 weights of each
+ * channel, so a pixel's 16 input bytes, read straight from the input (a 1x1 or
+ * 1-D kernel inside the input) or from its gathered row, meet each channel in one
+ * VMLADAVA: 3 pixels x 2 channels per step, 6 dot products of 16 MACs for 2 + 3
+ * loads. The input zero point is not subtracted per MAC: acc = sum(x * w) -
+ * in_zp * sum(w) (padding taps hold in_zp, so they add 0), sum(w) by VADDVA in the
+ * same loop. Requantization per output as the DSP path's (eg_rq_mulhi). */
+
+/* n >= 0 bytes of s into d, 16 a step (the last one predicated: nothing past n read) */
+static void eg_mve_copy(int8_t *d, const int8_t *s, int32_t n) {
+  for (; n > 0; n -= 16, d += 16, s += 16) {
+    const mve_pred16_t q = vctp8q((uint32_t)n);
+    vstrbq_p_s8(d, vldrbq_z_s8(s, q), q);
+  }
+}
+
+static void eg_mve_fill(int8_t *d, int8_t v, int32_t n) {
+  const int8x16_t x = vdupq_n_s8(v);
+  for (; n > 0; n -= 16, d += 16) vstrbq_p_s8(d, x, vctp8q((uint32_t)n));
+}
+
+/* The K bytes of the pixel whose tap (0, 0) is input (iy0, ix0) of image inb, in
+ * OHWI tap order, in_zp for padding taps: a kernel row's inside taps are one copy
+ * when contiguous (dil_w == 1 or k_w == 1), else tap by tap. */
+static void eg_mve_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t iy0, int32_t ix0, int8_t *d) {
+  const int32_t C = p->in_c, W = p->in_w, kw = p->k_w, row = kw * C;
+  const int8_t zp = (int8_t)p->in_zp;
+  int32_t ky, kx, lo = 0, hi = kw; /* taps [lo, hi) of a kernel row are inside (contiguous rows) */
+  const int contig = p->dil_w == 1 || kw == 1;
+  if (contig) {
+    if (ix0 < 0) lo = -ix0 < kw ? -ix0 : kw;
+    if (ix0 + kw > W) hi = W - ix0 > 0 ? W - ix0 : 0;
+    if (hi < lo) hi = lo;
+  }
+  for (ky = 0; ky < p->k_h; ++ky, d += row) {
+    const int32_t iy = iy0 + ky * p->dil_h;
+    const int8_t *srow = inb + iy * W * C;
+    if (iy < 0 || iy >= p->in_h) {
+      eg_mve_fill(d, zp, row);
+    } else if (contig) {
+      eg_mve_fill(d, zp, lo * C);
+      eg_mve_copy(d + lo * C, srow + (ix0 + lo) * C, (hi - lo) * C);
+      eg_mve_fill(d + hi * C, zp, (kw - hi) * C);
+    } else {
+      for (kx = 0; kx < kw; ++kx) {
+        const int32_t ix = ix0 + kx * p->dil_w;
+        if (ix < 0 || ix >= W)
+          eg_mve_fill(d + kx * C, zp, C);
+        else
+          eg_mve_copy(d + kx * C, srow + ix * C, C);
+      }
+    }
+  }
+}
+
+/* One output: acc requantized (eg_rq_mulhi, then + 2^(r-1), >> r, r = -1 - shift),
+ * plus the output zero point, clamped, through the out table. */
+static inline int8_t eg_mve_out(const eg_conv_s8_params *p, int32_t oc, int32_t acc, int32_t mode) {
+  const int32_t r = -1 - p->shift[oc];
+  const int32_t v = ((eg_rq_mulhi(acc, p->mult[oc], mode) + ((int32_t)(1u << r) >> 1)) >> r) + p->out_zp;
+  const int32_t c = eg_clamp_i32(v, p->act_min, p->act_max);
+  return p->out_table ? p->out_table[c + 128] : (int8_t)c;
+}
+
+static int eg_mve_mat_ok(const eg_conv_s8_params *p, const void *scratch) {
+  int32_t c;
+  if (p->groups != 1 || p->w_layout != EG_CONV_W_P2 || !scratch || ((uintptr_t)p->weights & 3) != 0) return 0;
+  for (c = 0; c < p->out_c; ++c)
+    if (p->mult[c] < 0 || p->shift[c] > -2 || p->shift[c] < -31) return 0;
+  return 1;
+}
+
+static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int8_t *st,
+                                             const int32_t mode) {
+  const int32_t C = p->in_c, W = p->in_w, H = p->in_h, K = p->k_h * p->k_w * C, Kw = (K + 1) & ~1, K4 = Kw & ~3;
+  const int32_t Kp = (K + 3) & ~3, tail = Kw & 2, Kg = K < K4 ? K : K4; /* input bytes of the 4-value groups */
+  const int32_t nfull = Kg >> 4, rbytes = K4 - 16 * nfull;                /* the groups' bytes after full steps */
+  const mve_pred16_t pw4 = vctp32q((uint32_t)(rbytes >> 2)), px = vctp8q((uint32_t)(Kg - 16 * nfull));
+  const uint32x4_t even = vidupq_n_u32(0, 2), odd = vidupq_n_u32(1, 2);
+  const int32_t M = p->out_c, zp = p->in_zp, n = p->batch * p->out_h * p->out_w;
+  const int contig = p->k_h == 1 && (p->dil_w == 1 || p->k_w == 1);
+  int32_t b = 0, oy = 0, ox = 0, done, oc, s;
+  for (done = 0; done < n; done += 3) {
+    const int8_t *x[3];
+    int8_t *o[3];
+    for (s = 0; s < 3; ++s) {
+      if (done + s < n) {
+        const int8_t *inb = in + b * H * W * C;
+        const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+        if (contig && iy0 >= 0 && iy0 < H && ix0 >= 0 && ix0 + (p->k_w - 1) * p->dil_w < W) {
+          x[s] = inb + (iy0 * W + ix0) * C; /* in place */
+        } else {
+          x[s] = st + s * Kp;
+          eg_mve_gather(p, inb, iy0, ix0, st + s * Kp);
+        }
+        o[s] = out + (done + s) * M;
+        if (++ox == p->out_w) {
+          ox = 0;
+          if (++oy == p->out_h) {
+            oy = 0;
+            ++b;
+          }
+        }
+      } else { /* past the last pixel: computed again, not stored */
+        x[s] = x[0];
+        o[s] = 0;
+      }
+    }
+    for (oc = 0; oc < M; oc += 2) {
+      const int8_t *pw = p->weights + oc * Kw;
+      const int32_t *wq = (const int32_t *)(const void *)(pw + 2 * tail);
+      const int8_t *x0 = x[0], *x1 = x[1], *x2 = x[2];
+      int32_t a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0, s0 = 0, s1 = 0, q, bias;
+      for (q = nfull; q > 0; --q, wq += 8, x0 += 16, x1 += 16, x2 += 16) {
+        const int32x4x2_t w = vld2q_s32(wq);
+        const int8x16_t w0 = vreinterpretq_s8_s32(w.val[0]), w1 = vreinterpretq_s8_s32(w.val[1]);
+        int8x16_t v = vldrbq_s8(x0);
+        a0 = vmladavaq_s8(a0, w0, v);
+        b0 = vmladavaq_s8(b0, w1, v);
+        v = vldrbq_s8(x1);
+        a1 = vmladavaq_s8(a1, w0, v);
+        b1 = vmladavaq_s8(b1, w1, v);
+        v = vldrbq_s8(x2);
+        a2 = vmladavaq_s8(a2, w0, v);
+        b2 = vmladavaq_s8(b2, w1, v);
+        s0 = vaddvaq_s8(s0, w0);
+        s1 = vaddvaq_s8(s1, w1);
+      }
+      if (rbytes) { /* the last 1..4 groups: word gathers, nothing read past K */
+        const int8x16_t w0 = vreinterpretq_s8_s32(vldrwq_gather_shifted_offset_z_s32(wq, even, pw4));
+        const int8x16_t w1 = vreinterpretq_s8_s32(vldrwq_gather_shifted_offset_z_s32(wq, odd, pw4));
+        int8x16_t v = vldrbq_z_s8(x0, px);
+        a0 = vmladavaq_s8(a0, w0, v);
+        b0 = vmladavaq_s8(b0, w1, v);
+        v = vldrbq_z_s8(x1, px);
+        a1 = vmladavaq_s8(a1, w0, v);
+        b1 = vmladavaq_s8(b1, w1, v);
+        v = vldrbq_z_s8(x2, px);
+        a2 = vmladavaq_s8(a2, w0, v);
+        b2 = vmladavaq_s8(b2, w1, v);
+        s0 = vaddvaq_s8(s0, w0);
+        s1 = vaddvaq_s8(s1, w1);
+      }
+      if (tail) { /* the pair's first word: weights K4, K4 + 1 of each channel (K4 + 1 == K: a zero weight) */
+        const int32_t u0 = pw[0], u1 = pw[1], v0 = pw[2], v1 = pw[3], two = K4 + 1 < K;
+        int32_t xa = x[0][K4], xb = two ? x[0][K4 + 1] : 0;
+        a0 += xa * u0 + xb * u1;
+        b0 += xa * v0 + xb * v1;
+        xa = x[1][K4], xb = two ? x[1][K4 + 1] : 0;
+        a1 += xa * u0 + xb * u1;
+        b1 += xa * v0 + xb * v1;
+        xa = x[2][K4], xb = two ? x[2][K4 + 1] : 0;
+        a2 += xa * u0 + xb * u1;
+        b2 += xa * v0 + xb * v1;
+        s0 += u0 + u1;
+        s1 += v0 + v1;
+      }
+      bias = (p->bias ? p->bias[oc] : 0) - zp * s0;
+      o[0][oc] = eg_mve_out(p, oc, a0 + bias, mode);
+      if (o[1]) o[1][oc] = eg_mve_out(p, oc, a1 + bias, mode);
+      if (o[2]) o[2][oc] = eg_mve_out(p, oc, a2 + bias, mode);
+      if (oc + 1 < M) {
+        bias = (p->bias ? p->bias[oc + 1] : 0) - zp * s1;
+        o[0][oc + 1] = eg_mve_out(p, oc + 1, b0 + bias, mode);
+        if (o[1]) o[1][oc + 1] = eg_mve_out(p, oc + 1, b1 + bias, mode);
+        if (o[2]) o[2][oc + 1] = eg_mve_out(p, oc + 1, b2 + bias, mode);
+      }
+    }
+  }
+}
+
+/* one body per requantization (mode a constant in each) */
+EG_NOINLINE static void eg_mve_mat_onnx(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int8_t *st) {
+  eg_mve_mat_body(p, in, out, st, EG_RQ_ONNX);
+}
+
+EG_NOINLINE static void eg_mve_mat_tfl(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int8_t *st) {
+  eg_mve_mat_body(p, in, out, st, EG_RQ_TFLITE);
+}
+
+int eg_conv_s8_mve_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch, int32_t mode) {
+  if (!eg_mve_mat_ok(p, scratch)) return 0;
+  if (mode == EG_RQ_TFLITE)
+    eg_mve_mat_tfl(p, in, out, (int8_t *)scratch);
+  else
+    eg_mve_mat_onnx(p, in, out, (int8_t *)scratch);
+  return 1;
+}
+
+#else
+typedef int eg_conv_mve_unused; /* ISO C: no empty translation unit */
+#endif

@@ -1,4 +1,5 @@
 #include "eg_fc.h"
+#include "eg_fc_mve.h"
 
 #include "eg_common.h"
 
@@ -331,6 +332,9 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
 
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return;
+#endif
   int32_t o, ok = p->bias_zp != 0;
   for (o = 0; ok && o < p->out_features; ++o) ok = eg_requant_fast_ok(p->mult[o], p->shift[o]);
   if (ok && p->w_layout == EG_FC_W_I4) {
@@ -347,6 +351,9 @@ void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return;
+#endif
   eg_fc_s8_dsp(p, in, out, EG_RQ_ONNX);
 #else
   eg_fc_s8_ref(p, in, out);
@@ -355,6 +362,9 @@ void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return;
+#endif
   eg_fc_s8_dsp_i4(p, in, out, EG_RQ_ONNX);
 #else
   eg_fc_s8_ref(p, in, out);
@@ -364,6 +374,9 @@ void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 /* TFLite's requantization (eg_requantize_tfl), same preconditions as _fast / _i4. */
 void eg_fc_s8_tfl_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_fc_s8_mve(p, in, out, EG_RQ_TFLITE)) return;
+#endif
   eg_fc_s8_dsp(p, in, out, EG_RQ_TFLITE);
 #else
   eg_fc_s8_tfl_ref(p, in, out);
@@ -372,6 +385,9 @@ void eg_fc_s8_tfl_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) 
 
 void eg_fc_s8_tfl_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_fc_s8_mve(p, in, out, EG_RQ_TFLITE)) return;
+#endif
   eg_fc_s8_dsp_i4(p, in, out, EG_RQ_TFLITE);
 #else
   eg_fc_s8_tfl_ref(p, in, out);

@@ -16,7 +16,7 @@ for opt in -O2 -Os; do
   arm-none-eabi-gcc -mcpu=cortex-m55 -mthumb -mfloat-abi=hard $opt -std=c99 -Wall -Wextra -Werror -DEG_EGFW \
     -I"$RT" -I"$ROOT/firmware" -ffunction-sections -fdata-sections -nostartfiles --specs=nano.specs \
     -T "$ROOT/firmware/link.ld" -Wl,--gc-sections $MEM -o "$elf" "$ROOT/tests/kernels/test_kernels.c" \
-    "$RT/eg_conv.c" "$RT/eg_conv_dw.c" "$RT/eg_conv_mve.c" "$RT/eg_conv_dw_mve.c" "$RT/eg_lut.c" "$RT/eg_fc.c" \
+    "$RT/eg_conv.c" "$RT/eg_conv_dw.c" "$RT/eg_conv_mve.c" "$RT/eg_conv_dw_mve.c" "$RT/eg_lut.c" "$RT/eg_fc.c" "$RT/eg_fc_mve.c" \
     "$RT/eg_conv_path.c" "$RT/eg_ort_exact.c" "$ROOT/firmware/startup.c" "$ROOT/firmware/semihost.c" \
     -Wl,--start-group -lc -lm -lgcc -lnosys -Wl,--end-group || exit 1
   timeout 300 qemu-system-arm -M mps3-an547 -nodefaults -net none -display none -chardev stdio,id=egv \

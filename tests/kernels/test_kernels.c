@@ -24,7 +24,7 @@
 #define MAX_OUT 18432
 #define MAX_C 160
 static int8_t in_buf[MAX_IN + 8] __attribute__((aligned(4)));
-static int8_t w_buf[MAX_W + 8], dw_buf[MAX_W + 8];
+static int8_t w_buf[MAX_W + 8] __attribute__((aligned(4))), dw_buf[MAX_W + 8] __attribute__((aligned(4)));
 static int8_t p2_buf[MAX_W + 4 * MAX_C + 256] __attribute__((aligned(4)));
 static int mat_cases = 0, table_cases = 0, tfl_mat_cases = 0, tfl_dw_cases = 0, tfl_fc_cases = 0;
 static int32_t bias_buf[MAX_C + 1], bzp_buf[MAX_C + 1], mult_buf[MAX_C + 1];

@@ -25,23 +25,46 @@ typedef struct {
 /* Lane order of the accumulators: channel 2i (even) or 2i + 1 (odd) of a half. */
 static const uint32_t eg_mve_even[4] = {0, 2, 4, 6};
 
-/* acc[0..3] += products of tap x (16 input bytes) and w; x given as a vector (padding: in_zp). */
-static EG_ALWAYS_INLINE void eg_mve_dw_mac(int32x4_t *acc, int16x8_t x0, int16x8_t x1, const int8_t *w,
-                                           mve_pred16_t p0, mve_pred16_t p1, const int full) {
-  const int16x8_t w0 = full ? vldrbq_s16(w) : vldrbq_z_s16(w, p0);
-  const int16x8_t w1 = full ? vldrbq_s16(w + 8) : vldrbq_z_s16(w + 8, p1);
-  acc[0] = vaddq_s32(acc[0], vmullbq_int_s16(x0, w0));
-  acc[1] = vaddq_s32(acc[1], vmulltq_int_s16(x0, w0));
-  acc[2] = vaddq_s32(acc[2], vmullbq_int_s16(x1, w1));
-  acc[3] = vaddq_s32(acc[3], vmulltq_int_s16(x1, w1));
-}
+/* e0, o0, e1, o1 += products of a tap's 16 inputs (X0, X1: int16, padding: in_zp) and
+ * 16 weights at W (named accumulators: GCC 12 keeps an array of vectors in memory). */
+#define EG_MVE_DW_MAC(X0, X1, W)                                    \
+  do {                                                             \
+    const int16x8_t w0_ = full ? vldrbq_s16(W) : vldrbq_z_s16(W, p0); \
+    const int16x8_t w1_ = full ? vldrbq_s16((W) + 8) : vldrbq_z_s16((W) + 8, p1); \
+    e0 = vaddq_s32(e0, vmullbq_int_s16(X0, w0_));                   \
+    o0 = vaddq_s32(o0, vmulltq_int_s16(X0, w0_));                   \
+    e1 = vaddq_s32(e1, vmullbq_int_s16(X1, w1_));                   \
+    o1 = vaddq_s32(o1, vmulltq_int_s16(X1, w1_));                   \
+  } while (0)
+#define EG_MVE_DW_TAP(X, W)                                                           \
+  do {                                                                               \
+    const int16x8_t x0_ = full ? vldrbq_s16(X) : vldrbq_z_s16(X, p0);                 \
+    const int16x8_t x1_ = full ? vldrbq_s16((X) + 8) : vldrbq_z_s16((X) + 8, p1);     \
+    EG_MVE_DW_MAC(x0_, x1_, W);                                                      \
+  } while (0)
 
-static EG_ALWAYS_INLINE void eg_mve_dw_tap(int32x4_t *acc, const int8_t *x, const int8_t *w, mve_pred16_t p0,
-                                           mve_pred16_t p1, const int full) {
-  const int16x8_t x0 = full ? vldrbq_s16(x) : vldrbq_z_s16(x, p0);
-  const int16x8_t x1 = full ? vldrbq_s16(x + 8) : vldrbq_z_s16(x + 8, p1);
-  eg_mve_dw_mac(acc, x0, x1, w, p0, p1, full);
-}
+/* EG_MVE_DW_TAP of a full block in asm: GCC 12 spills a temporary per tap at -Os.
+ * (The widening loads take a low base register: "l".) */
+#if defined(__GNUC__) && defined(__OPTIMIZE__)
+#define EG_MVE_DW_HALF(E, O, OFF)                   \
+  "vldrb.s16 %q[t0], [%[x], #" OFF "]\n\t"          \
+  "vldrb.s16 %q[t1], [%[w], #" OFF "]\n\t"          \
+  "vmullb.s16 %q[t2], %q[t0], %q[t1]\n\t"            \
+  "vadd.i32 " E ", " E ", %q[t2]\n\t"              \
+  "vmullt.s16 %q[t2], %q[t0], %q[t1]\n\t"            \
+  "vadd.i32 " O ", " O ", %q[t2]\n\t"
+#define EG_MVE_DW_TAP16(X, W)                                                                              \
+  do {                                                                                                     \
+    int32x4_t t0_, t1_, t2_;                                                                               \
+    __asm__(EG_MVE_DW_HALF("%q[e0]", "%q[o0]", "0") EG_MVE_DW_HALF("%q[e1]", "%q[o1]", "8")                    \
+            : [e0] "+w"(e0), [o0] "+w"(o0), [e1] "+w"(e1), [o1] "+w"(o1), [t0] "=&w"(t0_), [t1] "=&w"(t1_), \
+              [t2] "=&w"(t2_)                                                                              \
+            : [x] "l"(X), [w] "l"(W)                                                                       \
+            : "memory");                                                                                   \
+  } while (0)
+#else
+#define EG_MVE_DW_TAP16(X, W) EG_MVE_DW_TAP(X, W)
+#endif
 
 /* The block of channels [c, c + n), n <= 16: start values, requantization vectors, store lanes. */
 static void eg_mve_dw_setup(const eg_conv_s8_params *p, int32_t c, int32_t n, eg_mve_dw_block *k) {
@@ -49,10 +72,14 @@ static void eg_mve_dw_setup(const eg_conv_s8_params *p, int32_t c, int32_t n, eg
   const uint32x4_t even = vld1q_u32(eg_mve_even);
   const mve_pred16_t p0 = vctp16q((uint32_t)n), p1 = vctp16q((uint32_t)(n > 8 ? n - 8 : 0));
   const int16x8_t one = vdupq_n_s16(1);
-  int32x4_t sum[4];
+  const int full = 0;
+  int32x4_t e0 = vdupq_n_s32(0), o0 = e0, e1 = e0, o1 = e0, sum[4];
   int32_t i, t;
-  for (i = 0; i < 4; ++i) sum[i] = vdupq_n_s32(0);
-  for (t = 0; t < taps; ++t) eg_mve_dw_mac(sum, one, one, p->dw_weights + t * C + c, p0, p1, 0);
+  for (t = 0; t < taps; ++t) EG_MVE_DW_MAC(one, one, p->dw_weights + t * C + c);
+  sum[0] = e0;
+  sum[1] = o0;
+  sum[2] = e1;
+  sum[3] = o1;
   for (i = 0; i < 4; ++i) {
     /* channel c + 8 (i >> 1) + (i & 1) + 2 lane; valid lanes: channel < n */
     const int32_t first = 8 * (i >> 1) + (i & 1), lanes = n > first ? (n - first + 1) / 2 : 0;
@@ -66,12 +93,11 @@ static void eg_mve_dw_setup(const eg_conv_s8_params *p, int32_t c, int32_t n, eg
 }
 
 /* acc requantized (see above), + out_zp, clamped, stored to the lanes' channels from o. */
-static EG_ALWAYS_INLINE void eg_mve_dw_store(const eg_conv_s8_params *p, const eg_mve_dw_block *k, int32x4_t *acc,
-                                             int8_t *o, int fix, const int32_t mode) {
+static EG_ALWAYS_INLINE void eg_mve_dw_store1(const eg_conv_s8_params *p, const eg_mve_dw_block *k, int32x4_t a, int32_t i,
+                                              int8_t *o, int fix, const int32_t mode) {
   const uint32x4_t even = vld1q_u32(eg_mve_even);
-  int32_t i;
-  for (i = 0; i < 4; ++i) {
-    const int32x4_t a = acc[i], m = k->mult[i];
+  {
+    const int32x4_t m = k->mult[i];
     int32x4_t h = vmulhq_s32(a, m), v;
     if (mode == EG_RQ_TFLITE) { /* + 2^30 - [a < 0] 2^31 below the high word: carry (u + 1 + 2 s) >> 2 */
       const int32x4_t u = vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(vmulq_s32(a, m)), 30));
@@ -104,16 +130,17 @@ static EG_ALWAYS_INLINE void eg_mve_dw_block_run(const eg_conv_s8_params *p, con
       for (ox = 0; ox < p->out_w; ++ox, out += C) {
         const int32_t ix0 = ox * p->stride_w - p->pad_left;
         const int8_t *w = p->dw_weights + c;
-        int32x4_t acc[4];
-        acc[0] = k.init[0];
-        acc[1] = k.init[1];
-        acc[2] = k.init[2];
-        acc[3] = k.init[3];
+        int32x4_t e0 = k.init[0], o0 = k.init[1], e1 = k.init[2], o1 = k.init[3];
         if (rows_in && ix0 >= 0 && ix0 + (kw - 1) * p->dil_w < W) { /* every tap inside */
           const int8_t *row = inb + (iy0 * W + ix0) * C;
           for (ky = 0; ky < kh; ++ky, row += ystep) {
             const int8_t *x = row;
-            for (kx = 0; kx < kw; ++kx, x += xstep, w += C) eg_mve_dw_tap(acc, x, w, p0, p1, full);
+            for (kx = 0; kx < kw; ++kx, x += xstep, w += C) {
+              if (full)
+                EG_MVE_DW_TAP16(x, w);
+              else
+                EG_MVE_DW_TAP(x, w);
+            }
           }
         } else {
           for (ky = 0; ky < kh; ++ky) {
@@ -121,13 +148,16 @@ static EG_ALWAYS_INLINE void eg_mve_dw_block_run(const eg_conv_s8_params *p, con
             for (kx = 0; kx < kw; ++kx, w += C) {
               const int32_t ix = ix0 + kx * p->dil_w;
               if (iy >= 0 && iy < H && ix >= 0 && ix < W)
-                eg_mve_dw_tap(acc, inb + (iy * W + ix) * C, w, p0, p1, full);
+                EG_MVE_DW_TAP(inb + (iy * W + ix) * C, w);
               else
-                eg_mve_dw_mac(acc, zp, zp, w, p0, p1, full);
+                EG_MVE_DW_MAC(zp, zp, w);
             }
           }
         }
-        eg_mve_dw_store(p, &k, acc, out + c, fix, mode);
+        eg_mve_dw_store1(p, &k, e0, 0, out + c, fix, mode);
+        eg_mve_dw_store1(p, &k, o0, 1, out + c, fix, mode);
+        eg_mve_dw_store1(p, &k, e1, 2, out + c, fix, mode);
+        eg_mve_dw_store1(p, &k, o1, 3, out + c, fix, mode);
       }
     }
   }

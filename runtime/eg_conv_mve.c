@@ -12,8 +12,8 @@
  * de-interleaving load pair (VLD20/VLD21) turns 32 bytes into 16 weights of each
  * channel, so a pixel's 16 input bytes, read straight from the input (a 1x1 or
  * 1-D kernel inside the input) or from its gathered row, meet each channel in one
- * VMLADAVA: 3 pixels x 2 channels per step, 6 dot products of 16 MACs for 2 + 3
- * loads. The input zero point is not subtracted per MAC: acc = sum(x * w) -
+ * VMLADAVA: 2 pixels x 2 channels per step, 4 dot products of 16 MACs for 2 + 2
+ * loads (with the 2 weight sums, the 6 accumulators VMLADAVA's even registers hold). The input zero point is not subtracted per MAC: acc = sum(x * w) -
  * in_zp * sum(w) (padding taps hold in_zp, so they add 0), sum(w) by VADDVA in the
  * same loop. Requantization per output as the DSP path's (eg_rq_mulhi). */
 
@@ -66,7 +66,7 @@ static void eg_mve_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t
 
 /* One output: acc requantized (eg_rq_mulhi, then + 2^(r-1), >> r, r = -1 - shift),
  * plus the output zero point, clamped, through the out table. */
-static inline int8_t eg_mve_out(const eg_conv_s8_params *p, int32_t oc, int32_t acc, int32_t mode) {
+static EG_ALWAYS_INLINE int8_t eg_mve_out(const eg_conv_s8_params *p, int32_t oc, int32_t acc, int32_t mode) {
   const int32_t r = -1 - p->shift[oc];
   const int32_t v = ((eg_rq_mulhi(acc, p->mult[oc], mode) + ((int32_t)(1u << r) >> 1)) >> r) + p->out_zp;
   const int32_t c = eg_clamp_i32(v, p->act_min, p->act_max);
@@ -91,10 +91,10 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
   const int32_t M = p->out_c, zp = p->in_zp, n = p->batch * p->out_h * p->out_w;
   const int contig = p->k_h == 1 && (p->dil_w == 1 || p->k_w == 1);
   int32_t b = 0, oy = 0, ox = 0, done, oc, s;
-  for (done = 0; done < n; done += 3) {
-    const int8_t *x[3];
-    int8_t *o[3];
-    for (s = 0; s < 3; ++s) {
+  for (done = 0; done < n; done += 2) {
+    const int8_t *x[2];
+    int8_t *o[2];
+    for (s = 0; s < 2; ++s) {
       if (done + s < n) {
         const int8_t *inb = in + b * H * W * C;
         const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
@@ -120,9 +120,35 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
     for (oc = 0; oc < M; oc += 2) {
       const int8_t *pw = p->weights + oc * Kw;
       const int32_t *wq = (const int32_t *)(const void *)(pw + 2 * tail);
-      const int8_t *x0 = x[0], *x1 = x[1], *x2 = x[2];
-      int32_t a0 = 0, a1 = 0, a2 = 0, b0 = 0, b1 = 0, b2 = 0, s0 = 0, s1 = 0, q, bias;
-      for (q = nfull; q > 0; --q, wq += 8, x0 += 16, x1 += 16, x2 += 16) {
+      const int8_t *x0 = x[0], *x1 = x[1];
+      int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0, s0 = 0, s1 = 0, bias;
+#if defined(__GNUC__) && defined(__OPTIMIZE__) /* -O0: not registers enough (the frame pointer) */
+      if (nfull > 0) { /* in asm: GCC 12 spills these accumulators (at -Os); VMLADAVA's even registers by name */
+        register int32_t ra0 __asm__("r0") = 0, rb0 __asm__("r2") = 0, ra1 __asm__("r4") = 0;
+        register int32_t rb1 __asm__("r6") = 0, rs0 __asm__("r8") = 0, rs1 __asm__("r10") = 0;
+        __asm__ volatile(
+            "dls lr, %[n]\n"
+            "1:\n\t"
+            "vld20.32 {q0, q1}, [%[w]]\n\t"
+            "vld21.32 {q0, q1}, [%[w]]!\n\t"
+            "vldrb.u8 q2, [%[x0]], #16\n\t"
+            "vldrb.u8 q3, [%[x1]], #16\n\t"
+            "vmladava.s8 %[a0], q0, q2\n\t"
+            "vmladava.s8 %[b0], q1, q2\n\t"
+            "vmladava.s8 %[a1], q0, q3\n\t"
+            "vmladava.s8 %[b1], q1, q3\n\t"
+            "vaddva.s8 %[s0], q0\n\t"
+            "vaddva.s8 %[s1], q1\n\t"
+            "le lr, 1b\n"
+            : [a0] "+r"(ra0), [b0] "+r"(rb0), [a1] "+r"(ra1), [b1] "+r"(rb1), [s0] "+r"(rs0), [s1] "+r"(rs1),
+              [w] "+r"(wq), [x0] "+r"(x0), [x1] "+r"(x1)
+            : [n] "r"(nfull)
+            : "q0", "q1", "q2", "q3", "lr", "memory");
+        a0 = ra0, b0 = rb0, a1 = ra1, b1 = rb1, s0 = rs0, s1 = rs1;
+      }
+#else
+      int32_t q;
+      for (q = nfull; q > 0; --q, wq += 8, x0 += 16, x1 += 16) {
         const int32x4x2_t w = vld2q_s32(wq);
         const int8x16_t w0 = vreinterpretq_s8_s32(w.val[0]), w1 = vreinterpretq_s8_s32(w.val[1]);
         int8x16_t v = vldrbq_s8(x0);
@@ -131,12 +157,10 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
         v = vldrbq_s8(x1);
         a1 = vmladavaq_s8(a1, w0, v);
         b1 = vmladavaq_s8(b1, w1, v);
-        v = vldrbq_s8(x2);
-        a2 = vmladavaq_s8(a2, w0, v);
-        b2 = vmladavaq_s8(b2, w1, v);
         s0 = vaddvaq_s8(s0, w0);
         s1 = vaddvaq_s8(s1, w1);
       }
+#endif
       if (rbytes) { /* the last 1..4 groups: word gathers, nothing read past K */
         const int8x16_t w0 = vreinterpretq_s8_s32(vldrwq_gather_shifted_offset_z_s32(wq, even, pw4));
         const int8x16_t w1 = vreinterpretq_s8_s32(vldrwq_gather_shifted_offset_z_s32(wq, odd, pw4));
@@ -146,9 +170,6 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
         v = vldrbq_z_s8(x1, px);
         a1 = vmladavaq_s8(a1, w0, v);
         b1 = vmladavaq_s8(b1, w1, v);
-        v = vldrbq_z_s8(x2, px);
-        a2 = vmladavaq_s8(a2, w0, v);
-        b2 = vmladavaq_s8(b2, w1, v);
         s0 = vaddvaq_s8(s0, w0);
         s1 = vaddvaq_s8(s1, w1);
       }
@@ -160,21 +181,16 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
         xa = x[1][K4], xb = two ? x[1][K4 + 1] : 0;
         a1 += xa * u0 + xb * u1;
         b1 += xa * v0 + xb * v1;
-        xa = x[2][K4], xb = two ? x[2][K4 + 1] : 0;
-        a2 += xa * u0 + xb * u1;
-        b2 += xa * v0 + xb * v1;
         s0 += u0 + u1;
         s1 += v0 + v1;
       }
       bias = (p->bias ? p->bias[oc] : 0) - zp * s0;
       o[0][oc] = eg_mve_out(p, oc, a0 + bias, mode);
       if (o[1]) o[1][oc] = eg_mve_out(p, oc, a1 + bias, mode);
-      if (o[2]) o[2][oc] = eg_mve_out(p, oc, a2 + bias, mode);
       if (oc + 1 < M) {
         bias = (p->bias ? p->bias[oc + 1] : 0) - zp * s1;
         o[0][oc + 1] = eg_mve_out(p, oc + 1, b0 + bias, mode);
         if (o[1]) o[1][oc + 1] = eg_mve_out(p, oc + 1, b1 + bias, mode);
-        if (o[2]) o[2][oc + 1] = eg_mve_out(p, oc + 1, b2 + bias, mode);
       }
     }
   }

@@ -10,7 +10,7 @@
 
 /* The matrix path (groups == 1, EG_CONV_W_P2 weights, 4-byte aligned) in either
  * requantization (EG_RQ_ONNX / EG_RQ_TFLITE): every channel mult >= 0, shift in
- * [-31, -2]. scratch: 3 gathered rows of K rounded up to 4 bytes (within both
+ * [-31, -2]. scratch: 2 gathered rows of K rounded up to 4 bytes (within both
  * EG_CONV_S8_SCRATCH_BYTES and EG_CONV_S8_SMALL_SCRATCH_BYTES). Returns 0 (nothing
  * written) when a precondition fails, so the caller takes its own path. */
 int eg_conv_s8_mve_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch, int32_t mode);

@@ -194,7 +194,7 @@ EG_NOINLINE static void eg_conv_fill(int8_t *d, uint32_t v4, int32_t n) {
  * of image inb, in OHWI tap order, in_zp (zp4) for padding taps, into d. With
  * contiguous taps (dil_w == 1 or k_w == 1) each kernel row is padding, a copy
  * of its inside taps, padding; else tap by tap. */
-EG_NOINLINE static void eg_conv_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t iy0, int32_t ix0, int8_t *d,
+EG_NOINLINE void eg_conv_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t iy0, int32_t ix0, int8_t *d,
                                        uint32_t zp4) {
   const int32_t C = p->in_c, kw = p->k_w, W = p->in_w, H = p->in_h, row = kw * C;
   int32_t ky, kx, lo = 0, hi = row; /* bytes [lo, hi) of a kernel row are inside */

@@ -17,53 +17,6 @@
  * in_zp * sum(w) (padding taps hold in_zp, so they add 0), sum(w) by VADDVA in the
  * same loop. Requantization per output as the DSP path's (eg_rq_mulhi). */
 
-/* n >= 0 bytes of s into d, 16 a step (the last one predicated: nothing past n read) */
-static void eg_mve_copy(int8_t *d, const int8_t *s, int32_t n) {
-  for (; n > 0; n -= 16, d += 16, s += 16) {
-    const mve_pred16_t q = vctp8q((uint32_t)n);
-    vstrbq_p_s8(d, vldrbq_z_s8(s, q), q);
-  }
-}
-
-static void eg_mve_fill(int8_t *d, int8_t v, int32_t n) {
-  const int8x16_t x = vdupq_n_s8(v);
-  for (; n > 0; n -= 16, d += 16) vstrbq_p_s8(d, x, vctp8q((uint32_t)n));
-}
-
-/* The K bytes of the pixel whose tap (0, 0) is input (iy0, ix0) of image inb, in
- * OHWI tap order, in_zp for padding taps: a kernel row's inside taps are one copy
- * when contiguous (dil_w == 1 or k_w == 1), else tap by tap. */
-static void eg_mve_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t iy0, int32_t ix0, int8_t *d) {
-  const int32_t C = p->in_c, W = p->in_w, kw = p->k_w, row = kw * C;
-  const int8_t zp = (int8_t)p->in_zp;
-  int32_t ky, kx, lo = 0, hi = kw; /* taps [lo, hi) of a kernel row are inside (contiguous rows) */
-  const int contig = p->dil_w == 1 || kw == 1;
-  if (contig) {
-    if (ix0 < 0) lo = -ix0 < kw ? -ix0 : kw;
-    if (ix0 + kw > W) hi = W - ix0 > 0 ? W - ix0 : 0;
-    if (hi < lo) hi = lo;
-  }
-  for (ky = 0; ky < p->k_h; ++ky, d += row) {
-    const int32_t iy = iy0 + ky * p->dil_h;
-    const int8_t *srow = inb + iy * W * C;
-    if (iy < 0 || iy >= p->in_h) {
-      eg_mve_fill(d, zp, row);
-    } else if (contig) {
-      eg_mve_fill(d, zp, lo * C);
-      eg_mve_copy(d + lo * C, srow + (ix0 + lo) * C, (hi - lo) * C);
-      eg_mve_fill(d + hi * C, zp, (kw - hi) * C);
-    } else {
-      for (kx = 0; kx < kw; ++kx) {
-        const int32_t ix = ix0 + kx * p->dil_w;
-        if (ix < 0 || ix >= W)
-          eg_mve_fill(d + kx * C, zp, C);
-        else
-          eg_mve_copy(d + kx * C, srow + ix * C, C);
-      }
-    }
-  }
-}
-
 /* One output: acc requantized (eg_rq_mulhi, then + 2^(r-1), >> r, r = -1 - shift),
  * plus the output zero point, clamped, through the out table. */
 static EG_ALWAYS_INLINE int8_t eg_mve_out(const eg_conv_s8_params *p, int32_t oc, int32_t acc, int32_t mode) {
@@ -89,6 +42,7 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
   const mve_pred16_t pw4 = vctp32q((uint32_t)(rbytes >> 2)), px = vctp8q((uint32_t)(Kg - 16 * nfull));
   const uint32x4_t even = vidupq_n_u32(0, 2), odd = vidupq_n_u32(1, 2);
   const int32_t M = p->out_c, zp = p->in_zp, n = p->batch * p->out_h * p->out_w;
+  const uint32_t zp4 = ((uint32_t)zp & 0xFFu) * 0x01010101u;
   const int contig = p->k_h == 1 && (p->dil_w == 1 || p->k_w == 1);
   int32_t b = 0, oy = 0, ox = 0, done, oc, s;
   for (done = 0; done < n; done += 2) {
@@ -102,7 +56,7 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
           x[s] = inb + (iy0 * W + ix0) * C; /* in place */
         } else {
           x[s] = st + s * Kp;
-          eg_mve_gather(p, inb, iy0, ix0, st + s * Kp);
+          eg_conv_gather(p, inb, iy0, ix0, st + s * Kp, zp4);
         }
         o[s] = out + (done + s) * M;
         if (++ox == p->out_w) {

@@ -15,4 +15,9 @@
  * written) when a precondition fails, so the caller takes its own path. */
 int eg_conv_s8_mve_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch, int32_t mode);
 
+/* eg_conv.c's im2col gather (DSP builds, which Helium ones are): the K input bytes of the
+ * output pixel whose tap (0, 0) is input (iy0, ix0) of image inb, OHWI tap order, in_zp
+ * (zp4: in 4 bytes) for padding taps, into d. */
+void eg_conv_gather(const eg_conv_s8_params *p, const int8_t *inb, int32_t iy0, int32_t ix0, int8_t *d, uint32_t zp4);
+
 #endif

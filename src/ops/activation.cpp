@@ -45,12 +45,36 @@ void ref_clamp(const Node& n, std::span<const Tensor* const> in, std::span<Tenso
   }
 }
 
+// The Clip bounds (inputs 1, 2) computed at run time.
+std::vector<size_t> runtime_bounds(const Graph& g, const Node& n) {
+  std::vector<size_t> v;
+  for (size_t i = 1; i < 3; ++i)
+    if (has_in(n, i) && !g.t(n.inputs[i]).is_const) v.push_back(i);
+  return v;
+}
+
 std::string check_clamp(const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   if (x.dtype != DType::F32 && x.dtype != DType::I8) return "float32 or int8 only";
-  for (size_t i = 1; i < 3; ++i)
-    if (has_in(n, i) && !g.t(n.inputs[i]).is_const) return "min/max must be constant";
+  if (x.quant && !runtime_bounds(g, n).empty()) return "int8 (QDQ) min/max must be constant";
   return "";
+}
+
+// Bounds read from the activations at run time (plain float32 or int8 tensors; a missing or constant
+// bound as a literal): the clamp kernel called with them.
+void emit_runtime_clamp(EmitContext& ctx, const Graph& g, const Node& n, float lo, float hi, const std::string& args) {
+  const bool f32 = g.t(n.inputs[0]).dtype == DType::F32;
+  const std::string type = f32 ? "float" : "int32_t";
+  auto bound = [&](size_t i, float dflt, int32_t dflt8) {
+    if (has_in(n, i) && !g.t(n.inputs[i]).is_const)
+      return (f32 ? "*" : "(int32_t)*") + ctx.ptr_as(n.inputs[i], f32 ? "const float*" : "const int8_t*");
+    return f32 ? EmitContext::float_lit(dflt) : std::to_string(dflt8);
+  };
+  const auto [qlo, qhi] = quantized_act_range(lo, hi, 1.0f, 0);
+  ctx.emit("{");
+  ctx.emit("  const " + type + " lo = " + bound(1, lo, qlo) + ", hi = " + bound(2, hi, qhi) + ";");
+  ctx.emit(std::string("  ") + (f32 ? "eg_clamp_f32(" : "eg_clamp_s8(") + args + ", lo, hi);");
+  ctx.emit("}");
 }
 
 void emit_clamp(EmitContext& ctx, const Graph& g, const Node& n) {
@@ -59,6 +83,10 @@ void emit_clamp(EmitContext& ctx, const Graph& g, const Node& n) {
   ctx.use("eg_eltwise");
   const std::string args = ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ", " + std::to_string(x.elements());
   const Tensor& y = g.t(n.outputs[0]);
+  if (!runtime_bounds(g, n).empty()) {
+    emit_runtime_clamp(ctx, g, n, lo, hi, args);
+    return;
+  }
   if (x.dtype == DType::I8 && x.quant && y.quant && !(*x.quant == *y.quant)) {
     // QDQ: DequantizeLinear -> Relu/Clip -> QuantizeLinear with other parameters
     auto f = to_fixed(static_cast<double>(x.quant->scale[0]) / y.quant->scale[0]);
@@ -99,7 +127,8 @@ OpDef clamp_op(const std::string& name, const std::string& constraints) {
 
 void register_activation() {
   register_op(clamp_op("Relu", "fused into the producing Conv/Gemm where possible"));
-  register_op(clamp_op("Clip", "min/max constant; fused into the producing Conv/Gemm where possible"));
+  register_op(clamp_op("Clip", "min/max constant or computed at run time (int8 QDQ: constant); constant ones "
+                               "fused into the producing Conv/Gemm where possible"));
 }
 
 }  // namespace eg::ops

@@ -7,6 +7,8 @@
 //
 //   conformance --root ../shared/onnx-tests --suite node [--filter REGEX] [--jobs 2]
 //   conformance --dir path/to/model_dir [--dir ...]      (any folders in that layout)
+//   --no-binding: never bind graph inputs as constants (a model that needs it is rejected)
+//   --compile-only: generate only (a pass means "compiles"); results.tsv in --work lists every test
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -43,10 +45,20 @@ struct Case {
 
 enum class Verdict { Pass, Fail, Rejected, Skip };
 
+// What a test needed bound as constants to compile, least first.
+enum class Binding {
+  None,       // every graph input stays a run-time input
+  Structure,  // only inputs that shape inference needs as values (shapes, axes, pads, k...): the compiler
+              // names each ("input 'X' must be a constant for static compilation")
+  Weights,    // every input after the first (weights, biases, scales...)
+};
+
 struct Result {
   Verdict v = Verdict::Skip;
   std::string detail;
-  bool frozen = false;
+  Binding binding = Binding::None;
+  std::string unbound_error;  // why the model did not compile with every input a run-time input
+  std::string first_input;    // the model's first graph input (never bound)
 };
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -114,7 +126,39 @@ std::string build_runtime(const std::string& work) {
   return dir.string();
 }
 
-Result run_case(const Case& tc, const std::string& work, const std::string& rt) {
+// The tensor that shape inference named as needing a compile-time value, if the error says so.
+std::string structure_input_named(const std::string& error) {
+  static const std::regex re("input '([^']*)' must be a constant for static compilation");
+  std::smatch m;
+  return std::regex_search(error, m, re) ? m[1].str() : "";
+}
+
+// The graph inputs to bind for a tensor shape inference needs as a value: the tensor itself when it is
+// a graph input, else the integer graph inputs it is computed from (a shape given as an input).
+std::vector<std::string> structure_inputs_of(const Graph& g, const std::string& name) {
+  const auto id = g.find_tensor(name);
+  if (!id) return {};
+  if (g.is_graph_input(*id)) return {name};
+  std::vector<std::string> found;
+  std::set<TensorId> seen;
+  std::vector<TensorId> todo = {*id};
+  while (!todo.empty()) {
+    const TensorId t = todo.back();
+    todo.pop_back();
+    if (!seen.insert(t).second) continue;
+    if (g.is_graph_input(t)) {
+      if (g.t(t).dtype == DType::I64 || g.t(t).dtype == DType::I32) found.push_back(g.t(t).name);
+      continue;
+    }
+    const int p = g.producer(t);
+    if (p < 0) continue;
+    for (TensorId in : g.nodes[static_cast<size_t>(p)].inputs)
+      if (in != kNoTensor) todo.push_back(in);
+  }
+  return found;
+}
+
+Result run_case(const Case& tc, const std::string& work, const std::string& rt, bool compile_only, bool bind) {
   Result r;
   const fs::path dir = fs::path(work) / tc.name;
   fs::create_directories(dir);
@@ -123,13 +167,20 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
   opt.model = (fs::path(tc.dir) / "model.onnx").string();
   opt.name = "network";
   opt.target = *eg::toolchain::find_target("host");
-  // the test data fixes every input's shape (models may leave dims symbolic)
+  // the test data, by graph input name; it fixes every input's shape (models may leave dims symbolic)
+  std::map<std::string, Tensor> data_of;
+  Graph probe;
   try {
-    Graph probe = onnx_import::load_model(opt.model);
+    probe = onnx_import::load_model(opt.model);
     for (size_t k = 0; k < probe.inputs.size(); ++k) {
       const fs::path p = fs::path(data) / ("input_" + std::to_string(k) + ".pb");
-      if (fs::exists(p)) opt.input_shapes[probe.t(probe.inputs[k]).name] = io::load_tensors(p.string())[0].shape;
+      if (!fs::exists(p)) continue;
+      Tensor t = io::load_tensors(p.string())[0];
+      t.name = probe.t(probe.inputs[k]).name;
+      opt.input_shapes[t.name] = t.shape;
+      data_of[t.name] = std::move(t);
     }
+    r.first_input = probe.inputs.empty() ? "" : probe.t(probe.inputs[0]).name;
   } catch (const CompileError& e) {  // a model the importer refuses (e.g. no graph inputs)
     r.v = Verdict::Rejected;
     r.detail = e.what();
@@ -137,28 +188,58 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
   }
   pipeline::Compiled c;
   try {
-    c = pipeline::compile(opt);
-  } catch (const CompileError& first) {
-    // Weights and shapes passed as graph inputs: bind them as constants and retry.
     try {
-      std::vector<Tensor> ins;
-      for (int k = 0;; ++k) {
-        const fs::path p = fs::path(data) / ("input_" + std::to_string(k) + ".pb");
-        if (!fs::exists(p)) break;
-        ins.push_back(io::load_tensors(p.string())[0]);
-      }
-      if (ins.size() < 2) throw first;
-      opt.frozen_inputs.assign(ins.begin() + 1, ins.end());
       c = pipeline::compile(opt);
-      r.frozen = true;
-    } catch (const CompileError&) {
-      r.v = Verdict::Rejected;
-      r.detail = first.what();
-      return r;
+    } catch (const CompileError& first) {
+      r.unbound_error = first.what();
+      if (!bind) throw;
+      // Inputs the shapes depend on: bind the ones behind each tensor the compiler names, then retry.
+      std::string why = first.what();
+      bool compiled = false;
+      for (;;) {
+        size_t added = 0;
+        for (const std::string& in : structure_inputs_of(probe, structure_input_named(why))) {
+          bool again = !data_of.count(in);
+          for (const Tensor& f : opt.frozen_inputs) again = again || f.name == in;
+          if (again) continue;
+          opt.frozen_inputs.push_back(data_of.at(in));
+          ++added;
+        }
+        if (!added) break;
+        r.binding = Binding::Structure;
+        try {
+          c = pipeline::compile(opt);
+          compiled = true;
+          break;
+        } catch (const CompileError& e) {
+          why = e.what();
+        }
+      }
+      if (!compiled) {
+        // Weights passed as graph inputs: bind every input after the first and retry.
+        opt.frozen_inputs.clear();
+        for (const auto& [name, t] : data_of)
+          if (name != r.first_input) opt.frozen_inputs.push_back(t);
+        if (opt.frozen_inputs.empty()) throw;
+        try {
+          c = pipeline::compile(opt);
+          r.binding = Binding::Weights;
+        } catch (const CompileError&) {
+          throw first;
+        }
+      }
     }
+  } catch (const CompileError& e) {
+    r.v = Verdict::Rejected;
+    r.detail = e.what();
+    return r;
   } catch (const std::exception& e) {
     r.v = Verdict::Fail;
     r.detail = std::string("crash in compile: ") + e.what();
+    return r;
+  }
+  if (compile_only) {
+    r.v = Verdict::Pass;
     return r;
   }
   try {
@@ -173,14 +254,15 @@ Result run_case(const Case& tc, const std::string& work, const std::string& rt) 
       r.detail = "generated C does not build: " + out.substr(0, 600);
       return r;
     }
-    // one sample: input_k.pb for each graph input that is still an input
+    // one sample: the data of each graph input that is still an input
     std::vector<std::vector<Tensor>> inputs(1);
     for (size_t k = 0; k < c.original.inputs.size(); ++k) {
-      Tensor t = io::load_tensors((fs::path(data) / ("input_" + std::to_string(k) + ".pb")).string())[0];
       const Tensor& want = c.original.t(c.original.inputs[k]);
+      if (!data_of.count(want.name)) throw CompileError("no test data for input '" + want.name + "'");
+      const Tensor& t = data_of.at(want.name);
       if (t.dtype != want.dtype || t.bytes() != want.bytes())
         throw CompileError("input " + std::to_string(k) + " does not match the model's input");
-      inputs[0].push_back(std::move(t));
+      inputs[0].push_back(t);
     }
     validate::HostBuild hb{(dir / "network_host").string()};
     const auto raw = validate::run_host(c, hb, dir.string(), validate::network_input_bytes(c, inputs), inputs.size());
@@ -234,7 +316,7 @@ int main(int argc, char** argv) {
   std::string root, suite = "node", filter, work = "conformance-work";
   std::vector<std::string> dirs;
   int jobs = 2;
-  bool strict = false, verbose = false;
+  bool strict = false, verbose = false, compile_only = false, bind = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -245,6 +327,8 @@ int main(int argc, char** argv) {
     else if (a == "--jobs") jobs = std::max(1, std::atoi(next().c_str()));
     else if (a == "--dir") dirs.push_back(next());
     else if (a == "--strict") strict = true;
+    else if (a == "--no-binding") bind = false;  // every graph input stays a run-time input
+    else if (a == "--compile-only") compile_only = true;  // no C build nor run: what the compiler accepts
     else if (a == "-v" || a == "--verbose") verbose = true;
     else {
       std::cerr << "conformance: unknown argument " << a << "\n";
@@ -267,7 +351,7 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   std::string rt;
   try {
-    rt = build_runtime(work);
+    if (!compile_only) rt = build_runtime(work);
   } catch (const std::exception& e) {
     std::cerr << "conformance: " << e.what() << "\n";
     return 1;
@@ -283,7 +367,7 @@ int main(int argc, char** argv) {
           results[i].detail = cases[i].skip;
           continue;
         }
-        results[i] = run_case(cases[i], work, rt);
+        results[i] = run_case(cases[i], work, rt, compile_only, bind);
       }
     });
   for (auto& t : pool) t.join();
@@ -293,7 +377,7 @@ int main(int argc, char** argv) {
   };
   std::map<std::string, Count> per_op;
   Count total;
-  int frozen = 0;
+  int bound_structure = 0, bound_weights = 0;
   std::map<std::string, int> skip_reasons;
   for (size_t i = 0; i < cases.size(); ++i) {
     const auto& r = results[i];
@@ -304,7 +388,8 @@ int main(int argc, char** argv) {
       (r.v == Verdict::Pass ? c.pass : r.v == Verdict::Fail ? c.fail : r.v == Verdict::Rejected ? c.rejected : c.skip)++;
     }
     (r.v == Verdict::Pass ? total.pass : r.v == Verdict::Fail ? total.fail : r.v == Verdict::Rejected ? total.rejected : total.skip)++;
-    frozen += r.v == Verdict::Pass && r.frozen;
+    bound_structure += r.v == Verdict::Pass && r.binding == Binding::Structure;
+    bound_weights += r.v == Verdict::Pass && r.binding == Binding::Weights;
     if (r.v == Verdict::Fail) std::cout << "FAIL     " << cases[i].name << ": " << r.detail << "\n";
     if (r.v == Verdict::Rejected) std::cout << "REJECTED " << cases[i].name << ": " << r.detail << "\n";
     if (r.v == Verdict::Skip) {
@@ -320,6 +405,23 @@ int main(int argc, char** argv) {
         skipped << cases[i].name << "\t" << results[i].detail << "\n";
     std::cout << "\nthe skipped and rejected tests with their reasons: " << (fs::path(work) / "skipped.txt").string()
               << "\n";
+    // one row per test (tests/conformance/unbound_gaps.py groups them by op and reason)
+    std::ofstream rows(fs::path(work) / "results.tsv");
+    rows << "test\tops\tverdict\tbinding\tdetail\tunbound_error\n";
+    const char* names[] = {"pass", "fail", "rejected", "skip"};
+    const char* binding_names[] = {"none", "structure", "weights"};
+    auto one_line = [](std::string s) {
+      for (char& ch : s)
+        if (ch == '\n' || ch == '\t') ch = ' ';
+      return s;
+    };
+    for (size_t i = 0; i < cases.size(); ++i) {
+      std::string ops;
+      for (const auto& op : cases[i].ops) ops += (ops.empty() ? "" : ",") + op;
+      rows << cases[i].name << "\t" << ops << "\t" << names[static_cast<int>(results[i].v)] << "\t"
+           << binding_names[static_cast<int>(results[i].binding)] << "\t" << one_line(results[i].detail) << "\t"
+           << one_line(results[i].unbound_error) << "\n";
+    }
   }
   std::cout << "\nper op: pass / fail / rejected / skipped\n";
   for (const auto& [op, c] : per_op)
@@ -328,11 +430,15 @@ int main(int argc, char** argv) {
                 << " / " << c.rejected << " / " << c.skip << "\n";
   std::cout << "skipped by reason:\n";
   for (const auto& [why, n] : skip_reasons) std::cout << "  " << n << "  " << why << "\n";
-  std::cout << "\ntotal: " << cases.size() << " tests: " << total.pass << " passed (" << frozen
-            << " with weight inputs bound as constants), " << total.fail << " failed, " << total.rejected
+  std::cout << "\ntotal: " << cases.size() << " tests: " << total.pass << " passed (" << bound_weights
+            << " with every input after the first bound as constants, " << bound_structure
+            << " with only shape/axes inputs bound), " << total.fail << " failed, " << total.rejected
             << " rejected by the compiler, " << total.skip << " skipped\n";
   std::cout << "conformance: " << total.pass << " passed, " << total.fail << " failed\n";
-  std::cout << "conformance without binding weight inputs as constants: " << total.pass - frozen << " passed\n";
+  std::cout << "conformance with every input at run time: " << total.pass - bound_weights - bound_structure
+            << " passed\n";
+  std::cout << "conformance without binding weight inputs as constants: " << total.pass - bound_weights
+            << " passed\n";
   const bool bad = total.fail > 0 || (strict && total.rejected > 0);
   return bad ? 1 : 0;
 }

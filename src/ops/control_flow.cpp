@@ -95,6 +95,8 @@ std::vector<TensorId> inline_body(Graph& g, const Node& owner, const Graph& body
   return res;
 }
 
+}  // namespace
+
 Node simple(const Node& owner, const std::string& op, const std::string& suffix, std::vector<TensorId> in,
             std::vector<TensorId> outs) {
   Node n;
@@ -111,14 +113,16 @@ TensorId const_i64(Graph& g, const std::string& base, Shape shape, std::vector<i
   return g.add_tensor(make_const(g.unique_name(base), DType::I64, std::move(shape), v));
 }
 
-bool const_true(const Graph& g, TensorId id) {
-  const auto v = g.t(id).as_int64();
-  return !v.empty() && v[0] != 0;
-}
-
 void replace_node(Graph& g, size_t i, std::vector<Node> nodes) {
   g.nodes.erase(g.nodes.begin() + static_cast<long>(i));
   g.nodes.insert(g.nodes.begin() + static_cast<long>(i), nodes.begin(), nodes.end());
+}
+
+namespace {
+
+bool const_true(const Graph& g, TensorId id) {
+  const auto v = g.t(id).as_int64();
+  return !v.empty() && v[0] != 0;
 }
 
 // A condition known only at run time: both branches are compiled and each output is selected by
@@ -323,6 +327,7 @@ bool expand_control_flow(Graph& g, size_t i) {
   if (op == "If") return expand_if(g, i);
   if (op == "Loop") return expand_loop(g, i);
   if (op == "Scan") return expand_scan(g, i);
+  if (op == "Attention") return expand_attention(g, i);
   return false;
 }
 

@@ -23,6 +23,18 @@ inline std::vector<std::string> guard_of(const Node& n) {
 // When g.nodes[i] is an If/Loop/Scan whose control is known now (constant condition, trip count,
 // static sequence), replaces it by the inlined body copies (a Loop keeps a node for the remaining
 // iterations) and returns true; otherwise returns false and leaves the graph unchanged.
+// (Attention is expanded the same way, into MatMul/Softmax/... nodes: ops/attention.cpp.)
 bool expand_control_flow(Graph& g, size_t i);
+
+// Composite ops expanded in place: the building blocks of the expansions.
+// A node named "<owner>/<suffix>" standing for `owner` (same origin, same run-time branch guard).
+Node simple(const Node& owner, const std::string& op, const std::string& suffix, std::vector<TensorId> in,
+            std::vector<TensorId> outs);
+// A new int64 constant named after `base` (made unique).
+TensorId const_i64(Graph& g, const std::string& base, Shape shape, std::vector<int64_t> v);
+// g.nodes[i] replaced by `nodes`, in order.
+void replace_node(Graph& g, size_t i, std::vector<Node> nodes);
+// Attention (opset 23) as Reshape/Transpose/Concat/MatMul/Softmax... nodes once its inputs' shapes are known.
+bool expand_attention(Graph& g, size_t i);
 
 }  // namespace eg::ops

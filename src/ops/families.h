@@ -24,6 +24,7 @@ void register_tflite_activation();  // TFLite LOGISTIC, TANH, RELU*, HARD_SWISH,
 void register_tflite_arith();  // TFLite MUL, MAXIMUM/MINIMUM, MEAN and float ADD/SUB (tflite_arith.cpp)
 void register_tflite_lstm();   // TFLite UNIDIRECTIONAL_SEQUENCE_LSTM, float32 (tflite_lstm.cpp)
 void register_control_flow(); // If/Loop/Scan known at compile time, expanded while inferring (control_flow.cpp)
+void register_attention();    // Attention, expanded into MatMul/Softmax/... while inferring (attention.cpp)
 
 // True for ops whose output is a view of the input (no copy).
 bool is_view_op(const std::string& op);
@@ -47,6 +48,7 @@ inline void register_all_families() {
   register_tflite_arith();
   register_tflite_lstm();
   register_control_flow();
+  register_attention();
 }
 
 }  // namespace eg::ops

@@ -20,11 +20,13 @@ ORT_RUN = os.path.join(HERE, "..", "..", "..", "shared", "models", "gen", "ort_r
 NP_TYPE = {np.float32: (TensorProto.FLOAT, "float32"), np.int8: (TensorProto.INT8, "int8")}
 
 
-def model(node, inputs, n_out=1, opset=17):
-    """inputs: [(name, array)]; every input a graph input; outputs y0..y{n_out-1} of unknown shape."""
+def model(nodes, inputs, n_out=1, opset=23):
+    """nodes: one node or a list; inputs: [(name, array)], every one a graph input; the graph outputs are
+    the last node's (of unknown shape)."""
+    nodes = nodes if isinstance(nodes, list) else [nodes]
     ins = [helper.make_tensor_value_info(n, NP_TYPE[a.dtype.type][0], list(a.shape)) for n, a in inputs]
-    outs = [helper.make_tensor_value_info(o, NP_TYPE[inputs[0][1].dtype.type][0], None) for o in node.output if o]
-    g = helper.make_graph([node], "g", ins, outs[:n_out] if n_out else outs)
+    outs = [helper.make_tensor_value_info(o, NP_TYPE[inputs[0][1].dtype.type][0], None) for o in nodes[-1].output if o]
+    g = helper.make_graph(nodes, "g", ins, outs[:n_out] if n_out else outs)
     return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
 
 
@@ -105,6 +107,39 @@ def rnn_cases(rng, seed):
         yield op.lower() + "_layout1", node, ins, (ref_node, ref_ins, [(1, 2, 0, 3), (1, 0, 2), (1, 0, 2)])
 
 
+def attention_cases(rng, seed):
+    """Attention (opset 23) with Q, K, V, masks and caches as inputs: 3-D/4-D, grouped-query heads,
+    is_causal with a past, bool (made at run time) and float masks, softcap."""
+    B, Sq, Sk, past, hq = 1 + seed % 2, int(rng.integers(1, 5)), int(rng.integers(1, 5)), seed % 3, 4
+    q_heads, kv_heads = (4, 2) if seed % 2 else (2, 2)
+    q, k, v = rnd(rng, B, q_heads, Sq, hq), rnd(rng, B, kv_heads, Sk, hq), rnd(rng, B, kv_heads, Sk, 3)
+    ins = [("q", q), ("k", k), ("v", v)]
+    names = ["q", "k", "v"]
+    mask_len = Sk + past  # (ONNX Runtime takes no shorter mask)
+    pre = []
+    if seed % 3 == 1:  # a bool mask, made at run time (Greater) from a float input
+        # every query keeps one key: a row masked whole is NaN in ONNX's reference, 0 in ONNX Runtime
+        m = rnd(rng, Sq, mask_len)
+        m[:, int(rng.integers(0, mask_len))] = 1.0
+        ins += [("m", m), ("zero", np.zeros((), np.float32))]
+        pre.append(helper.make_node("Greater", ["m", "zero"], ["mask"]))
+    else:
+        ins.append(("mask", rnd(rng, B, 1, Sq, mask_len)))
+    names.append("mask")
+    if past:
+        ins += [("pk", rnd(rng, B, kv_heads, past, hq)), ("pv", rnd(rng, B, kv_heads, past, 3))]
+        names += ["pk", "pv"]
+    attrs = dict(is_causal=int(seed % 2 == 0 and seed % 3 != 1), softcap=float(seed % 3 == 2) * 2.0)
+    node = helper.make_node("Attention", names, ["y"] + (["pk_out", "pv_out"] if past else []), **attrs)
+    yield "attention4d", pre + [node], ins
+    # 3-D: [B, S, heads * head]
+    q3 = rnd(rng, B, Sq, q_heads * hq)
+    k3, v3 = rnd(rng, B, Sk, kv_heads * hq), rnd(rng, B, Sk, kv_heads * 3)
+    node = helper.make_node("Attention", ["q", "k", "v"], ["y"], q_num_heads=q_heads, kv_num_heads=kv_heads,
+                            scale=float(rng.uniform(0.1, 1)), is_causal=seed % 2)
+    yield "attention3d", node, [("q", q3), ("k", k3), ("v", v3)]
+
+
 def write_case(work, name, node, inputs, jobs, ref=None):
     """ref: (node, inputs, output permutations) ONNX Runtime runs instead, when it lacks the node's form."""
     d = os.path.join(work, name)
@@ -132,7 +167,7 @@ def main():
     jobs, dirs = [], []
     for seed in range(seeds):
         rng = np.random.default_rng(seed)
-        for family in (clip_cases, conv_cases, gemm_cases, rnn_cases):
+        for family in (clip_cases, conv_cases, gemm_cases, rnn_cases, attention_cases):
             for name, node, inputs, *ref in family(rng, seed):
                 dirs.append(write_case(work, f"{name}_s{seed}", node, inputs, jobs, *ref))
     with open(os.path.join(work, "job.json"), "w") as f:

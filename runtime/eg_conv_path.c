@@ -57,6 +57,8 @@ eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_f
   return EG_CONV_S8_PATH_REF;
 }
 
+int eg_conv_s8_reads_ort(eg_conv_s8_path path, int dsp) { return !dsp || path == EG_CONV_S8_PATH_REF; }
+
 int32_t eg_conv_s8_scratch_bytes(eg_conv_s8_path path, const eg_conv_s8_params *p) {
   const int32_t kp = (p->k_h * p->k_w * p->in_c + 3) & ~3;
   int contiguous;

@@ -47,6 +47,12 @@ int eg_conv_s8_is_dw3(const eg_conv_s8_params *p);       /* depthwise 3x3, dilat
 eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_facts *f, int scratch_granted);
 /* Bytes of scratch of `path` for this layer (0 for the paths without). */
 int32_t eg_conv_s8_scratch_bytes(eg_conv_s8_path path, const eg_conv_s8_params *p);
+/* 1 when `path`, run by a core with (dsp 1) or without the DSP extension, reads the layer's ONNX
+ * Runtime float chain (eg_conv_s8_params.ort, eg_ort_exact.h): the reference loops recompute
+ * near-tie outputs in ORT's order; the DSP loops round the exact value and never read it, so a
+ * DSP target's layer on them carries no chain (its float scales cost flash for nothing).
+ * EG_CONV_S8_PATH_POINTWISE_FC stands for eg_fc's DSP entries (_fast, _i4), REF for its loop. */
+int eg_conv_s8_reads_ort(eg_conv_s8_path path, int dsp);
 /* A layer of fewer MACs is small (eg_conv_s8_facts.small_network). */
 #define EG_CONV_S8_SMALL_MACS 32768
 /* The depthwise 3x3 path is chosen only while its scratch stays this small (lines of up to

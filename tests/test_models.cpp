@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <regex>
 
 #include "pipeline/compile.h"
 #include "test_util.h"
+#include "toolchain/target.h"
 #include "validate/host_runner.h"
 #include "validate/validate.h"
 
@@ -47,3 +49,26 @@ INSTANTIATE_TEST_SUITE_P(Shared, ModelVsOrt,
                                            "kws_dscnn_qdq", "kws_dscnn_f32", "vww_mbv1_qdq", "vww_mbv1_f32",
                                            "ic_resnet8_qdq", "ic_resnet8_f32", "har_cnn_lstm_qdq",
                                            "har_cnn_lstm_f32"));
+
+// ONNX Runtime's float chain (eg_ort_chain: the layer's float scales, in flash) is emitted only where
+// the kernel the target runs reads it (eg_conv_s8_reads_ort): every int8 Conv/Gemm of the host's C,
+// only the reference loops' layers of a DSP target's C.
+TEST(OrtChain, OnlyWhereTheTargetsKernelReadsIt) {
+  auto count = [](const std::string& text, const std::regex& re) {
+    return static_cast<size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+  };
+  const std::regex call(R"(eg_(conv|fc)_s8_\w+\(&)"), ref(R"(eg_(conv_s8_ref|fc_s8_small)\(&)"), chain("eg_ort_chain ");
+  for (const std::string name : {"kws_dscnn_qdq", "ic_resnet8_qdq", "ad_fc_ae_qdq"}) {
+    for (const std::string series : {"host", "stm32f4"}) {
+      pipeline::Options o;
+      o.model = test::model_path(name);
+      o.target = toolchain::parse_target(series, "test");
+      const auto c = pipeline::compile(o);
+      const std::string& net = c.code.files.at("network.c");
+      const size_t layers = count(net, call), chains = count(net, chain);
+      ASSERT_GT(layers, 0u) << name;
+      EXPECT_EQ(chains, series == "host" ? layers : count(net, ref)) << name << " " << series;
+      if (series != "host") EXPECT_LT(chains, layers) << name << ": no DSP path chosen";
+    }
+  }
+}

@@ -123,6 +123,9 @@ struct Graph {
   int64_t opset = 13;
   // --optimization; stages read policy(optimization), never the mode itself.
   Optimization optimization = Optimization::Time;
+  // the --target's cores run the runtime's DSP int8 paths (toolchain::Target::kernels() is not
+  // Portable): the emitter asks runtime/eg_conv_path.h which of them read what
+  bool dsp_kernels = false;
   int64_t max_tensor_bytes = kDefaultMaxTensorBytes;  // --max-tensor-bytes
   std::vector<Tensor> tensors;
   std::vector<Node> nodes;  // in a valid topological (execution) order

@@ -372,7 +372,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
                std::to_string(d.in_c) + ", " + std::to_string(d.out_c) + ", " + std::to_string(x.quant->zero_point[0]) +
                ", " + std::to_string(oq.zp) + ", " + std::to_string(lo) + ", " + std::to_string(hi) +
                ",\n    " + wptr + ", " + (bias == "0" ? std::string("0") : "(const int32_t*)" + bias) + ", " + m +
-               ", " + s + ", " + bz + ", 0 /* [out][in] */, " + emit_ort_chain(ctx, g, n, id, d.out_c, oq.scale) + "};");
+               ", " + s + ", " + bz + ", 0 /* [out][in] */, " + emit_ort_chain(ctx, g, n, id, d.out_c, oq.scale, path) + "};");
       ctx.emit("eg_fc_s8_fast(&" + id + "_fc, " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
       if (otab) {  // eg_fc has no out table: the table in place over the output
         ctx.use("eg_lut");
@@ -385,7 +385,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
              std::to_string(x.quant->zero_point[0]) + ", " + std::to_string(oq.zp) + ", " +
              std::to_string(lo) + ", " + std::to_string(hi) + ",\n    " + wptr + ", " + bias +
              ", " + m + ", " + s + ", " + dw + ", " + layout + ", " + table + ",\n    " +
-             emit_ort_chain(ctx, g, n, id, d.out_c, oq.scale) + "};");
+             emit_ort_chain(ctx, g, n, id, d.out_c, oq.scale, path) + "};");
     // the path eg_conv_s8 would take, called directly (the linker drops the others)
     const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]);
     if (mat) {

@@ -239,7 +239,8 @@ void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
              ", " + s(a.quant->zero_point[0]) + ", " + s(y.quant->zero_point[0]) + ", " + s(lo) + ", " +
              s(hi) + ",\n    (const int8_t*)" + w + ", (const int32_t*)" +
              (bias == "0" ? std::string("0") : bias) + ", " + m + ", " + sh + ", " + bz + (i4 ? ", EG_FC_W_I4" : ", 0 /* [out][in] */") +
-             ",\n    " + emit_ort_chain(ctx, g, n, id, v.out, y.quant->scale[0]) + "};");
+             ",\n    " + emit_ort_chain(ctx, g, n, id, v.out, y.quant->scale[0],
+                                     fast ? EG_CONV_S8_PATH_POINTWISE_FC : EG_CONV_S8_PATH_REF) + "};");
     // the path eg_fc_s8 would take, called directly (the linker drops the others)
     ctx.emit(std::string(i4 ? "eg_fc_s8_i4" : fast ? "eg_fc_s8_fast" : "eg_fc_s8_small") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
     return;

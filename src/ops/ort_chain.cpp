@@ -13,7 +13,8 @@ std::string ort_op(const Node& n) {
 }
 
 std::string emit_ort_chain(EmitContext& ctx, const Graph& g, const Node& n, const std::string& id, int64_t out_c,
-                           float y_scale) {
+                           float y_scale, eg_conv_s8_path path) {
+  if (!eg_conv_s8_reads_ort(path, g.dsp_kernels ? 1 : 0)) return "0";
   const Tensor& x = g.t(n.inputs[0]);
   const QuantParams& wq = *g.t(n.inputs[1]).quant;
   const Tensor* b = has_in(n, 2) ? &g.t(n.inputs[2]) : nullptr;

@@ -5,6 +5,7 @@
 #pragma once
 #include <string>
 
+#include "eg_conv_path.h"  // runtime/: which kernel reads the chain
 #include "ir/graph.h"
 #include "ops/emit_context.h"
 
@@ -15,8 +16,10 @@ namespace eg::ops {
 std::string ort_op(const Node& n);
 
 // Declares the layer's eg_ort_chain (weights n.inputs[1], bias n.inputs[2] if any, input n.inputs[0])
-// with output scale y_scale and returns its address for the params' `ort` field.
+// with output scale y_scale and returns its address for the params' `ort` field; "0" (no chain, no
+// float scales in flash) when the kernel `path` does not read it on the target's cores
+// (eg_conv_s8_reads_ort: the DSP paths round the exact value).
 std::string emit_ort_chain(EmitContext& ctx, const Graph& g, const Node& n, const std::string& id, int64_t out_c,
-                           float y_scale);
+                           float y_scale, eg_conv_s8_path path);
 
 }  // namespace eg::ops

@@ -93,6 +93,7 @@ Compiled compile(const Options& opt) {
   Graph g = tflite_import::is_tflite(model_bytes) ? tflite_import::parse_model(model_bytes, opt.model)
                                                   : onnx_import::parse_model(model_bytes, opt.model, opt.max_tensor_bytes);
   g.optimization = opt.optimization;
+  g.dsp_kernels = opt.target.kernels() != toolchain::KernelPath::Portable;
   g.max_tensor_bytes = opt.max_tensor_bytes;
   for (const auto& [name, shape] : opt.input_shapes) {
     auto id = g.find_tensor(name);

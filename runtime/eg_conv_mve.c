@@ -5,6 +5,8 @@
 #if EG_USE_MVE
 #include <arm_mve.h>
 
+#include "eg_mve_requant.h"
+
 /* ---- Helium matrix path (groups == 1) ----------------------------------------
  * The DSP path's EG_CONV_W_P2 weights as they are (eg_conv_w_index): per channel
  * pair, when K rounded up to even is 2 mod 4 a first word with the last 2 weights
@@ -15,16 +17,10 @@
  * VMLADAVA: 2 pixels x 2 channels per step, 4 dot products of 16 MACs for 2 + 2
  * loads (with the 2 weight sums, the 6 accumulators VMLADAVA's even registers hold). The input zero point is not subtracted per MAC: acc = sum(x * w) -
  * in_zp * sum(w) (padding taps hold in_zp, so they add 0), sum(w) by VADDVA in the
- * same loop. Requantization per output as the DSP path's (eg_rq_mulhi). */
+ * same loop. Requantization of a pair's 4 outputs as one vector (eg_mve_requant). */
 
-/* One output: acc requantized (eg_rq_mulhi, then + 2^(r-1), >> r, r = -1 - shift),
- * plus the output zero point, clamped, through the out table. */
-static EG_ALWAYS_INLINE int8_t eg_mve_out(const eg_conv_s8_params *p, int32_t oc, int32_t acc, int32_t mode) {
-  const int32_t r = -1 - p->shift[oc];
-  const int32_t v = ((eg_rq_mulhi(acc, p->mult[oc], mode) + ((int32_t)(1u << r) >> 1)) >> r) + p->out_zp;
-  const int32_t c = eg_clamp_i32(v, p->act_min, p->act_max);
-  return p->out_table ? p->out_table[c + 128] : (int8_t)c;
-}
+/* lane offsets of a pair's parameters: channels oc, oc + 1 (pixel 0), again (pixel 1) */
+static const uint32_t eg_mve_pair[4] = {0, 1, 0, 1};
 
 static int eg_mve_mat_ok(const eg_conv_s8_params *p, const void *scratch) {
   int32_t c;
@@ -44,6 +40,13 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
   const int32_t M = p->out_c, zp = p->in_zp, n = p->batch * p->out_h * p->out_w;
   const uint32_t zp4 = ((uint32_t)zp & 0xFFu) * 0x01010101u;
   const int contig = p->k_h == 1 && (p->dil_w == 1 || p->k_w == 1);
+  /* the requantization: lanes (channel 0, pixel 0), (1, 0), (0, 1), (1, 1) of a pair and tile */
+  const uint32_t out_at[4] = {0, 1, (uint32_t)M, (uint32_t)M + 1};
+  const uint32x4_t pair = vld1q_u32(eg_mve_pair), at = vld1q_u32(out_at);
+  const int fix = mode == EG_RQ_ONNX && eg_mve_needs_fix(p->mult, p->shift, M);
+  const int32_t *const bias = p->bias, *const mult = p->mult;
+  const int8_t *const shift = p->shift, *const table = p->out_table;
+  const int32_t out_zp = p->out_zp, lo = p->act_min, hi = p->act_max;
   int32_t b = 0, oy = 0, ox = 0, done, oc, s;
   for (done = 0; done < n; done += 2) {
     const int8_t *x[2];
@@ -75,7 +78,7 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
       const int8_t *pw = p->weights + oc * Kw;
       const int32_t *wq = (const int32_t *)(const void *)(pw + 2 * tail);
       const int8_t *x0 = x[0], *x1 = x[1];
-      int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0, s0 = 0, s1 = 0, bias;
+      int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0, s0 = 0, s1 = 0;
 #if defined(__GNUC__) && defined(__OPTIMIZE__) /* -O0: not registers enough (the frame pointer) */
       if (nfull > 0) { /* in asm: GCC 12 spills these accumulators (at -Os); VMLADAVA's even registers by name */
         register int32_t ra0 __asm__("r0") = 0, rb0 __asm__("r2") = 0, ra1 __asm__("r4") = 0;
@@ -138,13 +141,23 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
         s0 += u0 + u1;
         s1 += v0 + v1;
       }
-      bias = (p->bias ? p->bias[oc] : 0) - zp * s0;
-      o[0][oc] = eg_mve_out(p, oc, a0 + bias, mode);
-      if (o[1]) o[1][oc] = eg_mve_out(p, oc, a1 + bias, mode);
-      if (oc + 1 < M) {
-        bias = (p->bias ? p->bias[oc + 1] : 0) - zp * s1;
-        o[0][oc + 1] = eg_mve_out(p, oc + 1, b0 + bias, mode);
-        if (o[1]) o[1][oc + 1] = eg_mve_out(p, oc + 1, b1 + bias, mode);
+      {
+        const mve_pred16_t pc = oc + 1 < M ? 0xFFFF : 0x0F0F, ps = pc & (o[1] ? 0xFFFF : 0x00FF);
+        int32x4_t acc = vsetq_lane_s32(b0, vsetq_lane_s32(a1, vsetq_lane_s32(b1, vdupq_n_s32(a0), 3), 2), 1);
+        const int32x4_t sum = vsetq_lane_s32(s1, vsetq_lane_s32(s1, vdupq_n_s32(s0), 3), 1);
+        const int32x4_t b = bias ? vldrwq_gather_shifted_offset_z_s32(bias + oc, pair, pc) : vdupq_n_s32(0);
+        const int32x4_t m = vldrwq_gather_shifted_offset_z_s32(mult + oc, pair, pc);
+        const int32x4_t ns = vaddq_n_s32(vldrbq_gather_offset_z_s32(shift + oc, pair, pc), 1);
+        acc = vaddq_s32(acc, vmlaq_n_s32(b, sum, -zp));
+        acc = eg_mve_requant(acc, m, ns, out_zp, lo, hi, fix, mode);
+        if (!table) {
+          vstrbq_scatter_offset_p_s32(o[0] + oc, at, acc, ps);
+        } else { /* the out table: lane by lane */
+          o[0][oc] = table[vgetq_lane_s32(acc, 0) + 128];
+          if (oc + 1 < M) o[0][oc + 1] = table[vgetq_lane_s32(acc, 1) + 128];
+          if (o[1]) o[1][oc] = table[vgetq_lane_s32(acc, 2) + 128];
+          if (o[1] && oc + 1 < M) o[1][oc + 1] = table[vgetq_lane_s32(acc, 3) + 128];
+        }
       }
     }
   }

@@ -5,6 +5,8 @@
 #if EG_USE_MVE
 #include <arm_mve.h>
 
+#include "eg_mve_requant.h"
+
 /* ---- Helium depthwise path ---------------------------------------------------
  * 16 channels a block, the block's output pixels one after another. Per tap, 16
  * input bytes and 16 weights (dw_weights, [tap][C]) widened to int16 (VLDRB.S16);
@@ -12,7 +14,7 @@
  * the four accumulators hold channels {0,2,4,6}, {1,3,5,7}, {8,10,..}, {9,11,..} of
  * the block (bias, multipliers, shifts gathered and outputs scattered in that
  * order). The input zero point is folded into the start value: acc = bias -
- * in_zp * sum(w) + sum(x * w), padding taps multiplying in_zp. Requantization four
+ * in_zp * sum(w) + sum(x * w), padding taps reading in_zp. Requantization four
  * channels a vector, bit-exact: the high word of acc * mult (VMULH) corrected from
  * the low word (VMUL) to eg_rq_mulhi's rounding start, then a rounding shift
  * (VRSHL, + 2^(r-1) >> r). */
@@ -25,7 +27,7 @@ typedef struct {
 /* Lane order of the accumulators: channel 2i (even) or 2i + 1 (odd) of a half. */
 static const uint32_t eg_mve_even[4] = {0, 2, 4, 6};
 
-/* e0, o0, e1, o1 += products of a tap's 16 inputs (X0, X1: int16, padding: in_zp) and
+/* e0, o0, e1, o1 += products of a tap's 16 inputs (X0, X1: int16) and
  * 16 weights at W (named accumulators: GCC 12 keeps an array of vectors in memory). */
 #define EG_MVE_DW_MAC(X0, X1, W)                                    \
   do {                                                             \
@@ -97,18 +99,7 @@ static EG_ALWAYS_INLINE void eg_mve_dw_store1(const eg_conv_s8_params *p, const 
                                               int8_t *o, int fix, const int32_t mode) {
   const uint32x4_t even = vld1q_u32(eg_mve_even);
   {
-    const int32x4_t m = k->mult[i];
-    int32x4_t h = vmulhq_s32(a, m), v;
-    if (mode == EG_RQ_TFLITE) { /* + 2^30 - [a < 0] 2^31 below the high word: carry (u + 1 + 2 s) >> 2 */
-      const int32x4_t u = vreinterpretq_s32_u32(vshrq_n_u32(vreinterpretq_u32_s32(vmulq_s32(a, m)), 30));
-      h = vaddq_s32(h, vshrq_n_s32(vaddq_n_s32(vaddq_s32(u, vshlq_n_s32(vshrq_n_s32(a, 31), 1)), 1), 2));
-    } else if (fix) { /* - [a < 0]: a borrow only when the low word is 0 */
-      mve_pred16_t neg = vcmpltq_n_s32(a, 0);
-      neg = vcmpeqq_m_n_s32(vmulq_s32(a, m), 0, neg);
-      h = vsubq_m_n_s32(h, h, 1, neg);
-    }
-    v = vaddq_n_s32(vrshlq_s32(h, k->nshift[i]), p->out_zp);
-    v = vmaxq_s32(vminq_s32(v, vdupq_n_s32(p->act_max)), vdupq_n_s32(p->act_min));
+    const int32x4_t v = eg_mve_requant(a, k->mult[i], k->nshift[i], p->out_zp, p->act_min, p->act_max, fix, mode);
     vstrbq_scatter_offset_p_s32(o + 8 * (i >> 1) + (i & 1), even, v, k->store[i]);
   }
 }
@@ -118,10 +109,11 @@ static EG_ALWAYS_INLINE void eg_mve_dw_block_run(const eg_conv_s8_params *p, con
   const int32_t C = p->in_c, W = p->in_w, H = p->in_h, kh = p->k_h, kw = p->k_w;
   const int32_t xstep = p->dil_w * C, ystep = p->dil_h * W * C;
   const mve_pred16_t p0 = vctp16q((uint32_t)n), p1 = vctp16q((uint32_t)(n > 8 ? n - 8 : 0));
-  const int16x8_t zp = vdupq_n_s16((int16_t)p->in_zp);
+  int8_t pad[16]; /* a padding tap's inputs: in_zp */
   eg_mve_dw_block k;
   int32_t b, oy, ox, ky, kx;
   eg_mve_dw_setup(p, c, n, &k);
+  vst1q_s8(pad, vdupq_n_s8((int8_t)p->in_zp));
   for (b = 0; b < p->batch; ++b) {
     const int8_t *inb = in + b * H * W * C + c;
     for (oy = 0; oy < p->out_h; ++oy) {
@@ -147,10 +139,11 @@ static EG_ALWAYS_INLINE void eg_mve_dw_block_run(const eg_conv_s8_params *p, con
             const int32_t iy = iy0 + ky * p->dil_h;
             for (kx = 0; kx < kw; ++kx, w += C) {
               const int32_t ix = ix0 + kx * p->dil_w;
-              if (iy >= 0 && iy < H && ix >= 0 && ix < W)
-                EG_MVE_DW_TAP(inb + (iy * W + ix) * C, w);
+              const int8_t *x = iy >= 0 && iy < H && ix >= 0 && ix < W ? inb + (iy * W + ix) * C : pad;
+              if (full)
+                EG_MVE_DW_TAP16(x, w);
               else
-                EG_MVE_DW_MAC(zp, zp, w);
+                EG_MVE_DW_TAP(x, w);
             }
           }
         }
@@ -163,21 +156,9 @@ static EG_ALWAYS_INLINE void eg_mve_dw_block_run(const eg_conv_s8_params *p, con
   }
 }
 
-/* 1 when some channel's eg_rq_mulhi start can change the result: a negative acc
- * whose product with mult is a multiple of 2^32, which needs at least r trailing
- * zero bits in mult (eg_conv.c's matrix-path argument). */
-static int eg_mve_dw_needs_fix(const eg_conv_s8_params *p) {
-  int32_t c;
-  for (c = 0; c < p->out_c; ++c) {
-    const int32_t r = -1 - p->shift[c];
-    if ((p->mult[c] & (int32_t)((1u << r) - 1u)) == 0) return 1;
-  }
-  return 0;
-}
-
 static EG_ALWAYS_INLINE void eg_mve_dw_body(const eg_conv_s8_params *p, const int8_t *in, int8_t *out,
                                             const int32_t mode) {
-  const int32_t C = p->out_c, fix = mode == EG_RQ_ONNX && eg_mve_dw_needs_fix(p);
+  const int32_t C = p->out_c, fix = mode == EG_RQ_ONNX && eg_mve_needs_fix(p->mult, p->shift, C);
   int32_t c;
   for (c = 0; c + 16 <= C; c += 16) eg_mve_dw_block_run(p, in, out, c, 16, fix, 1, mode);
   if (c < C) eg_mve_dw_block_run(p, in, out, c, C - c, fix, 0, mode);

@@ -1234,10 +1234,7 @@ static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) {
-    if (p->out_table) eg_dw_table(p, out);
-    return;
-  }
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
 #endif
   if (eg_dwd_ok(p))
     eg_conv_s8_dwd(p, in, out);
@@ -1252,10 +1249,7 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) {
-    if (p->out_table) eg_dw_table(p, out);
-    return;
-  }
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
 #endif
   eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch);
   if (p->out_table) eg_dw_table(p, out);
@@ -1268,10 +1262,7 @@ void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 void eg_conv_s8_tfl_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_TFLITE)) {
-    if (p->out_table) eg_dw_table(p, out);
-    return;
-  }
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_TFLITE)) return;
 #endif
   eg_conv_s8_dw_dsp_tfl(p, in, out);
   if (p->out_table) eg_dw_table(p, out);

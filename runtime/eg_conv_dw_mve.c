@@ -99,7 +99,8 @@ static EG_ALWAYS_INLINE void eg_mve_dw_store1(const eg_conv_s8_params *p, const 
                                               int8_t *o, int fix, const int32_t mode) {
   const uint32x4_t even = vld1q_u32(eg_mve_even);
   {
-    const int32x4_t v = eg_mve_requant(a, k->mult[i], k->nshift[i], p->out_zp, p->act_min, p->act_max, fix, mode);
+    int32x4_t v = eg_mve_requant(a, k->mult[i], k->nshift[i], p->out_zp, p->act_min, p->act_max, fix, mode);
+    if (p->out_table) v = eg_mve_table(v, p->out_table);
     vstrbq_scatter_offset_p_s32(o + 8 * (i >> 1) + (i & 1), even, v, k->store[i]);
   }
 }

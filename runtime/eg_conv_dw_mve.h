@@ -9,8 +9,7 @@
 
 /* Depthwise (groups == in_c == out_c, dw_weights [k_h * k_w][C]), any kernel,
  * stride, dilation and padding, no scratch; every channel mult >= 0, shift in
- * [-31, -2]. The out table is not applied (the caller's eg_dw_table does). Returns
- * 0 when a precondition fails. */
+ * [-31, -2]. Returns 0 when a precondition fails. */
 int eg_conv_s8_mve_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t mode);
 
 #endif

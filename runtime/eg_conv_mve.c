@@ -150,14 +150,8 @@ static EG_ALWAYS_INLINE void eg_mve_mat_body(const eg_conv_s8_params *p, const i
         const int32x4_t ns = vaddq_n_s32(vldrbq_gather_offset_z_s32(shift + oc, pair, pc), 1);
         acc = vaddq_s32(acc, vmlaq_n_s32(b, sum, -zp));
         acc = eg_mve_requant(acc, m, ns, out_zp, lo, hi, fix, mode);
-        if (!table) {
-          vstrbq_scatter_offset_p_s32(o[0] + oc, at, acc, ps);
-        } else { /* the out table: lane by lane */
-          o[0][oc] = table[vgetq_lane_s32(acc, 0) + 128];
-          if (oc + 1 < M) o[0][oc + 1] = table[vgetq_lane_s32(acc, 1) + 128];
-          if (o[1]) o[1][oc] = table[vgetq_lane_s32(acc, 2) + 128];
-          if (o[1] && oc + 1 < M) o[1][oc + 1] = table[vgetq_lane_s32(acc, 3) + 128];
-        }
+        if (table) acc = eg_mve_table(acc, table);
+        vstrbq_scatter_offset_p_s32(o[0] + oc, at, acc, ps);
       }
     }
   }

@@ -27,6 +27,11 @@ static EG_ALWAYS_INLINE int32x4_t eg_mve_requant(int32x4_t a, int32x4_t m, int32
   return vmaxq_s32(vminq_s32(v, vdupq_n_s32(hi)), vdupq_n_s32(lo));
 }
 
+/* v (int8 values in int32 lanes) through an int8 out table of 256 entries (v + 128): one byte gather. */
+static EG_ALWAYS_INLINE int32x4_t eg_mve_table(int32x4_t v, const int8_t *table) {
+  return vldrbq_gather_offset_s32(table, vreinterpretq_u32_s32(vaddq_n_s32(v, 128)));
+}
+
 /* 0 when no channel needs eg_mve_requant's fix: a product that is a multiple of 2^32
  * needs at least r = -1 - shift trailing zero bits in mult to end on a tie. */
 static inline int eg_mve_needs_fix(const int32_t *mult, const int8_t *shift, int32_t n) {

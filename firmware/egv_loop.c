@@ -11,6 +11,7 @@
 extern uint32_t __bss_end__, __stack_top__;
 
 static STAI_ALIGNED(8) uint8_t egv_act[EGV_ACTIVATIONS_BYTES];
+static const uint32_t egv_act_sizes[EGV_ACTIVATIONS_NUM] = EGV_ACTIVATIONS_SIZES;
 static STAI_ALIGNED(8) EGV_CONTEXT_TYPE egv_ctx[EGV_CONTEXT_SIZE];
 static stai_ptr egv_in[EGV_IN_NUM], egv_out[EGV_OUT_NUM];
 static const uint32_t egv_in_bytes[EGV_IN_NUM] = EGV_IN_BYTES;
@@ -156,11 +157,15 @@ static void egv_handle(const egv_rx *rx) {
 }
 
 int main(void) {
-  stai_ptr act[1];
+  stai_ptr act[EGV_ACTIVATIONS_NUM];
   stai_size n = 0;
+  uint32_t at = 0, k;
   egv_board_init();
-  act[0] = egv_act;
-  if (EGV_FN(init)(egv_ctx) != STAI_SUCCESS || EGV_FN(set_activations)(egv_ctx, act, 1) != STAI_SUCCESS ||
+  for (k = 0; k < EGV_ACTIVATIONS_NUM; ++k) { /* one buffer per memory-pool region */
+    act[k] = egv_act + at;
+    at += (egv_act_sizes[k] + 7u) & ~7u;
+  }
+  if (EGV_FN(init)(egv_ctx) != STAI_SUCCESS || EGV_FN(set_activations)(egv_ctx, act, EGV_ACTIVATIONS_NUM) != STAI_SUCCESS ||
       EGV_FN(get_inputs)(egv_ctx, egv_in, &n) != STAI_SUCCESS ||
       EGV_FN(get_outputs)(egv_ctx, egv_out, &n) != STAI_SUCCESS)
     egv_board_reset();

@@ -147,7 +147,12 @@ int main(int argc, char** argv) {
   if (!valinputs.empty()) o.valinput = valinputs[0];
   if (!valoutputs.empty()) o.valoutput = valoutputs[0];
   if (o.st.quiet) o.st.verbosity = 0;
-  eg::driver::apply_st_options(o.st, o.compile, validate->parsed());
+  try {
+    eg::driver::apply_st_options(o.st, o.compile, validate->parsed());  // reads --memory-pool's file
+  } catch (const eg::CompileError& e) {
+    std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << "\n";
+    return 2;
+  }
   if (o.st.verbosity > 0) {
     auto notes = eg::driver::st_notes(o.st, validate->parsed());
     if (valinputs.size() > 1 || valoutputs.size() > 1)

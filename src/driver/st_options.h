@@ -44,7 +44,7 @@ enum class StCommand { Analyze, Generate, Validate };
 void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd);
 
 // The ST options edgegen applies, into the compile options (validate keeps the model's own I/O
-// formats: it compares against the model).
+// formats: it compares against the model). Reads --memory-pool's file (CompileError naming it).
 void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate);
 
 // One line per accepted option edgegen does not apply as ST does, saying what it does instead.

@@ -135,8 +135,11 @@ constexpr size_t kLayersPerFunction = 256;
 void write_forward(std::ostringstream& c, const ApiModel& m, const std::vector<std::string>& body,
                    const BufferOffsets& plan) {
   const std::string params = forward_params(m), args = forward_args(m);
-  const std::string unused = std::string("  (void)eg_net; (void)act; (void)") + kWeightsPtr +
-                             "; /* unused when no layer needs them */\n" + (m.stateful ? "  (void)states;\n" : "");
+  std::string unused = "  (void)eg_net;";
+  for (size_t r = 0; r < std::max<size_t>(m.regions.size(), 1); ++r)
+    unused += " (void)" + BufferOffsets::buffer_name(static_cast<int>(r)) + ";";
+  unused += std::string(" (void)") + kWeightsPtr + "; /* unused when no layer needs them */\n" +
+            (m.stateful ? "  (void)states;\n" : "");
   std::vector<size_t> layer_start;  // index in body of each layer's first line
   for (size_t k = 0; k < body.size(); ++k)
     if (body[k].rfind("  EG_LAYER_BEGIN(", 0) == 0) layer_start.push_back(k);
@@ -212,11 +215,7 @@ std::vector<LayerCode> emit_layers(EmitContext& ctx, const Graph& g, Generated& 
 void node_buffers(const Graph& g, const BufferOffsets& plan, ApiModel& m) {
   auto where = [&](const std::vector<TensorId>& ids) {
     std::vector<uint32_t> v;
-    for (TensorId id : run_time_tensors(g, plan, ids)) {
-      auto st = plan.state.find(id);
-      v.push_back(st != plan.state.end() ? ApiModel::kInStates | static_cast<uint32_t>(st->second)
-                                         : static_cast<uint32_t>(*plan.of(id)));
-    }
+    for (TensorId id : run_time_tensors(g, plan, ids)) v.push_back(plan.location(id));
     return v;
   };
   for (const Node& n : g.nodes) {
@@ -274,6 +273,7 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
       a.zero_point.assign(t.quant->zero_point.begin(), t.quant->zero_point.end());
     }
     a.offset = at ? *at : 0;
+    a.region = plan.region_of(id);
     a.in_app = in_app;
     a.bytes = t.bytes();
     const auto asked = g.io_channels_last.find(t.name);
@@ -289,6 +289,10 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
   m.nodes = g.nodes.size();
   m.activations_bytes = plan.bytes;
   m.activations_alignment = plan.alignment;
+  if (plan.region_bytes.size() > 1) {
+    m.regions = plan.region_bytes;
+    m.region_names = plan.region_names;
+  }
   m.weights_bytes = blob.bytes;
   m.weights_alignment = blob.alignment;
   m.stateful = !g.states.empty();

@@ -57,11 +57,11 @@ std::string details_header(const Graph& g, const BufferOffsets& plan, const std:
         << "] = " << (t.quant->zero_point.empty() ? "{0" : zp) << "};\n";
     }
   }
-  h << "\n/* where each tensor lives: byte offset in the activations (or, 0x80000000 | offset, states) buffer */\n"
+  h << "\n/* where each tensor lives: byte offset in the activations (region << 28 | offset with several\n"
+    << "   activations buffers; 0x80000000 | offset: the states buffer) */\n"
     << "static const uint32_t " << n << "_tensor_offsets[" << std::max<size_t>(tensors.size(), 1) << "] = {";
   for (size_t k = 0; k < tensors.size(); ++k) {
-    auto st = plan.state.find(tensors[k]);
-    h << (k ? ", " : "") << (st != plan.state.end() ? (0x80000000u | st->second) : *plan.of(tensors[k])) << "u";
+    h << (k ? ", " : "") << plan.location(tensors[k]) << "u";
   }
   if (tensors.empty()) h << "0u";
   h << "};\n\nstatic const stai_tensor " << n << "_tensors[" << std::max<size_t>(tensors.size(), 1) << "] = {\n";

@@ -125,22 +125,40 @@ void io_macros(std::ostringstream& h, const ApiModel& m, const char* kind, const
   }
 }
 
-void buffer_macros(std::ostringstream& h, const std::string& K, const std::string& one, size_t num, size_t bytes,
-                   size_t align, const std::string& flags) {
+void buffer_macros(std::ostringstream& h, const std::string& K, const std::string& one, size_t num,
+                   const std::vector<size_t>& sizes, size_t align, const std::string& flags) {
+  size_t total = 0;
+  std::vector<std::string> aligns, each;
+  for (size_t b : sizes) {
+    total += b;
+    aligns.push_back(std::to_string(align));
+    each.push_back(std::to_string(b));
+  }
   h << "#define " << K << "_NUM " << num << "\n"
-    << "#define " << K << "_SIZE " << bytes << "\n"
-    << "#define " << K << "_SIZE_BYTES " << bytes << "\n"
-    << "#define " << K << "_ALIGNMENTS {" << align << "}\n"
-    << "#define " << K << "_SIZES {" << bytes << "}\n"
-    << "#define " << one << "_FLAGS " << flags << "\n"
-    << "#define " << one << "_SIZE " << bytes << "\n"
-    << "#define " << one << "_SIZE_BYTES " << bytes << "\n"
-    << "#define " << one << "_ALIGNMENT " << align << "\n\n";
+    << "#define " << K << "_SIZE " << total << "\n"
+    << "#define " << K << "_SIZE_BYTES " << total << "\n"
+    << "#define " << K << "_ALIGNMENTS " << list(aligns) << "\n"
+    << "#define " << K << "_SIZES " << list(each) << "\n";
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    const std::string p = one + "_" + std::to_string(k + 1);
+    h << "#define " << p << "_FLAGS " << flags << "\n"
+      << "#define " << p << "_SIZE " << sizes[k] << "\n"
+      << "#define " << p << "_SIZE_BYTES " << sizes[k] << "\n"
+      << "#define " << p << "_ALIGNMENT " << align << "\n";
+  }
+  h << "\n";
+}
+
+size_t regions_of(const ApiModel& m) { return std::max<size_t>(m.regions.size(), 1); }
+
+// The application's pointer to activations buffer r, in the context.
+std::string act_slot(int region, size_t offset) {
+  return "ctx->act[" + std::to_string(region) + "] + " + std::to_string(offset);
 }
 
 // Words of the context: magic/error/flags, callback + cookie, activations, weights, states, I/O.
 size_t context_words(const ApiModel& m) {
-  return 2 + 2 + 1 + 1 + 1 + std::max<size_t>(m.inputs.size(), 1) + std::max<size_t>(m.outputs.size(), 1);
+  return 2 + 2 + regions_of(m) + 1 + 1 + std::max<size_t>(m.inputs.size(), 1) + std::max<size_t>(m.outputs.size(), 1);
 }
 
 std::string network_flags(const ApiModel& m) {
@@ -176,14 +194,21 @@ std::string api_macros(const ApiModel& m) {
     << "#define " << S << "_MACC_NUM " << m.macc << "\n\n";
   io_macros(h, m, "IN", m.inputs);
   io_macros(h, m, "OUT", m.outputs);
-  buffer_macros(h, S + "_ACTIVATIONS", S + "_ACTIVATION_1", 1, m.activations_bytes, m.activations_alignment,
+  if (m.regions.size() > 1) {
+    h << "/* --memory-pool: one activations buffer per RAM region, fastest first:";
+    for (size_t r = 0; r < m.regions.size(); ++r)
+      h << (r ? "," : "") << " " << r + 1 << " = " << text::c_comment_text(m.region_names[r]) << " (" << m.regions[r] << " B)";
+    h << " */\n";
+  }
+  buffer_macros(h, S + "_ACTIVATIONS", S + "_ACTIVATION", regions_of(m),
+                m.regions.empty() ? std::vector<size_t>{m.activations_bytes} : m.regions, m.activations_alignment,
                 "(STAI_FLAG_ACTIVATIONS)");
-  buffer_macros(h, S + "_WEIGHTS", S + "_WEIGHT_1", 1, m.weights_bytes, m.weights_alignment,
+  buffer_macros(h, S + "_WEIGHTS", S + "_WEIGHT", 1, {m.weights_bytes}, m.weights_alignment,
                 "(STAI_FLAG_PREALLOCATED|STAI_FLAG_REPLACEABLE)");
   if (m.stateful)
     h << "/* Stateful network: each state output is fed back as its input at the next run, in one\n"
       << "   persistent states buffer (set it once; stai_" << m.name << "_reset_states() zeroes it). */\n";
-  buffer_macros(h, S + "_STATES", S + "_STATE_1", m.stateful ? 1 : 0, m.states_bytes, m.states_alignment,
+  buffer_macros(h, S + "_STATES", S + "_STATE", m.stateful ? 1 : 0, {m.states_bytes}, m.states_alignment,
                 m.stateful ? "(STAI_FLAG_STATES)" : "(STAI_FLAG_NONE)");
   return h.str();
 }
@@ -226,11 +251,14 @@ std::string api_prototypes(const ApiModel& m) {
 }
 
 std::string forward_params(const ApiModel& m) {
-  return "(" + m.name + "__context *eg_net, uint8_t *act, const uint8_t *" + kWeightsPtr +
-         (m.stateful ? ", uint8_t *states" : "") + ")";
+  std::string p = "(" + m.name + "__context *eg_net";
+  for (size_t r = 0; r < regions_of(m); ++r) p += ", uint8_t *" + BufferOffsets::buffer_name(static_cast<int>(r));
+  return p + ", const uint8_t *" + kWeightsPtr + (m.stateful ? ", uint8_t *states" : "") + ")";
 }
 std::string forward_args(const ApiModel& m) {
-  return std::string("(eg_net, act, ") + kWeightsPtr + (m.stateful ? ", states" : "") + ")";
+  std::string a = "(eg_net";
+  for (size_t r = 0; r < regions_of(m); ++r) a += ", " + BufferOffsets::buffer_name(static_cast<int>(r));
+  return a + ", " + kWeightsPtr + (m.stateful ? ", states" : "") + ")";
 }
 
 std::string layer_hooks(const ApiModel& m) {
@@ -252,7 +280,8 @@ std::string api_context(const ApiModel& m) {
   std::ostringstream c;
   c << "#define " << S << "__MAGIC 0x45474e32u\n\n"
     << "typedef struct {\n  uint32_t magic;\n  stai_return_code error; /* the first one */\n  stai_flags flags;\n"
-    << "  stai_event_cb callback;\n  void *callback_cookie;\n  uint8_t *act;\n  const uint8_t *weights;\n"
+    << "  stai_event_cb callback;\n  void *callback_cookie;\n  uint8_t *act[" << regions_of(m)
+    << "];\n  const uint8_t *weights;\n"
     << "  uint8_t *states;\n  stai_ptr in[" << ni << "];\n  stai_ptr out[" << no << "];\n} " << C << ";\n\n"
     << "/* the opaque context must be large enough (compile-time check) */\n"
     << "typedef char " << n << "__context_fits[(sizeof(" << C << ") <= " << S << "_CONTEXT_SIZE) ? 1 : -1];\n\n";
@@ -293,14 +322,18 @@ std::string api_context(const ApiModel& m) {
   };
   tensors("in", m.inputs, S + "_IN");
   tensors("out", m.outputs, S + "_OUT");
-  auto buffer = [&](const std::string& id, const std::string& one, size_t bytes) {
-    c << "static const int32_t " << n << "__" << id << "_shape[1] = {" << bytes << "};\n"
-      << "static const stai_tensor " << n << "__" << id << "_tensor = {" << bytes << "u, " << one
-      << "_FLAGS, STAI_FORMAT_U8, {1u, " << n << "__" << id << "_shape}, {0u, NULL}, {0u, NULL}, NULL};\n";
+  auto buffer = [&](const std::string& id, const std::string& one, const std::vector<size_t>& sizes) {
+    for (size_t k = 0; k < sizes.size(); ++k)
+      c << "static const int32_t " << n << "__" << id << "_shape_" << k + 1 << "[1] = {" << sizes[k] << "};\n";
+    c << "static const stai_tensor " << n << "__" << id << "_tensors[" << sizes.size() << "] = {\n";
+    for (size_t k = 0; k < sizes.size(); ++k)
+      c << "  {" << sizes[k] << "u, " << one << "_" << k + 1 << "_FLAGS, STAI_FORMAT_U8, {1u, " << n << "__" << id
+        << "_shape_" << k + 1 << "}, {0u, NULL}, {0u, NULL}, NULL}" << (k + 1 < sizes.size() ? "," : "") << "\n";
+    c << "};\n";
   };
-  buffer("activations", S + "_ACTIVATION_1", m.activations_bytes);
-  buffer("weights", S + "_WEIGHT_1", m.weights_bytes);
-  if (m.stateful) buffer("states", S + "_STATE_1", m.states_bytes);
+  buffer("activations", S + "_ACTIVATION", m.regions.empty() ? std::vector<size_t>{m.activations_bytes} : m.regions);
+  buffer("weights", S + "_WEIGHT", {m.weights_bytes});
+  if (m.stateful) buffer("states", S + "_STATE", {m.states_bytes});
   c << "static const stai_network_info " << n << "__info = {\n"
     << "  " << text::c_string_literal(hex64(m.signature)) << ", __DATE__ \" \" __TIME__, " << S
     << "_MODEL_NAME, \"\", " << static_cast<uint32_t>(m.signature) << "u,\n"
@@ -308,8 +341,8 @@ std::string api_context(const ApiModel& m) {
     << "  " << m.macc << "u, " << S << "_NODES_NUM, " << S << "_FLAGS,\n"
     << "  " << S << "_IN_NUM, " << S << "_OUT_NUM, " << S << "_ACTIVATIONS_NUM, " << S << "_WEIGHTS_NUM, " << S
     << "_STATES_NUM,\n"
-    << "  " << n << "__in_tensors, " << n << "__out_tensors, &" << n << "__activations_tensor, &" << n
-    << "__weights_tensor, " << (m.stateful ? "&" + n + "__states_tensor" : std::string("NULL")) << "\n};\n\n";
+    << "  " << n << "__in_tensors, " << n << "__out_tensors, " << n << "__activations_tensors, " << n
+    << "__weights_tensors, " << (m.stateful ? n + "__states_tensors" : std::string("NULL")) << "\n};\n\n";
   // the buffers each node's events show
   std::vector<size_t> in_first{0}, out_first{0};
   std::vector<uint32_t> bufs;
@@ -343,7 +376,9 @@ std::string api_context(const ApiModel& m) {
     << "  uint32_t k;\n"
     << "  for (k = first; k < last; ++k) {\n"
     << "    const uint32_t at = " << n << "__node_buffers[k];\n"
-    << "    bufs[k - first] = (at & 0x80000000u) ? ctx->states + (at & 0x7fffffffu) : ctx->act + at;\n  }\n"
+    << "    bufs[k - first] = (at & 0x80000000u) ? ctx->states + (at & 0x7fffffffu)\n"
+    << "                                         : ctx->act[at >> " << BufferOffsets::kRegionShift << "] + (at & 0x"
+    << std::hex << ((1u << BufferOffsets::kRegionShift) - 1) << std::dec << "u);\n  }\n"
     << "  event.node_id = node;\n  event.buffers.size = last - first;\n  event.buffers.data = bufs;\n"
     << "  ctx->callback(ctx->callback_cookie, type, &event);\n}\n#endif\n\n";
   return c.str();
@@ -370,7 +405,7 @@ std::string api_functions(const ApiModel& m) {
     const auto& ts = out ? m.outputs : m.inputs;
     for (size_t k = 0; k < ts.size(); ++k)
       c << "  ctx->" << (out ? "out[" : "in[") << k << "] = "
-        << (ts[k].in_app ? std::string("NULL; /* the application's buffer */") : "ctx->act + " + std::to_string(ts[k].offset) + ";")
+        << (ts[k].in_app ? std::string("NULL; /* the application's buffer */") : act_slot(ts[k].region, ts[k].offset) + ";")
         << "\n";
   }
   if (m.inputs.empty() && m.outputs.empty()) c << "  (void)ctx;\n";
@@ -398,7 +433,7 @@ std::string api_functions(const ApiModel& m) {
     c << "  return ctx->error;\n}\n\n";
   };
   const size_t ni = m.inputs.size(), no = m.outputs.size(), ns = m.stateful ? 1 : 0;
-  getter("activations", "ACTIVATIONS_NUM", 1, "ctx->act");
+  getter("activations", "ACTIVATIONS_NUM", regions_of(m), "ctx->act[k]");
   getter("weights", "WEIGHTS_NUM", 1, "(stai_ptr)(uintptr_t)ctx->weights");
   getter("inputs", "IN_NUM", ni, "ctx->in[k]");
   getter("outputs", "OUT_NUM", no, "ctx->out[k]");
@@ -419,7 +454,7 @@ std::string api_functions(const ApiModel& m) {
       c << "  (void)" << what << ";\n";
     c << after << "  return ctx->error;\n}\n\n";
   };
-  setter("activations", "ACTIVATIONS_NUM", 1, "ACTIVATIONS", m.activations_alignment, "ctx->act",
+  setter("activations", "ACTIVATIONS_NUM", regions_of(m), "ACTIVATIONS", m.activations_alignment, "ctx->act[k]",
          "  " + n + "__default_io(ctx);\n");
   setter("weights", "WEIGHTS_NUM", 1, "WEIGHTS", m.weights_alignment, "ctx->weights", "");
   setter("inputs", "IN_NUM", ni, "IN", m.activations_alignment, "ctx->in[k]", "");
@@ -434,7 +469,7 @@ std::string api_functions(const ApiModel& m) {
     << "  ctx->callback = cb;\n  ctx->callback_cookie = cb_cookie;\n  return ctx->error;\n}\n\n"
     << F << "_run(stai_network *network, const stai_run_mode mode) {\n" << get
     << fail("mode != STAI_MODE_SYNC", "STAI_ERROR_NETWORK_INVALID_RUN")
-    << fail("ctx->act == NULL", "STAI_ERROR_NETWORK_INVALID_ACTIVATIONS_PTR")
+    << fail("ctx->act[0] == NULL", "STAI_ERROR_NETWORK_INVALID_ACTIVATIONS_PTR")
     << (m.stateful ? fail("ctx->states == NULL", "STAI_ERROR_NETWORK_INVALID_STATES_PTR") : "");
   // the application's own buffers are read and written in place; the others are copied to and
   // from their planned slot when the application set its own
@@ -451,13 +486,15 @@ std::string api_functions(const ApiModel& m) {
     for (size_t k = 0; k < ts.size(); ++k) {
       if (ts[k].in_app) continue;
       const std::string p = std::string("ctx->") + (out ? "out[" : "in[") + std::to_string(k) + "]";
-      const std::string slot = "ctx->act + " + std::to_string(ts[k].offset);
+      const std::string slot = act_slot(ts[k].region, ts[k].offset);
       c << "  if (" << p << " != " << slot << ") memcpy(" << (out ? p : slot) << ", " << (out ? slot : p) << ", "
         << ts[k].bytes << ");\n";
     }
   };
   copies(false);
-  c << "  " << n << "__forward(ctx, ctx->act, ctx->weights" << (m.stateful ? ", ctx->states" : "") << ");\n";
+  c << "  " << n << "__forward(ctx";
+  for (size_t r = 0; r < regions_of(m); ++r) c << ", ctx->act[" << r << "]";
+  c << ", ctx->weights" << (m.stateful ? ", ctx->states" : "") << ");\n";
   copies(true);
   c << "  return STAI_SUCCESS;\n}\n";
   return c.str();

@@ -17,7 +17,8 @@ struct ApiTensor {
   std::vector<int64_t> shape;
   std::vector<float> scale;         // empty unless quantized
   std::vector<int64_t> zero_point;
-  size_t offset = 0;                // in the activations buffer
+  size_t offset = 0;                // in its activations buffer
+  int region = 0;                   // which activations buffer (--memory-pool region)
   size_t bytes = 0;
   bool channel_last = false;        // layout of a rank >= 3 tensor
   bool in_app = false;              // --no-inputs/outputs-allocation: the application's buffer, used in place
@@ -29,14 +30,16 @@ struct ApiModel {
   int64_t macc = 0;
   size_t nodes = 0;
   size_t activations_bytes = 0, activations_alignment = 4;
+  std::vector<size_t> regions;       // bytes of each activations buffer (one per --memory-pool region)
+  std::vector<std::string> region_names;
   size_t weights_bytes = 0, weights_alignment = 4;
   size_t states_bytes = 0, states_alignment = 4;
   bool stateful = false;
   std::vector<ApiTensor> inputs, outputs;
   // per node: the buffers a callback sees before (inputs) and after (outputs) it runs, as byte
-  // offsets in the activations buffer, or kInStates | offset in the states buffer
+  // BufferOffsets::location words
   std::vector<std::vector<uint32_t>> node_inputs, node_outputs;
-  static constexpr uint32_t kInStates = 0x80000000u;
+  // (BufferOffsets::location: kInStates = 0x80000000, region << 28 | offset)
 };
 
 // "STAI_FORMAT_S8"...
@@ -49,7 +52,8 @@ std::string api_prototypes(const ApiModel& m);
 std::string api_context(const ApiModel& m);
 // ... and the API functions (after <name>__forward).
 std::string api_functions(const ApiModel& m);
-// The forward pass's parameters and the names the layers use: act, weights, states.
+// The forward pass's parameters and the names the layers use: act (act1, act2... for the other
+// --memory-pool regions), weights, states.
 std::string forward_params(const ApiModel& m);
 std::string forward_args(const ApiModel& m);
 // The default per-layer hooks: a callback check (EG_LAYER_BEGIN/END, overridable by -D).

@@ -47,7 +47,7 @@ std::string EmitContext::ptr_as(TensorId id, const std::string& ctype) {
     return "(" + ctype + ")(states + " + std::to_string(st->second) + ")";
   const auto at = offsets.of(id);
   if (!at) throw CompileError("internal: tensor '" + t.name + "' has no planned offset");
-  return "(" + ctype + ")(act + " + std::to_string(*at) + ")";
+  return "(" + ctype + ")(" + BufferOffsets::buffer_name(offsets.region_of(id)) + " + " + std::to_string(*at) + ")";
 }
 
 std::string EmitContext::ptr(TensorId id) {
@@ -59,7 +59,9 @@ std::string EmitContext::ptr(TensorId id) {
 std::string EmitContext::scratch(int node_index, const std::string& ctype) {
   auto it = offsets.scratch.find(node_index);
   if (it == offsets.scratch.end()) throw CompileError("internal: node has no planned scratch");
-  return "(" + ctype + ")(act + " + std::to_string(it->second) + ")";
+  const auto r = offsets.scratch_region.find(node_index);
+  return "(" + ctype + ")(" + BufferOffsets::buffer_name(r == offsets.scratch_region.end() ? 0 : r->second) + " + " +
+         std::to_string(it->second) + ")";
 }
 
 std::string EmitContext::add_array(const std::string& base, const Tensor& data, const std::string& source,

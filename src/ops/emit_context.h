@@ -1,6 +1,7 @@
 // What a kernel's emit function writes into: the statements of network_run,
 // the const arrays of network_data.c and the runtime units it needs.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,6 +33,27 @@ struct BufferOffsets {
     return it == tensor.end() ? std::nullopt : std::optional<size_t>(it->second);
   }
   bool has_scratch(int node) const { return scratch.count(node) != 0; }
+
+  // The activations buffers: one, or one per --memory-pool region (their bytes, fastest first),
+  // and the region of the tensors and scratch outside the first. The layers name buffer r
+  // `act` (r = 0) or `act<r>`.
+  std::vector<size_t> region_bytes;
+  std::vector<std::string> region_names;
+  std::map<TensorId, int> tensor_region;
+  std::map<int, int> scratch_region;
+  int region_of(TensorId id) const {
+    auto it = tensor_region.find(id);
+    return it == tensor_region.end() ? 0 : it->second;
+  }
+  static std::string buffer_name(int region) { return region ? "act" + std::to_string(region) : "act"; }
+  // One word for where a planned tensor lives (details.h, the callback's buffers): kInStates |
+  // offset in the states buffer, else region << kRegionShift | offset.
+  static constexpr uint32_t kInStates = 0x80000000u;
+  static constexpr int kRegionShift = 28;
+  uint32_t location(TensorId id) const {
+    if (auto st = state.find(id); st != state.end()) return kInStates | static_cast<uint32_t>(st->second);
+    return static_cast<uint32_t>(region_of(id)) << kRegionShift | static_cast<uint32_t>(tensor.at(id));
+  }
 
   // A stateful network's persistent states buffer (plan/memory_plan.h): its size, the tensors in it,
   // and the output slots copied over their input slot at the end of a run.

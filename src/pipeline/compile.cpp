@@ -66,11 +66,27 @@ void check_lowered(const Graph& g) {
 }
 
 BufferOffsets offsets_of(const plan::MemoryPlan& p) {
-  BufferOffsets o{.bytes = p.activations_bytes, .alignment = p.alignment, .tensor = p.offset, .scratch = p.scratch_offset};
+  BufferOffsets o;
+  o.bytes = p.activations_bytes;
+  o.alignment = p.alignment;
+  o.tensor = p.offset;
+  o.scratch = p.scratch_offset;
   o.states_bytes = p.states_bytes;
   o.state = p.state_offset;
   o.app = p.app_buffer;
   for (const auto& c : p.state_copies) o.state_copies.push_back({c.from, c.to, c.bytes});
+  o.region_bytes = {p.activations_bytes};
+  o.region_names = {"activations"};
+  if (!p.regions.empty()) {
+    o.region_bytes.clear();
+    o.region_names.clear();
+    for (const auto& r : p.regions) {
+      o.region_bytes.push_back(r.bytes);
+      o.region_names.push_back(r.name);
+    }
+  }
+  o.tensor_region = p.region;
+  o.scratch_region = p.scratch_region;
   return o;
 }
 
@@ -177,7 +193,7 @@ Compiled compile(const Options& opt) {
   passes::io_types(g, opt.io, c.log);
   check_lowered(g);
   check_state_pairs(g);
-  c.plan = plan::plan_memory(g, 4, opt.app_buffers);
+  c.plan = plan::plan_memory(g, 4, opt.app_buffers, opt.memory_regions);
   std::string model_name = opt.model;
   if (auto s = model_name.find_last_of('/'); s != std::string::npos) model_name = model_name.substr(s + 1);
   c.code = emit::emit_c(g, offsets_of(c.plan), opt.name, model_name);

@@ -37,6 +37,8 @@ struct Options {
   passes::IoFormats io;
   // --no-inputs/outputs-allocation: the application's I/O buffers, used in place
   plan::AppBuffers app_buffers;
+  // --memory-pool: the RAM regions the activations are split across, fastest first (empty: one buffer)
+  std::vector<plan::MemoryRegion> memory_regions;
   // --no-size-report clears it: the report's "memory by section" is not measured.
   bool size_report = true;
 };

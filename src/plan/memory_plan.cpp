@@ -128,6 +128,152 @@ std::set<TensorId> plan_states(const Graph& g, const std::map<TensorId, TensorId
   return placed;
 }
 
+size_t align_up(size_t v, size_t alignment) { return (v + alignment - 1) / alignment * alignment; }
+
+// The largest sum of simultaneously live bytes: no placement can do better.
+size_t live_bound(const std::vector<Block>& list, int steps) {
+  size_t bound = 0;
+  for (int i = 0; i < std::max(steps, 1); ++i) {
+    size_t live = 0;
+    for (const auto& b : list)
+      if (b.first <= i && i <= b.last) live += b.size;
+    bound = std::max(bound, live);
+  }
+  return bound;
+}
+
+// The offset of `b` among the blocks `placed` (at their .offset) that overlap it in time: the
+// first gap that holds it, or the tightest one (best fit), or after all of them.
+size_t free_offset(const Block& b, const std::vector<Block>& list, const std::vector<size_t>& placed, bool best_fit,
+                   size_t alignment) {
+  std::vector<std::pair<size_t, size_t>> busy;
+  for (size_t p : placed)
+    if (!(list[p].last < b.first || b.last < list[p].first)) busy.emplace_back(list[p].offset, list[p].offset + list[p].size);
+  std::sort(busy.begin(), busy.end());
+  size_t off = 0, best = SIZE_MAX, best_gap = SIZE_MAX;
+  for (auto [s0, e0] : busy) {
+    if (off + b.size <= s0) {
+      const size_t gap = s0 - off;
+      if (!best_fit) return off;
+      if (gap < best_gap) {
+        best_gap = gap;
+        best = off;
+      }
+    }
+    off = std::max(off, align_up(e0, alignment));
+  }
+  return best == SIZE_MAX ? off : best;
+}
+
+// Several greedy placements (orderings x first-fit/best-fit), each placing blocks one by one at
+// a free offset over their lifetime; the smallest wins. Sets each block's offset, returns the
+// bytes they span.
+size_t place_best(std::vector<Block>& list, size_t alignment) {
+  auto place = [&](const std::vector<size_t>& order, bool best_fit) {
+    size_t total = 0;
+    std::vector<size_t> placed;
+    for (size_t idx : order) {
+      list[idx].offset = free_offset(list[idx], list, placed, best_fit, alignment);
+      placed.push_back(idx);
+      total = std::max(total, list[idx].offset + list[idx].size);
+    }
+    return total;
+  };
+  std::vector<size_t> base(list.size());
+  for (size_t i = 0; i < base.size(); ++i) base[i] = i;
+  std::vector<std::vector<size_t>> orders;
+  auto by = [&](auto less) {
+    std::vector<size_t> o = base;
+    std::stable_sort(o.begin(), o.end(), less);
+    orders.push_back(o);
+  };
+  by([&](size_t a, size_t b) {  // largest first
+    return list[a].size != list[b].size ? list[a].size > list[b].size : list[a].first < list[b].first;
+  });
+  by([&](size_t a, size_t b) {  // longest-lived first
+    const int la = list[a].last - list[a].first, lb = list[b].last - list[b].first;
+    return la != lb ? la > lb : list[a].size > list[b].size;
+  });
+  by([&](size_t a, size_t b) {  // largest area (bytes x steps) first
+    const size_t aa = list[a].size * static_cast<size_t>(list[a].last - list[a].first + 1);
+    const size_t ab = list[b].size * static_cast<size_t>(list[b].last - list[b].first + 1);
+    return aa != ab ? aa > ab : list[a].first < list[b].first;
+  });
+  by([&](size_t a, size_t b) { return list[a].first != list[b].first ? list[a].first < list[b].first : list[a].size > list[b].size; });
+  size_t best_total = SIZE_MAX;
+  std::vector<size_t> best_offsets;
+  for (const auto& order : orders)
+    for (bool fit : {false, true}) {
+      const size_t t = place(order, fit);
+      if (t < best_total) {
+        best_total = t;
+        best_offsets.clear();
+        for (const auto& b : list) best_offsets.push_back(b.offset);
+      }
+    }
+  for (size_t i = 0; i < list.size(); ++i) list[i].offset = best_offsets[i];
+  return list.empty() ? 0 : best_total;
+}
+
+// --memory-pool: the most used blocks first (then the smaller), each into the fastest region
+// that still holds it (at a free offset, else with the region planned again); then each region
+// planned again on its own. Fills the regions' bytes and bounds.
+void assign_regions(const Graph& g, std::vector<Block>& list, std::vector<RegionUse>& regions, int steps,
+                    size_t alignment) {
+  std::vector<size_t> order(list.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return list[a].uses != list[b].uses ? list[a].uses > list[b].uses : list[a].size < list[b].size;
+  });
+  std::vector<std::vector<size_t>> members(regions.size());
+  auto replan = [&](const std::vector<size_t>& idx) {  // the region's blocks placed anew
+    std::vector<Block> sub;
+    for (size_t i : idx) sub.push_back(list[i]);
+    const size_t total = place_best(sub, alignment);
+    return std::make_pair(total, sub);
+  };
+  std::vector<size_t> used(regions.size(), 0);
+  for (size_t idx : order) {
+    Block& b = list[idx];
+    bool done = false;
+    for (size_t r = 0; r < regions.size() && !done; ++r) {
+      if (b.size > regions[r].capacity) continue;
+      b.offset = free_offset(b, list, members[r], true, alignment);
+      if (b.offset + b.size <= regions[r].capacity) {
+        used[r] = std::max(used[r], b.offset + b.size);
+      } else {
+        std::vector<size_t> with = members[r];
+        with.push_back(idx);
+        auto [total, sub] = replan(with);
+        if (total > regions[r].capacity) continue;
+        for (size_t k = 0; k < with.size(); ++k) list[with[k]].offset = sub[k].offset;
+        used[r] = total;
+      }
+      b.region = static_cast<int>(r);
+      members[r].push_back(idx);
+      done = true;
+    }
+    if (!done) {
+      std::string where;
+      for (const auto& r : regions) where += (where.empty() ? "" : ", ") + r.name + " " + std::to_string(r.capacity) + " B";
+      const std::string what = b.tensor != kNoTensor ? "tensor '" + g.t(b.tensor).name + "'"
+                                                     : "the scratch of node '" + g.nodes[static_cast<size_t>(b.node)].name + "'";
+      fail(g.model_path, "--memory-pool: " + what + " (" + std::to_string(b.size) + " B, live over layers " +
+                             std::to_string(b.first) + ".." + std::to_string(b.last) + ") fits in no region (" + where +
+                             ") beside what is live with it");
+    }
+  }
+  for (size_t r = 0; r < regions.size(); ++r) {
+    auto [total, sub] = replan(members[r]);
+    if (total <= used[r]) {
+      for (size_t k = 0; k < members[r].size(); ++k) list[members[r][k]].offset = sub[k].offset;
+      used[r] = total;
+    }
+    regions[r].bytes = members[r].empty() ? 0 : align_up(used[r], alignment);
+    regions[r].lower_bound = live_bound(sub, steps);
+  }
+}
+
 // The plan with every required scratch and the optional scratch of the nodes in `granted`
 // (all of them when `granted` is null).
 // The roots (and their views) that live in the application's I/O buffers instead of the
@@ -154,7 +300,8 @@ std::map<TensorId, std::pair<bool, size_t>> app_buffer_roots(const Graph& g, con
   return app_root;
 }
 
-MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted, AppBuffers app) {
+MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* granted, AppBuffers app,
+                     const std::vector<MemoryRegion>& regions) {
   MemoryPlan plan;
   plan.alignment = alignment;
   const int steps = static_cast<int>(g.nodes.size());
@@ -166,7 +313,7 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
   const std::set<TensorId> in_states = plan_states(g, views, plan);
   const auto app_root = app_buffer_roots(g, app, views, in_states, plan);
   std::map<TensorId, Block> blocks;  // by root tensor
-  auto touch = [&](TensorId id, int step) {
+  auto touch = [&](TensorId id, int step, bool counted) {
     if (id == kNoTensor || g.t(id).is_const) return;
     const TensorId r = root_of(id);
     if (in_states.count(r) || app_root.count(r)) return;
@@ -177,15 +324,16 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
       b.first = b.last = step;
     }
     b.size = std::max(b.size, g.t(id).bytes());
+    if (counted) ++b.uses;
     b.first = std::min(b.first, step);
     b.last = std::max(b.last, step);
   };
-  for (TensorId in : g.inputs) touch(in, 0);
+  for (TensorId in : g.inputs) touch(in, 0, false);
   for (int i = 0; i < steps; ++i) {
-    for (TensorId id : g.nodes[static_cast<size_t>(i)].inputs) touch(id, i);
-    for (TensorId id : g.nodes[static_cast<size_t>(i)].outputs) touch(id, i);
+    for (TensorId id : g.nodes[static_cast<size_t>(i)].inputs) touch(id, i, true);
+    for (TensorId id : g.nodes[static_cast<size_t>(i)].outputs) touch(id, i, true);
   }
-  for (TensorId out : g.outputs) touch(out, std::max(steps - 1, 0));
+  for (TensorId out : g.outputs) touch(out, std::max(steps - 1, 0), false);
   std::vector<Block> list;
   for (auto& [id, b] : blocks) list.push_back(b);
   for (int i = 0; i < steps; ++i) {
@@ -199,113 +347,56 @@ MemoryPlan plan_with(const Graph& g, size_t alignment, const std::set<int>* gran
     b.node = i;
     b.size = s;
     b.first = b.last = i;
+    b.uses = 2;  // written and read again within its node
     list.push_back(b);
   }
-  auto align = [&](size_t v) { return (v + alignment - 1) / alignment * alignment; };
-  // lower bound: the largest sum of simultaneously live bytes
-  for (int i = 0; i < std::max(steps, 1); ++i) {
-    size_t live = 0;
-    for (const auto& b : list)
-      if (b.first <= i && i <= b.last) live += b.size;
-    plan.lower_bound = std::max(plan.lower_bound, live);
+  plan.lower_bound = live_bound(list, steps);
+  if (regions.empty()) {
+    plan.activations_bytes = align_up(place_best(list, alignment), alignment);
+  } else {
+    for (const auto& r : regions) plan.regions.push_back({r.name, r.size, 0, 0});
+    assign_regions(g, list, plan.regions, steps, alignment);
+    for (const auto& r : plan.regions) plan.activations_bytes += r.bytes;
   }
-  // Several greedy placements (orderings x first-fit/best-fit); keep the smallest.
-  // Each places blocks one by one at a free offset over their lifetime.
-  auto place = [&](const std::vector<size_t>& order, bool best_fit, std::vector<size_t>& offsets) {
-    size_t total = 0;
-    std::vector<size_t> placed;
-    offsets.assign(list.size(), 0);
-    for (size_t idx : order) {
-      const Block& b = list[idx];
-      std::vector<std::pair<size_t, size_t>> busy;
-      for (size_t p : placed)
-        if (!(list[p].last < b.first || b.last < list[p].first)) busy.emplace_back(offsets[p], offsets[p] + list[p].size);
-      std::sort(busy.begin(), busy.end());
-      size_t off = 0, best = SIZE_MAX, best_gap = SIZE_MAX;
-      for (auto [s0, e0] : busy) {
-        if (off + b.size <= s0) {
-          const size_t gap = s0 - off;
-          if (!best_fit) {
-            best = off;
-            break;
-          }
-          if (gap < best_gap) {
-            best_gap = gap;
-            best = off;
-          }
-        }
-        off = std::max(off, align(e0));
-      }
-      if (best == SIZE_MAX) best = off;  // after everything busy
-      offsets[idx] = best;
-      placed.push_back(idx);
-      total = std::max(total, best + b.size);
-    }
-    return total;
-  };
-  std::vector<size_t> base(list.size());
-  for (size_t i = 0; i < base.size(); ++i) base[i] = i;
-  std::vector<std::vector<size_t>> orders;
-  auto by = [&](auto less) {
-    std::vector<size_t> o = base;
-    std::stable_sort(o.begin(), o.end(), less);
-    orders.push_back(o);
-  };
-  by([&](size_t a, size_t b) {  // largest first
-    return list[a].size != list[b].size ? list[a].size > list[b].size : list[a].first < list[b].first;
-  });
-  by([&](size_t a, size_t b) {  // longest-lived first
-    const int la = list[a].last - list[a].first, lb = list[b].last - list[b].first;
-    return la != lb ? la > lb : list[a].size > list[b].size;
-  });
-  by([&](size_t a, size_t b) {  // largest area (bytes x steps) first
-    const size_t aa = list[a].size * static_cast<size_t>(list[a].last - list[a].first + 1);
-    const size_t ab = list[b].size * static_cast<size_t>(list[b].last - list[b].first + 1);
-    return aa != ab ? aa > ab : list[a].first < list[b].first;
-  });
-  by([&](size_t a, size_t b) { return list[a].first != list[b].first ? list[a].first < list[b].first : list[a].size > list[b].size; });
-  size_t best_total = SIZE_MAX;
-  std::vector<size_t> best_offsets, offsets;
-  for (const auto& order : orders)
-    for (bool fit : {false, true}) {
-      const size_t t = place(order, fit, offsets);
-      if (t < best_total) {
-        best_total = t;
-        best_offsets = offsets;
-      }
-    }
-  for (size_t i = 0; i < list.size(); ++i) list[i].offset = best_offsets.empty() ? 0 : best_offsets[i];
-  plan.activations_bytes = list.empty() ? 0 : best_total;
-  plan.activations_bytes = align(plan.activations_bytes);
   for (const auto& b : list) {
     if (b.tensor != kNoTensor) {
       plan.offset[b.tensor] = b.offset;
+      if (b.region) plan.region[b.tensor] = b.region;
     } else {
       plan.scratch_offset[b.node] = b.offset;
       plan.scratch_size[b.node] = b.size;
+      if (b.region) plan.scratch_region[b.node] = b.region;
     }
   }
-  for (const auto& [view, root] : views)
+  for (const auto& [view, root] : views) {
     if (plan.offset.count(root)) plan.offset[view] = plan.offset[root];
+    if (plan.region.count(root)) plan.region[view] = plan.region[root];
+  }
   plan.blocks = list;
   return plan;
 }
 
 }  // namespace
 
-MemoryPlan plan_memory(const Graph& g, size_t alignment, AppBuffers app) {
-  if (policy(g.optimization).always_grant_optional_scratch) return plan_with(g, alignment, nullptr, app);
+MemoryPlan plan_memory(const Graph& g, size_t alignment, AppBuffers app, const std::vector<MemoryRegion>& regions) {
+  if (policy(g.optimization).always_grant_optional_scratch) return plan_with(g, alignment, nullptr, app, regions);
   // --optimization ram: the smallest buffer first, then each optional scratch (a faster kernel
   // path) that fits in it without growing it
   std::set<int> granted;
-  MemoryPlan best = plan_with(g, alignment, &granted, app);
+  MemoryPlan best = plan_with(g, alignment, &granted, app, regions);
   for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i) {
     const ops::OpDef* def = ops::find_op(g.nodes[static_cast<size_t>(i)].op);
     if (!def || !def->scratch || !def->scratch_optional || !def->scratch(g, g.nodes[static_cast<size_t>(i)])) continue;
     granted.insert(i);
-    MemoryPlan p = plan_with(g, alignment, &granted, app);
-    if (p.activations_bytes <= best.activations_bytes) best = std::move(p);
-    else granted.erase(i);
+    try {
+      MemoryPlan p = plan_with(g, alignment, &granted, app, regions);
+      if (p.activations_bytes <= best.activations_bytes) {
+        best = std::move(p);
+        continue;
+      }
+    } catch (const CompileError&) {  // the memory pool's regions cannot hold this scratch too
+    }
+    granted.erase(i);
   }
   return best;
 }

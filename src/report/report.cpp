@@ -50,6 +50,15 @@ std::string fixed1(double v) {
 double round1(double v) { return std::round(v * 10.0) / 10.0; }
 
 // "1.29 KiB", "764 B"
+// "(1 segment)", or with --memory-pool "(2 segments: dtcm 12,288 B, sram 40,960 B)"
+std::string segments_text(const plan::MemoryPlan& p) {
+  if (p.regions.empty()) return "(1 segment)";
+  std::string t = "(" + std::to_string(p.regions.size()) + " segments:";
+  for (size_t k = 0; k < p.regions.size(); ++k)
+    t += std::string(k ? "," : "") + " " + p.regions[k].name + " " + commas(p.regions[k].bytes) + " B";
+  return t + ")";
+}
+
 std::string human_bytes(size_t b) {
   char buf[32];
   if (b < 1024) return std::to_string(b) + " B";
@@ -742,6 +751,15 @@ std::vector<std::string> explanation(const Compiled& c, const Data& d) {
   for (const auto* io : {&d.inputs, &d.outputs})
     for (const auto& i : *io)
       if (i.in_app) app_bytes += i.bytes;
+  if (!c.plan.regions.empty()) {
+    std::string split;
+    for (const auto& r : c.plan.regions)
+      split += (split.empty() ? "" : ", ") + r.name + " " + commas(r.bytes) + " of " + commas(r.capacity) + " B (bound " +
+               commas(r.lower_bound) + ")";
+    e.push_back("--memory-pool: the activations split over " + std::to_string(c.plan.regions.size()) +
+                " regions, fastest first, the most used buffers in the fastest: " + split +
+                "; one buffer per region (STAI_<NAME>_ACTIVATION_<r>).");
+  }
   e.push_back("activations (rw) " + commas(c.plan.activations_bytes) + " B as planned; lower bound " +
               commas(c.plan.lower_bound) + " B (largest sum of simultaneously live bytes, " +
               (app_bytes ? std::string("kernel scratch included; ") + commas(app_bytes) +
@@ -800,7 +818,8 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
     << kv("weights (ro)", commas(d.weights_total) + " B (" + human_bytes(d.weights_total) + ") (1 segment)" +
                               (wd.empty() ? "" : " / " + wd + " vs float model"))
     << kv("activations (rw)",
-          commas(c.plan.activations_bytes) + " B (" + human_bytes(c.plan.activations_bytes) + ") (1 segment) *")
+          commas(c.plan.activations_bytes) + " B (" + human_bytes(c.plan.activations_bytes) + ") " +
+              segments_text(c.plan) + " *")
     << (c.plan.states_bytes ? kv("states (rw)", commas(c.plan.states_bytes) + " B (" +
                                                     human_bytes(c.plan.states_bytes) + ") (1 segment, persistent) " +
                                                     state_pairs_text(c.lowered))
@@ -864,7 +883,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
     s << kv("model name", d.model_name, 21, ": ") << kv("c-name", o.name, 21, ": ")
       << kv("c-node #", std::to_string(c.code.layers.size()), 21, ": ")
       << kv("c-array #", std::to_string(d.arrays.size()), 21, ": ")
-      << kv("activations size", std::to_string(c.plan.activations_bytes) + " (1 segment)", 21, ": ")
+      << kv("activations size", std::to_string(c.plan.activations_bytes) + " " + segments_text(c.plan), 21, ": ")
       << kv("weights size", std::to_string(d.weights_total) + " (1 segment)", 21, ": ")
       << kv("macc", std::to_string(c.c_macc), 21, ": ") << kv("inputs", names(d.inputs), 21, ": ")
       << kv("outputs", names(d.outputs), 21, ": ") << "\n";
@@ -1069,7 +1088,11 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
   bool io_in_activations = true;
   for (const auto& i : d.inputs) in_bytes += i.bytes, io_in_activations = io_in_activations && !i.in_app;
   for (const auto& i : d.outputs) out_bytes += i.bytes, io_in_activations = io_in_activations && !i.in_app;
+  nlohmann::json regions = nlohmann::json::array();
+  for (const auto& r : c.plan.regions)
+    regions.push_back({{"name", r.name}, {"bytes", r.bytes}, {"capacity", r.capacity}, {"lower_bound", r.lower_bound}});
   j["memory_footprint"] = {{"activations", c.plan.activations_bytes},
+                           {"activations_regions", regions},
                            {"weights", c.code.blob_bytes},
                            {"io", {in_bytes, out_bytes}},
                            {"io_in_activations", io_in_activations},

@@ -1,5 +1,6 @@
 #include "validate/host_runner.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,21 @@ namespace fs = std::filesystem;
 using toolchain::quote;
 using toolchain::run_command;
 
+std::string activation_buffers(const pipeline::Compiled& c, const std::string& array, const std::string& S) {
+  std::string d;
+  for (size_t r = 1; r <= std::max<size_t>(c.plan.regions.size(), 1); ++r)
+    d += "static STAI_ALIGNED(8) uint8_t " + array + "_" + std::to_string(r) + "[" + S + "_ACTIVATION_" +
+         std::to_string(r) + "_SIZE_BYTES + 8];\n";
+  return d;
+}
+
+std::string point_activations(const pipeline::Compiled& c, const std::string& array, const std::string& ptrs) {
+  std::string d;
+  for (size_t r = 0; r < std::max<size_t>(c.plan.regions.size(), 1); ++r)
+    d += "  " + ptrs + "[" + std::to_string(r) + "] = " + array + "_" + std::to_string(r + 1) + ";\n";
+  return d;
+}
+
 std::string harness_c(const pipeline::Compiled& c) {
   const std::string& name = c.options.name;
   std::string P = name;
@@ -21,7 +37,7 @@ std::string harness_c(const pipeline::Compiled& c) {
   std::ostringstream o;
   o << "/* validate harness: reads samples from files, runs the network, writes outputs. */\n"
     << "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"" << name << ".h\"\n\n"
-    << "static STAI_ALIGNED(8) uint8_t activations[STAI_" << P << "_ACTIVATION_1_SIZE_BYTES + 8];\n"
+    << activation_buffers(c, "activations", "STAI_" + P)
     << "static STAI_ALIGNED(8) stai_network context[STAI_" << P << "_CONTEXT_SIZE];\n\n"
     << "int main(int argc, char **argv) {\n"
     << "  const long in_bytes[] = {";
@@ -31,15 +47,15 @@ std::string harness_c(const pipeline::Compiled& c) {
   o << "0};\n"
     << "  const int n_in = STAI_" << P << "_IN_NUM, n_out = STAI_" << P << "_OUT_NUM;\n"
     << "  FILE *fi[STAI_" << P << "_IN_NUM + 1], *fo[STAI_" << P << "_OUT_NUM + 1];\n"
-    << "  stai_ptr act[1], ins[STAI_" << P << "_IN_NUM + 1], outs[STAI_" << P << "_OUT_NUM + 1];\n"
+    << "  stai_ptr act[STAI_" << P << "_ACTIVATIONS_NUM], ins[STAI_" << P << "_IN_NUM + 1], outs[STAI_" << P << "_OUT_NUM + 1];\n"
     << "  stai_size n;\n  long samples, s;\n  int k;\n"
     << "  if (argc != 2 + n_in + n_out) { fprintf(stderr, \"usage: samples inputs... outputs...\\n\"); return 2; }\n"
     << "  samples = atol(argv[1]);\n"
     << "  for (k = 0; k < n_in; ++k) if (!(fi[k] = fopen(argv[2 + k], \"rb\"))) return 3;\n"
     << "  for (k = 0; k < n_out; ++k) if (!(fo[k] = fopen(argv[2 + n_in + k], \"wb\"))) return 3;\n"
     << "  if (stai_" << name << "_init(context) != STAI_SUCCESS) return 4;\n"
-    << "  act[0] = activations;\n"
-    << "  if (stai_" << name << "_set_activations(context, act, 1) != STAI_SUCCESS) return 4;\n"
+    << point_activations(c, "activations", "act")
+    << "  if (stai_" << name << "_set_activations(context, act, STAI_" << P << "_ACTIVATIONS_NUM) != STAI_SUCCESS) return 4;\n"
     << "  if (stai_" << name << "_get_inputs(context, ins, &n) != STAI_SUCCESS || n != n_in) return 4;\n"
     << "  if (stai_" << name << "_get_outputs(context, outs, &n) != STAI_SUCCESS || n != n_out) return 4;\n"
     << "  for (s = 0; s < samples; ++s) {\n"

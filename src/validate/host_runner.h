@@ -20,6 +20,12 @@ HostBuild build_host(const pipeline::Compiled& c, const std::string& dir, const 
 std::vector<std::vector<uint8_t>> run_host(const pipeline::Compiled& c, const HostBuild& b, const std::string& dir,
                                            const std::vector<std::vector<uint8_t>>& inputs, size_t samples);
 
+// A harness's activations buffers, one static array `<array>_<r>` per region (one unless
+// --memory-pool), sized by the network's <S>_ACTIVATION_<r>_SIZE_BYTES ...
+std::string activation_buffers(const pipeline::Compiled& c, const std::string& array, const std::string& S);
+// ... and the statements pointing `ptrs[r - 1]` at them (for set_activations).
+std::string point_activations(const pipeline::Compiled& c, const std::string& array, const std::string& ptrs);
+
 // The harness program: argv = samples in_0.bin .. out_0.bin ..
 std::string harness_c(const pipeline::Compiled& c);
 

@@ -552,7 +552,6 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
   const std::string P = "STAI_" + upper(n);
   const auto in_b = io_bytes(c.lowered, c.lowered.inputs);
   const auto out_b = io_bytes(c.lowered, c.lowered.outputs);
-  const size_t act = std::max<size_t>(c.plan.activations_bytes, 4);
   std::ostringstream o;
   o << "/* edgegen validate --mode target: firmware main for samples " << first << ".." << first + count - 1
     << ".\n * Regions: 1 = run of the first sample here, 2 = every run, " << kLayerRegionBase
@@ -588,7 +587,7 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
   for (size_t b : out_b) o << b << "u, ";
   o << "};\n\n"
     << "#ifndef EGV_STUB\n"
-    << "static STAI_ALIGNED(8) uint8_t egv_act[" << act << "];\n"
+    << activation_buffers(c, "egv_act", P)
     << "static STAI_ALIGNED(8) stai_network egv_ctx[" << P << "_CONTEXT_SIZE];\n"
     << "#endif\n\n"
     << "static void egv_hex(const uint8_t *p, uint32_t len) {\n"
@@ -614,12 +613,12 @@ std::string target_main_c(const pipeline::Compiled& c, const std::vector<std::ve
     << "  __asm__ volatile(\"b 1f\\n\\t.space \" EGV_STR(EGV_PAD) \"\\n\\t.balign 2\\n1:\\n\");\n"
     << "#endif\n"
     << "#ifndef EGV_STUB\n"
-    << "  stai_ptr act[1], ins[" << P << "_IN_NUM], outs[" << P << "_OUT_NUM];\n"
+    << "  stai_ptr act[" << P << "_ACTIVATIONS_NUM], ins[" << P << "_IN_NUM], outs[" << P << "_OUT_NUM];\n"
     << "  stai_size num = 0;\n"
     << "  stai_return_code rc;\n"
     << "  if ((rc = stai_" << n << "_init(egv_ctx)) != STAI_SUCCESS) return egv_error(\"init\", (uint32_t)rc, 21);\n"
-    << "  act[0] = egv_act;\n"
-    << "  if ((rc = stai_" << n << "_set_activations(egv_ctx, act, 1)) != STAI_SUCCESS) return egv_error(\"set_activations\", (uint32_t)rc, 22);\n"
+    << point_activations(c, "egv_act", "act")
+    << "  if ((rc = stai_" << n << "_set_activations(egv_ctx, act, " << P << "_ACTIVATIONS_NUM)) != STAI_SUCCESS) return egv_error(\"set_activations\", (uint32_t)rc, 22);\n"
     << "  if (stai_" << n << "_get_inputs(egv_ctx, ins, &num) != STAI_SUCCESS || num != " << P << "_IN_NUM) return egv_error(\"get_inputs\", 0, 23);\n"
     << "  if (stai_" << n << "_get_outputs(egv_ctx, outs, &num) != STAI_SUCCESS || num != " << P << "_OUT_NUM) return egv_error(\"get_outputs\", 0, 24);\n"
     << "  for (s = 0; s < egv_count; ++s) {\n"

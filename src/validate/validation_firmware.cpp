@@ -62,7 +62,10 @@ std::map<std::string, std::string> validation_firmware_files(const pipeline::Com
     << "#define EGV_FN(f) stai_" << n << "_##f\n"
     << "#define EGV_CONTEXT_TYPE stai_network\n"
     << "#define EGV_CONTEXT_SIZE " << P << "_CONTEXT_SIZE\n"
-    << "#define EGV_ACTIVATIONS_BYTES " << P << "_ACTIVATION_1_SIZE_BYTES\n"
+    << "#define EGV_ACTIVATIONS_NUM " << P << "_ACTIVATIONS_NUM\n"
+    << "#define EGV_ACTIVATIONS_SIZES " << P << "_ACTIVATIONS_SIZES\n"
+    << "/* the buffers one after the other, each 8-aligned */\n"
+    << "#define EGV_ACTIVATIONS_BYTES (" << P << "_ACTIVATIONS_SIZE_BYTES + 8 * " << P << "_ACTIVATIONS_NUM)\n"
     << "#define EGV_IN_NUM " << P << "_IN_NUM\n#define EGV_OUT_NUM " << P << "_OUT_NUM\n"
     << "#define EGV_IN_BYTES {";
   for (TensorId id : c.lowered.inputs) h << c.lowered.t(id).bytes() << "u, ";

@@ -44,6 +44,16 @@ std::string apply_shape_and_state_args(const std::vector<std::string>& input_sha
 }
 
 // validate's random-input options and its pass/fail thresholds.
+// ST's options into the compile options (reads --memory-pool's file); "" or the problem.
+std::string apply_st(eg::driver::CliOptions& o, bool validate) {
+  try {
+    eg::driver::apply_st_options(o.st, o.compile, validate);
+  } catch (const eg::CompileError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 void add_validate_sampling_and_thresholds(CLI::App* validate, eg::driver::CliOptions& o) {
   validate->add_option("--seed", o.seed, "seed of the random inputs")->capture_default_str();
   validate->add_option("--range", o.range, "range of random inputs: LO HI")->expected(2);
@@ -140,19 +150,15 @@ int main(int argc, char** argv) {
     std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << " (see 'edgegen --help')\n";
     return 2;
   }
-  if (const std::string bad = apply_shape_and_state_args(input_shapes, state_pairs, o.compile); !bad.empty()) {
+  std::string bad = apply_shape_and_state_args(input_shapes, state_pairs, o.compile);
+  if (bad.empty()) bad = apply_st(o, validate->parsed());
+  if (!bad.empty()) {
     std::cerr << "edgegen: error: " << eg::text::one_line(bad) << "\n";
     return 2;
   }
   if (!valinputs.empty()) o.valinput = valinputs[0];
   if (!valoutputs.empty()) o.valoutput = valoutputs[0];
   if (o.st.quiet) o.st.verbosity = 0;
-  try {
-    eg::driver::apply_st_options(o.st, o.compile, validate->parsed());  // reads --memory-pool's file
-  } catch (const eg::CompileError& e) {
-    std::cerr << "edgegen: error: " << eg::text::one_line(e.what()) << "\n";
-    return 2;
-  }
   if (o.st.verbosity > 0) {
     auto notes = eg::driver::st_notes(o.st, validate->parsed());
     if (valinputs.size() > 1 || valoutputs.size() > 1)

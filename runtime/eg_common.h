@@ -158,6 +158,14 @@ static inline int32_t eg_requantize_tfl_hi(int32_t acc, int32_t mult, int64_t rn
   return (int32_t)(r >> 32) >> rshift;
 }
 static inline int eg_requant_tfl_fast_ok(int32_t mult, int32_t shift) { return mult >= 0 && shift <= -1 && shift >= -31; }
+/* eg_requantize_tfl for mult >= 0, shift in [-31, 0] in one 64-bit multiply-accumulate: shift 0 is
+ * SaturatingRoundingDoublingHighMul alone, floor((acc * mult + 2^30) / 2^31) (its nudge 1 - 2^30 and
+ * truncation for a negative product round a tie up too), other shifts eg_requantize_tfl_hi. */
+static inline int32_t eg_requantize_tfl_le0(int32_t acc, int32_t mult, int32_t shift) {
+  if (shift == 0) return (int32_t)(((int64_t)acc * mult + (1 << 30)) >> 31);
+  return eg_requantize_tfl_hi(acc, mult, eg_requant_round_tfl(shift), -1 - shift);
+}
+static inline int eg_requant_tfl_le0_ok(int32_t mult, int32_t shift) { return mult >= 0 && shift <= 0 && shift >= -31; }
 
 /* The high word of acc * mult + start, one SMLAL: start = -[acc < 0] for
  * EG_RQ_ONNX (eg_requantize_hi's tie rule), 2^30 - [acc < 0] * 2^31 for

@@ -268,6 +268,7 @@ typedef struct {
   int32_t mult;  /* 24 */
   int32_t rf;    /* 28: 2^(F-1) + out_zp * 2^F */
   int32_t bias;  /* 32: bias * 2^k */
+  int32_t neg;   /* 36: TFLite's rounding: -2^(k-1), added to rf for a negative accumulator (ONNX: 0) */
 } eg_dw3_ch;
 
 /* The rows of a band, the same for every channel (copied to the asm's frame). */
@@ -341,14 +342,33 @@ typedef struct {
   "smmla r11, r11, r6, r7\n\t"               \
   "ssat r10, #8, r10, asr #13\n\t"           \
   "ssat r11, #8, r11, asr #13\n\t"
-#define EG_DW3_STORE                         \
-  EG_DW3_RQ                                  \
+/* TFLite's rounding: rf plus the channel's neg (frame 92) where the accumulator is negative. */
+#define EG_DW3_RQ_TFL                        \
+  "ldr lr, [sp, #92]\n\t"                    \
+  "and r12, lr, r10, asr #31\n\t"            \
+  "add r12, r12, r7\n\t"                     \
+  "smmla r10, r10, r6, r12\n\t"              \
+  "and r12, lr, r11, asr #31\n\t"            \
+  "add r12, r12, r7\n\t"                     \
+  "smmla r11, r11, r6, r12\n\t"              \
+  "ssat r10, #8, r10, asr #13\n\t"           \
+  "ssat r11, #8, r11, asr #13\n\t"
+/* The single output r10 at a row's end (mult r6, rf r7; r12/lr free). */
+#define EG_DW3_RQ1                           \
+  "smmla r10, r10, r6, r7\n\t"
+#define EG_DW3_RQ1_TFL                       \
+  "ldr lr, [sp, #92]\n\t"                    \
+  "and r12, lr, r10, asr #31\n\t"            \
+  "add r12, r12, r7\n\t"                     \
+  "smmla r10, r10, r6, r12\n\t"
+#define EG_DW3_STORE(RQ)                     \
+  RQ                                         \
   "ldr r12, [sp, #4]\n\t"                    \
   "strb r10, [r9]\n\t"                       \
   "strb r11, [r9, r12]\n\t"                  \
   "add r9, r9, r12, lsl #1\n\t"
-#define EG_DW3_STORE_LOOP(STEP)              \
-  EG_DW3_RQ                                  \
+#define EG_DW3_STORE_LOOP(RQ, STEP)          \
+  RQ                                         \
   "ldr r12, [sp, #4]\n\t"                    \
   "ldr lr, [sp, #8]\n\t"                     \
   "strb r10, [r9]\n\t"                       \
@@ -424,178 +444,191 @@ typedef struct {
  * dout, rows, tail), 32 the one-row loop's entry (by stride and pair parity),
  * 36 next channel's constants, 40 channels left, 44 / 48 the channel's p / o,
  * 52 rows, 56 mult, 60 rf, 64 orow, 68 padj, 72 pb2, 76 dp2, 80 dout2, 84 two, 88 the
- * two-row loop's entry (by pair parity). */
+ * two-row loop's entry (by pair parity), 92 neg. eg_dw3_run_tfl (TFLite's rounding, RQ
+ * EG_DW3_RQ_TFL) is the same code but for the requantization; it is run with two = 0 (the
+ * two-row block has no register left for the sign term). */
+#define EG_DW3_RUN_ASM(RQ, RQ1) \
+  __asm__ volatile( \
+      "push {r4-r11, lr}\n\t" \
+      "sub sp, sp, #96\n\t" \
+      "str r0, [sp, #36]\n\t" \
+      "str r2, [sp, #44]\n\t" \
+      "str r3, [sp, #48]\n\t" \
+      "ldm r1, {r3-r11}\n\t" /* ostep, end, pb, dp, dout, rows, tail, s2, pairs */ \
+      "add r12, sp, #4\n\t" \
+      "stm r12, {r3-r9}\n\t" \
+      "str r8, [sp, #52]\n\t" \
+      "ldr r12, [r1, #64]\n\t" \
+      "str r12, [sp, #84]\n\t" \
+      "add r12, r1, #36\n\t" \
+      "ldm r12, {r1-r6}\n\t" /* nch, orow, padj, pb2, dp2, dout2 */ \
+      "str r1, [sp, #40]\n\t" \
+      "add r12, sp, #64\n\t" \
+      "stm r12, {r2-r6}\n\t" \
+      "adr r12, 30f\n\t" /* the one-row loop's entry */ \
+      "cmp r11, #0\n\t" \
+      "beq 1f\n\t" \
+      "tst r11, #1\n\t" \
+      "bne 2f\n\t" \
+      "adr r12, 10f\n\t" \
+      "cmp r10, #0\n\t" \
+      "beq 1f\n\t" \
+      "adr r12, 20f\n\t" \
+      "b 1f\n\t" \
+      "2:\n\t" \
+      "adr r12, 12f\n\t" \
+      "cmp r10, #0\n\t" \
+      "beq 1f\n\t" \
+      "adr r12, 22f\n\t" \
+      "1:\n\t" \
+      "orr r12, r12, #1\n\t" \
+      "str r12, [sp, #32]\n\t" \
+      "adr r12, 40f\n\t" /* the two-row loop's entry (by pair parity) */ \
+      "tst r11, #1\n\t" \
+      "beq 1f\n\t" \
+      "adr r12, 46f\n\t" \
+      "1:\n\t" \
+      "orr r12, r12, #1\n\t" \
+      "str r12, [sp, #88]\n\t" \
+      "3:\n\t" /* channel */ \
+      "ldr r12, [sp, #36]\n\t" \
+      "ldr r10, [r12, #36]\n\t" \
+      "str r10, [sp, #92]\n\t" \
+      "ldr r10, [r12, #32]\n\t" \
+      "ldr r6, [r12, #24]\n\t" \
+      "ldr r7, [r12, #28]\n\t" \
+      "str r10, [sp]\n\t" \
+      "str r6, [sp, #56]\n\t" \
+      "str r7, [sp, #60]\n\t" \
+      "ldm r12!, {r0-r5}\n\t" \
+      "add r12, r12, #16\n\t" \
+      "str r12, [sp, #36]\n\t" \
+      "ldr r8, [sp, #44]\n\t" \
+      "ldr r9, [sp, #48]\n\t" \
+      "ldr r10, [sp, #84]\n\t" \
+      "ldr r11, [sp, #24]\n\t" \
+      "cmp r10, #0\n\t" \
+      "beq 5f\n\t" \
+      "cmp r11, #2\n\t" \
+      "it ge\n\t" \
+      "ldrge pc, [sp, #88]\n\t" \
+      "5:\n\t" /* into the one-row loop */ \
+      "ldr r6, [sp, #56]\n\t" \
+      "ldr r7, [sp, #60]\n\t" \
+      "ldr r10, [sp, #68]\n\t" \
+      "sub r8, r8, r10\n\t" \
+      "ldr pc, [sp, #32]\n\t" \
+      "46:\n\t" /* two rows, odd pairs: the loop enters at its second block */ \
+      "sub r8, r8, #128\n\t" \
+      EG_DW3_ROWEND(72) \
+      "b 42f\n\t" \
+      "40:\n\t" /* two rows, even pairs */ \
+      EG_DW3_ROWEND(72) \
+      "cmp r8, lr\n\t" \
+      "beq 43f\n\t" \
+      "41:\n\t" EG_DW3_BLOCK(0)); \
+  __asm__ volatile( \
+      "42:\n\t" EG_DW3_BLOCK(128) \
+      "add r8, r8, #256\n\t" \
+      "ldr lr, [sp, #8]\n\t" \
+      "cmp r8, lr\n\t" \
+      "bne 41b\n\t"); \
+  __asm__ volatile( \
+      "43:\n\t" \
+      "ldr r12, [sp, #28]\n\t" \
+      "cmp r12, #0\n\t" \
+      "beq 44f\n\t" \
+      "ldr r6, [sp]\n\t" \
+      "ldr r10, [sp]\n\t" \
+      EG_DW3_ONE("r6", 0) \
+      EG_DW3_ONE("r10", 4) \
+      "ldr r12, [sp, #56]\n\t" \
+      "ldr lr, [sp, #60]\n\t" \
+      "smmla r6, r6, r12, lr\n\t" \
+      "smmla r10, r10, r12, lr\n\t" \
+      "ssat r6, #8, r6, asr #13\n\t" \
+      "ssat r10, #8, r10, asr #13\n\t" \
+      "ldr r12, [sp, #64]\n\t" \
+      "strb r6, [r9]\n\t" \
+      "strb r10, [r9, r12]\n\t" \
+      "44:\n\t" \
+      "ldr r10, [sp, #76]\n\t" \
+      "ldr r11, [sp, #80]\n\t" \
+      "ldr r12, [sp, #24]\n\t" \
+      "add r8, r8, r10\n\t" \
+      "add r9, r9, r11\n\t" \
+      "subs r12, r12, #2\n\t" \
+      "str r12, [sp, #24]\n\t" \
+      "beq 9f\n\t" \
+      "cmp r12, #2\n\t" \
+      "it ge\n\t" \
+      "ldrge pc, [sp, #88]\n\t" \
+      "b 5b\n\t" \
+      "20:\n\t" /* stride 2, even pairs */ \
+      EG_DW3_ROWEND(12) \
+      "21:\n\t" EG_DW3_MAC2(0) EG_DW3_STORE(RQ)); \
+  __asm__ volatile( \
+      "23:\n\t" EG_DW3_MAC2(256) EG_DW3_STORE_LOOP(RQ, 512) \
+      "bne 21b\n\t" \
+      "b 30f\n\t" \
+      "22:\n\t" /* stride 2, odd pairs */ \
+      EG_DW3_ROWEND(12) \
+      "b 23b\n\t" \
+      "12:\n\t" /* stride 1, odd pairs */ \
+      EG_DW3_ROWEND(12) \
+      "b 13f\n\t" \
+      "10:\n\t" /* stride 1, even pairs */ \
+      EG_DW3_ROWEND(12) \
+      "11:\n\t" EG_DW3_MAC1(0) EG_DW3_STORE(RQ)); \
+  __asm__ volatile( \
+      "13:\n\t" EG_DW3_MAC1(128) EG_DW3_STORE_LOOP(RQ, 256) \
+      "bne 11b\n\t" \
+      "30:\n\t" /* end of a row: the last single output, then the next row */ \
+      "ldr r12, [sp, #28]\n\t" \
+      "cmp r12, #0\n\t" \
+      "beq 31f\n\t" \
+      "ldr r10, [sp]\n\t" \
+      EG_DW3_ONE("r10", 0) \
+      RQ1 \
+      "ssat r10, #8, r10, asr #13\n\t" \
+      "strb r10, [r9]\n\t" \
+      "31:\n\t" \
+      "ldr r10, [sp, #16]\n\t" \
+      "ldr r11, [sp, #20]\n\t" \
+      "ldr r12, [sp, #24]\n\t" \
+      "add r8, r8, r10\n\t" \
+      "add r9, r9, r11\n\t" \
+      "subs r12, r12, #1\n\t" \
+      "str r12, [sp, #24]\n\t" \
+      "it ne\n\t" \
+      "ldrne pc, [sp, #32]\n\t" \
+      "9:\n\t" /* next channel */ \
+      "ldr r8, [sp, #44]\n\t" \
+      "ldr r9, [sp, #48]\n\t" \
+      "ldr r10, [sp, #40]\n\t" \
+      "ldr r11, [sp, #52]\n\t" \
+      "add r8, r8, #32\n\t" \
+      "add r9, r9, #1\n\t" \
+      "subs r10, r10, #1\n\t" \
+      "str r8, [sp, #44]\n\t" \
+      "str r9, [sp, #48]\n\t" \
+      "str r10, [sp, #40]\n\t" \
+      "str r11, [sp, #24]\n\t" \
+      "bne 3b\n\t" \
+      "add sp, sp, #96\n\t" \
+      "pop {r4-r11, pc}\n\t");
+
 __attribute__((naked, noinline, aligned(4))) static void eg_dw3_run(const eg_dw3_ch *ch __attribute__((unused)),
                                                         const eg_dw3_rows *rw __attribute__((unused)),
                                                         const uint8_t *p __attribute__((unused)),
                                                         int8_t *o __attribute__((unused))) {
-  __asm__ volatile(
-      "push {r4-r11, lr}\n\t"
-      "sub sp, sp, #96\n\t"
-      "str r0, [sp, #36]\n\t"
-      "str r2, [sp, #44]\n\t"
-      "str r3, [sp, #48]\n\t"
-      "ldm r1, {r3-r11}\n\t" /* ostep, end, pb, dp, dout, rows, tail, s2, pairs */
-      "add r12, sp, #4\n\t"
-      "stm r12, {r3-r9}\n\t"
-      "str r8, [sp, #52]\n\t"
-      "ldr r12, [r1, #64]\n\t"
-      "str r12, [sp, #84]\n\t"
-      "add r12, r1, #36\n\t"
-      "ldm r12, {r1-r6}\n\t" /* nch, orow, padj, pb2, dp2, dout2 */
-      "str r1, [sp, #40]\n\t"
-      "add r12, sp, #64\n\t"
-      "stm r12, {r2-r6}\n\t"
-      "adr r12, 30f\n\t" /* the one-row loop's entry */
-      "cmp r11, #0\n\t"
-      "beq 1f\n\t"
-      "tst r11, #1\n\t"
-      "bne 2f\n\t"
-      "adr r12, 10f\n\t"
-      "cmp r10, #0\n\t"
-      "beq 1f\n\t"
-      "adr r12, 20f\n\t"
-      "b 1f\n\t"
-      "2:\n\t"
-      "adr r12, 12f\n\t"
-      "cmp r10, #0\n\t"
-      "beq 1f\n\t"
-      "adr r12, 22f\n\t"
-      "1:\n\t"
-      "orr r12, r12, #1\n\t"
-      "str r12, [sp, #32]\n\t"
-      "adr r12, 40f\n\t" /* the two-row loop's entry (by pair parity) */
-      "tst r11, #1\n\t"
-      "beq 1f\n\t"
-      "adr r12, 46f\n\t"
-      "1:\n\t"
-      "orr r12, r12, #1\n\t"
-      "str r12, [sp, #88]\n\t"
-      "3:\n\t" /* channel */
-      "ldr r12, [sp, #36]\n\t"
-      "ldr r10, [r12, #32]\n\t"
-      "ldr r6, [r12, #24]\n\t"
-      "ldr r7, [r12, #28]\n\t"
-      "str r10, [sp]\n\t"
-      "str r6, [sp, #56]\n\t"
-      "str r7, [sp, #60]\n\t"
-      "ldm r12!, {r0-r5}\n\t"
-      "add r12, r12, #12\n\t"
-      "str r12, [sp, #36]\n\t"
-      "ldr r8, [sp, #44]\n\t"
-      "ldr r9, [sp, #48]\n\t"
-      "ldr r10, [sp, #84]\n\t"
-      "ldr r11, [sp, #24]\n\t"
-      "cmp r10, #0\n\t"
-      "beq 5f\n\t"
-      "cmp r11, #2\n\t"
-      "it ge\n\t"
-      "ldrge pc, [sp, #88]\n\t"
-      "5:\n\t" /* into the one-row loop */
-      "ldr r6, [sp, #56]\n\t"
-      "ldr r7, [sp, #60]\n\t"
-      "ldr r10, [sp, #68]\n\t"
-      "sub r8, r8, r10\n\t"
-      "ldr pc, [sp, #32]\n\t"
-      "46:\n\t" /* two rows, odd pairs: the loop enters at its second block */
-      "sub r8, r8, #128\n\t"
-      EG_DW3_ROWEND(72)
-      "b 42f\n\t"
-      "40:\n\t" /* two rows, even pairs */
-      EG_DW3_ROWEND(72)
-      "cmp r8, lr\n\t"
-      "beq 43f\n\t"
-      "41:\n\t" EG_DW3_BLOCK(0));
-  __asm__ volatile(
-      "42:\n\t" EG_DW3_BLOCK(128)
-      "add r8, r8, #256\n\t"
-      "ldr lr, [sp, #8]\n\t"
-      "cmp r8, lr\n\t"
-      "bne 41b\n\t");
-  __asm__ volatile(
-      "43:\n\t"
-      "ldr r12, [sp, #28]\n\t"
-      "cmp r12, #0\n\t"
-      "beq 44f\n\t"
-      "ldr r6, [sp]\n\t"
-      "ldr r10, [sp]\n\t"
-      EG_DW3_ONE("r6", 0)
-      EG_DW3_ONE("r10", 4)
-      "ldr r12, [sp, #56]\n\t"
-      "ldr lr, [sp, #60]\n\t"
-      "smmla r6, r6, r12, lr\n\t"
-      "smmla r10, r10, r12, lr\n\t"
-      "ssat r6, #8, r6, asr #13\n\t"
-      "ssat r10, #8, r10, asr #13\n\t"
-      "ldr r12, [sp, #64]\n\t"
-      "strb r6, [r9]\n\t"
-      "strb r10, [r9, r12]\n\t"
-      "44:\n\t"
-      "ldr r10, [sp, #76]\n\t"
-      "ldr r11, [sp, #80]\n\t"
-      "ldr r12, [sp, #24]\n\t"
-      "add r8, r8, r10\n\t"
-      "add r9, r9, r11\n\t"
-      "subs r12, r12, #2\n\t"
-      "str r12, [sp, #24]\n\t"
-      "beq 9f\n\t"
-      "cmp r12, #2\n\t"
-      "it ge\n\t"
-      "ldrge pc, [sp, #88]\n\t"
-      "b 5b\n\t"
-      "20:\n\t" /* stride 2, even pairs */
-      EG_DW3_ROWEND(12)
-      "21:\n\t" EG_DW3_MAC2(0) EG_DW3_STORE);
-  __asm__ volatile(
-      "23:\n\t" EG_DW3_MAC2(256) EG_DW3_STORE_LOOP(512)
-      "bne 21b\n\t"
-      "b 30f\n\t"
-      "22:\n\t" /* stride 2, odd pairs */
-      EG_DW3_ROWEND(12)
-      "b 23b\n\t"
-      "12:\n\t" /* stride 1, odd pairs */
-      EG_DW3_ROWEND(12)
-      "b 13f\n\t"
-      "10:\n\t" /* stride 1, even pairs */
-      EG_DW3_ROWEND(12)
-      "11:\n\t" EG_DW3_MAC1(0) EG_DW3_STORE);
-  __asm__ volatile(
-      "13:\n\t" EG_DW3_MAC1(128) EG_DW3_STORE_LOOP(256)
-      "bne 11b\n\t"
-      "30:\n\t" /* end of a row: the last single output, then the next row */
-      "ldr r12, [sp, #28]\n\t"
-      "cmp r12, #0\n\t"
-      "beq 31f\n\t"
-      "ldr r10, [sp]\n\t"
-      EG_DW3_ONE("r10", 0)
-      "smmla r10, r10, r6, r7\n\t"
-      "ssat r10, #8, r10, asr #13\n\t"
-      "strb r10, [r9]\n\t"
-      "31:\n\t"
-      "ldr r10, [sp, #16]\n\t"
-      "ldr r11, [sp, #20]\n\t"
-      "ldr r12, [sp, #24]\n\t"
-      "add r8, r8, r10\n\t"
-      "add r9, r9, r11\n\t"
-      "subs r12, r12, #1\n\t"
-      "str r12, [sp, #24]\n\t"
-      "it ne\n\t"
-      "ldrne pc, [sp, #32]\n\t"
-      "9:\n\t" /* next channel */
-      "ldr r8, [sp, #44]\n\t"
-      "ldr r9, [sp, #48]\n\t"
-      "ldr r10, [sp, #40]\n\t"
-      "ldr r11, [sp, #52]\n\t"
-      "add r8, r8, #32\n\t"
-      "add r9, r9, #1\n\t"
-      "subs r10, r10, #1\n\t"
-      "str r8, [sp, #44]\n\t"
-      "str r9, [sp, #48]\n\t"
-      "str r10, [sp, #40]\n\t"
-      "str r11, [sp, #24]\n\t"
-      "bne 3b\n\t"
-      "add sp, sp, #96\n\t"
-      "pop {r4-r11, pc}\n\t");
+  EG_DW3_RUN_ASM(EG_DW3_RQ, EG_DW3_RQ1)
+}
+__attribute__((naked, noinline, aligned(4))) static void eg_dw3_run_tfl(const eg_dw3_ch *ch __attribute__((unused)),
+                                                        const eg_dw3_rows *rw __attribute__((unused)),
+                                                        const uint8_t *p __attribute__((unused)),
+                                                        int8_t *o __attribute__((unused))) {
+  EG_DW3_RUN_ASM(EG_DW3_RQ_TFL, EG_DW3_RQ1_TFL)
 }
 #else
 /* The same computation in C (host builds with the emulated intrinsics). */
@@ -604,7 +637,7 @@ static int32_t eg_dw3_at(const uint8_t *p, int32_t line, int32_t pos) {
   memcpy(&v, p + (pos >> 1) * EG_DW3_COL + line * 4 + (pos & 1) * 2, 2);
   return v;
 }
-static void eg_dw3_run(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t *p0, int8_t *o0) {
+static void eg_dw3_run_rf(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t *p0, int8_t *o0, int tfl) {
   const int32_t n = 2 * rw->pairs + rw->tail, s = rw->s2 ? 2 : 1;
   int32_t c, r, i, k;
   for (c = 0; c < rw->nch; ++c, ++ch)
@@ -618,10 +651,17 @@ static void eg_dw3_run(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t
           acc += eg_dw3_at(p, k, i * s) * (int16_t)(a & 0xFFFFu) + eg_dw3_at(p, k, i * s + 1) * (int16_t)(a >> 16) +
                  eg_dw3_at(p, k, i * s + 2) * (int16_t)(b >> 16);
         }
-        v = (int32_t)(((int64_t)ch->rf * 4294967296LL + (int64_t)acc * ch->mult) >> 32) >> EG_DW3_F; /* SMMLA */
-        o[i * rw->ostep] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);                                 /* SSAT */
+        v = ch->rf + (tfl && acc < 0 ? ch->neg : 0);
+        v = (int32_t)(((int64_t)v * 4294967296LL + (int64_t)acc * ch->mult) >> 32) >> EG_DW3_F; /* SMMLA */
+        o[i * rw->ostep] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);                   /* SSAT */
       }
     }
+}
+static void eg_dw3_run(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t *p0, int8_t *o0) {
+  eg_dw3_run_rf(ch, rw, p0, o0, 0);
+}
+static void eg_dw3_run_tfl(const eg_dw3_ch *ch, const eg_dw3_rows *rw, const uint8_t *p0, int8_t *o0) {
+  eg_dw3_run_rf(ch, rw, p0, o0, 1);
 }
 #endif
 
@@ -640,7 +680,7 @@ static inline uint32_t eg_dw3_pack(int32_t lo, int32_t hi) {
  * ch[]; ok[i] = 0 when the fast path is not exact for channel c0 + i. tr: lines
  * along H. */
 EG_NOINLINE static void eg_dw3_setup(eg_dw3_ch *ch, int *ok, const eg_conv_s8_params *p, int32_t c0, int32_t G,
-                                     int tr) {
+                                     int tr, int32_t mode) {
   static const uint8_t tap[2][9] = {{0, 1, 2, 3, 4, 5, 6, 7, 8}, {0, 3, 6, 1, 4, 7, 2, 5, 8}};
   const int32_t C = p->in_c, zp = p->in_zp;
   const int32_t rf = (1 << (EG_DW3_F - 1)) + p->out_zp * (1 << EG_DW3_F);
@@ -666,6 +706,7 @@ EG_NOINLINE static void eg_dw3_setup(eg_dw3_ch *ch, int *ok, const eg_conv_s8_pa
     int32_t e, a, b, d;
     j->mult = M;
     j->rf = rf;
+    j->neg = 0;
     ok[i] = 0;
     if (M == 0) { /* out_zp whatever the accumulator */
       memset(j->w, 0, sizeof j->w);
@@ -674,13 +715,21 @@ EG_NOINLINE static void eg_dw3_setup(eg_dw3_ch *ch, int *ok, const eg_conv_s8_pa
       continue;
     }
     if (M < 0 || (uint32_t)k > 8u || bound > (uint32_t)INT32_MAX >> k) continue;
+    if (mode == EG_RQ_TFLITE) {
+      /* eg_requantize_tfl_hi scaled by 2^k: its 2^30 - [acc < 0] * 2^31 is rf's 2^(k-2) and neg's
+       * -2^(k-1) (whole for k >= 2), so the result is TFLite's for every accumulator. */
+      if (k < 2) continue;
+      j->rf = rf + (1 << (k - 2));
+      j->neg = -(1 << (k - 1));
+    } else {
 #if defined(__GNUC__)
-    e = __builtin_ctz((uint32_t)M);
+      e = __builtin_ctz((uint32_t)M);
 #else
-    for (e = 0; !((M >> e) & 1); ++e) {
-    }
+      for (e = 0; !((M >> e) & 1); ++e) {
+      }
 #endif
-    if (31 + rs - e < 32 && bound >= (1u << (31 + rs - e))) continue; /* a rounding tie is possible */
+      if (31 + rs - e < 32 && bound >= (1u << (31 + rs - e))) continue; /* a rounding tie is possible */
+    }
     a = w[0] * (1 << k), b = w[4] * (1 << k), d = w[8] * (1 << k);
     j->w[0] = eg_dw3_pack(a, b);
     j->w[1] = eg_dw3_pack(b, d);
@@ -870,7 +919,8 @@ EG_NOINLINE static void eg_dw3_band(uint8_t *scr, const int8_t *x, int32_t v0, i
 }
 
 /* Channel c exactly as the reference computes it (channels the fast path cannot take). */
-EG_NOINLINE static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t c) {
+EG_NOINLINE static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, int32_t c,
+                                    int32_t mode) {
   const int32_t C = p->in_c;
   int32_t oy, ox, ky, kx;
   for (oy = 0; oy < p->out_h; ++oy)
@@ -882,7 +932,8 @@ EG_NOINLINE static void eg_dw3_slow(const eg_conv_s8_params *p, const int8_t *in
           if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w)
             acc += ((int32_t)in[(iy * p->in_w + ix) * C + c] - p->in_zp) * p->dw_weights[(ky * 3 + kx) * C + c];
         }
-      acc = eg_requantize(acc, p->mult[c], p->shift[c]) + p->out_zp;
+      acc = (mode == EG_RQ_TFLITE ? eg_requantize_tfl(acc, p->mult[c], p->shift[c])
+                                  : eg_requantize(acc, p->mult[c], p->shift[c])) + p->out_zp;
       out[(oy * p->out_w + ox) * C + c] = (int8_t)eg_clamp_i32(acc, p->act_min, p->act_max);
     }
 }
@@ -897,7 +948,9 @@ EG_NOINLINE static void eg_dw3_clamp(int8_t *o, int32_t nr, const eg_dw3_geo *g,
     }
 }
 
-EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, uint8_t *scr) {
+/* mode: a constant in each of the two entries (one copy each, only the used one linked). */
+static EG_ALWAYS_INLINE void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int8_t *in, int8_t *out,
+                                                uint8_t *scr, const int32_t mode) {
   const int32_t C = p->in_c, tr = p->out_h > p->out_w;
   const int32_t sl = tr ? p->stride_h : p->stride_w, step = sl * EG_DW3_COL;
   const int full = p->act_min <= -128 && p->act_max >= 127;
@@ -936,14 +989,14 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
   rw.pb2 = (pairs + (pairs & 1)) * EG_DW3_COL;
   rw.dp2 = 2 * rw.prow - pairs * EG_DW3_COL;
   rw.dout2 = 2 * g.os_v - 2 * pairs * g.os_l;
-  rw.two = sl == 1 && g.s_v == 1;
+  rw.two = sl == 1 && g.s_v == 1 && mode == EG_RQ_ONNX;
   memset(scr, 0, (size_t)(g.words * EG_DW3_COL)); /* the padding positions of every line */
   for (b = 0; b < p->batch; ++b) {
     const int8_t *inb = in + b * p->in_h * p->in_w * C;
     int8_t *outb = out + b * p->out_h * p->out_w * C;
     for (c0 = 0; c0 < C; c0 += 4) {
       const int32_t G = C - c0 < 4 ? C - c0 : 4;
-      eg_dw3_setup(ch, ok, p, c0, G, tr);
+      eg_dw3_setup(ch, ok, p, c0, G, tr, mode);
       all = 1;
       for (i = 0; i < G; ++i) all &= ok[i];
       for (oy0 = 0; oy0 < g.out_v; oy0 += R) {
@@ -953,18 +1006,22 @@ EG_NOINLINE static void eg_conv_s8_dw3_dsp(const eg_conv_s8_params *p, const int
         rw.rows = nr;
         if (all) { /* the usual case: one call for the group */
           rw.nch = G;
-          eg_dw3_run(ch, &rw, scr, o);
+          if (mode == EG_RQ_TFLITE) eg_dw3_run_tfl(ch, &rw, scr, o);
+          else eg_dw3_run(ch, &rw, scr, o);
         } else {
           rw.nch = 1;
-          for (i = 0; i < G; ++i)
-            if (ok[i]) eg_dw3_run(&ch[i], &rw, scr + 32 * i, o + i);
+          for (i = 0; i < G; ++i) {
+            if (!ok[i]) continue;
+            if (mode == EG_RQ_TFLITE) eg_dw3_run_tfl(&ch[i], &rw, scr + 32 * i, o + i);
+            else eg_dw3_run(&ch[i], &rw, scr + 32 * i, o + i);
+          }
         }
         if (!full) /* the activation clamp (SSAT gave [-128, 127]) */
           for (i = 0; i < G; ++i)
             if (ok[i]) eg_dw3_clamp(o + i, nr, &g, p->act_min, p->act_max);
       }
       for (i = 0; i < G; ++i)
-        if (!ok[i]) eg_dw3_slow(p, inb, outb, c0 + i);
+        if (!ok[i]) eg_dw3_slow(p, inb, outb, c0 + i, mode);
     }
   }
 }
@@ -1160,7 +1217,7 @@ EG_NOINLINE static void eg_conv_s8_dwd(const eg_conv_s8_params *p, const int8_t 
     const int8_t *inb = in + b * p->in_h * R;
     int8_t *outb = out + b * p->out_h * p->out_w * C;
     for (c0 = 0; c0 < C; c0 += 4) {
-      eg_dw3_setup(ch, ok, p, c0, 4, 0);
+      eg_dw3_setup(ch, ok, p, c0, 4, 0, EG_RQ_ONNX);
       for (i = 0; i < 4; ++i) {
         if (!ok[i]) memset(&ch[i], 0, sizeof ch[i]);
         bias[i] = ch[i].bias;
@@ -1206,7 +1263,7 @@ EG_NOINLINE static void eg_conv_s8_dwd(const eg_conv_s8_params *p, const int8_t 
       }
       for (i = 0; i < 4; ++i) {
         if (!ok[i])
-          eg_dw3_slow(p, inb, outb, c0 + i);
+          eg_dw3_slow(p, inb, outb, c0 + i, EG_RQ_ONNX);
         else if (!full)
           eg_dw3_clamp(outb + c0 + i, p->out_h, &g, p->act_min, p->act_max);
       }
@@ -1251,11 +1308,27 @@ void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, v
 #if EG_USE_MVE
   if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
 #endif
-  eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch);
+  eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch, EG_RQ_ONNX);
   if (p->out_table) eg_dw_table(p, out);
 #else
   (void)scratch;
   eg_conv_s8_ref(p, in, out);
+#endif
+}
+
+void eg_conv_s8_tfl_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
+#if EG_USE_DSP
+#if EG_USE_MVE
+  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_TFLITE)) {
+    if (p->out_table) eg_dw_table(p, out);
+    return;
+  }
+#endif
+  eg_conv_s8_dw3_dsp(p, in, out, (uint8_t *)scratch, EG_RQ_TFLITE);
+  if (p->out_table) eg_dw_table(p, out);
+#else
+  (void)scratch;
+  eg_conv_s8_tfl_ref(p, in, out);
 #endif
 }
 

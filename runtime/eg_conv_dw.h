@@ -36,5 +36,11 @@ void eg_conv_s8_tfl_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out
  * channels the fast path cannot reproduce exactly (see eg_conv_dw.c) take a slow
  * per-channel loop. */
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+/* _dw3 with TFLite's requantization (eg_requantize_tfl), the same preconditions.
+ * Its fast path takes a channel when k = 13 - (-1 - shift) is in [2, 8] and the
+ * accumulator bound scaled by 2^k fits int32 (no tie rule: the sign-dependent
+ * rounding is computed); one-row loops only. Without the DSP extension:
+ * eg_conv_s8_tfl_ref. */
+void eg_conv_s8_tfl_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 
 #endif

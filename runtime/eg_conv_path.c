@@ -40,14 +40,8 @@ static int eg_conv_s8_is_pointwise(const eg_conv_s8_params *p) {
 }
 
 eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_facts *f, int scratch_granted) {
-  if (f->tflite) { /* the same order; no DW3 (its fast path folds ONNX's rounding into SMMLA) */
-    if (scratch_granted && eg_conv_s8_mat_requant_ok_tfl(p))
-      return f->small_network ? EG_CONV_S8_PATH_MAT_SMALL : EG_CONV_S8_PATH_MAT;
-    if (eg_conv_s8_is_pointwise(p) && eg_conv_s8_fc_requant_ok(p)) return EG_CONV_S8_PATH_POINTWISE_FC;
-    if (eg_conv_s8_is_depthwise(p) && eg_conv_s8_dw_requant_ok(p)) return EG_CONV_S8_PATH_DW;
-    return EG_CONV_S8_PATH_REF;
-  }
-  if (scratch_granted && eg_conv_s8_mat_requant_ok(p))
+  /* the same order under TFLite's requantization (facts.dw3_fast then says eg_conv_s8_tfl_dw3's) */
+  if (scratch_granted && (f->tflite ? eg_conv_s8_mat_requant_ok_tfl(p) : eg_conv_s8_mat_requant_ok(p)))
     return f->small_network ? EG_CONV_S8_PATH_MAT_SMALL : EG_CONV_S8_PATH_MAT;
   if (eg_conv_s8_is_pointwise(p) && eg_conv_s8_fc_requant_ok(p)) return EG_CONV_S8_PATH_POINTWISE_FC;
   if (scratch_granted && f->dw3_fast && eg_conv_s8_is_dw3(p) &&

@@ -12,7 +12,7 @@ extern "C" {
 #endif
 
 /* Each path's entry under TFLite's requantization (facts.tflite) is its _tfl twin: eg_conv_s8_tfl_ref,
- * _tfl_mat, _tfl_mat_small, _tfl_dw, eg_fc_s8_tfl_fast (DW3 is ONNX only). */
+ * _tfl_mat, _tfl_mat_small, _tfl_dw, _tfl_dw3, eg_fc_s8_tfl_fast. */
 typedef enum {
   EG_CONV_S8_PATH_REF = 0,      /* eg_conv_s8_ref: any layer, no scratch */
   EG_CONV_S8_PATH_MAT,          /* eg_conv_s8_mat: groups 1, EG_CONV_W_P2 weights, scratch */
@@ -24,7 +24,8 @@ typedef enum {
 
 /* What only the compiler knows of a layer (it sees the whole network and the constant bias). */
 typedef struct {
-  int dw3_fast;      /* every channel takes eg_conv_s8_dw3's fast path (see eg_conv_dw.c) */
+  int dw3_fast;      /* every channel takes eg_conv_s8_dw3's fast path (eg_conv_dw.c); tflite: half of them
+                        _tfl_dw3's (its other channels' exact loop is about the no-scratch path's speed) */
   int small_network; /* every matrix-path layer of the network is small: _mat_small everywhere */
   int tflite;        /* TFLite's requantization (eg_requantize_tfl): the _tfl entries */
 } eg_conv_s8_facts;

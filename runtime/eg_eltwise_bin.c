@@ -585,20 +585,24 @@ void eg_qbinary_s8(const eg_qbinary_s8_params *p, const int8_t *a, const int8_t 
 }
 
 void eg_addsub_s8_tfl(const eg_addsub_s8_tfl_params *p, const int8_t *a, const int8_t *b, int8_t *out) {
+  const int fast = eg_requant_tfl_le0_ok(p->a_mult, p->a_shift) && eg_requant_tfl_le0_ok(p->b_mult, p->b_shift) &&
+                   eg_requant_tfl_le0_ok(p->out_mult, p->out_shift);
+  const int32_t sa3 = p->a_strides[3], sb3 = p->b_strides[3], n = p->dims[3], ls = p->left_shift;
   int32_t i0, i1, i2, i3;
   for (i0 = 0; i0 < p->dims[0]; ++i0)
     for (i1 = 0; i1 < p->dims[1]; ++i1)
       for (i2 = 0; i2 < p->dims[2]; ++i2) {
         const int8_t *ar = a + i0 * p->a_strides[0] + i1 * p->a_strides[1] + i2 * p->a_strides[2];
         const int8_t *br = b + i0 * p->b_strides[0] + i1 * p->b_strides[1] + i2 * p->b_strides[2];
-        for (i3 = 0; i3 < p->dims[3]; ++i3) {
-          const int32_t va = ((int32_t)ar[i3 * p->a_strides[3]] + p->a_offset) * (1 << p->left_shift);
-          const int32_t vb = ((int32_t)br[i3 * p->b_strides[3]] + p->b_offset) * (1 << p->left_shift);
-          const int32_t sa = eg_requantize_tfl(va, p->a_mult, p->a_shift);
-          const int32_t sb = eg_requantize_tfl(vb, p->b_mult, p->b_shift);
-          int32_t v = eg_requantize_tfl(p->subtract ? sa - sb : sa + sb, p->out_mult, p->out_shift) + p->out_offset;
-          v = v < p->act_min ? p->act_min : v;
-          *out++ = (int8_t)(v > p->act_max ? p->act_max : v);
+        if (!fast) {
+          for (i3 = 0; i3 < n; ++i3) *out++ = (int8_t)eg_addsub_tfl_one(p, ar[i3 * sa3], br[i3 * sb3]);
+          continue;
+        }
+        for (i3 = 0; i3 < n; ++i3, ar += sa3, br += sb3) {
+          const int32_t va = eg_requantize_tfl_le0((*ar + p->a_offset) * (1 << ls), p->a_mult, p->a_shift);
+          const int32_t vb = eg_requantize_tfl_le0((*br + p->b_offset) * (1 << ls), p->b_mult, p->b_shift);
+          const int32_t v = eg_requantize_tfl_le0(p->subtract ? va - vb : va + vb, p->out_mult, p->out_shift);
+          *out++ = (int8_t)eg_clamp_i32(v + p->out_offset, p->act_min, p->act_max);
         }
       }
 }

@@ -4,6 +4,7 @@
 #define EG_ELTWISE_BIN_H
 #include <stdint.h>
 
+#include "eg_common.h"
 #include "eg_eltwise.h"
 
 #define EG_ELT_MAX_RANK 6
@@ -97,5 +98,14 @@ typedef struct {
   int32_t subtract;                 /* 1: a - b */
 } eg_addsub_s8_tfl_params;
 void eg_addsub_s8_tfl(const eg_addsub_s8_tfl_params *p, const int8_t *a, const int8_t *b, int8_t *out);
+/* The formula above for one pair of values x (of a), y (of b): the kernel's
+ * loop body, and the reference the compiler folds into eg_qaddsub_s8_tab's
+ * tables (src/ops/qadd_fold.c). */
+static inline int32_t eg_addsub_tfl_one(const eg_addsub_s8_tfl_params *p, int32_t x, int32_t y) {
+  const int32_t sa = eg_requantize_tfl((x + p->a_offset) * (1 << p->left_shift), p->a_mult, p->a_shift);
+  const int32_t sb = eg_requantize_tfl((y + p->b_offset) * (1 << p->left_shift), p->b_mult, p->b_shift);
+  return eg_clamp_i32(eg_requantize_tfl(p->subtract ? sa - sb : sa + sb, p->out_mult, p->out_shift) + p->out_offset,
+                      p->act_min, p->act_max);
+}
 
 #endif

@@ -15,6 +15,7 @@
 #include "ops/emit_context.h"
 #include "ops/common.h"
 #include "ops/qadd_fold.h"
+#include "ops/qbinary_emit.h"
 #include "ops/quant_math.h"
 #include "ops/registry.h"
 
@@ -442,9 +443,7 @@ void emit_qbinary(EmitContext& ctx, const Graph& g, const Node& n) {
   }
   auto [lo, hi] = quantized_act_range(n.attr_float("act_min", -std::numeric_limits<float>::infinity()),
                                       n.attr_float("act_max", std::numeric_limits<float>::infinity()), sy, zy);
-  const Bcast bc = make_bcast(y.shape, {g.t(n.inputs[0]).shape, g.t(n.inputs[1]).shape});
   const std::string id = ctx.layer_ident();
-  auto s = [](int64_t v) { return std::to_string(v); };
   eg_qbinary_s8_params p{};  // the kernel's parameters, for the compile-time tables below
   p.op = op == MUL ? EG_BIN_MUL : op == SUB ? EG_BIN_SUB : EG_BIN_ADD;
   p.a_zp = a.zp;
@@ -476,32 +475,21 @@ void emit_qbinary(EmitContext& ctx, const Graph& g, const Node& n) {
     const std::string sym = ctx.add_array(id + "_table", make_const("table", DType::I8, {256}, table), n.name, true);
     ctx.use("eg_lut");
     ctx.emit("eg_lut_s8(" + ctx.ptr(n.inputs[static_cast<size_t>(1 - k)]) + ", " + ctx.ptr(n.outputs[0]) + ", " +
-             s(y.elements()) + ", " + sym + ");");
+             std::to_string(y.elements()) + ", " + sym + ");");
     return;
   }
   // Add/Sub under policy add_sub_tables (--optimization time): the requantization folded into one 256-entry int32 table per
   // operand (2 KB of flash; ~8 instead of ~27 cycles per element on the Cortex-M4), when tables that
   // reproduce the kernel's formula for all 65536 input pairs exist (qadd_fold.c checks every pair).
   // Not for small tensors, where the tables would outweigh the time they save.
-  std::string tab = "0";
-  int32_t tab_shift = 0;
+  std::vector<int32_t> tab;
   if (op != MUL && policy(g.optimization).add_sub_tables && y.elements() >= 128) {
-    std::vector<int32_t> t(512);
+    tab.resize(512);
     auto work = std::make_unique<eg_qadd_fold_work>();
-    tab_shift = eg_qaddsub_fold(&p, t.data(), work.get());
-    if (tab_shift > 0)
-      tab = "(const int32_t*)" + ctx.add_array(id + "_tab", make_const("tab", DType::I32, {512}, t), n.name, true);
+    p.tab_shift = eg_qaddsub_fold(&p, tab.data(), work.get());
+    if (p.tab_shift <= 0) tab.clear();
   }
-  const std::string pa = operand_ptr(ctx, g, n.inputs[0], a), pb = operand_ptr(ctx, g, n.inputs[1], b);
-  ctx.use("eg_eltwise");
-  ctx.use("eg_eltwise_bin");
-  ctx.decl("static const eg_qbinary_s8_params " + id + " = {\n    " + bcast_init(bc) + ",\n    " + kBinC[op] + ", " +
-           s(a.zp) + ", " + s(b.zp) + ", " + s(zy) + ",\n    " + s(ma.mult) + ", " + s(ma.shift) + ", " + s(mb.mult) +
-           ", " + s(mb.shift) + ", " + s(my.mult) + ", " + s(my.shift) + ", " + s(left_shift) + ", " + s(lo) + ", " +
-           s(hi) + ",\n    " + tab + ", " + s(tab_shift) + "};");
-  // with tables: the entry point without the computed paths' code
-  ctx.emit(std::string(tab_shift > 0 ? "eg_qaddsub_s8_tab" : "eg_qbinary_s8") + "(&" + id + ", " + pa + ", " + pb +
-           ", " + ctx.ptr(n.outputs[0]) + ");");
+  emit_qbinary_call(ctx, g, n, p, tab, operand_ptr(ctx, g, n.inputs[0], a), operand_ptr(ctx, g, n.inputs[1], b));
 }
 
 void emit_binary(EmitContext& ctx, const Graph& g, const Node& n) {
@@ -861,6 +849,28 @@ OpDef cast_op(const std::string& name) {
 }
 
 }  // namespace
+
+void emit_qbinary_call(EmitContext& ctx, const Graph& g, const Node& n, const eg_qbinary_s8_params& p,
+                       const std::vector<int32_t>& tab, const std::string& pa, const std::string& pb) {
+  const Tensor& y = g.t(n.outputs[0]);
+  const Bcast bc = make_bcast(y.shape, {g.t(n.inputs[0]).shape, g.t(n.inputs[1]).shape});
+  const std::string id = ctx.layer_ident();
+  auto s = [](int64_t v) { return std::to_string(v); };
+  const std::string tab_sym =
+      tab.empty() ? "0"
+                  : "(const int32_t*)" + ctx.add_array(id + "_tab", make_const("tab", DType::I32, {512}, tab), n.name, true);
+  const char* op = p.op == EG_BIN_MUL ? "EG_BIN_MUL" : p.op == EG_BIN_SUB ? "EG_BIN_SUB" : "EG_BIN_ADD";
+  ctx.use("eg_eltwise");
+  ctx.use("eg_eltwise_bin");
+  ctx.decl("static const eg_qbinary_s8_params " + id + " = {\n    " + bcast_init(bc) + ",\n    " + op + ", " +
+           s(p.a_zp) + ", " + s(p.b_zp) + ", " + s(p.y_zp) + ",\n    " + s(p.a_mult) + ", " + s(p.a_shift) + ", " +
+           s(p.b_mult) + ", " + s(p.b_shift) + ", " + s(p.y_mult) + ", " + s(p.y_shift) + ", " + s(p.left_shift) +
+           ", " + s(p.act_min) + ", " + s(p.act_max) + ",\n    " + tab_sym + ", " + s(tab.empty() ? 0 : p.tab_shift) +
+           "};");
+  // with tables: the entry point without the computed paths' code
+  ctx.emit(std::string(tab.empty() ? "eg_qbinary_s8" : "eg_qaddsub_s8_tab") + "(&" + id + ", " + pa + ", " + pb +
+           ", " + ctx.ptr(n.outputs[0]) + ");");
+}
 
 void register_elementwise() {
   const std::string bc = "numpy broadcasting (rank <= 6 after merging axes)";

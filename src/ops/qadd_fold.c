@@ -18,8 +18,14 @@
  * formula itself; an entry of a failing pair is nudged by one unit (kept when
  * its other 255 pairs stay right), else a smaller K is tried, else no tables.
  * Entries beyond the saturation range are clamped first (a value that
- * saturates for every partner still does), so that all sums fit in int32. */
+ * saturates for every partner still does), so that all sums fit in int32.
+ *
+ * TFLite's ADD/SUB has the same shape (va, vb with TFLite's rounding, then
+ * one output rescale), so eg_qaddsub_tfl_fold fills va, vb and the reference
+ * pairs with its formula and runs the same search and the same full check. */
 #include "ops/qadd_fold.h"
+
+#include <string.h>
 
 #include "eg_common.h"
 
@@ -125,28 +131,64 @@ static int eg_fold_k(const eg_qadd_fold_work *c, int32_t k, int32_t *tab) {
   return 1;
 }
 
-int32_t eg_qaddsub_fold(const eg_qbinary_s8_params *p, int32_t tab[512], eg_qadd_fold_work *w) {
-  eg_qadd_fold_work *c = w;
+/* The tables for c->va, c->vb and c->ref (filled by the caller), c->p's
+ * output fields: the largest shift that works, or 0. */
+static int32_t eg_fold_search(eg_qadd_fold_work *c, int32_t tab[512]) {
   int32_t i, j, k;
-  if (p->op != EG_BIN_ADD && p->op != EG_BIN_SUB) return 0;
-  if (p->left_shift < 0 || p->left_shift > 22 || p->y_mult < 0 || p->y_shift > 30 || p->y_shift < -31) return 0;
-  c->p = p;
-  for (i = 0; i < 256; ++i) {
-    const int32_t x = (int32_t)(int8_t)(uint8_t)i;
-    int64_t vb;
-    c->va[i] = eg_requantize((x - p->a_zp) * (1 << p->left_shift), p->a_mult, p->a_shift);
-    vb = eg_requantize((x - p->b_zp) * (1 << p->left_shift), p->b_mult, p->b_shift);
-    if (p->op == EG_BIN_SUB) vb = -vb;
-    if (vb >= (1 << 30) || vb <= -(1 << 30) || c->va[i] >= (1 << 30) || c->va[i] <= -(1 << 30)) return 0;
-    c->vb[i] = (int32_t)vb;
-  }
   for (i = 0; i < 256; ++i)
-    for (j = 0; j < 256; ++j) {
-      const int64_t acc = (int64_t)c->va[i] + c->vb[j];
-      if (acc > INT32_MAX || acc < INT32_MIN) return 0; /* the kernel's int32 sum would overflow */
-      c->ref[i][j] = (int8_t)eg_qaddsub_ref(p, (int8_t)(uint8_t)i, (int8_t)(uint8_t)j);
-    }
+    for (j = 0; j < 256; ++j)
+      if ((int64_t)c->va[i] + c->vb[j] > INT32_MAX || (int64_t)c->va[i] + c->vb[j] < INT32_MIN)
+        return 0; /* the kernel's int32 sum would overflow */
   for (k = EG_QTAB_SHIFT; k >= 12; --k)
     if (eg_fold_k(c, k, tab)) return k;
   return 0;
+}
+
+static int eg_fold_out_ok(const eg_qbinary_s8_params *p) {
+  return p->y_mult >= 0 && p->y_shift <= 30 && p->y_shift >= -31;
+}
+
+int32_t eg_qaddsub_fold(const eg_qbinary_s8_params *p, int32_t tab[512], eg_qadd_fold_work *w) {
+  int32_t i, j;
+  if (p->op != EG_BIN_ADD && p->op != EG_BIN_SUB) return 0;
+  if (p->left_shift < 0 || p->left_shift > 22 || !eg_fold_out_ok(p)) return 0;
+  w->p = p;
+  for (i = 0; i < 256; ++i) {
+    const int32_t x = (int32_t)(int8_t)(uint8_t)i;
+    int64_t vb;
+    w->va[i] = eg_requantize((x - p->a_zp) * (1 << p->left_shift), p->a_mult, p->a_shift);
+    vb = eg_requantize((x - p->b_zp) * (1 << p->left_shift), p->b_mult, p->b_shift);
+    if (p->op == EG_BIN_SUB) vb = -vb;
+    if (vb >= (1 << 30) || vb <= -(1 << 30) || w->va[i] >= (1 << 30) || w->va[i] <= -(1 << 30)) return 0;
+    w->vb[i] = (int32_t)vb;
+  }
+  for (i = 0; i < 256; ++i)
+    for (j = 0; j < 256; ++j) w->ref[i][j] = (int8_t)eg_qaddsub_ref(p, (int8_t)(uint8_t)i, (int8_t)(uint8_t)j);
+  return eg_fold_search(w, tab);
+}
+
+int32_t eg_qaddsub_tfl_fold(const eg_addsub_s8_tfl_params *t, eg_qbinary_s8_params *q, int32_t tab[512],
+                            eg_qadd_fold_work *w) {
+  int32_t i, j;
+  memset(q, 0, sizeof *q);
+  q->op = t->subtract ? EG_BIN_SUB : EG_BIN_ADD;
+  q->y_zp = t->out_offset;
+  q->y_mult = t->out_mult;
+  q->y_shift = t->out_shift;
+  q->act_min = t->act_min;
+  q->act_max = t->act_max;
+  if (t->left_shift < 0 || t->left_shift > 22 || !eg_fold_out_ok(q)) return 0;
+  w->p = q;
+  for (i = 0; i < 256; ++i) {
+    const int32_t x = (int32_t)(int8_t)(uint8_t)i;
+    int64_t vb;
+    w->va[i] = eg_requantize_tfl((x + t->a_offset) * (1 << t->left_shift), t->a_mult, t->a_shift);
+    vb = eg_requantize_tfl((x + t->b_offset) * (1 << t->left_shift), t->b_mult, t->b_shift);
+    if (t->subtract) vb = -vb;
+    if (vb >= (1 << 30) || vb <= -(1 << 30) || w->va[i] >= (1 << 30) || w->va[i] <= -(1 << 30)) return 0;
+    w->vb[i] = (int32_t)vb;
+  }
+  for (i = 0; i < 256; ++i)
+    for (j = 0; j < 256; ++j) w->ref[i][j] = (int8_t)eg_addsub_tfl_one(t, (int8_t)(uint8_t)i, (int8_t)(uint8_t)j);
+  return eg_fold_search(w, tab);
 }

@@ -1,4 +1,5 @@
-/* Folded lookup tables of the int8 Add/Sub kernel (eg_qbinary_s8 with tab set).
+/* Folded lookup tables of the int8 Add/Sub kernel (eg_qbinary_s8 with tab set),
+ * for ONNX's Add/Sub and TFLite's ADD/SUB.
  * Plain C99 so that the compiler (emit), the kernel tests and the kernel bench
  * (C firmware) all build the tables with this one implementation. */
 #ifndef EG_QADD_FOLD_H
@@ -25,6 +26,13 @@ typedef struct eg_qadd_fold_work {
  * and returns that shift (EG_QTAB_SHIFT when the value range allows it). Returns
  * 0 when no such tables were found (the kernel then computes). */
 int32_t eg_qaddsub_fold(const eg_qbinary_s8_params *p, int32_t tab[512], struct eg_qadd_fold_work *w);
+
+/* The same for TFLite's ADD/SUB t (eg_addsub_s8_tfl, each pair checked against
+ * eg_addsub_tfl_one): fills q with what eg_qaddsub_s8_tab reads besides the
+ * broadcast and the tables (op, y_zp, act_min, act_max; y_mult and y_shift as
+ * the fold used them; the ONNX fields 0) and returns the tables' shift, or 0. */
+int32_t eg_qaddsub_tfl_fold(const eg_addsub_s8_tfl_params *t, eg_qbinary_s8_params *q, int32_t tab[512],
+                            struct eg_qadd_fold_work *w);
 
 /* The kernel's general Add/Sub and Mul formulas for one pair (the references). */
 int32_t eg_qaddsub_ref(const eg_qbinary_s8_params *p, int32_t a, int32_t b);

@@ -4,6 +4,7 @@
 // activation, SAME/VALID padding, TFLite's requantization (the *_tfl kernels).
 // The reference is the portable kernel itself (TFLite Micro's formulas); the
 // emitted C calls the same entry points with the same parameters.
+#include <cstdlib>
 #include <limits>
 
 #include "ops/emit_context.h"
@@ -138,6 +139,7 @@ struct ConvSetup {
   eg_conv_s8_params p{};
   std::vector<int8_t> w_ohwi;  // OHWI weights (depthwise: [C * multiplier][k_h][k_w][1])
   Requant rq;
+  std::vector<int32_t> bias;  // empty: no bias
 };
 
 eg_conv_s8_params conv_geometry(const Node& n, const Tensor& x, const Tensor& w) {
@@ -225,6 +227,8 @@ ConvSetup conv_setup(const Node& n, const Tensor& x, const Tensor& w, const Tens
   const auto wv = w.values<int8_t>();
   s.w_ohwi = tfl::depthwise_to_ohwi(std::vector<int8_t>(wv.begin(), wv.end()), is_depthwise(n), s.p.k_h * s.p.k_w);
   settle_silent_channels(s.rq, s.w_ohwi, static_cast<int64_t>(s.w_ohwi.size()) / s.p.out_c, b);
+  if (b && b->dtype == DType::I32 && b->values<int32_t>().size() == static_cast<size_t>(s.p.out_c))
+    s.bias.assign(b->values<int32_t>().begin(), b->values<int32_t>().end());
   return s;
 }
 
@@ -279,11 +283,27 @@ bool small_network(const Graph& g) {
   return true;
 }
 
+// eg_conv_s8_tfl_dw3's fast path takes a channel (runtime/eg_conv_dw.h) when mult == 0, or mult > 0 with
+// k = 13 - (-1 - shift) in [2, 8] and (|bias| + 1152 * max|x - in_zp|) * 2^k below 2^31 (the accumulator
+// scaled by 2^k stays int32); its other channels run a plain exact loop about as fast per channel as the
+// depthwise path without scratch, so the layer takes it when at least half its channels are fast.
+bool dw3_fast_tfl(const ConvSetup& s) {
+  const int64_t zp = s.p.in_zp, bx = 1152 * (zp < 0 ? 127 - zp : 128 + zp);
+  int64_t fast = 0;
+  for (size_t c = 0; c < static_cast<size_t>(s.p.out_c); ++c) {
+    const int64_t m = s.rq.mult[c], k = 14 + s.rq.shift[c];
+    const int64_t bias = s.bias.empty() ? 0 : std::abs(static_cast<int64_t>(s.bias[c]));
+    fast += m == 0 || (m > 0 && k >= 2 && k <= 8 && ((bias + bx) << k) <= INT32_MAX);
+  }
+  return 2 * fast >= s.p.out_c;
+}
+
 // The kernel of a CONV_2D / DEPTHWISE_CONV_2D under TFLite's requantization: eg_conv_s8_choose.
 eg_conv_s8_path conv_path(const Graph& g, const ConvSetup& s, bool scratch_granted) {
   const eg_conv_s8_params p = path_params(s);
   eg_conv_s8_facts f{};
   f.tflite = 1;
+  f.dw3_fast = eg_conv_s8_is_dw3(&p) && dw3_fast_tfl(s);
   f.small_network = scratch_granted && eg_conv_s8_mat_requant_ok_tfl(&p) && small_network(g);
   return eg_conv_s8_choose(&p, &f, scratch_granted);
 }
@@ -330,7 +350,7 @@ ConvArrays conv_arrays(EmitContext& ctx, const Graph& g, const Node& n, const Co
     a.layout = "EG_CONV_W_P2";
   } else {
     a.weights = is_depthwise(n) ? ctx.add_array(base + "_ohwi", ohwi, w.name) : ctx.ptr(n.inputs[1]);
-    if (path == EG_CONV_S8_PATH_DW) a.dw = ctx.ptr(n.inputs[1]);
+    if (path == EG_CONV_S8_PATH_DW || path == EG_CONV_S8_PATH_DW3) a.dw = ctx.ptr(n.inputs[1]);
   }
   return a;
 }
@@ -365,6 +385,10 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     case EG_CONV_S8_PATH_DW:
       ctx.use("eg_conv_dw");
       ctx.emit("eg_conv_s8_tfl_dw" + args + ");");
+      break;
+    case EG_CONV_S8_PATH_DW3:
+      ctx.use("eg_conv_dw");
+      ctx.emit("eg_conv_s8_tfl_dw3" + args + ", " + scratch + ");");
       break;
     default: ctx.emit("eg_conv_s8_tfl_ref" + args + ");");
   }

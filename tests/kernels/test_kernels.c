@@ -26,7 +26,7 @@
 static int8_t in_buf[MAX_IN + 8] __attribute__((aligned(4)));
 static int8_t w_buf[MAX_W + 8] __attribute__((aligned(4))), dw_buf[MAX_W + 8] __attribute__((aligned(4)));
 static int8_t p2_buf[MAX_W + 4 * MAX_C + 256] __attribute__((aligned(4)));
-static int mat_cases = 0, table_cases = 0, tfl_mat_cases = 0, tfl_dw_cases = 0, tfl_fc_cases = 0;
+static int mat_cases = 0, table_cases = 0, tfl_mat_cases = 0, tfl_dw_cases = 0, tfl_dw3_cases = 0, tfl_fc_cases = 0;
 static int32_t bias_buf[MAX_C + 1], bzp_buf[MAX_C + 1], mult_buf[MAX_C + 1];
 static int8_t shift_buf[MAX_C + 1];
 static int8_t out_ref[MAX_OUT], out_opt[MAX_OUT];
@@ -57,6 +57,10 @@ static int check_requant(void) {
     if (eg_requant_tfl_fast_ok(mult, shift) &&
         eg_requantize_tfl_hi(acc, mult, eg_requant_round_tfl(shift), -1 - shift) != eg_requantize_tfl(acc, mult, shift)) {
       if (fails++ < 5) PRINT("tfl requant mismatch acc=%d mult=%d shift=%d\n", (int)acc, (int)mult, (int)shift);
+    }
+    if (eg_requant_tfl_le0_ok(mult, (i & 1) ? shift : 0) && /* shift 0 on every other case */
+        eg_requantize_tfl_le0(acc, mult, (i & 1) ? shift : 0) != eg_requantize_tfl(acc, mult, (i & 1) ? shift : 0)) {
+      if (fails++ < 5) PRINT("tfl le0 requant mismatch acc=%d mult=%d shift=%d\n", (int)acc, (int)mult, (int)shift);
     }
     if (mult >= 0 && shift <= -2 && shift >= -31) { /* the SMLAL form of the matrix and depthwise paths */
       const int32_t r = -1 - shift, h = (int32_t)(1u << r) >> 1;
@@ -156,6 +160,20 @@ static int run_conv_tfl(eg_conv_s8_params *p, int32_t n_in, int32_t n_out, int u
     memset(out_opt, 0x33, (size_t)n_out);
     eg_conv_s8_tfl_dw(p, in_buf, out_opt);
     fails |= tfl_mismatch("dw", p, n_out);
+  }
+  if (p->dw_weights && EG_CONV_S8_DW3_OK(p)) { /* any requantization (channels outside the fast path: slow loop) */
+    const int32_t words = EG_CONV_S8_DW3_SCRATCH_BYTES(p->out_h, p->out_w, p->stride_h, p->stride_w) / 4;
+    if (words + 2 <= (int32_t)(sizeof scratch / sizeof scratch[0])) {
+      ++tfl_dw3_cases;
+      memset(out_opt, 0x33, (size_t)n_out);
+      for (i = 0; i < words + 2; ++i) scratch[i] = 0xA5A5A5A5u;
+      eg_conv_s8_tfl_dw3(p, in_buf, out_opt, scratch + 1);
+      fails |= tfl_mismatch("dw3", p, n_out);
+      if (scratch[0] != 0xA5A5A5A5u || scratch[words + 1] != 0xA5A5A5A5u) {
+        PRINT("tfl dw3 wrote outside its scratch\n");
+        fails = 1;
+      }
+    }
   }
   return fails;
 }
@@ -509,7 +527,8 @@ int main(void) {
   fails += run_fc(1, 48, 8, 1);
   fails += run_fc(1, 64 * 3 + 12 + 3, 9, 0);
   PRINT("kernel tests: %d cases (%d on the conv matrix path's requantization, %d with an out table; TFLite: %d matrix, "
-        "%d depthwise, %d FC), %d failures (EG_USE_DSP=%d, EG_USE_MVE=%d)\n",
-        n + 5, mat_cases, table_cases, tfl_mat_cases, tfl_dw_cases, tfl_fc_cases, fails, EG_USE_DSP, EG_USE_MVE);
+        "%d depthwise, %d depthwise 3x3 with scratch, %d FC), %d failures (EG_USE_DSP=%d, EG_USE_MVE=%d)\n",
+        n + 5, mat_cases, table_cases, tfl_mat_cases, tfl_dw_cases, tfl_dw3_cases, tfl_fc_cases, fails, EG_USE_DSP,
+        EG_USE_MVE);
   return fails ? 1 : 0;
 }

@@ -18,16 +18,18 @@
 #define PRINT m4_printf
 #define PAIRS 4096 /* pairs per kernel call: the 65536 pairs in 16 chunks */
 #define TRIALS 24
+#define TFL_TRIALS 4
 #define POOL_TRIALS 800
 #else
 #include <stdio.h>
 #define PRINT printf
 #define PAIRS 65536
 #define TRIALS 300
+#define TFL_TRIALS 200
 #define POOL_TRIALS 4000
 #endif
 
-static int8_t A[PAIRS + 8], B[PAIRS + 8], Y[PAIRS + 8];
+static int8_t A[PAIRS + 8], B[PAIRS + 8], Y[PAIRS + 8], Y2[PAIRS + 8];
 static int32_t TAB[512];
 static eg_qadd_fold_work WORK;
 #define POOL_BUF 8192
@@ -159,6 +161,75 @@ static int test_pairs(void) {
   }
   PRINT("pairs: %d cases, %d Add/Sub folded to tables (%d with shift %d), %d mismatches\n", (int)TRIALS, (int)folded,
         (int)k22, EG_QTAB_SHIFT, (int)bad);
+  return bad;
+}
+
+/* TFLite's ADD/SUB (eg_addsub_s8_tfl) folded into eg_qaddsub_s8_tab's tables
+ * (eg_qaddsub_tfl_fold): all 65536 pairs through the table kernel against
+ * eg_addsub_tfl_one, and the computed kernel against it on the same pairs.
+ * Parameters as TFLite Micro makes them from random scales (left shift 20,
+ * inputs over twice the larger scale), fused activation ranges, and
+ * adversarial multipliers/shifts (ties, shifts >= 0, extreme zero points). */
+static void tfl_params(eg_addsub_s8_tfl_params *p, int32_t t) {
+  double sa, sb, sy, twice_max;
+  memset(p, 0, sizeof *p);
+  p->dims[0] = p->dims[1] = p->dims[2] = 1;
+  p->dims[3] = PAIRS;
+  p->a_strides[3] = p->b_strides[3] = 1;
+  p->left_shift = 20;
+  p->subtract = t % 4 == 3;
+  p->a_offset = (t % 9 == 4) ? 128 : -(rnd(256) - 128);
+  p->b_offset = (t % 9 == 5) ? -127 : -(rnd(256) - 128);
+  p->out_offset = rnd(256) - 128;
+  p->act_min = (t % 3 == 0) ? rr(-128, 0) : -128;
+  p->act_max = (t % 3 == 0) ? rr(0, 127) : 127;
+  sy = 1.0 / 256;
+  sa = sy * scale(4, 4);
+  sb = (t % 5 == 2) ? sa : sy * scale(4, 4);
+  twice_max = 2.0 * (sa > sb ? sa : sb);
+  to_fixed(sa / twice_max, &p->a_mult, &p->a_shift);
+  to_fixed(sb / twice_max, &p->b_mult, &p->b_shift);
+  to_fixed(twice_max / (1048576.0 * sy), &p->out_mult, &p->out_shift);
+  if (t % 2 == 1) { /* adversarial */
+    p->a_mult = rnd(2) ? 0x40000000 : mult_q31();
+    p->a_shift = -rnd(6);
+    p->b_mult = (int32_t)(((uint32_t)rnd(0x8000) | 1u) << rnd(17));
+    p->b_shift = (t % 7 == 1) ? 1 : -rnd(12);
+    p->out_mult = (t % 6 == 1) ? (int32_t)(((uint32_t)rnd(0x8000) | 1u) << rnd(17)) : mult_q31();
+    p->out_shift = -rnd(25) - 1;
+  }
+}
+
+static int test_tfl_pairs(void) {
+  int32_t t, i, base, bad = 0, folded = 0;
+  for (t = 0; t < TFL_TRIALS; ++t) {
+    eg_addsub_s8_tfl_params p;
+    eg_qbinary_s8_params q;
+    tfl_params(&p, t);
+    q.tab_shift = eg_qaddsub_tfl_fold(&p, &q, TAB, &WORK);
+    q.tab = TAB;
+    q.bc.rank = 1;
+    q.bc.shape[0] = PAIRS;
+    q.bc.stride[0][0] = q.bc.stride[1][0] = 1;
+    folded += q.tab_shift > 0;
+    for (base = 0; base < 65536; base += PAIRS) {
+      for (i = 0; i < PAIRS; ++i) {
+        A[i] = (int8_t)((base + i) & 255);
+        B[i] = (int8_t)((base + i) >> 8);
+      }
+      eg_addsub_s8_tfl(&p, A, B, Y2);
+      if (q.tab_shift > 0) eg_qaddsub_s8_tab(&q, A, B, Y);
+      for (i = 0; i < PAIRS; ++i) {
+        const int32_t want = eg_addsub_tfl_one(&p, A[i], B[i]);
+        if (Y2[i] == want && (q.tab_shift <= 0 || Y[i] == want)) continue;
+        if (bad < 3)
+          PRINT("tfl t=%d a=%d b=%d: ref %d, computed %d, tables %d\n", (int)t, (int)A[i], (int)B[i], (int)want,
+                (int)Y2[i], q.tab_shift > 0 ? (int)Y[i] : 999);
+        ++bad;
+      }
+    }
+  }
+  PRINT("tfl pairs: %d cases, %d folded to tables, %d mismatches\n", (int)TFL_TRIALS, (int)folded, (int)bad);
   return bad;
 }
 
@@ -376,7 +447,7 @@ static int test_recip(void) { return 0; }
 #endif
 
 int main(void) {
-  const int bq = test_pairs(), bl = test_layouts(), bp = test_pool(), br = test_recip();
-  PRINT("test_qadd (EG_USE_DSP=%d): %d mismatches\n", EG_USE_DSP, bq + bl + bp + br);
-  return bq + bl + bp + br != 0;
+  const int bq = test_pairs(), bt = test_tfl_pairs(), bl = test_layouts(), bp = test_pool(), br = test_recip();
+  PRINT("test_qadd (EG_USE_DSP=%d): %d mismatches\n", EG_USE_DSP, bq + bt + bl + bp + br);
+  return bq + bt + bl + bp + br != 0;
 }

@@ -108,17 +108,9 @@ void emit_clamp(EmitContext& ctx, const Graph& g, const Node& n) {
 }
 
 OpDef clamp_op(const std::string& name, const std::string& constraints) {
-  OpDef d;
-  d.op = name;
-  d.constraints = constraints;
-  d.dtypes = {"float32", "int8 (QDQ)"};
-  d.infer = infer_same;
-  d.ref = ref_clamp;
-  d.check = check_clamp;
-  d.emit = emit_clamp;
-  d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = "Nonlinearity";
-  d.qdq = QdqRole::Requantize;
+  OpDef d =
+      make_op(name, constraints, {"float32", "int8 (QDQ)"},
+              {infer_same, ref_clamp, check_clamp, emit_clamp, macc_per_output}, "Nonlinearity", QdqRole::Requantize);
   d.inplace = true;
   return d;
 }

@@ -333,16 +333,13 @@ bool expand_control_flow(Graph& g, size_t i) {
 
 void register_control_flow() {
   for (const char* op : {"If", "Loop", "Scan"}) {
-    OpDef d;
-    d.op = op;
-    d.constraints = std::string(op) == "If" ? "constant condition: the taken branch is compiled; run-time condition: "
-                                              "both branches, outputs selected (equal shapes)"
-                    : std::string(op) == "Loop"
-                        ? "trip count and condition known at compile time (unrolled)"
-                        : "static sequence length (unrolled)";
-    d.dtypes = {"any (expanded at compile time)"};
-    d.infer = infer_unexpanded;
-    register_op(d);
+    register_op(make_op(op,
+                        std::string(op) == "If"
+                            ? "constant condition: the taken branch is compiled; run-time condition: "
+                              "both branches, outputs selected (equal shapes)"
+                        : std::string(op) == "Loop" ? "trip count and condition known at compile time (unrolled)"
+                                                    : "static sequence length (unrolled)",
+                        {"any (expanded at compile time)"}, {infer_unexpanded, {}, {}, {}, {}}));
   }
 }
 

@@ -457,20 +457,13 @@ size_t scratch_conv(const Graph& g, const Node& n) {
 }  // namespace
 
 void register_conv() {
-  OpDef d;
-  d.op = "Conv";
-  d.constraints = "1-D/2-D; any group (depthwise included), pads, strides, dilations, auto_pad; "
-                  "int8: symmetric per-channel or per-tensor weights";
-  d.dtypes = {"float32", "int8 (QDQ)"};
-  d.infer = infer_conv;
-  d.ref = ref_conv;
-  d.check = check_conv;
-  d.emit = emit_conv;
-  d.macc = macc_conv;
+  OpDef d = make_op("Conv",
+                    "1-D/2-D; any group (depthwise included), pads, strides, dilations, auto_pad; "
+                    "int8: symmetric per-channel or per-tensor weights",
+                    {"float32", "int8 (QDQ)"}, {infer_conv, ref_conv, check_conv, emit_conv, macc_conv}, "Conv2D",
+                    QdqRole::Compute);
   d.scratch = scratch_conv;
   d.scratch_optional = true;  // without it: eg_conv_s8_dw, or the reference loop
-  d.c_layer_type = "Conv2D";
-  d.qdq = QdqRole::Compute;
   d.channels_last = true;
   register_op(d);
 }

@@ -532,21 +532,15 @@ void emit_binary(EmitContext& ctx, const Graph& g, const Node& n) {
 }
 
 OpDef binary_op(const std::string& name, const std::string& constraints) {
-  OpDef d;
-  d.op = name;
-  d.constraints = constraints;
-  for (DType t : binary_types(name)) d.dtypes.push_back(t == DType::F32 ? "float32" : std::string(dtype_name(t)));
-  if (requantizing(name)) d.dtypes.push_back("int8 (QDQ)");
-  d.infer = infer_binary;
-  d.ref = ref_binary;
-  d.check = check_binary;
-  d.emit = emit_binary;
-  d.macc = [](const Graph& g, const Node& n) {
+  std::vector<std::string> dtypes;
+  for (DType t : binary_types(name)) dtypes.push_back(t == DType::F32 ? "float32" : std::string(dtype_name(t)));
+  if (requantizing(name)) dtypes.push_back("int8 (QDQ)");
+  const auto macc = [](const Graph& g, const Node& n) {
     const int64_t steps = std::max<int64_t>(1, static_cast<int64_t>(n.inputs.size()) - 1);
     return g.t(n.outputs[0]).elements() * steps;
   };
-  d.c_layer_type = "Eltwise";
-  if (requantizing(name)) d.qdq = QdqRole::Requantize;
+  OpDef d = make_op(name, constraints, dtypes, {infer_binary, ref_binary, check_binary, emit_binary, macc}, "Eltwise",
+                    requantizing(name) ? QdqRole::Requantize : QdqRole::FloatIsland);
   d.inplace = true;  // out[i] only reads a[i], b[i]: may overwrite a dying first input
   return d;
 }
@@ -767,21 +761,17 @@ void emit_unary(EmitContext& ctx, const Graph& g, const Node& n) {
 }
 
 OpDef unary_op(const UnaryDef& u) {
-  OpDef d;
-  d.op = u.op;
   const std::string op = u.op;
-  if (op == "Not") d.dtypes = {"bool"};
-  else if (op == "BitwiseNot") d.dtypes = {"int8", "uint8", "int16", "uint16", "int32", "int64"};
-  else if (u.ints) d.dtypes = {"float32", "int8", "uint8", "int16", "uint16", "int32", "int64"};
-  else d.dtypes = {"float32"};
-  if (op == "Gelu") d.constraints = "approximate none or tanh";
-  else if (op == "Round") d.constraints = "half to even";
-  d.infer = infer_unary;
-  d.ref = ref_unary;
-  d.check = check_unary;
-  d.emit = emit_unary;
-  d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = u.ints ? "Eltwise" : "Nonlinearity";
+  std::vector<std::string> dtypes = {"float32"};
+  if (op == "Not")
+    dtypes = {"bool"};
+  else if (op == "BitwiseNot")
+    dtypes = {"int8", "uint8", "int16", "uint16", "int32", "int64"};
+  else if (u.ints)
+    dtypes = {"float32", "int8", "uint8", "int16", "uint16", "int32", "int64"};
+  const std::string constraints = op == "Gelu" ? "approximate none or tanh" : op == "Round" ? "half to even" : "";
+  OpDef d = make_op(op, constraints, dtypes, {infer_unary, ref_unary, check_unary, emit_unary, macc_per_output},
+                    u.ints ? "Eltwise" : "Nonlinearity");
   d.inplace = true;
   return d;
 }
@@ -835,17 +825,11 @@ void emit_cast(EmitContext& ctx, const Graph& g, const Node& n) {
 }
 
 OpDef cast_op(const std::string& name) {
-  OpDef d;
-  d.op = name;
-  d.constraints = "between float32, int8, uint8, int16, uint16, int32, int64, bool; float to int truncates";
-  d.dtypes = {"float32", "int8", "uint8", "int16", "uint16", "int32", "int64", "bool"};
-  d.infer = infer_cast;
-  d.ref = ref_cast;
-  d.check = check_cast;
-  d.emit = emit_cast;
-  d.macc = [](const Graph& g, const Node& n) { return 2 * g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = "Cast";
-  return d;
+  return make_op(name, "between float32, int8, uint8, int16, uint16, int32, int64, bool; float to int truncates",
+                 {"float32", "int8", "uint8", "int16", "uint16", "int32", "int64", "bool"},
+                 {infer_cast, ref_cast, check_cast, emit_cast,
+                  [](const Graph& g, const Node& n) { return 2 * g.t(n.outputs[0]).elements(); }},
+                 "Cast");
 }
 
 }  // namespace
@@ -886,37 +870,21 @@ void register_elementwise() {
                          "Greater", "GreaterOrEqual"})
     register_op(binary_op(op, bc));
 
-  OpDef w;
-  w.op = "Where";
-  w.constraints = bc;
-  w.dtypes = {"float32", "int8", "uint8", "int16", "uint16", "int32", "int64", "bool"};
-  w.infer = infer_where;
-  w.ref = ref_where;
-  w.check = check_where;
-  w.emit = emit_where;
-  w.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-  w.c_layer_type = "Eltwise";
-  register_op(w);
+  register_op(make_op("Where", bc, {"float32", "int8", "uint8", "int16", "uint16", "int32", "int64", "bool"},
+                      {infer_where, ref_where, check_where, emit_where, macc_per_output}, "Eltwise"));
 
   for (const auto& u : kUnary) register_op(unary_op(u));
 
   for (const char* op : {"IsNaN", "IsInf"}) {
-    OpDef d;
-    d.op = op;
-    d.dtypes = {"float32"};
-    d.infer = infer_class;
-    d.ref = ref_class;
-    d.check = [](const Graph& g, const Node& n) -> std::string {
+    const auto check = [](const Graph& g, const Node& n) -> std::string {
       return g.t(n.inputs[0]).dtype == DType::F32 ? "" : "float32 only";
     };
-    d.emit = [](EmitContext& ctx, const Graph& g, const Node& n) {
+    const auto emit = [](EmitContext& ctx, const Graph& g, const Node& n) {
       ctx.use("eg_eltwise");
       ctx.emit("eg_float_class(" + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr_as(n.outputs[0], "uint8_t*") + ", " +
                std::to_string(g.t(n.outputs[0]).elements()) + ", " + std::to_string(class_mode(n)) + ");");
     };
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-    d.c_layer_type = "Eltwise";
-    register_op(d);
+    register_op(make_op(op, "", {"float32"}, {infer_class, ref_class, check, emit, macc_per_output}, "Eltwise"));
   }
 
   register_op(cast_op("Cast"));

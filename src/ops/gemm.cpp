@@ -343,26 +343,14 @@ int64_t macc_fc(const Graph& g, const Node& n) {
 }  // namespace
 
 void register_gemm() {
-  OpDef d;
-  d.op = "Gemm";
-  d.constraints = "int8: B constant (weights), transA = 0, C constant per column or scalar; float32: any "
-                  "(constant B lowers to the fully connected kernel, otherwise a general matrix product)";
-  d.dtypes = {"float32", "int8 (QDQ)"};
-  d.infer = infer_gemm;
-  d.ref = ref_gemm;
-  d.check = check_gemm;
-  d.emit = emit_gemm;
-  d.macc = macc_fc;
-  d.c_layer_type = "Dense";
-  d.qdq = QdqRole::Compute;
-  register_op(d);
-
-  OpDef m = d;
-  m.op = "MatMul";
-  m.constraints = "int8: right-hand side constant 2-D (weights); float32: any (batched, broadcast, 1-D)";
-  m.infer = infer_matmul;
-  m.ref = ref_matmul;
-  register_op(m);
+  register_op(make_op("Gemm",
+                      "int8: B constant (weights), transA = 0, C constant per column or scalar; float32: any "
+                      "(constant B lowers to the fully connected kernel, otherwise a general matrix product)",
+                      {"float32", "int8 (QDQ)"}, {infer_gemm, ref_gemm, check_gemm, emit_gemm, macc_fc}, "Dense",
+                      QdqRole::Compute));
+  register_op(make_op("MatMul", "int8: right-hand side constant 2-D (weights); float32: any (batched, broadcast, 1-D)",
+                      {"float32", "int8 (QDQ)"}, {infer_matmul, ref_matmul, check_gemm, emit_gemm, macc_fc}, "Dense",
+                      QdqRole::Compute));
 }
 
 }  // namespace eg::ops

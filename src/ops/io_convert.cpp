@@ -35,16 +35,10 @@ void emit_sign_flip(EmitContext& ctx, const Graph& g, const Node& n) {
 }  // namespace
 
 void register_io_convert() {
-  OpDef d;
-  d.op = "SignFlip8";
-  d.constraints = "internal: int8 <-> uint8 at the same scale (zero point +-128), for --input/output-data-type";
-  d.dtypes = {"int8 -> uint8", "uint8 -> int8"};
-  d.infer = infer_sign_flip;
-  d.ref = ref_sign_flip;
-  d.check = [](const Graph&, const Node&) { return std::string(); };
-  d.emit = emit_sign_flip;
-  d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = "Conversion";
+  OpDef d = make_op("SignFlip8",
+                    "internal: int8 <-> uint8 at the same scale (zero point +-128), for --input/output-data-type",
+                    {"int8 -> uint8", "uint8 -> int8"},
+                    {infer_sign_flip, ref_sign_flip, any_config, emit_sign_flip, macc_per_output}, "Conversion");
   d.inplace = true;
   register_op(d);
 }

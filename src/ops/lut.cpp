@@ -32,16 +32,8 @@ void emit_lut(EmitContext& ctx, const Graph& g, const Node& n) {
 }  // namespace
 
 void register_lut() {
-  OpDef d;
-  d.op = "LookupTable";
-  d.constraints = "internal: int8 element-wise function of a QDQ model as a 256-entry table";
-  d.dtypes = {"int8 (QDQ)"};
-  d.infer = infer_lut;
-  d.ref = ref_lut;
-  d.check = [](const Graph&, const Node&) { return std::string(); };
-  d.emit = emit_lut;
-  d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = "Nonlinearity";
+  OpDef d = make_op("LookupTable", "internal: int8 element-wise function of a QDQ model as a 256-entry table",
+                    {"int8 (QDQ)"}, {infer_lut, ref_lut, any_config, emit_lut, macc_per_output}, "Nonlinearity");
   d.inplace = true;
   register_op(d);
 }

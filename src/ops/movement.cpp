@@ -291,18 +291,10 @@ void ref_constant(const Node& n, std::span<const Tensor* const>, std::span<Tenso
 }
 
 OpDef view_op(const std::string& name, const std::string& constraints) {
-  OpDef d;
-  d.op = name;
-  d.constraints = constraints;
-  d.dtypes = {"any"};
-  d.infer = infer_reshape;
-  d.ref = name == "Dropout" ? RefFn(ref_dropout) : RefFn(ref_copy);
-  d.check = [](const Graph&, const Node&) { return std::string(); };
-  d.emit = emit_view;
-  d.macc = [](const Graph&, const Node&) { return int64_t{0}; };
-  d.c_layer_type = "Reshape";
-  d.qdq = QdqRole::Movement;
-  return d;
+  return make_op(
+      name, constraints, {"any"},
+      {infer_reshape, name == "Dropout" ? RefFn(ref_dropout) : RefFn(ref_copy), any_config, emit_view, macc_none},
+      "Reshape", QdqRole::Movement);
 }
 
 }  // namespace
@@ -320,40 +312,16 @@ void register_movement() {
   register_op(view_op("Identity", "a view, no copy"));
   register_op(view_op("Dropout", "inference only (identity); a view, no copy"));
 
-  OpDef t;
-  t.op = "Transpose";
-  t.constraints = "rank <= 8; removed by the layout pass where it only moves unit axes or cancels out";
-  t.dtypes = {"any"};
-  t.infer = infer_transpose;
-  t.ref = ref_transpose;
-  t.check = [](const Graph&, const Node&) { return std::string(); };
-  t.emit = emit_transpose;
-  t.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements() / 2; };
-  t.c_layer_type = "Transpose";
-  t.qdq = QdqRole::Movement;
-  register_op(t);
+  register_op(make_op("Transpose", "rank <= 8; removed by the layout pass where it only moves unit axes or cancels out",
+                      {"any"},
+                      {infer_transpose, ref_transpose, any_config, emit_transpose,
+                       [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements() / 2; }},
+                      "Transpose", QdqRole::Movement));
 
-  OpDef ga;
-  ga.op = "Gather";
-  ga.constraints = "indices constant, or int32/int64 computed at run time";
-  ga.dtypes = {"any"};
-  ga.infer = infer_gather;
-  ga.ref = ref_gather;
-  ga.check = check_gather;
-  ga.emit = emit_gather;
-  ga.macc = [](const Graph&, const Node&) { return int64_t{0}; };
-  ga.c_layer_type = "Gather";
-  ga.qdq = QdqRole::Movement;
-  register_op(ga);
+  register_op(make_op("Gather", "indices constant, or int32/int64 computed at run time", {"any"},
+                      {infer_gather, ref_gather, check_gather, emit_gather, macc_none}, "Gather", QdqRole::Movement));
 
-  OpDef c;
-  c.op = "Constant";
-  c.constraints = "folded into weights";
-  c.dtypes = {"any"};
-  c.infer = infer_constant;
-  c.ref = ref_constant;
-  c.macc = [](const Graph&, const Node&) { return int64_t{0}; };
-  register_op(c);
+  register_op(make_op("Constant", "folded into weights", {"any"}, {infer_constant, ref_constant, {}, {}, macc_none}));
 }
 
 }  // namespace eg::ops

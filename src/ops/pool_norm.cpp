@@ -244,17 +244,8 @@ void register_pools() {
       {"LpPool", "1-D/2-D/3-D; p, pads, strides, dilations, ceil_mode, auto_pad", {"float32"}, QdqRole::FloatIsland},
   };
   for (const auto& pp : pools) {
-    OpDef d;
-    d.op = pp.op;
-    d.constraints = pp.constraints;
-    d.dtypes = pp.dtypes;
-    d.infer = infer_pool;
-    d.ref = ref_pool;
-    d.check = check_pool;
-    d.emit = emit_pool;
-    d.macc = macc_pool;
-    d.c_layer_type = "Pool";
-    d.qdq = pp.role;
+    OpDef d = make_op(pp.op, pp.constraints, pp.dtypes, {infer_pool, ref_pool, check_pool, emit_pool, macc_pool},
+                      "Pool", pp.role);
     d.channels_last = true;
     register_op(d);
   }
@@ -334,17 +325,10 @@ void emit_softmax(EmitContext& ctx, const Graph& g, const Node& n) {
 
 void register_softmax() {
   for (const char* op : {"Softmax", "LogSoftmax", "Hardmax"}) {
-    OpDef d;
-    d.op = op;
-    d.constraints = "any axis; opset < 13: input coerced to 2-D at axis";
-    d.dtypes = {"float32"};
-    d.infer = infer_softmax;
-    d.ref = ref_softmax;
-    d.check = check_float_only;
-    d.emit = emit_softmax;
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements() * 3; };
-    d.c_layer_type = "Softmax";
-    register_op(d);
+    register_op(make_op(op, "any axis; opset < 13: input coerced to 2-D at axis", {"float32"},
+                        {infer_softmax, ref_softmax, check_float_only, emit_softmax,
+                         [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements() * 3; }},
+                        "Softmax"));
   }
 }
 
@@ -502,20 +486,15 @@ void emit_reduce(EmitContext& ctx, const Graph& g, const Node& n) {
 void register_reductions() {
   for (const char* op : {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
                          "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"}) {
-    OpDef d;
-    d.op = op;
-    d.constraints = "axes constant (attribute or input), keepdims, noop_with_empty_axes; rank <= 6";
     const std::string o = op;
-    d.dtypes = {"float32"};
-    if (o == "ReduceMax" || o == "ReduceMin") d.dtypes = {"float32", "bool", "uint8", "int8 (QDQ, equal in/out parameters)"};
-    d.infer = infer_reduce;
-    d.ref = ref_reduce;
-    d.check = check_reduce;
-    d.emit = emit_reduce;
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements(); };
-    d.c_layer_type = "Reduce";
-    d.qdq = (o == "ReduceMax" || o == "ReduceMin") ? QdqRole::Movement : QdqRole::FloatIsland;
-    register_op(d);
+    const bool extreme = o == "ReduceMax" || o == "ReduceMin";
+    const auto macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements(); };
+    register_op(
+        make_op(op, "axes constant (attribute or input), keepdims, noop_with_empty_axes; rank <= 6",
+                extreme ? std::vector<std::string>{"float32", "bool", "uint8", "int8 (QDQ, equal in/out parameters)"}
+                        : std::vector<std::string>{"float32"},
+                {infer_reduce, ref_reduce, check_reduce, emit_reduce, macc}, "Reduce",
+                extreme ? QdqRole::Movement : QdqRole::FloatIsland));
   }
 }
 
@@ -636,29 +615,22 @@ void emit_topk(EmitContext& ctx, const Graph& g, const Node& n) {
 
 void register_arg_topk() {
   for (const char* op : {"ArgMax", "ArgMin"}) {
-    OpDef d;
-    d.op = op;
-    d.constraints = "any axis, keepdims, select_last_index";
-    d.dtypes = {"float32"};
-    d.infer = infer_arg;
-    d.ref = ref_arg;
-    d.check = check_float_only;
-    d.emit = emit_arg;
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements(); };
-    d.c_layer_type = "Reduce";
-    register_op(d);
+    register_op(make_op(op, "any axis, keepdims, select_last_index", {"float32"},
+                        {infer_arg, ref_arg, check_float_only, emit_arg,
+                         [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements(); }},
+                        "Reduce"));
   }
-  OpDef d;
-  d.op = "TopK";
-  d.constraints = "K constant; any axis, largest/smallest; output sorted, ties by lower index";
-  d.dtypes = {"float32", "int64"};
-  d.infer = infer_topk;
-  d.ref = ref_topk;
-  d.check = check_topk;
-  d.emit = emit_topk;
-  d.macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements() * g.t(n.outputs[0]).elements() / std::max<int64_t>(1, g.t(n.inputs[0]).elements() ? g.t(n.inputs[0]).shape[static_cast<size_t>(topk_axis(n, g.t(n.inputs[0]).shape.size()))] : 1); };
-  d.c_layer_type = "TopK";
-  register_op(d);
+  register_op(make_op(
+      "TopK", "K constant; any axis, largest/smallest; output sorted, ties by lower index", {"float32", "int64"},
+      {infer_topk, ref_topk, check_topk, emit_topk,
+       [](const Graph& g, const Node& n) {
+         return g.t(n.inputs[0]).elements() * g.t(n.outputs[0]).elements() /
+                std::max<int64_t>(
+                    1, g.t(n.inputs[0]).elements()
+                           ? g.t(n.inputs[0]).shape[static_cast<size_t>(topk_axis(n, g.t(n.inputs[0]).shape.size()))]
+                           : 1);
+       }},
+      "TopK"));
 }
 
 // ---------------------------------------------------------------- normalizations
@@ -982,55 +954,25 @@ void emit_mvn(EmitContext& ctx, const Graph& g, const Node& n) {
 }
 
 void register_norms() {
-  auto base = [](const char* op, const char* constraints) {
-    OpDef d;
-    d.op = op;
-    d.constraints = constraints;
-    d.dtypes = {"float32"};
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements() * 2; };
-    d.c_layer_type = "Norm";
-    return d;
+  const auto macc = [](const Graph& g, const Node& n) { return g.t(n.inputs[0]).elements() * 2; };
+  auto norm = [&](const char* op, const char* constraints, InferFn infer, RefFn ref, CheckFn check, EmitFn emit) {
+    return make_op(op, constraints, {"float32"},
+                   {std::move(infer), std::move(ref), std::move(check), std::move(emit), macc}, "Norm");
   };
-  OpDef bn = base("BatchNormalization",
-                  "inference: constant parameters, folded to scale+shift (into a preceding float Conv when possible); "
-                  "training_mode=1: batch statistics and running mean/var outputs");
-  bn.infer = infer_bn;
-  bn.ref = ref_bn;
-  bn.check = check_bn;
-  bn.emit = emit_bn;
-  register_op(bn);
-
-  OpDef in = base("InstanceNormalization", "rank >= 3");
-  in.infer = infer_same;
-  in.ref = ref_instnorm;
-  in.check = check_instnorm;
-  in.emit = emit_instnorm;
-  register_op(in);
-
-  for (const char* op : {"LayerNormalization", "RMSNormalization"}) {
-    OpDef ln = base(op, "any axis; scale/bias broadcast to the normalized shape; Mean/InvStdDev outputs");
-    ln.infer = infer_layernorm;
-    ln.ref = ref_layernorm;
-    ln.check = check_layernorm;
-    ln.emit = emit_layernorm;
-    register_op(ln);
-  }
-
-  OpDef lp = base("LpNormalization", "p = 1 or 2; any axis");
-  lp.infer = infer_same;
-  lp.ref = ref_lpnorm;
-  lp.check = check_lpnorm;
-  lp.emit = emit_lpnorm;
-  register_op(lp);
-
-  OpDef mvn = base("MeanVarianceNormalization", "any axes (rank <= 6)");
-  mvn.infer = infer_mvn;
-  mvn.ref = ref_mvn;
-  mvn.check = [](const Graph& g, const Node& n) {
+  register_op(norm("BatchNormalization",
+                   "inference: constant parameters, folded to scale+shift (into a preceding float Conv when possible); "
+                   "training_mode=1: batch statistics and running mean/var outputs",
+                   infer_bn, ref_bn, check_bn, emit_bn));
+  register_op(norm("InstanceNormalization", "rank >= 3", infer_same, ref_instnorm, check_instnorm, emit_instnorm));
+  for (const char* op : {"LayerNormalization", "RMSNormalization"})
+    register_op(norm(op, "any axis; scale/bias broadcast to the normalized shape; Mean/InvStdDev outputs",
+                     infer_layernorm, ref_layernorm, check_layernorm, emit_layernorm));
+  register_op(norm("LpNormalization", "p = 1 or 2; any axis", infer_same, ref_lpnorm, check_lpnorm, emit_lpnorm));
+  const auto check_mvn = [](const Graph& g, const Node& n) {
     if (g.t(n.inputs[0]).shape.size() > 6) return std::string("rank above 6");
     return check_float_only(g, n);
   };
-  mvn.emit = emit_mvn;
+  OpDef mvn = norm("MeanVarianceNormalization", "any axes (rank <= 6)", infer_mvn, ref_mvn, check_mvn, emit_mvn);
   mvn.scratch = mvn_scratch;
   register_op(mvn);
 }

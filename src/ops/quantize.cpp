@@ -146,29 +146,21 @@ void emit_conversion(EmitContext& ctx, const Graph& g, const Node& n, bool quant
 }  // namespace
 
 void register_quantize() {
-  OpDef q;
-  q.op = "QuantizeLinear";
-  q.constraints = "per-tensor for activations (per-axis constants fold into weights); int8/uint8";
-  q.dtypes = {"float32 -> int8", "float32 -> uint8"};
-  q.infer = infer_quantize;
-  q.ref = ref_quantize;
-  q.check = [](const Graph& g, const Node& n) { return check_conversion(g, n, true); };
-  q.emit = [](EmitContext& c, const Graph& g, const Node& n) { emit_conversion(c, g, n, true); };
-  q.macc = [](const Graph& g, const Node& n) { return 2 * g.t(n.outputs[0]).elements(); };
-  q.c_layer_type = "Conversion";
-  register_op(q);
+  register_op(
+      make_op("QuantizeLinear", "per-tensor for activations (per-axis constants fold into weights); int8/uint8",
+              {"float32 -> int8", "float32 -> uint8"},
+              {infer_quantize, ref_quantize, [](const Graph& g, const Node& n) { return check_conversion(g, n, true); },
+               [](EmitContext& c, const Graph& g, const Node& n) { emit_conversion(c, g, n, true); },
+               [](const Graph& g, const Node& n) { return 2 * g.t(n.outputs[0]).elements(); }},
+              "Conversion"));
 
-  OpDef d;
-  d.op = "DequantizeLinear";
-  d.constraints = "per-tensor for activations; per-axis for constant weights (folded)";
-  d.dtypes = {"int8 -> float32", "uint8 -> float32", "int32 -> float32 (bias, folded)"};
-  d.infer = infer_dequantize;
-  d.ref = ref_dequantize;
-  d.check = [](const Graph& g, const Node& n) { return check_conversion(g, n, false); };
-  d.emit = [](EmitContext& c, const Graph& g, const Node& n) { emit_conversion(c, g, n, false); };
-  d.macc = [](const Graph& g, const Node& n) { return 2 * g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = "Conversion";
-  register_op(d);
+  register_op(make_op(
+      "DequantizeLinear", "per-tensor for activations; per-axis for constant weights (folded)",
+      {"int8 -> float32", "uint8 -> float32", "int32 -> float32 (bias, folded)"},
+      {infer_dequantize, ref_dequantize, [](const Graph& g, const Node& n) { return check_conversion(g, n, false); },
+       [](EmitContext& c, const Graph& g, const Node& n) { emit_conversion(c, g, n, false); },
+       [](const Graph& g, const Node& n) { return 2 * g.t(n.outputs[0]).elements(); }},
+      "Conversion"));
 }
 
 }  // namespace eg::ops

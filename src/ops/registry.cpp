@@ -27,6 +27,26 @@ void ensure_registered() {
 
 }  // namespace
 
+OpDef make_op(std::string op, std::string constraints, std::vector<std::string> dtypes, OpFns fns,
+              std::string c_layer_type, QdqRole qdq) {
+  OpDef d;
+  d.op = std::move(op);
+  d.constraints = std::move(constraints);
+  d.dtypes = std::move(dtypes);
+  d.infer = std::move(fns.infer);
+  d.ref = std::move(fns.ref);
+  d.check = std::move(fns.check);
+  d.emit = std::move(fns.emit);
+  d.macc = std::move(fns.macc);
+  d.c_layer_type = std::move(c_layer_type);
+  d.qdq = qdq;
+  return d;
+}
+
+std::string any_config(const Graph&, const Node&) { return {}; }
+int64_t macc_none(const Graph&, const Node&) { return 0; }
+int64_t macc_per_output(const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); }
+
 void register_op(OpDef def) {
   std::string key = def.op;
   table()[key] = std::move(def);

@@ -79,6 +79,26 @@ struct OpDef {
   bool inplace = false;
 };
 
+// The functions of an op, in the order make_op takes them (If/Loop/Scan have only infer).
+struct OpFns {
+  InferFn infer;
+  RefFn ref;
+  CheckFn check;
+  EmitFn emit;
+  MaccFn macc;
+};
+
+// An op's definition from its name, supported-ops text and functions; the report's layer
+// type and the QDQ role are optional, the other traits are set on the result.
+OpDef make_op(std::string op, std::string constraints, std::vector<std::string> dtypes, OpFns fns,
+              std::string c_layer_type = {}, QdqRole qdq = QdqRole::FloatIsland);
+
+// CheckFn of ops whose every configuration the kernel handles.
+std::string any_config(const Graph& g, const Node& n);
+// MaccFn of movement ops (no arithmetic) and of ops that do one operation per output element.
+int64_t macc_none(const Graph& g, const Node& n);
+int64_t macc_per_output(const Graph& g, const Node& n);
+
 void register_op(OpDef def);
 const OpDef* find_op(const std::string& op);
 const std::map<std::string, OpDef>& all_ops();

@@ -472,23 +472,15 @@ int64_t macc_rnn(const Graph& g, const Node& n) {
 
 void register_rnn() {
   for (const char* op : {"GRU", "LSTM", "RNN"}) {
-    OpDef r;
-    r.op = op;
-    r.constraints =
+    std::string constraints =
         "forward/reverse/bidirectional; layout 0 and 1 (batch 1); every activation of the spec (alpha/beta); clip; "
         "initial states and weights constant or computed at run time (run-time weights: generic kernel); "
         "sequence_lens constant or int32";
-    if (r.op == "GRU") r.constraints += "; linear_before_reset 0/1";
-    if (r.op == "LSTM") r.constraints += "; peepholes; input_forget";
-    r.dtypes = {"float32", "int8 in/out with float math (QDQ island)"};
-    r.infer = infer_rnn;
-    r.ref = ref_rnn;
-    r.check = check_rnn;
-    r.emit = emit_rnn;
-    r.macc = macc_rnn;
+    if (std::string(op) == "GRU") constraints += "; linear_before_reset 0/1";
+    if (std::string(op) == "LSTM") constraints += "; peepholes; input_forget";
+    OpDef r = make_op(op, constraints, {"float32", "int8 in/out with float math (QDQ island)"},
+                      {infer_rnn, ref_rnn, check_rnn, emit_rnn, macc_rnn}, op, QdqRole::RnnIsland);
     r.scratch = rnn_scratch;
-    r.c_layer_type = op;
-    r.qdq = QdqRole::RnnIsland;
     register_op(r);
   }
 }

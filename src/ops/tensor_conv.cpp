@@ -160,18 +160,11 @@ int64_t macc_ct(const Graph& g, const Node& n) {
 }  // namespace
 
 void register_tensor_conv() {
-  OpDef d;
-  d.op = "ConvTranspose";
-  d.constraints = "float32, 1-D/2-D, weights/bias constant or computed at run time; groups, pads, auto_pad, output_padding, output_shape, "
-                  "strides, dilations";
-  d.dtypes = {"float32"};
-  d.infer = infer_ct;
-  d.ref = ref_ct;
-  d.check = check_ct;
-  d.emit = emit_ct;
-  d.macc = macc_ct;
-  d.c_layer_type = "Conv2DTranspose";
-  register_op(d);
+  register_op(make_op("ConvTranspose",
+                      "float32, 1-D/2-D, weights/bias constant or computed at run time; groups, pads, auto_pad, "
+                      "output_padding, output_shape, "
+                      "strides, dilations",
+                      {"float32"}, {infer_ct, ref_ct, check_ct, emit_ct, macc_ct}, "Conv2DTranspose"));
 }
 
 }  // namespace eg::ops

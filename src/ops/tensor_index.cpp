@@ -218,17 +218,10 @@ void emit_nd(EmitContext& ctx, const Graph& g, const Node& n) {
 }
 
 OpDef index_op(const std::string& name, bool nd, std::string constraints) {
-  OpDef d;
-  d.op = name;
-  d.constraints = std::move(constraints);
-  d.dtypes = {"any"};
-  d.infer = nd ? InferFn(infer_nd) : InferFn(infer_elements);
-  d.ref = nd ? RefFn(ref_nd) : RefFn(ref_elements);
-  d.check = check_index;
-  d.emit = nd ? EmitFn(emit_nd) : EmitFn(emit_elements);
-  d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = name;
-  return d;
+  return make_op(name, std::move(constraints), {"any"},
+                 {nd ? InferFn(infer_nd) : InferFn(infer_elements), nd ? RefFn(ref_nd) : RefFn(ref_elements),
+                  check_index, nd ? EmitFn(emit_nd) : EmitFn(emit_elements), macc_per_output},
+                 name);
 }
 
 }  // namespace

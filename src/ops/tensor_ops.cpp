@@ -853,17 +853,11 @@ std::string check_all_const(const Graph& g, const Node& n) {
 
 OpDef simple(const std::string& name, std::string constraints, std::vector<std::string> dtypes, InferFn inf, RefFn ref,
              CheckFn check, EmitFn emit, std::string layer) {
-  OpDef d;
-  d.op = name;
-  d.constraints = std::move(constraints);
-  d.dtypes = std::move(dtypes);
-  d.infer = std::move(inf);
-  d.ref = std::move(ref);
-  d.check = std::move(check);
-  d.emit = std::move(emit);
-  d.macc = [](const Graph& g, const Node& n) { return n.outputs.empty() ? int64_t{0} : g.t(n.outputs[0]).elements(); };
-  d.c_layer_type = std::move(layer);
-  return d;
+  return make_op(
+      name, std::move(constraints), std::move(dtypes),
+      {std::move(inf), std::move(ref), std::move(check), std::move(emit),
+       [](const Graph& g, const Node& n) { return n.outputs.empty() ? int64_t{0} : g.t(n.outputs[0]).elements(); }},
+      std::move(layer));
 }
 
 }  // namespace

@@ -505,29 +505,14 @@ void register_tensor_quant() {
   register_op(qop("QLinearMatMul", false, "scales and zero points constant (B per tensor or per column); batched"));
   register_op(qop("MatMulInteger", false, "zero points constant; int32 output; batched"));
   for (const char* name : {"com.microsoft.QLinearAdd", "com.microsoft.QLinearMul"}) {
-    OpDef b;
-    b.op = name;
-    b.constraints = "int8 or uint8 (both alike); scales and zero points constant, per tensor; broadcasting";
-    b.dtypes = {"int8", "uint8"};
-    b.infer = infer_qbin;
-    b.ref = ref_qbin;
-    b.check = [](const Graph&, const Node&) { return std::string(); };
-    b.emit = emit_qbin;
-    b.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-    b.c_layer_type = "Eltwise";
-    register_op(b);
+    register_op(make_op(name, "int8 or uint8 (both alike); scales and zero points constant, per tensor; broadcasting",
+                        {"int8", "uint8"}, {infer_qbin, ref_qbin, any_config, emit_qbin, macc_per_output}, "Eltwise"));
   }
-  OpDef d;
-  d.op = "DynamicQuantizeLinear";
-  d.constraints = "float32 input; uint8 output, scale and zero point computed at run time";
-  d.dtypes = {"float32"};
-  d.infer = infer_dql;
-  d.ref = ref_dql;
-  d.check = [](const Graph&, const Node&) { return std::string(); };
-  d.emit = emit_dql;
-  d.macc = [](const Graph& g, const Node& n) { return 3 * g.t(n.inputs[0]).elements(); };
-  d.c_layer_type = "Quantize";
-  register_op(d);
+  register_op(make_op("DynamicQuantizeLinear", "float32 input; uint8 output, scale and zero point computed at run time",
+                      {"float32"},
+                      {infer_dql, ref_dql, any_config, emit_dql,
+                       [](const Graph& g, const Node& n) { return 3 * g.t(n.inputs[0]).elements(); }},
+                      "Quantize"));
 }
 
 }  // namespace eg::ops

@@ -373,18 +373,11 @@ int64_t macc_resize(const Graph& g, const Node& n) {
 
 void register_tensor_resize() {
   for (const char* name : {"Resize", "Upsample"}) {
-    OpDef d;
-    d.op = name;
-    d.constraints = "scales/sizes/roi constant; nearest (any dtype, every nearest_mode), linear and cubic (float32); "
-                    "every coordinate_transformation_mode, axes, antialias, exclude_outside, keep_aspect_ratio_policy";
-    d.dtypes = {"float32", "any (nearest)"};
-    d.infer = infer_resize;
-    d.ref = ref_resize;
-    d.check = check_resize;
-    d.emit = emit_resize;
-    d.macc = macc_resize;
-    d.c_layer_type = "Resize";
-    register_op(d);
+    register_op(make_op(
+        name,
+        "scales/sizes/roi constant; nearest (any dtype, every nearest_mode), linear and cubic (float32); "
+        "every coordinate_transformation_mode, axes, antialias, exclude_outside, keep_aspect_ratio_policy",
+        {"float32", "any (nearest)"}, {infer_resize, ref_resize, check_resize, emit_resize, macc_resize}, "Resize"));
   }
 }
 

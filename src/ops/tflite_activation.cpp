@@ -350,16 +350,10 @@ void register_tflite_activation() {
            Def{"QUANTIZE", "float32 -> int8 (round half away from zero) or int8 -> int8 (requantize)"},
            Def{"DEQUANTIZE", "int8 -> float32; constant float16 or per-channel int8 weights folded"},
        }) {
-    OpDef d;
-    d.op = u.op;
-    d.constraints = std::string("TFLite; per-tensor quantization; ") + u.constraints;
-    d.dtypes = {"float32", "int8 (TFLite)"};
-    d.infer = infer_unary;
-    d.ref = ref_unary;
-    d.check = check_unary;
-    d.emit = emit_unary;
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-    d.c_layer_type = std::string(u.op) == "QUANTIZE" || std::string(u.op) == "DEQUANTIZE" ? "Conversion" : "Nonlinearity";
+    OpDef d =
+        make_op(u.op, std::string("TFLite; per-tensor quantization; ") + u.constraints, {"float32", "int8 (TFLite)"},
+                {infer_unary, ref_unary, check_unary, emit_unary, macc_per_output},
+                std::string(u.op) == "QUANTIZE" || std::string(u.op) == "DEQUANTIZE" ? "Conversion" : "Nonlinearity");
     d.inplace = std::string(u.op) != "QUANTIZE" && std::string(u.op) != "DEQUANTIZE";
     register_op(d);
   }

@@ -189,18 +189,12 @@ Node mean_form(const Graph& g, const Node& n, std::span<const Tensor* const> in)
 
 void register_tflite_arith() {
   for (const char* name : {"MUL", "MAXIMUM", "MINIMUM"}) {
-    OpDef d;
-    d.op = name;
-    d.constraints = std::string(name) == "MUL" ? "TFLite: broadcast up to 4-D, fused activations, TFLite's requantization"
-                                               : "TFLite: broadcast up to 4-D; int8: inputs quantized as the output";
-    d.dtypes = {"float32", "int8 (TFLite)"};
-    d.infer = infer_binary;
-    d.ref = ref_binary;
-    d.check = check_binary;
-    d.emit = emit_binary;
-    d.macc = [](const Graph& g, const Node& n) { return g.t(n.outputs[0]).elements(); };
-    d.c_layer_type = "Eltwise";
-    register_op(d);
+    register_op(make_op(name,
+                        std::string(name) == "MUL"
+                            ? "TFLite: broadcast up to 4-D, fused activations, TFLite's requantization"
+                            : "TFLite: broadcast up to 4-D; int8: inputs quantized as the output",
+                        {"float32", "int8 (TFLite)"},
+                        {infer_binary, ref_binary, check_binary, emit_binary, macc_per_output}, "Eltwise"));
   }
   OpDef m;
   m.op = "MEAN";

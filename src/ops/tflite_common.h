@@ -14,6 +14,9 @@
 
 namespace eg::ops::tfl {
 
+// supported-ops dtypes of the TFLite compute and pooling builtins.
+inline const std::vector<std::string> kOpDtypes = {"int8 (TFLite)", "float32"};
+
 // ActivationFunctionType of the schema (attribute "activation").
 enum class Activation : int64_t { None = 0, Relu = 1, ReluN1To1 = 2, Relu6 = 3, Tanh = 4, SignBit = 5 };
 

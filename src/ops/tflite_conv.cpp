@@ -553,39 +553,21 @@ int64_t macc_fc(const Graph& g, const Node& n) {
   return g.t(n.inputs[0]).elements() / w.shape[1] * w.elements() + w.shape[0];
 }
 
-OpDef tflite_op(const std::string& name, const std::string& constraints, const std::string& layer) {
-  OpDef d;
-  d.op = name;
-  d.constraints = constraints;
-  d.dtypes = {"int8 (TFLite)", "float32"};
-  d.c_layer_type = layer;
-  return d;
-}
-
 }  // namespace
 
 void register_tflite_conv() {
   for (const char* name : {"CONV_2D", "DEPTHWISE_CONV_2D"}) {
-    OpDef d = tflite_op(name,
-                        "TFLite: NHWC, SAME/VALID, strides, dilations, fused RELU/RELU6/RELU_N1_TO_1, per-channel "
-                        "symmetric weights" + std::string(std::string(name) == "CONV_2D" ? "" : ", depth multiplier"),
-                        "Conv2D");
-    d.infer = infer_conv;
-    d.ref = ref_conv;
-    d.check = check_conv;
-    d.emit = emit_conv;
-    d.macc = macc_conv;
+    OpDef d = make_op(name,
+                      "TFLite: NHWC, SAME/VALID, strides, dilations, fused RELU/RELU6/RELU_N1_TO_1, per-channel "
+                      "symmetric weights" +
+                          std::string(std::string(name) == "CONV_2D" ? "" : ", depth multiplier"),
+                      tfl::kOpDtypes, {infer_conv, ref_conv, check_conv, emit_conv, macc_conv}, "Conv2D");
     d.scratch = scratch_conv;
     d.scratch_optional = true;  // without it: the depthwise path, a pointwise layer as FC, or the reference
     register_op(d);
   }
-  OpDef f = tflite_op("FULLY_CONNECTED", "TFLite: weights [out][in], keep_num_dims, fused activations", "Dense");
-  f.infer = infer_fc;
-  f.ref = ref_fc;
-  f.check = check_fc;
-  f.emit = emit_fc;
-  f.macc = macc_fc;
-  register_op(f);
+  register_op(make_op("FULLY_CONNECTED", "TFLite: weights [out][in], keep_num_dims, fused activations", tfl::kOpDtypes,
+                      {infer_fc, ref_fc, check_fc, emit_fc, macc_fc}, "Dense"));
 }
 
 }  // namespace eg::ops

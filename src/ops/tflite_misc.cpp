@@ -30,15 +30,6 @@ using tfl::set_checked;
 
 std::string v(int64_t x) { return std::to_string(x); }
 
-OpDef tflite_op(const std::string& name, const std::string& constraints, const std::string& layer) {
-  OpDef d;
-  d.op = name;
-  d.constraints = constraints;
-  d.dtypes = {"int8 (TFLite)", "float32"};
-  d.c_layer_type = layer;
-  return d;
-}
-
 std::string s8_in_out_problem(const Graph& g, const Node& n) {
   for (size_t i = 0; i < n.inputs.size(); ++i)
     if (auto why = tfl::per_tensor_s8_problem(g.t(n.inputs[i]), "input"); !why.empty()) return why;
@@ -325,40 +316,20 @@ void ref_reshape(const Node&, std::span<const Tensor* const> in, std::span<Tenso
 
 void register_tflite_misc() {
   for (const char* name : {"AVERAGE_POOL_2D", "MAX_POOL_2D"}) {
-    OpDef d = tflite_op(name, "TFLite: NHWC, SAME/VALID, fused activations; equal input/output quantization",
-                        std::string(name) == "MAX_POOL_2D" ? "Pool (max)" : "Pool (avg)");
-    d.infer = infer_pool;
-    d.ref = ref_pool;
-    d.check = check_pool;
-    d.emit = emit_pool;
-    d.macc = macc_pool;
-    register_op(d);
+    register_op(make_op(name, "TFLite: NHWC, SAME/VALID, fused activations; equal input/output quantization",
+                        tfl::kOpDtypes, {infer_pool, ref_pool, check_pool, emit_pool, macc_pool},
+                        std::string(name) == "MAX_POOL_2D" ? "Pool (max)" : "Pool (avg)"));
   }
   for (const char* name : {"ADD", "SUB"}) {
-    OpDef d = tflite_op(name, "TFLite: broadcast up to 4-D, fused activations, TFLite's left-shift-20 rescaling",
-                        "Eltwise");
-    d.infer = infer_addsub;
-    d.ref = ref_addsub;
-    d.check = check_addsub;
-    d.emit = emit_addsub;
-    d.macc = macc_elements;
-    register_op(d);
+    register_op(make_op(name, "TFLite: broadcast up to 4-D, fused activations, TFLite's left-shift-20 rescaling",
+                        tfl::kOpDtypes, {infer_addsub, ref_addsub, check_addsub, emit_addsub, macc_elements},
+                        "Eltwise"));
   }
-  OpDef s = tflite_op("SOFTMAX", "TFLite: last axis, int8 output scale 1/256 zero point -128, any beta", "Softmax");
-  s.infer = infer_softmax;
-  s.ref = ref_softmax;
-  s.check = check_softmax;
-  s.emit = emit_softmax;
-  s.macc = macc_elements;
-  register_op(s);
-  OpDef r = tflite_op("RESHAPE", "TFLite: the output tensor's shape; a view, no copy", "Reshape");
-  r.dtypes = {"int8 (TFLite)", "float32"};
-  r.infer = infer_reshape;
-  r.ref = ref_reshape;
-  r.check = [](const Graph&, const Node&) { return std::string(); };
-  r.emit = [](EmitContext& ctx, const Graph& g, const Node& n) { find_op("Reshape")->emit(ctx, g, n); };
-  r.macc = [](const Graph&, const Node&) -> int64_t { return 0; };
-  register_op(r);
+  register_op(make_op("SOFTMAX", "TFLite: last axis, int8 output scale 1/256 zero point -128, any beta", tfl::kOpDtypes,
+                      {infer_softmax, ref_softmax, check_softmax, emit_softmax, macc_elements}, "Softmax"));
+  const auto emit_view = [](EmitContext& ctx, const Graph& g, const Node& n) { find_op("Reshape")->emit(ctx, g, n); };
+  register_op(make_op("RESHAPE", "TFLite: the output tensor's shape; a view, no copy", tfl::kOpDtypes,
+                      {infer_reshape, ref_reshape, any_config, emit_view, macc_none}, "Reshape"));
 }
 
 }  // namespace eg::ops

@@ -98,6 +98,21 @@ std::string check_index(const Graph& g, const Node& n) {
   return "";
 }
 
+// The runtime call of a gather (data, indices -> output) or scatter (data, indices, updates ->
+// output, with the element type and reduction) whose parameter struct is `id`.
+void emit_index_call(EmitContext& ctx, const Graph& g, const Node& n, const std::string& id, const std::string& fn) {
+  const Tensor& x = g.t(n.inputs[0]);
+  const std::string es = s64(static_cast<int64_t>(dtype_size(x.dtype)));
+  const std::string i64 = g.t(n.inputs[1]).dtype == DType::I64 ? "1" : "0";
+  const std::string head = fn + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[1]) + ", " + i64 + ", ";
+  ctx.use("eg_tensor");
+  if (fn.find("gather") != std::string::npos)
+    ctx.emit(head + ctx.ptr(n.outputs[0]) + ", " + es + ");");
+  else
+    ctx.emit(head + ctx.ptr(n.inputs[2]) + ", " + ctx.ptr(n.outputs[0]) + ", " + s64(type_code(x.dtype)) + ", " + es +
+             ", " + s64(reduction_code(g, n)) + ");");
+}
+
 void emit_elements(EmitContext& ctx, const Graph& g, const Node& n) {
   const Tensor& x = g.t(n.inputs[0]);
   const Tensor& idx = g.t(n.inputs[1]);
@@ -105,17 +120,7 @@ void emit_elements(EmitContext& ctx, const Graph& g, const Node& n) {
   const std::string id = ctx.layer_ident();
   ctx.decl("static const eg_elements_params " + id + " = {" + s64(static_cast<int64_t>(x.shape.size())) + ", " +
            s64(static_cast<int64_t>(axis)) + ", " + EmitContext::ints_lit(x.shape) + ", " + EmitContext::ints_lit(idx.shape) + "};");
-  ctx.use("eg_tensor");
-  const std::string es = s64(static_cast<int64_t>(dtype_size(x.dtype)));
-  const std::string i64 = idx.dtype == DType::I64 ? "1" : "0";
-  if (n.op == "GatherElements") {
-    ctx.emit("eg_gather_elements(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[1]) + ", " + i64 + ", " +
-             ctx.ptr(n.outputs[0]) + ", " + es + ");");
-  } else {
-    ctx.emit("eg_scatter_elements(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[1]) + ", " + i64 + ", " +
-             ctx.ptr(n.inputs[2]) + ", " + ctx.ptr(n.outputs[0]) + ", " + s64(type_code(x.dtype)) + ", " + es + ", " +
-             s64(reduction_code(g, n)) + ");");
-  }
+  emit_index_call(ctx, g, n, id, n.op == "GatherElements" ? "eg_gather_elements" : "eg_scatter_elements");
 }
 
 // ---------------------------------------------------------- *ND
@@ -204,17 +209,7 @@ void emit_nd(EmitContext& ctx, const Graph& g, const Node& n) {
   ctx.decl("static const eg_nd_params " + id + " = {" + s64(static_cast<int64_t>(x.shape.size())) + ", " +
            EmitContext::ints_lit(x.shape) + ", " + s64(d.batch_dims) + ", " + s64(d.n_tuples) + ", " + s64(d.tuple_len) +
            ", " + s64(d.slice) + ", " + s64(d.n_batch) + "};");
-  ctx.use("eg_tensor");
-  const std::string es = s64(static_cast<int64_t>(dtype_size(x.dtype)));
-  const std::string i64 = idx.dtype == DType::I64 ? "1" : "0";
-  if (n.op == "GatherND") {
-    ctx.emit("eg_gather_nd(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[1]) + ", " + i64 + ", " +
-             ctx.ptr(n.outputs[0]) + ", " + es + ");");
-  } else {
-    ctx.emit("eg_scatter_nd(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.inputs[1]) + ", " + i64 + ", " +
-             ctx.ptr(n.inputs[2]) + ", " + ctx.ptr(n.outputs[0]) + ", " + s64(type_code(x.dtype)) + ", " + es + ", " +
-             s64(reduction_code(g, n)) + ");");
-  }
+  emit_index_call(ctx, g, n, id, n.op == "GatherND" ? "eg_gather_nd" : "eg_scatter_nd");
 }
 
 OpDef index_op(const std::string& name, bool nd, std::string constraints) {

@@ -90,6 +90,18 @@ BufferOffsets offsets_of(const plan::MemoryPlan& p) {
   return o;
 }
 
+// The --input-shape value to suggest for an input: its known sizes, 1 for a symbolic batch, N for the
+// other symbolic axes.
+std::string shape_hint(const Shape& shape, const std::vector<std::pair<size_t, std::string>>& symbolic) {
+  std::string s;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    bool sym = false;
+    for (const auto& d : symbolic) sym = sym || d.first == k;
+    s += (k ? "x" : "") + (sym ? std::string(k == 0 ? "1" : "N") : std::to_string(shape[k]));
+  }
+  return s;
+}
+
 bool has_qdq(const Graph& g) {
   for (const auto& n : g.nodes)
     if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear") return true;
@@ -131,15 +143,7 @@ Compiled compile(const Options& opt) {
       if (axis != 0)
         fail(opt.model, "input '" + name + "' has a symbolic dimension " + (dim.empty() ? "" : "'" + dim + "' ") +
                             "at axis " + std::to_string(axis) + "; give its size with --input-shape " + name + "=" +
-                            [&] {
-                              std::string s;
-                              for (size_t k = 0; k < g.t(id).shape.size(); ++k) {
-                                bool sym = false;
-                                for (const auto& d : dims) sym = sym || d.first == k;
-                                s += (k ? "x" : "") + (sym ? std::string(k == 0 ? "1" : "N") : std::to_string(g.t(id).shape[k]));
-                              }
-                              return s;
-                            }());
+                            shape_hint(g.t(id).shape, dims));
     c.log.add("input '" + name + "': symbolic batch dimension " + (dims[0].second.empty() ? "" : "'" + dims[0].second + "' ") +
               "pinned to 1");
   }

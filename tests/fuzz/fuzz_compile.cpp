@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::fclose(f);
   eg::pipeline::Options o;
   o.model = path;
-  o.target = "host";
+  o.target = *eg::toolchain::find_target("host");
   static const eg::Optimization kModes[] = {eg::Optimization::Time, eg::Optimization::Balanced, eg::Optimization::Ram};
   o.optimization = kModes[size % 3];
   o.max_tensor_bytes = int64_t{1} << 20;  // small tensors keep executions fast; the limit logic is the same

@@ -1,6 +1,10 @@
 // One registration function per op family file (src/ops/<family>.cpp).
 #pragma once
+#include <cstdint>
 #include <string>
+#include <vector>
+
+#include "ir/graph.h"
 
 namespace eg::ops {
 
@@ -28,6 +32,9 @@ void register_attention();    // Attention, expanded into MatMul/Softmax/... whi
 
 // True for ops whose output is a view of the input (no copy).
 bool is_view_op(const std::string& op);
+// A Transpose node's permutation (default: reversed axes) with negative axes made non-negative;
+// infer_transpose has checked it is a permutation of `rank` axes.
+std::vector<int64_t> perm_of(const Node& n, size_t rank);
 
 inline void register_all_families() {
   register_quantize();

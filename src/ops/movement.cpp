@@ -6,6 +6,7 @@
 
 #include "ops/emit_context.h"
 #include "ops/common.h"
+#include "ops/families.h"
 #include "ops/registry.h"
 
 namespace eg::ops {
@@ -111,14 +112,6 @@ void infer_transpose(Graph& g, const Node& n) {
   set_out(g, n, 0, x.dtype, out);
 }
 
-std::vector<int64_t> perm_of(const Node& n, size_t rank) {
-  std::vector<int64_t> perm = n.attr_ints("perm");
-  if (perm.empty())
-    for (size_t i = rank; i-- > 0;) perm.push_back(static_cast<int64_t>(i));
-  for (auto& p : perm)
-    if (p < 0) p += static_cast<int64_t>(rank);
-  return perm;
-}
 
 void ref_transpose(const Node& n, std::span<const Tensor* const> in, std::span<Tensor* const> out) {
   const Tensor& x = *in[0];
@@ -298,6 +291,15 @@ OpDef view_op(const std::string& name, const std::string& constraints) {
 }
 
 }  // namespace
+
+std::vector<int64_t> perm_of(const Node& n, size_t rank) {
+  std::vector<int64_t> perm = n.attr_ints("perm");
+  if (perm.empty())
+    for (size_t i = rank; i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+  for (auto& p : perm)
+    if (p < 0) p += static_cast<int64_t>(rank);
+  return perm;
+}
 
 bool is_view_op(const std::string& op) {
   return op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze" || op == "Identity" ||

@@ -49,7 +49,7 @@ void rnn_last_step(Graph& g, PassLog& log) {
         for (auto d : os) nl.push_back(d == 1 ? -1 : nonunit_in[j++]);
         labels = nl;
       } else if (n.op == "Transpose") {
-        auto perm = n.attr_ints("perm");
+        const auto perm = ops::perm_of(n, labels.size());
         std::vector<int> nl;
         for (auto p : perm) nl.push_back(labels[static_cast<size_t>(p)]);
         labels = nl;

@@ -5,17 +5,11 @@
 //  - a transpose that only moves unit axes keeps the byte order: a free view
 #include "ops/common.h"
 #include "ops/registry.h"
+#include "ops/families.h"
 #include "passes/passes.h"
 
 namespace eg::passes {
 namespace {
-
-std::vector<int64_t> perm_of(const Node& n, size_t rank) {
-  auto p = n.attr_ints("perm");
-  if (p.empty())
-    for (size_t i = rank; i-- > 0;) p.push_back(static_cast<int64_t>(i));
-  return p;
-}
 
 bool is_identity(const std::vector<int64_t>& p) {
   for (size_t i = 0; i < p.size(); ++i)
@@ -89,7 +83,7 @@ bool sink_binary_one(Graph& g) {
     if (!single_consumer(g, ta.outputs[0]) || !single_consumer(g, tb.outputs[0])) continue;
     const TensorId a = ta.inputs[0], b = tb.inputs[0];
     if (g.t(a).shape != g.t(b).shape) continue;
-    if (perm_of(ta, g.t(a).shape.size()) != perm_of(tb, g.t(b).shape.size())) continue;
+    if (ops::perm_of(ta, g.t(a).shape.size()) != ops::perm_of(tb, g.t(b).shape.size())) continue;
     const TensorId y = e.outputs[0];
     Tensor mid = g.t(y);
     mid.name = g.unique_name(mid.name + "_pre");
@@ -157,8 +151,8 @@ bool compose_one(Graph& g) {
     if (!single_consumer(g, g.nodes[k].outputs[0], &c) || g.nodes[static_cast<size_t>(c)].op != "Transpose") continue;
     const Node& a = g.nodes[k];
     Node& b = g.nodes[static_cast<size_t>(c)];
-    const auto pa = perm_of(a, g.t(a.inputs[0]).shape.size());
-    const auto pb = perm_of(b, pa.size());
+    const auto pa = ops::perm_of(a, g.t(a.inputs[0]).shape.size());
+    const auto pb = ops::perm_of(b, pa.size());
     std::vector<int64_t> p;
     for (auto i : pb) p.push_back(pa[static_cast<size_t>(i)]);
     b.inputs[0] = a.inputs[0];
@@ -198,7 +192,7 @@ void transpose_cleanup(Graph& g, PassLog& log) {
   for (auto& n : g.nodes) {
     if (n.op != "Transpose") continue;
     const Shape& in = g.t(n.inputs[0]).shape;
-    const auto p = perm_of(n, in.size());
+    const auto p = ops::perm_of(n, in.size());
     if (is_identity(p) || only_moves_unit_axes(in, p)) {
       n.op = "Reshape";
       n.attrs.clear();

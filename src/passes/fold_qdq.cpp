@@ -12,6 +12,7 @@
 // What stays are explicit conversion layers (DQ/Q nodes) around float islands.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "ops/common.h"
@@ -193,7 +194,10 @@ std::optional<Tensor> requantized_bias(const Graph& g, TensorId bias, float x_sc
   std::vector<int32_t> q;
   for (size_t i = 0; i < real.size(); ++i) {
     const float ws = wq.scale.size() > 1 ? wq.scale[i] : wq.scale[0];
-    q.push_back(static_cast<int32_t>(std::nearbyint(static_cast<double>(real[i]) / (static_cast<double>(x_scale) * ws))));
+    const double v = std::nearbyint(static_cast<double>(real[i]) / (static_cast<double>(x_scale) * ws));
+    // a float bias that int32 cannot hold at this scale: the layer stays a float chain
+    if (!(v >= static_cast<double>(INT32_MIN) && v <= static_cast<double>(INT32_MAX))) return std::nullopt;
+    q.push_back(static_cast<int32_t>(v));
   }
   return make_const(b.name + "_int32", DType::I32, {out_channels}, q);
 }

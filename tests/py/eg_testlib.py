@@ -15,6 +15,19 @@ class Failure(Exception):
     pass
 
 
+# The end of a C harness's main(): runs the network on every input record read from fi and writes each
+# output record to fo (exit 4 when a run fails).
+RUN_STREAM_C = """  while (fread(in[0], 1, STAI_NETWORK_IN_1_SIZE_BYTES, fi) == STAI_NETWORK_IN_1_SIZE_BYTES) {
+    if (stai_network_run(net, STAI_MODE_SYNC) != STAI_SUCCESS) return 4;
+    fwrite(out[0], 1, STAI_NETWORK_OUT_1_SIZE_BYTES, fo);
+  }
+  fclose(fi);
+  fclose(fo);
+  return 0;
+}
+"""
+
+
 def check(cond, msg):
     if not cond:
         raise Failure(msg)

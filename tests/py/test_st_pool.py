@@ -45,15 +45,7 @@ int main(int argc, char **argv) {
     return 9;
   stai_network_get_inputs(net, in, &n);
   stai_network_get_outputs(net, out, &n);
-  while (fread(in[0], 1, STAI_NETWORK_IN_1_SIZE_BYTES, fi) == STAI_NETWORK_IN_1_SIZE_BYTES) {
-    if (stai_network_run(net, STAI_MODE_SYNC) != STAI_SUCCESS) return 4;
-    fwrite(out[0], 1, STAI_NETWORK_OUT_1_SIZE_BYTES, fo);
-  }
-  fclose(fi);
-  fclose(fo);
-  return 0;
-}
-"""
+""" + T.RUN_STREAM_C
 
 
 def pool_file(work, tag, regions):

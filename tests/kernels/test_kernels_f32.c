@@ -11,15 +11,7 @@
 #include "eg_fc_f32.h"
 
 #define EG_HARNESS_SEED 2024u
-#include "eg_harness.h"
-
-/* values in [-1, 1) with a few exact zeros and small magnitudes */
-static float rf(void) {
-  const uint32_t u = rnd();
-  if ((u & 31u) == 0) return 0.0f;
-  if ((u & 31u) == 1) return (float)(int32_t)(u >> 8) * 1e-12f;
-  return (float)(int32_t)(u >> 8) / 8388608.0f - 1.0f;
-}
+#include "eg_f32_harness.h"
 
 #define MAX_IN 4096
 #define MAX_W 6144
@@ -30,30 +22,7 @@ static float w_ref[MAX_W], w_opt[MAX_W];
 static float bias_buf[256];
 static float out_ref[MAX_OUT + GUARD], out_opt[MAX_OUT + GUARD];
 
-static const float kInf = 1.0f / 0.0f;
-
-static int compare(const char *what, int32_t t, int32_t n) {
-  int32_t i;
-  for (i = 0; i < n + GUARD; ++i) {
-    uint32_t a, b;
-    memcpy(&a, &out_ref[i], 4);
-    memcpy(&b, &out_opt[i], 4);
-    if (a != b) {
-      PRINT("%s case %d: element %d of %d differs: %x vs %x\n", what, (int)t, (int)i, (int)n, (unsigned)a, (unsigned)b);
-      return 1;
-    }
-  }
-  return 0;
-}
-
-static void act_range(float *lo, float *hi) {
-  switch (rnd() % 4u) {
-    case 0: *lo = -kInf; *hi = kInf; break;
-    case 1: *lo = 0.0f; *hi = kInf; break;
-    case 2: *lo = 0.0f; *hi = 0.5f; break;
-    default: *lo = -0.25f; *hi = 0.25f; break;
-  }
-}
+static int compare(const char *what, int32_t t, int32_t n) { return same_bits(what, t, out_ref, out_opt, n, n + GUARD); }
 
 /* One random convolution; dw: depthwise (2: mostly 3-wide kernels at stride
  * and dilation 1 along x, the row-sliding path), else groups == 1, dil_w == 1.

@@ -15,6 +15,29 @@ class Failure(Exception):
     pass
 
 
+# The start of a C harness's main(argc, argv): argv[1] the input records, argv[2] the output records,
+# the network on one activations buffer (exit 2 usage, 3 init); RUN_STREAM_C ends it.
+ONE_BUFFER_MAIN_C = r"""
+#include <stdio.h>
+#include <string.h>
+#include "network.h"
+static STAI_ALIGNED(8) uint8_t act[STAI_NETWORK_ACTIVATIONS_SIZE_BYTES];
+STAI_NETWORK_CONTEXT_DECLARE(net, STAI_NETWORK_CONTEXT_SIZE)
+int main(int argc, char **argv) {
+  stai_ptr bufs[1], in[1], out[1];
+  stai_size n;
+  FILE *fi, *fo;
+  if (argc != 3) return 2;
+  fi = fopen(argv[1], "rb");
+  fo = fopen(argv[2], "wb");
+  bufs[0] = act;
+  if (!fi || !fo || stai_network_init(net) || stai_network_set_activations(net, bufs, 1)) return 3;
+"""
+# The network's own input and output buffers (in the activations).
+GET_IO_C = """  stai_network_get_inputs(net, in, &n);
+  stai_network_get_outputs(net, out, &n);
+"""
+
 # The end of a C harness's main(): runs the network on every input record read from fi and writes each
 # output record to fo (exit 4 when a run fails).
 RUN_STREAM_C = """  while (fread(in[0], 1, STAI_NETWORK_IN_1_SIZE_BYTES, fi) == STAI_NETWORK_IN_1_SIZE_BYTES) {

@@ -18,22 +18,7 @@ import eg_testlib as T
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = os.path.join(ROOT, "..", "shared", "models")
 ORT_RUN = os.path.join(MODELS, "gen", "ort_run.js")
-HARNESS = r"""
-#include <stdio.h>
-#include <string.h>
-#include "network.h"
-static STAI_ALIGNED(8) uint8_t act[STAI_NETWORK_ACTIVATIONS_SIZE_BYTES];
-STAI_NETWORK_CONTEXT_DECLARE(net, STAI_NETWORK_CONTEXT_SIZE)
-int main(int argc, char **argv) {
-  stai_ptr bufs[1], in[1], out[1];
-  stai_size n;
-  FILE *fi, *fo;
-  if (argc != 3) return 2;
-  fi = fopen(argv[1], "rb");
-  fo = fopen(argv[2], "wb");
-  bufs[0] = act;
-  if (!fi || !fo || stai_network_init(net) || stai_network_set_activations(net, bufs, 1)) return 3;
-#ifdef APP_BUFFERS
+HARNESS = T.ONE_BUFFER_MAIN_C + r"""#ifdef APP_BUFFERS
   {
     static STAI_ALIGNED(8) uint8_t app_in[STAI_NETWORK_IN_1_SIZE_BYTES], app_out[STAI_NETWORK_OUT_1_SIZE_BYTES];
     stai_ptr probe[1];
@@ -47,9 +32,7 @@ int main(int argc, char **argv) {
     if (stai_network_set_inputs(net, in, 1) || stai_network_set_outputs(net, out, 1)) return 7;
   }
 #else
-  stai_network_get_inputs(net, in, &n);
-  stai_network_get_outputs(net, out, &n);
-#endif
+""" + T.GET_IO_C + """#endif
 """ + T.RUN_STREAM_C
 
 

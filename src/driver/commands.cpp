@@ -231,8 +231,23 @@ std::string summary(const Compiled& c, const std::string& output, size_t n_files
     << (c.plan.app_buffer.empty() ? "inputs and outputs included" : "the application's I/O buffers not included") << ")";
   if (!c.sections.empty()) o << ", code + data " << flash << " B flash / " << ram << " B ram";
   o << "\n";
+  if (!c.sharing.tensors.empty())
+    o << "  --compression " << compression_name(c.sharing.level) << ": " << c.sharing.shared() << " of "
+      << c.sharing.tensors.size() << " float Dense/Conv weight tensors shared, " << c.sharing.float_bytes() << " -> "
+      << c.sharing.bytes() << " B\n";
   if (with_report) o << "  report: " << (fs::path(output) / (c.options.name + "_" + c.options.command + "_report.txt")).string() << "\n";
   return o.str();
+}
+
+// --compression that shares nothing: one note saying why (verbosity >= 1).
+void note_compression(const CliOptions& o, const Compiled& c) {
+  const auto& s = c.sharing;
+  if (o.st.verbosity < 1 || !compression_policy(s.level).enabled || s.shared()) return;
+  std::cerr << "edgegen: note: --compression " << compression_name(s.level) << ": "
+            << (s.tensors.empty() ? std::string("the model has no float Dense/Conv weights (int8 weights are not compressed)")
+                                  : "none of its " + std::to_string(s.tensors.size()) +
+                                        " float Dense/Conv weight tensors is shared (the report gives each one's reason)")
+            << "\n";
 }
 
 // The console: nothing (0), the summary (1) or the full report (2, 3).
@@ -247,6 +262,7 @@ int cmd_analyze(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
+  note_compression(o, c);
   measure_sections_if_asked(c, ws.path());
   // as ST's analyze: the report also lands in --output
   std::map<std::string, std::string> files;
@@ -266,6 +282,7 @@ int cmd_generate(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
+  note_compression(o, c);
   measure_sections_if_asked(c, ws.path());
   if (o.validation_firmware)
     for (auto& [name, content] : validate::validation_firmware_files(c)) c.code.files.emplace(name, content);
@@ -286,6 +303,7 @@ int cmd_validate(const CliOptions& o) {
   check_name(o.compile);
   Workspace ws(o);
   Compiled c = pipeline::compile(o.compile);
+  note_compression(o, c);
   validate::ValidateOptions vo;
   vo.valinput = o.valinput;
   vo.valoutput = o.valoutput;

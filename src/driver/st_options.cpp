@@ -1,6 +1,7 @@
 #include "driver/st_options.h"
 
 #include <CLI/CLI.hpp>
+#include <map>
 
 #include "driver/memory_pool.h"
 #include "passes/io_format.h"
@@ -13,8 +14,11 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
   };
   sub->add_option("--type", st.type, "model type (keras, tflite, onnx): edgegen reads the file itself")
       ->check(one_of({"keras", "tflite", "onnx"}));
-  sub->add_option("-c,--compression", st.compression, "weight compression: none | lossless | low | medium | high")
-      ->check(one_of({"none", "lossless", "low", "medium", "high"}));
+  std::map<std::string, Compression> levels;
+  for (const auto& p : all_compressions()) levels[p.name] = p.level;
+  sub->add_option("-c,--compression", st.compression,
+                   "weight sharing on float Dense/Conv weights: none | lossless | low | medium | high")
+      ->transform(CLI::CheckedTransformer(levels, CLI::ignore_case));
   sub->add_flag("--allocate-inputs", st.allocate_inputs, "inputs inside the activations buffer (the default)");
   sub->add_flag("--allocate-outputs", st.allocate_outputs, "outputs inside the activations buffer (the default)");
   sub->add_flag("--no-inputs-allocation", st.no_inputs_allocation, "the application provides the input buffers");
@@ -72,6 +76,7 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
 
 void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) {
   if (!st.memory_pool.empty()) o.memory_regions = read_memory_pool(st.memory_pool);
+  o.compression = st.compression;
   if (validate) return;
   o.app_buffers.inputs = st.no_inputs_allocation;
   o.app_buffers.outputs = st.no_outputs_allocation;
@@ -89,9 +94,6 @@ void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) 
 
 std::vector<std::string> st_notes(const StOptions& st, bool validate) {
   std::vector<std::string> n;
-  if (st.compression != "none" && st.compression != "lossless")
-    n.push_back("--compression " + st.compression + ": weights are kept exact (no weight sharing); the report gives "
-                "their size");
   if (st.input_memory_alignment || st.output_memory_alignment)
     n.push_back("--input/output-memory-alignment: I/O buffers have the alignment STAI_<NAME>_IN_1_ALIGNMENT states");
   if (validate && (!st.input_data_type.empty() || !st.output_data_type.empty() || !st.inputs_ch_position.empty() ||

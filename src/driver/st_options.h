@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/compression.h"
 #include "pipeline/compile.h"
 
 namespace CLI {
@@ -17,7 +18,7 @@ namespace eg::driver {
 struct StOptions {
   // model and code generation
   std::string type;                       // --type: keras | tflite | onnx (edgegen reads the file)
-  std::string compression = "none";       // -c: none | lossless | low | medium | high
+  Compression compression = Compression::None;  // -c: none | lossless | low | medium | high
   bool allocate_inputs = false, allocate_outputs = false;           // ST's default, edgegen's too
   bool no_inputs_allocation = false, no_outputs_allocation = false;
   int input_memory_alignment = 0, output_memory_alignment = 0;      // 0: not given

@@ -5,6 +5,7 @@
 #include <limits>
 #include <tuple>
 
+#include "ops/codebook.h"
 #include "ops/emit_context.h"
 #include "ops/ort_chain.h"
 #include "ops/common.h"
@@ -298,6 +299,55 @@ void emit_conv_f32_runtime(EmitContext& ctx, const Node& n, const std::string& d
   ctx.emit("}");
 }
 
+// Float: groups == 1 with dil_w == 1 -> eg_conv_f32_blk, weights in its W4 layout
+// [ceil(out_c / 4)][k_h][k_w][in_c][4]; depthwise -> eg_conv_f32_dw, weights DW4
+// [ceil(C / 4)][k_h][k_w][4] (both zero-padded to 4 channels); other groupings and
+// dilations -> the reference eg_conv_f32 on the OHWI weights; codebook weights (attribute
+// codebook_bits, passes/weight_sharing) -> eg_conv_f32_lut on OHWI indices. Same results throughout.
+void emit_conv_f32(EmitContext& ctx, const Graph& g, const Node& n, const ConvDims& d) {
+  const std::string id = ctx.layer_ident();
+  const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
+  const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
+  const Tensor& w = g.t(n.inputs[1]);
+  const bool dw = d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c;
+  const bool blk = d.groups == 1 && d.dil_w == 1;
+  std::string wsym, fn = "eg_conv_f32";
+  const bool runtime_w = !w.is_const || (has_in(n, 2) && !g.t(n.inputs[2]).is_const);
+  if (const int bits = static_cast<int>(n.attr_int("codebook_bits", 0)); bits && !runtime_w) {
+    const CodebookSymbols cb = add_codebook_arrays(ctx, w.as_float(), bits, w.name);
+    ctx.use("eg_conv_f32_lut");
+    ctx.decl("static const eg_conv_f32_lut_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
+             EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + cb.index + ", " +
+             cb.codebook + ", " + (has_in(n, 2) ? ctx.ptr(n.inputs[2]) : std::string("0")) + ", " +
+             std::to_string(bits) + "};");
+    ctx.emit("eg_conv_f32_lut(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+    return;
+  }
+  ctx.use("eg_conv_f32");
+  if (runtime_w) {
+    emit_conv_f32_runtime(ctx, n, dims_init(d), EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi));
+    return;
+  }
+  if (!dw && !blk) {
+    wsym = ctx.ptr(n.inputs[1]);
+  } else {
+    const int64_t K = d.k_h * d.k_w * (d.in_c / d.groups), C4 = (d.out_c + 3) / 4 * 4;
+    const std::vector<float> wv = w.as_float();  // OHWI: [out_c][K]
+    std::vector<float> t(static_cast<size_t>(C4 * K), 0.0f);
+    for (int64_t o = 0; o < d.out_c; ++o)
+      for (int64_t k = 0; k < K; ++k)
+        t[static_cast<size_t>((o / 4) * K * 4 + k * 4 + o % 4)] = wv[static_cast<size_t>(o * K + k)];
+    wsym = ctx.add_array(ctx.tensor_symbol(w.name) + (dw ? "_dw4" : "_w4"),
+                         make_const(w.name, DType::F32, {C4 / 4, K, 4}, t), w.name);
+    fn = dw ? "eg_conv_f32_dw" : "eg_conv_f32_blk";
+  }
+  std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
+  ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
+           EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + wsym + ", " +
+           bias + "};");
+  ctx.emit(fn + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+}
+
 void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
   if (!is_nhwc(n)) throw CompileError("internal: Conv reached the emitter without layout lowering");
   const ConvDims d = conv_dims(g, n);
@@ -401,38 +451,7 @@ void emit_conv(EmitContext& ctx, const Graph& g, const Node& n) {
     }
     return;
   }
-  // Float: groups == 1 with dil_w == 1 -> eg_conv_f32_blk, weights in its W4 layout
-  // [ceil(out_c / 4)][k_h][k_w][in_c][4]; depthwise -> eg_conv_f32_dw, weights DW4
-  // [ceil(C / 4)][k_h][k_w][4] (both zero-padded to 4 channels); other groupings and
-  // dilations -> the reference eg_conv_f32 on the OHWI weights. Same results either way.
-  ctx.use("eg_conv_f32");
-  const Tensor& w = g.t(n.inputs[1]);
-  const bool dw = d.groups > 1 && d.groups == d.in_c && d.out_c == d.in_c;
-  const bool blk = d.groups == 1 && d.dil_w == 1;
-  std::string wsym, fn = "eg_conv_f32";
-  const bool runtime_w = !w.is_const || (has_in(n, 2) && !g.t(n.inputs[2]).is_const);
-  if (runtime_w) {
-    emit_conv_f32_runtime(ctx, n, dims_init(d), EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi));
-    return;
-  }
-  if (!dw && !blk) {
-    wsym = ctx.ptr(n.inputs[1]);
-  } else {
-    const int64_t K = d.k_h * d.k_w * (d.in_c / d.groups), C4 = (d.out_c + 3) / 4 * 4;
-    const std::vector<float> wv = w.as_float();  // OHWI: [out_c][K]
-    std::vector<float> t(static_cast<size_t>(C4 * K), 0.0f);
-    for (int64_t o = 0; o < d.out_c; ++o)
-      for (int64_t k = 0; k < K; ++k)
-        t[static_cast<size_t>((o / 4) * K * 4 + k * 4 + o % 4)] = wv[static_cast<size_t>(o * K + k)];
-    wsym = ctx.add_array(ctx.tensor_symbol(w.name) + (dw ? "_dw4" : "_w4"),
-                         make_const(w.name, DType::F32, {C4 / 4, K, 4}, t), w.name);
-    fn = dw ? "eg_conv_f32_dw" : "eg_conv_f32_blk";
-  }
-  std::string bias = has_in(n, 2) ? ctx.ptr(n.inputs[2]) : "0";
-  ctx.decl("static const eg_conv_f32_params " + id + " = {\n    " + dims_init(d) + ",\n    " +
-           EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + wsym + ", " +
-           bias + "};");
-  ctx.emit(fn + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");");
+  emit_conv_f32(ctx, g, n, d);
 }
 
 int64_t macc_conv(const Graph& g, const Node& n) {
@@ -463,6 +482,12 @@ void register_conv() {
                     {"float32", "int8 (QDQ)"}, {infer_conv, ref_conv, check_conv, emit_conv, macc_conv}, "Conv2D",
                     QdqRole::Compute);
   d.scratch = scratch_conv;
+  d.codebook_weights = [](const Graph& g, const Node& n) {  // the float kernels on constant float32 weights
+    const Tensor& x = g.t(n.inputs[0]);
+    const Tensor& w = g.t(n.inputs[1]);
+    return x.dtype == DType::F32 && w.dtype == DType::F32 && w.is_const && is_nhwc(n) &&
+           (!has_in(n, 2) || g.t(n.inputs[2]).is_const) && check_conv(g, n).empty();
+  };
   d.scratch_optional = true;  // without it: eg_conv_s8_dw, or the reference loop
   d.channels_last = true;
   register_op(d);

@@ -2,6 +2,7 @@
 // kernels when the right-hand side is constant (weights).
 #include <limits>
 
+#include "ops/codebook.h"
 #include "ops/ort_chain.h"
 #include "ops/emit_context.h"
 #include "ops/common.h"
@@ -159,28 +160,39 @@ FcView fc_view(const Graph& g, const Node& n) {
 // Float: eg_fc_f32_w8 with the weights in its W8 layout (rows in groups of 8 interleaved per
 // input, the last out % 8 rows [out][in]; same size) when there are 8 rows or more, else the
 // reference eg_fc_f32 on [out][in]. Same results either way.
+// Codebook weights (attribute codebook_bits, passes/weight_sharing): eg_fc_f32_lut on [out][in]
+// indices, the same results as eg_fc_f32 on the codebook's values.
 void emit_fc_f32(EmitContext& ctx, const Graph& g, const Node& n, const FcView& v) {
   const std::string id = ctx.layer_ident();
   const std::string wname = g.t(n.inputs[1]).name;
   const float act_lo = n.attr_float("act_min", -std::numeric_limits<float>::infinity());
   const float act_hi = n.attr_float("act_max", std::numeric_limits<float>::infinity());
-  const bool w8 = v.out >= 8;
+  const int bits = static_cast<int>(n.attr_int("codebook_bits", 0));
+  const bool w8 = v.out >= 8 && !bits;
   const int64_t K = v.in, N = v.out;
-  const std::vector<float> t = fc_f32_w8(v.weights.as_float(), K, N);  // from [out][in]
-  const std::string w = ctx.add_array(ctx.tensor_symbol(wname) + (w8 ? "_w8" : ""),
-                                      make_const(wname, DType::F32, {N, K}, t), wname);
   std::string bias = "0";
   if (v.bias) {
     const std::string bname = g.t(n.inputs[2]).name;
     bias = ctx.add_array(ctx.tensor_symbol(bname), *v.bias, bname);
   }
   auto s = [](int64_t x) { return std::to_string(x); };
+  const std::string head = s(v.batch) + ", " + s(v.in) + ", " + s(v.out) + ", " + EmitContext::float_lit(act_lo) +
+                           ", " + EmitContext::float_lit(act_hi) + ",\n    ";
+  const std::string args = "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " + ctx.ptr(n.outputs[0]) + ");";
+  if (bits) {
+    const CodebookSymbols cb = add_codebook_arrays(ctx, v.weights.as_float(), bits, wname);
+    ctx.use("eg_fc_f32_lut");
+    ctx.decl("static const eg_fc_f32_lut_params " + id + " = {" + head + cb.index + ", " + cb.codebook + ", " + bias +
+             ", " + s(bits) + "};");
+    ctx.emit("eg_fc_f32_lut" + args);
+    return;
+  }
+  const std::vector<float> t = fc_f32_w8(v.weights.as_float(), K, N);  // from [out][in]
+  const std::string w = ctx.add_array(ctx.tensor_symbol(wname) + (w8 ? "_w8" : ""),
+                                      make_const(wname, DType::F32, {N, K}, t), wname);
   ctx.use("eg_fc_f32");
-  ctx.decl("static const eg_fc_f32_params " + id + " = {" + s(v.batch) + ", " + s(v.in) + ", " + s(v.out) +
-           ", " + EmitContext::float_lit(act_lo) + ", " + EmitContext::float_lit(act_hi) + ",\n    " + w + ", " +
-           bias + "};");
-  ctx.emit(std::string(w8 ? "eg_fc_f32_w8" : "eg_fc_f32") + "(&" + id + ", " + ctx.ptr(n.inputs[0]) + ", " +
-           ctx.ptr(n.outputs[0]) + ");");
+  ctx.decl("static const eg_fc_f32_params " + id + " = {" + head + w + ", " + bias + "};");
+  ctx.emit(std::string(w8 ? "eg_fc_f32_w8" : "eg_fc_f32") + args);
 }
 
 void emit_fc(EmitContext& ctx, const Graph& g, const Node& n) {
@@ -340,17 +352,26 @@ int64_t macc_fc(const Graph& g, const Node& n) {
   return y.elements() * K + (n.op == "Gemm" && has_in(n, 2) ? N : 0);
 }
 
+// The float fully connected kernel (constant float32 weights) has a codebook form.
+bool fc_codebook_weights(const Graph& g, const Node& n) {
+  return g.t(n.inputs[0]).dtype == DType::F32 && g.t(n.inputs[1]).dtype == DType::F32 && fc_unsupported(g, n).empty();
+}
+
 }  // namespace
 
 void register_gemm() {
-  register_op(make_op("Gemm",
-                      "int8: B constant (weights), transA = 0, C constant per column or scalar; float32: any "
-                      "(constant B lowers to the fully connected kernel, otherwise a general matrix product)",
-                      {"float32", "int8 (QDQ)"}, {infer_gemm, ref_gemm, check_gemm, emit_gemm, macc_fc}, "Dense",
-                      QdqRole::Compute));
-  register_op(make_op("MatMul", "int8: right-hand side constant 2-D (weights); float32: any (batched, broadcast, 1-D)",
-                      {"float32", "int8 (QDQ)"}, {infer_matmul, ref_matmul, check_gemm, emit_gemm, macc_fc}, "Dense",
-                      QdqRole::Compute));
+  OpDef gemm = make_op("Gemm",
+                       "int8: B constant (weights), transA = 0, C constant per column or scalar; float32: any "
+                       "(constant B lowers to the fully connected kernel, otherwise a general matrix product)",
+                       {"float32", "int8 (QDQ)"}, {infer_gemm, ref_gemm, check_gemm, emit_gemm, macc_fc}, "Dense",
+                       QdqRole::Compute);
+  gemm.codebook_weights = fc_codebook_weights;
+  register_op(gemm);
+  OpDef matmul = make_op("MatMul", "int8: right-hand side constant 2-D (weights); float32: any (batched, broadcast, 1-D)",
+                         {"float32", "int8 (QDQ)"}, {infer_matmul, ref_matmul, check_gemm, emit_gemm, macc_fc}, "Dense",
+                         QdqRole::Compute);
+  matmul.codebook_weights = fc_codebook_weights;
+  register_op(matmul);
 }
 
 }  // namespace eg::ops

@@ -74,6 +74,9 @@ struct OpDef {
   // The kernel runs channels-last: the layout pass gives the node NHWC (or
   // NWC) input/output with attribute layout="NHWC" (see passes/layout_nhwc.cpp).
   bool channels_last = false;
+  // The node's float kernel can read its constant weights (input 1) as codebook indices
+  // (ops/codebook.h), which it does when passes/weight_sharing gives it attribute codebook_bits.
+  std::function<bool(const Graph& g, const Node& n)> codebook_weights;
   // Element-wise: output i depends only on input 0's element i (same size), so
   // the kernel may write over input 0 when nothing reads it later.
   bool inplace = false;

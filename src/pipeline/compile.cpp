@@ -195,6 +195,7 @@ Compiled compile(const Options& opt) {
   passes::io_layouts(g, opt.io, c.log);
   passes::run_pipeline(g, c.log);
   passes::io_types(g, opt.io, c.log);
+  c.sharing = passes::share_weights(g, opt.compression, c.log);
   check_lowered(g);
   check_state_pairs(g);
   c.plan = plan::plan_memory(g, 4, opt.app_buffers, opt.memory_regions);

@@ -9,6 +9,7 @@
 #include "ir/graph.h"
 #include "passes/io_format.h"
 #include "passes/passes.h"
+#include "passes/weight_sharing.h"
 #include "plan/memory_plan.h"
 #include "toolchain/target.h"
 
@@ -39,6 +40,8 @@ struct Options {
   plan::AppBuffers app_buffers;
   // --memory-pool: the RAM regions the activations are split across, fastest first (empty: one buffer)
   std::vector<plan::MemoryRegion> memory_regions;
+  // --compression: weight sharing on float Dense/Conv weights (passes/weight_sharing)
+  Compression compression = Compression::None;
   // --no-size-report clears it: the report's "memory by section" is not measured.
   bool size_report = true;
 };
@@ -56,6 +59,7 @@ struct Compiled {
   plan::MemoryPlan plan;
   emit::Generated code;
   passes::PassLog log;
+  passes::WeightSharing sharing;  // --compression: what each float Dense/Conv weight became
   std::string model_hash;      // md5-like hex digest of the model file
   int64_t model_macc = 0;      // original graph, seed-report rules
   int64_t c_macc = 0;          // generated layers

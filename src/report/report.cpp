@@ -14,6 +14,7 @@
 #include "emit/stai_api.h"
 #include "ops/families.h"
 #include "ops/registry.h"
+#include "report/compression.h"
 
 #ifndef EDGEGEN_VERSION
 #define EDGEGEN_VERSION "0.1.0"
@@ -747,6 +748,7 @@ std::vector<std::string> explanation(const Compiled& c, const Data& d) {
               commas(d.param_bytes) + " B as they read them" +
               (d.model_fmt == "float" ? std::string() : std::string(" (float after DequantizeLinear)")) + ", " +
               commas(d.float_bytes) + " B as float32, the 'float model' of the weights comparison.");
+  for (const auto& line : compression_lines(c.sharing)) e.push_back(line);
   size_t app_bytes = 0;
   for (const auto* io : {&d.inputs, &d.outputs})
     for (const auto& i : *io)
@@ -803,7 +805,7 @@ std::string to_text(const Compiled& c, const std::vector<std::string>& files) {
 
   // ---- exec summary
   s << "Exec/report summary (" << o.command << ")\n" << long_rule << "\n";
-  s << kv("model file", o.model) << kv("type", model_type(c.original)) << kv("c_name", o.name) << kv("compression", "none")
+  s << kv("model file", o.model) << kv("type", model_type(c.original)) << kv("c_name", o.name) << kv("compression", compression_summary(c.sharing))
     << kv("options", "allocate-inputs, allocate-outputs, use-st-ai") << kv("optimization", optimization_name(o.optimization))
     << kv("target/series", std::string(o.target.series)) << kv("workspace dir", d.workspace_dir) << kv("output dir", d.output_dir)
     << kv("model_fmt", d.model_fmt) << kv("model_name", d.model_name) << kv("model_hash", c.model_hash)
@@ -1060,7 +1062,7 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
                   {"model_file", o.model},
                   {"type", model_type(c.original)},
                   {"c_name", o.name},
-                  {"compression", "none"},
+                  {"compression", compression_name(c.sharing.level)},
                   {"options", {"allocate-inputs", "allocate-outputs", "use-st-ai"}},
                   {"optimization", optimization_name(o.optimization)},
                   {"target", std::string(o.target.series)},
@@ -1091,6 +1093,7 @@ nlohmann::json to_json(const Compiled& c, const std::vector<std::string>& files)
   nlohmann::json regions = nlohmann::json::array();
   for (const auto& r : c.plan.regions)
     regions.push_back({{"name", r.name}, {"bytes", r.bytes}, {"capacity", r.capacity}, {"lower_bound", r.lower_bound}});
+  if (compression_policy(c.sharing.level).enabled) j["compression"] = compression_json(c.sharing);
   j["memory_footprint"] = {{"activations", c.plan.activations_bytes},
                            {"activations_regions", regions},
                            {"weights", c.code.blob_bytes},

@@ -207,14 +207,23 @@ ValidateResult run_validate(const pipeline::Compiled& c, const ValidateOptions& 
     for (const auto& s : outs)
       for (size_t k = 0; k < s.size(); ++k)
         for (size_t i = 0; i < static_cast<size_t>(s[k].elements()); ++i) ref[k].push_back(ops::get_as_double(s[k], i));
-  } else {
+  }
+  // the uncompressed model (reference interpreter): the reference, or the base of the accuracy change
+  // of --compression
+  const bool shared = c.sharing.shared() > 0;
+  std::vector<std::vector<double>> uncompressed(c.original.outputs.size());
+  if (o.valoutput.empty() || shared) {
     for (const auto& s : inputs) {
       const auto outs = ref::run(c.original, s);
       for (size_t k = 0; k < outs.size(); ++k)
         for (size_t i = 0; i < static_cast<size_t>(outs[k].elements()); ++i)
-          ref[k].push_back(ops::get_as_double(outs[k], i));
+          uncompressed[k].push_back(ops::get_as_double(outs[k], i));
     }
+    if (o.valoutput.empty()) ref = uncompressed;
   }
+  if (shared)
+    r.compression = std::string(compression_name(c.sharing.level)) + ", " + std::to_string(c.sharing.shared()) +
+                    " of " + std::to_string(c.sharing.tensors.size()) + " float Dense/Conv weight tensors shared";
   const auto raw = runner(network_input_bytes(c, inputs), inputs.size());
   const auto got = network_output_values(c, raw);
   for (size_t k = 0; k < got.size(); ++k) {
@@ -237,6 +246,10 @@ ValidateResult run_validate(const pipeline::Compiled& c, const ValidateOptions& 
     const size_t per = static_cast<size_t>(net.elements());
     const bool classifier = per > 1 && is_classifier_output(c.original, c.original.outputs[k]);
     res.metrics = compute_metrics(reference, got[k], per, classifier, res.scale);
+    if (shared && res.scale == 0) {
+      res.vs_uncompressed = compute_metrics(uncompressed[k], got[k], per, classifier, 0);
+      if (!o.valoutput.empty()) res.uncompressed_vs_given = compute_metrics(ref[k], uncompressed[k], per, classifier, 0);
+    }
     r.outputs.push_back(res);
   }
   return r;
@@ -290,6 +303,23 @@ std::string ValidateResult::text() const {
       << "\n";
   o << " acc: argmax agreement (classifier-shaped outputs); l2r: ||out-ref||/||ref||; nse: Nash-Sutcliffe efficiency;\n"
     << " mean/std: of the error out-ref; reference: edgegen's reference interpreter unless --valoutput is given\n";
+  if (!compression.empty()) {
+    o << "\nWeight sharing (--compression " << compression << "): the accuracy change\n";
+    auto row = [&](const std::string& what, const Metrics& m) {
+      char acc[24] = "";
+      if (m.acc) std::snprintf(acc, sizeof acc, ", acc %.2f%%", *m.acc * 100);
+      o << "  " << pad(what, 44) << "rmse " << fmt_num(m.rmse) << ", max_abs " << fmt_num(m.max_abs) << ", l2r "
+        << fmt_num(m.l2r) << ", cos " << fmt_num(m.cos) << acc << "\n";
+    };
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      const auto& r = outputs[k];
+      if (r.vs_uncompressed) row("#" + std::to_string(k + 1) + " compressed vs uncompressed model", *r.vs_uncompressed);
+      if (r.uncompressed_vs_given)
+        row("#" + std::to_string(k + 1) + " uncompressed model vs --valoutput", *r.uncompressed_vs_given);
+      if (r.uncompressed_vs_given) row("#" + std::to_string(k + 1) + " compressed vs --valoutput", r.metrics);
+    }
+    o << "  (uncompressed model: edgegen's reference interpreter on the model's own weights)\n";
+  }
   return o.str();
 }
 
@@ -297,6 +327,7 @@ nlohmann::json ValidateResult::json() const {
   nlohmann::json j;
   j["mode"] = mode;
   j["samples"] = samples;
+  if (!compression.empty()) j["compression"] = compression;
   for (const auto& r : outputs) {
     const auto& m = r.metrics;
     nlohmann::json e = {{"name", r.name}, {"dtype", r.dtype}, {"rmse", m.rmse}, {"mae", m.mae},
@@ -306,6 +337,11 @@ nlohmann::json ValidateResult::json() const {
     e["max_lsb"] = m.max_lsb ? nlohmann::json(*m.max_lsb) : nlohmann::json(nullptr);
     e["bitexact"] = m.bitexact ? nlohmann::json(*m.bitexact) : nlohmann::json(nullptr);
     e["scale"] = r.scale;
+    auto summary = [](const Metrics& m) {
+      return nlohmann::json{{"rmse", m.rmse}, {"max_abs", m.max_abs}, {"l2r", m.l2r}, {"cos", m.cos}};
+    };
+    if (r.vs_uncompressed) e["compressed_vs_uncompressed"] = summary(*r.vs_uncompressed);
+    if (r.uncompressed_vs_given) e["uncompressed_vs_valoutput"] = summary(*r.uncompressed_vs_given);
     j["outputs"].push_back(e);
   }
   return j;

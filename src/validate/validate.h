@@ -28,12 +28,16 @@ struct OutputResult {
   std::string dtype;  // of the generated output
   Metrics metrics;
   double scale = 0;  // quantized output step (0 for float)
+  // --compression with shared weights: the accuracy change, this output against the uncompressed
+  // model's (reference interpreter); and, with --valoutput, the uncompressed model against those.
+  std::optional<Metrics> vs_uncompressed, uncompressed_vs_given;
 };
 
 struct ValidateResult {
   size_t samples = 0;
   std::string mode;
   std::vector<OutputResult> outputs;
+  std::string compression;  // "high, 8 of 10 float Dense/Conv weight tensors shared" ("" without sharing)
   std::string text() const;
   nlohmann::json json() const;
 };

@@ -18,3 +18,12 @@ for cfg in "-O2 -std=c99" "-O2 -std=gnu11" "-Os -std=c99" "-O0 -std=c99"; do
     "$ROOT/tests/kernels/test_rnn.c" "$ROOT/runtime/eg_rnn.c" "$ROOT/runtime/eg_fc_f32.c" "$ROOT/runtime/eg_math.c" \
     "$ROOT/runtime/eg_quant.c" --quiet || exit 1
 done
+# The codebook-weight kernels (eg_fc_f32_lut, eg_conv_f32_lut) against the reference loops, in GCC's gnu
+# mode (which would contract a * b + c without eg_fmul) and in C99 for size.
+for cfg in "-O2 -std=gnu11" "-Os -std=c99"; do
+  tag=$(echo "$cfg" | tr -d ' =')
+  # shellcheck disable=SC2086  # cfg holds two options
+  "$M4/m4run" build -o "$OUT/test_kernels_lut$tag.elf" $cfg -DEG_M4 -I"$M4" -I"$ROOT/runtime" -I"$ROOT/tests/kernels" \
+    "$ROOT/tests/kernels/test_kernels_lut.c" "$ROOT/runtime/eg_conv_f32.c" "$ROOT/runtime/eg_fc_f32.c" \
+    "$ROOT/runtime/eg_conv_f32_lut.c" "$ROOT/runtime/eg_fc_f32_lut.c" --quiet || exit 1
+done

@@ -91,6 +91,13 @@ using Subgraph = std::shared_ptr<const Graph>;
 using AttrValue = std::variant<int64_t, float, std::string, std::vector<int64_t>, std::vector<float>,
                                std::vector<std::string>, Tensor, Subgraph>;
 
+// What an op's ONNX schema says about one input's type: inputs sharing a type parameter must share
+// a dtype; some inputs have one fixed type (Reshape's shape is int64).
+struct InputTypeRule {
+  int8_t param = -1;               // >= 0: the schema's type parameter; inputs with the same one match
+  DType fixed = DType::Undefined;  // the required type when not a parameter; Undefined: none
+};
+
 struct Node {
   std::string name;
   std::string op;      // ONNX op type (domain-qualified when not ai.onnx, e.g. "com.microsoft.X")
@@ -99,6 +106,8 @@ struct Node {
   std::vector<TensorId> outputs;
   std::map<std::string, AttrValue> attrs;
   std::vector<int> origin;  // indices of the imported ONNX nodes this node stands for (m_id)
+  // per input, from the ai.onnx schema at import (checked by ops::infer_shapes); empty: not checked
+  std::vector<InputTypeRule> input_types;
 
   bool has_attr(const std::string& k) const { return attrs.count(k) != 0; }
   int64_t attr_int(const std::string& k, int64_t dflt) const;

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "ir/graph_check.h"
+#include "onnx/schema_rules.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -28,6 +29,7 @@ Tensor decode_tensor(const onnx::TensorProto& tp, const std::string& model, int6
   Tensor t;
   t.name = tp.name();
   t.dtype = dtype_from_onnx(tp.data_type());
+  if (t.dtype == DType::Undefined) fail(model, "tensor '" + tp.name() + "' has no data type (UNDEFINED)");
   t.shape.assign(tp.dims().begin(), tp.dims().end());
   t.shape_known = true;
   t.is_const = true;
@@ -222,6 +224,7 @@ Graph import_graph(const onnx::GraphProto& gp, const ImportContext& cx, bool is_
     }
     for (const auto& i : np.input()) n.inputs.push_back(i.empty() ? kNoTensor : get_or_add(i));
     for (const auto& o : np.output()) n.outputs.push_back(o.empty() ? kNoTensor : get_or_add(o));
+    n.input_types = schema_input_types(n, cx.opset, path);
     g.nodes.push_back(std::move(n));
   }
   check_names_utf8(g, path);

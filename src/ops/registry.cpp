@@ -112,6 +112,36 @@ void evaluate_node_into(Graph& g, const Node& n) {
     if (id != kNoTensor) g.t(id).is_const = true;
 }
 
+namespace {
+
+// The schema's type rules of an imported node (Node::input_types), checked before any operator code
+// reads the inputs: kernels and folding take the dtype of one input for all inputs of a type parameter.
+void check_input_types(const Graph& g, const Node& n) {
+  auto described = [&](size_t i) {
+    const Tensor& t = g.t(n.inputs[i]);
+    return "input " + std::to_string(i + 1) + " '" + t.name + "' (" + std::string(dtype_name(t.dtype)) + ")";
+  };
+  for (size_t i = 0; i < n.input_types.size() && i < n.inputs.size(); ++i) {
+    if (n.inputs[i] == kNoTensor) continue;
+    const DType d = g.t(n.inputs[i]).dtype;
+    if (d == DType::Undefined) continue;  // not known here: the op's own inference decides
+    const InputTypeRule& r = n.input_types[i];
+    if (r.fixed != DType::Undefined && d != r.fixed)
+      fail_node(g.model_path, n.name, n.op,
+                described(i) + " must be " + std::string(dtype_name(r.fixed)) + " (ONNX operator schema)");
+    if (r.param < 0) continue;
+    for (size_t j = 0; j < i; ++j) {
+      if (n.inputs[j] == kNoTensor || n.input_types[j].param != r.param) continue;
+      const DType e = g.t(n.inputs[j]).dtype;
+      if (e != DType::Undefined && e != d)
+        fail_node(g.model_path, n.name, n.op,
+                  described(i) + " must have the type of " + described(j) + " (one type parameter in the ONNX schema)");
+    }
+  }
+}
+
+}  // namespace
+
 void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>& keep_ops) {
   std::vector<Node> kept;
   kept.reserve(g.nodes.size());
@@ -122,6 +152,7 @@ void infer_shapes(Graph& g, bool fold_constants, const std::vector<std::string>&
     const Node& n = g.nodes[i];
     const OpDef* def = find_op(n.op);
     if (!def || !def->infer) fail_node(g.model_path, n.name, n.op, "unsupported operator");
+    check_input_types(g, n);
     infer_node(g, n);
     bool all_const = !n.inputs.empty() || n.op == "Constant";
     // Shape and Size read only the (static) shape of their input

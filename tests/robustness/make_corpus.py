@@ -548,6 +548,34 @@ def type_cases(c):
                                              helper.make_node("Add", ["x", "k"], ["y"], name="add")], [vi("x", [1, 4])], [vi("y", None)]), "ok")
 
 
+def operand_type_cases(c):
+    """Inputs that one ONNX type parameter ties to x's type but that hold another type (a fuzz finding:
+    float Conv read an UNDEFINED-typed weight as float), and node arities outside the schema."""
+    ops = {"Conv": ((1, 2, 6, 6), (3, 2, 3, 3), {}), "ConvTranspose": ((1, 2, 6, 6), (2, 3, 3, 3), {}),
+           "Gemm": ((1, 8), (4, 8), {"transB": 1}), "MatMul": ((1, 8), (8, 4), {}),
+           "Concat": ((1, 8), (1, 8), {"axis": 1}), "PRelu": ((1, 8), (8,), {})}
+    for op, (xs, ws, attrs) in ops.items():
+        for nm, et in {"undefined": 0, "int32": I32, "float16": TensorProto.FLOAT16, "double": TensorProto.DOUBLE}.items():
+            n = int(np.prod(ws))
+            size = {0: 4, I32: 4, TensorProto.FLOAT16: 2, TensorProto.DOUBLE: 8}[et]
+            w = raw_tensor("w", et, list(ws), b"\x01" * (n * size))
+            node = helper.make_node(op, ["x", "w"], ["y"], name="n0", **attrs)
+            c.add("operand_types", f"{op}_weight_{nm}", model([node], [vi("x", list(xs))], [vi("y", None)], [w]), "error")
+    # the same through a graph input of another type (no initializer involved)
+    node = helper.make_node("MatMul", ["x", "w"], ["y"], name="n0")
+    c.add("operand_types", "MatMul_input_int32", model([node], [vi("x", [1, 8]), vi("w", [8, 4], I32)], [vi("y", None)]), "error")
+    shape = const("s", np.array([2, 2], np.int32))
+    c.add("operand_types", "Reshape_shape_int32", model([helper.make_node("Reshape", ["x", "s"], ["y"], name="n0")],
+                                                         [vi("x", [1, 4])], [vi("y", None)], [shape]), "error")
+    w = const("w", np.ones((3, 2, 3, 3), np.float32))
+    for nm, ins, outs in (("conv_one_input", ["x"], ["y"]), ("conv_four_inputs", ["x", "w", "w", "w"], ["y"]),
+                          ("relu_two_outputs", ["x"], ["y", "z"])):
+        op = "Relu" if nm.startswith("relu") else "Conv"
+        node = helper.make_node(op, ins, outs, name="n0")
+        c.add("operand_types", "arity_" + nm, model([node], [vi("x", [1, 2, 6, 6])], [vi(o, None) for o in outs],
+                                                    [w] if "w" in ins else []), "error")
+
+
 def name_cases(c):
     """Hostile tensor, node and graph names (escaping is checked by its own test; here: no crash, C compiles)."""
     hostile = {"newline": "a\nint EG_INJECTED = 1;\n", "quote": 'a"b', "backslash": "a\\", "comment_close": "*/ x /*",
@@ -594,6 +622,7 @@ def main():
     quant_cases(c)
     opset_cases(c)
     type_cases(c)
+    operand_type_cases(c)
     name_cases(c)
     with open(os.path.join(a.out, "cases.tsv"), "w") as f:
         for row in c.rows:

@@ -223,8 +223,11 @@ SectionTable parse_size_output(const fs::path& file) {
 bool drop_unlinked_sections(SectionTable& table, const std::vector<std::string>& objects, const SizeTools& t,
                             const fs::path& dir) {
   if (!t.cross() || !table.count("network.o") || toolchain::find_tool("arm-none-eabi-nm").empty()) return false;
-  std::string roots, cmd = "cd " + quote(dir.string()) + " && arm-none-eabi-nm -g --defined-only network.o >nm.txt 2>&1";
-  if (run(cmd)) {
+  std::string roots, cmd;
+  for (const char* api : {"network.o", "network_legacy.o"}) {  // the st-ai and (--c-api legacy) ai_* functions
+    if (!table.count(api)) continue;
+    cmd = "cd " + quote(dir.string()) + " && arm-none-eabi-nm -g --defined-only " + api + " >nm.txt 2>&1";
+    if (!run(cmd)) continue;
     std::ifstream in(dir / "nm.txt");
     std::string addr, type, sym;
     while (in >> addr >> type >> sym)

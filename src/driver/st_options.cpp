@@ -77,6 +77,7 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
 void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) {
   if (!st.memory_pool.empty()) o.memory_regions = read_memory_pool(st.memory_pool);
   o.compression = st.compression;
+  o.c_api = st.c_api == "legacy" ? emit::CApi::Legacy : emit::CApi::StAi;
   if (validate) return;
   o.app_buffers.inputs = st.no_inputs_allocation;
   o.app_buffers.outputs = st.no_outputs_allocation;
@@ -103,7 +104,6 @@ std::vector<std::string> st_notes(const StOptions& st, bool validate) {
   if (validate && (st.no_inputs_allocation || st.no_outputs_allocation))
     n.push_back("--no-inputs/outputs-allocation: validate runs the network with its I/O in the activations (generate "
                 "applies it)");
-  if (st.c_api == "legacy") n.push_back("--c-api legacy: edgegen generates the st-ai API (stai_<name>_*)");
   if (st.split_weights) n.push_back("--split-weights: edgegen writes one const array per weight tensor anyway");
   if (st.fix_parametric_shapes)
     n.push_back("--fix-parametric-shapes: edgegen makes symbolic batch-like dimensions 1");

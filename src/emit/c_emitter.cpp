@@ -1,6 +1,7 @@
 #include "emit/c_emitter.h"
 
 #include "emit/details.h"
+#include "emit/legacy_api.h"
 #include "emit/stai_api.h"
 #include "emit/weights_blob.h"
 
@@ -82,6 +83,17 @@ void add_runtime_units(Generated& out) {
       if (std::find(out.runtime_units.begin(), out.runtime_units.end(), unit) == out.runtime_units.end())
         out.runtime_units.push_back(unit);
     }
+}
+
+// --c-api legacy: the ai_<name>_* layer, its header reachable from <name>.h and <name>_data.h
+// (where ST's applications find the AI_<NAME>_* macros) and the runtime's ai_platform files.
+void add_legacy_api(Generated& out, const ApiModel& m) {
+  for (auto& [file, content] : legacy_api_files(m)) out.files[file] = content;
+  for (const std::string& h : {m.name + ".h", m.name + "_data.h"}) {
+    std::string& text = out.files.at(h);
+    text.insert(text.rfind("#endif"), "#include \"" + m.name + "_legacy.h\"\n\n");
+  }
+  out.runtime_units.push_back(kLegacyRuntimeUnit);
 }
 
 // The states buffer and its pairs (generate --stateful), in network.h.
@@ -237,7 +249,8 @@ uint64_t signature_of(const std::vector<std::string>& body, const std::string& d
 
 }  // namespace
 
-Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& name, const std::string& model_name) {
+Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& name, const std::string& model_name,
+                 CApi api) {
   Generated out;
   EmitContext ctx(g, plan, name);
   const std::string P = upper(name);
@@ -327,6 +340,7 @@ Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& n
   out.files[name + ".c"] = c.str();
 
   out.files[name + "_details.h"] = details_header(g, plan, out.layers, name, P);
+  if (api == CApi::Legacy) add_legacy_api(out, m);
 
   add_runtime_units(out);
   std::sort(out.runtime_units.begin(), out.runtime_units.end());

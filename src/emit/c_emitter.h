@@ -34,9 +34,12 @@ struct Generated {
   size_t blob_bytes = 0;     // the weights buffer: weights + parameters + alignment padding
 };
 
+// --c-api: the st-ai API alone, or ST's legacy ai_<name>_* API on top of it (emit/legacy_api.h).
+enum class CApi { StAi, Legacy };
+
 // g has passed the pipeline's support check (every node's OpDef::check); `plan` places its tensors.
 Generated emit_c(const Graph& g, const BufferOffsets& plan, const std::string& name,
-                 const std::string& model_name);
+                 const std::string& model_name, CApi api = CApi::StAi);
 
 // Runtime sources embedded in the edgegen binary: file name -> content.
 const std::map<std::string, std::string>& runtime_sources();

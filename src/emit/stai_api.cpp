@@ -1,15 +1,47 @@
 #include "emit/stai_api.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "ops/emit_context.h"
 #include "util/c_text.h"
 
 namespace eg::emit {
-namespace {
 
-}  // namespace
+Dims dims_of(const ApiTensor& t) {
+  Dims d;
+  const auto& s = t.shape;
+  d.rank = s.size();
+  if (s.empty()) return d;
+  if (s.size() == 1) {
+    d.channel = s[0];
+    return d;
+  }
+  d.has_batch = true;
+  d.batch = s[0];
+  d.rank = s.size() - 1;
+  if (s.size() == 2) {
+    d.channel = s[1];
+  } else if (t.channel_last) {
+    d.channel = s.back();
+    if (s.size() >= 4) d.height = s[s.size() - 3];
+    d.width = s[s.size() - 2];
+  } else {
+    d.channel = s[1];
+    if (s.size() >= 4) d.height = s[s.size() - 2];
+    d.width = s.back();
+  }
+  return d;
+}
+
+size_t regions_of(const ApiModel& m) { return std::max<size_t>(m.regions.size(), 1); }
+
+std::string hex64(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
 
 std::string stai_format(DType t) {
   switch (t) {
@@ -38,39 +70,6 @@ std::string num_list(const std::vector<T>& v) {
   std::vector<std::string> s;
   for (const auto& x : v) s.push_back(std::to_string(x));
   return list(s);
-}
-
-// Named dims as ST's headers give them: batch first, then channel and the spatial dims in the
-// tensor's layout; RANK counts the dims after the batch.
-struct Dims {
-  bool has_batch = false;
-  int64_t batch = 1, channel = -1, height = -1, width = -1;
-  size_t rank = 0;
-};
-Dims dims_of(const ApiTensor& t) {
-  Dims d;
-  const auto& s = t.shape;
-  d.rank = s.size();
-  if (s.empty()) return d;
-  if (s.size() == 1) {
-    d.channel = s[0];
-    return d;
-  }
-  d.has_batch = true;
-  d.batch = s[0];
-  d.rank = s.size() - 1;
-  if (s.size() == 2) {
-    d.channel = s[1];
-  } else if (t.channel_last) {
-    d.channel = s.back();
-    if (s.size() >= 4) d.height = s[s.size() - 3];
-    d.width = s[s.size() - 2];
-  } else {
-    d.channel = s[1];
-    if (s.size() >= 4) d.height = s[s.size() - 2];
-    d.width = s.back();
-  }
-  return d;
 }
 
 std::string tensor_flags(const ApiTensor& t) {
@@ -149,7 +148,6 @@ void buffer_macros(std::ostringstream& h, const std::string& K, const std::strin
   h << "\n";
 }
 
-size_t regions_of(const ApiModel& m) { return std::max<size_t>(m.regions.size(), 1); }
 
 // The application's pointer to activations buffer r, in the context.
 std::string act_slot(int region, size_t offset) {
@@ -171,11 +169,6 @@ std::string network_flags(const ApiModel& m) {
          "STAI_FLAG_WEIGHTS";
 }
 
-std::string hex64(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 

@@ -42,6 +42,20 @@ struct ApiModel {
   // (BufferOffsets::location: kInStates = 0x80000000, region << 28 | offset)
 };
 
+// Named dims as ST's headers give them: batch first, then channel and the spatial dims in the
+// tensor's layout; RANK counts the dims after the batch (-1: the tensor has no such dim).
+struct Dims {
+  bool has_batch = false;
+  int64_t batch = 1, channel = -1, height = -1, width = -1;
+  size_t rank = 0;
+};
+Dims dims_of(const ApiTensor& t);
+
+// Activations buffers: one per --memory-pool region, at least one.
+size_t regions_of(const ApiModel& m);
+// "0x0123456789abcdef" (the model signature's text).
+std::string hex64(uint64_t v);
+
 // "STAI_FORMAT_S8"...
 std::string stai_format(DType t);
 

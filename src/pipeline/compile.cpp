@@ -201,7 +201,7 @@ Compiled compile(const Options& opt) {
   c.plan = plan::plan_memory(g, 4, opt.app_buffers, opt.memory_regions);
   std::string model_name = opt.model;
   if (auto s = model_name.find_last_of('/'); s != std::string::npos) model_name = model_name.substr(s + 1);
-  c.code = emit::emit_c(g, offsets_of(c.plan), opt.name, model_name);
+  c.code = emit::emit_c(g, offsets_of(c.plan), opt.name, model_name, opt.c_api);
   c.lowered = std::move(g);
   for (const auto& l : c.code.layers) c.c_macc += l.macc;
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -42,6 +42,8 @@ struct Options {
   std::vector<plan::MemoryRegion> memory_regions;
   // --compression: weight sharing on float Dense/Conv weights (passes/weight_sharing)
   Compression compression = Compression::None;
+  // --c-api: st-ai, or st-ai plus ST's legacy ai_<name>_* API
+  emit::CApi c_api = emit::CApi::StAi;
   // --no-size-report clears it: the report's "memory by section" is not measured.
   bool size_report = true;
 };

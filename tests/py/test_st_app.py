@@ -28,13 +28,14 @@ def c_floats(name, values):
     return "static const float %s[%d] = {%s\n};\n" % (name, len(values), body)
 
 
-def generate(edgegen, work):
-    """Both networks into their folders; the union of their files (runtime files once)."""
+def generate(edgegen, work, extra=None):
+    """Both networks into their folders (extra[name]: more generate options); the union of their files
+    (runtime files once)."""
     sources, owner = {}, {}
     for name, model, _ in NETWORKS:
         out = os.path.join(work, name)
         r = T.run([edgegen, "generate", "-m", os.path.join(MODELS, model, "model.onnx"), "--target", "stm32f4",
-                   "-n", name, "-o", out, "-v", "0"], timeout=300)
+                   "-n", name, "-o", out, "-v", "0"] + (extra or {}).get(name, []), timeout=300)
         T.check(r.returncode == 0, "generate %s: %s" % (model, r.stderr.decode()))
         for f in sorted(os.listdir(out)):
             if not f.endswith((".c", ".h")):
@@ -89,9 +90,10 @@ def includes(sources, inc):
     return ["-I" + d for d in dirs] + ["-I" + inc, "-I" + APP]
 
 
-def host(sources, inc, work):
+def host(sources, inc, work, app_c="app.c", passed="st-ai app: PASS"):
+    """The application (tests/st_app/APP_C) with every generated source: gcc and clang as C, g++ as C++."""
     c_files = [p for f, p in sorted(sources.items()) if f.endswith(".c")]
-    app = [os.path.join(APP, "app.c"), os.path.join(APP, "host_main.c")]
+    app = [os.path.join(APP, app_c), os.path.join(APP, "host_main.c")]
     ran = []
     for cc in ("gcc", "clang"):
         if not shutil.which(cc):
@@ -109,7 +111,7 @@ def host(sources, inc, work):
             objs.append(o)
         app_o = os.path.join(work, "app_cxx.o")
         r = T.run(["g++", "-x", "c++", "-std=c++11", "-O2", "-c"] + WARN + includes(sources, inc) +
-                  [os.path.join(APP, "app.c"), "-o", app_o], timeout=300)
+                  [os.path.join(APP, app_c), "-o", app_o], timeout=300)
         T.check(r.returncode == 0, "g++ (the application as C++): %s" % r.stderr.decode()[-3000:])
         exe = os.path.join(work, "app_cxx")
         r = T.run(["g++", app_o] + objs + ["-lm", "-o", exe], timeout=300)
@@ -118,11 +120,11 @@ def host(sources, inc, work):
     for what, exe in ran:
         r = T.run([exe], timeout=120)
         out = r.stdout.decode()
-        T.check(r.returncode == 0 and "st-ai app: PASS" in out, "%s on the host:\n%s" % (what, out))
+        T.check(r.returncode == 0 and passed in out, "%s on the host:\n%s" % (what, out))
         print("host, %s: PASS" % what)
 
 
-def cortex_m4(sources, inc, work):
+def cortex_m4(sources, inc, work, app_c="app.c", passed="st-ai app: PASS"):
     if not (shutil.which("arm-none-eabi-gcc") and shutil.which("qemu-system-arm")):
         print("emulated Cortex-M4: skipped (no arm-none-eabi-gcc or qemu-system-arm)")
         return
@@ -133,7 +135,7 @@ def cortex_m4(sources, inc, work):
            "--defsym=__egfw_ram_origin=0x20000000,--defsym=__egfw_ram_size=0x20000,--defsym=__egfw_min_stack=0x2000")
     r = T.run(["arm-none-eabi-gcc"] + cpu + ["-std=c99", "-O2", "-ffunction-sections", "-fdata-sections"] + WARN +
               includes(sources, inc) + ["-I" + FIRMWARE] + c_files +
-              [os.path.join(APP, "app.c"), os.path.join(APP, "fw_main.c"), os.path.join(FIRMWARE, "startup.c"),
+              [os.path.join(APP, app_c), os.path.join(APP, "fw_main.c"), os.path.join(FIRMWARE, "startup.c"),
                os.path.join(FIRMWARE, "semihost.c"), "-nostartfiles", "--specs=nano.specs", "-T",
                os.path.join(FIRMWARE, "link.ld"), "-Wl,--gc-sections", mem, "-Wl,--start-group", "-lc", "-lm", "-lgcc",
                "-Wl,--end-group", "-o", elf], timeout=600)
@@ -142,7 +144,7 @@ def cortex_m4(sources, inc, work):
                "-semihosting-config", "enable=on,target=native,chardev=c", "-kernel", elf], timeout=300,
               stdin=open(os.devnull))
     out = r.stdout.decode()
-    T.check(r.returncode == 0 and "st-ai app: PASS" in out, "emulated Cortex-M4 (exit %d):\n%s%s" % (
+    T.check(r.returncode == 0 and passed in out, "emulated Cortex-M4 (exit %d):\n%s%s" % (
         r.returncode, out, r.stderr.decode()))
     print("emulated Cortex-M4 (netduinoplus2), one firmware with both networks: PASS")
 

@@ -48,7 +48,8 @@ def main():
         (gen + ["--inputs-ch-position", "chlast"], 0, None, ["network.c"]),  # rank 2: no channel axis to move
         (gen + ["--outputs-ch-position", "chfirst"], 0, None, ["network.c"]),
         (gen + ["--c-api", "st-ai"], 0, None, ["network.c"]),
-        (gen + ["--c-api", "legacy"], 0, "--c-api legacy", ["network.c"]),
+        (gen + ["--c-api", "legacy"], 0, None, ["network.c", "network_legacy.c", "network_legacy.h", "ai_platform.h",
+                                                "ai_platform.c"]),
         (gen + ["--memory-pool", pool], 0, None, ["network.c"]),  # one region: applied, no note
         (gen + ["--split-weights"], 0, "--split-weights", ["network.c"]),
         (gen + ["--fix-parametric-shapes"], 0, "--fix-parametric-shapes", ["network.c"]),

@@ -47,7 +47,7 @@ std::string apply_shape_and_state_args(const std::vector<std::string>& input_sha
 // ST's options into the compile options (reads --memory-pool's file); "" or the problem.
 std::string apply_st(eg::driver::CliOptions& o, bool validate) {
   try {
-    eg::driver::apply_st_options(o.st, o.compile, validate);
+    eg::driver::apply_st_options(o.st, o.compile, validate, o.mode);
   } catch (const eg::CompileError& e) {
     return e.what();
   }
@@ -128,9 +128,10 @@ int main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "run the generated C and compare with the reference");
   common(validate, true);
   eg::driver::add_st_options(validate, o.st, StCommand::Validate);
-  std::vector<std::string> valinputs, valoutputs;
-  validate->add_option("--valinput,--vi", valinputs, "inputs: .npy, .npz, .pb or a test_data_set folder");
-  validate->add_option("--valoutput,--vo", valoutputs, "expected outputs (default: reference interpreter)");
+  validate->add_option("--valinput,--vi", o.valinput,
+                       "inputs: .npy, .npz, .pb, .csv (a sample per line) or a test_data_set folder; one file per "
+                       "input, or one holding them all");
+  validate->add_option("--valoutput,--vo", o.valoutput, "expected outputs, as -vi (default: the reference interpreter)");
   validate->add_option("-b,--batches", o.batches, "random samples when no --valinput")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
@@ -156,13 +157,9 @@ int main(int argc, char** argv) {
     std::cerr << "edgegen: error: " << eg::text::one_line(bad) << "\n";
     return 2;
   }
-  if (!valinputs.empty()) o.valinput = valinputs[0];
-  if (!valoutputs.empty()) o.valoutput = valoutputs[0];
   if (o.st.quiet) o.st.verbosity = 0;
   if (o.st.verbosity > 0) {
-    auto notes = eg::driver::st_notes(o.st, validate->parsed());
-    if (valinputs.size() > 1 || valoutputs.size() > 1)
-      notes.push_back("-vi/-vo with several files: validate reads the first (a .npz holds every input or output)");
+    auto notes = eg::driver::st_notes(o.st, validate->parsed(), o.mode);
     for (const auto& n : notes) std::cerr << "edgegen: note: " << n << "\n";
   }
   // One command; every user-facing problem is one line on stderr and exit code 2.

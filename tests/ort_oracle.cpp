@@ -111,10 +111,10 @@ validate::ValidateResult compare_with_ort(const pipeline::Compiled& c, const std
   const auto ref = ort_run(c.options.model, samples, (fs::path(work) / "ort").string());
   validate::ValidateOptions vo;
   vo.mode = mode;
-  vo.valinput = (fs::path(work) / "input_0.npy").string();
-  vo.valoutput = (fs::path(work) / "output_0.npy").string();
-  save_batch(samples, 0, vo.valinput);
-  save_batch(ref, 0, vo.valoutput);
+  vo.valinput = {(fs::path(work) / "input_0.npy").string()};
+  vo.valoutput = {(fs::path(work) / "output_0.npy").string()};
+  save_batch(samples, 0, vo.valinput[0]);
+  save_batch(ref, 0, vo.valoutput[0]);
   return validate::run_validate(c, vo, runner);
 }
 

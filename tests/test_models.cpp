@@ -20,7 +20,7 @@ TEST_P(ModelVsOrt, MatchesReference) {
   const std::string name = GetParam();
   const auto c = test::compile_model(name);
   validate::ValidateOptions vo;
-  vo.valinput = vo.valoutput = test::model_dir(name);
+  vo.valinput = vo.valoutput = {test::model_dir(name)};
   const std::string dir = test::temp_dir("m-" + name);
   auto build = validate::build_host(c, dir, "gcc");
   auto runner = [&](const std::vector<std::vector<uint8_t>>& in, size_t n) {

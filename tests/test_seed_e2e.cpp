@@ -40,7 +40,7 @@ bool have(const std::string& tool) { return toolchain::run_command("command -v "
 TEST(SeedQdq, MatchesOnnxRuntimeWithin1Lsb) {
   const auto c = compile_model("seed_cnn_gru_qdq");
   validate::ValidateOptions vo;
-  vo.valinput = vo.valoutput = test::model_dir("seed_cnn_gru_qdq");
+  vo.valinput = vo.valoutput = {test::model_dir("seed_cnn_gru_qdq")};
   const auto r = validate_with(c, "gcc", vo);
   ASSERT_EQ(r.samples, 5u);
   ASSERT_EQ(r.outputs.size(), 1u);
@@ -65,7 +65,7 @@ TEST(SeedQdq, ThousandRandomInputsWithin1LsbOfReference) {
 TEST(SeedF32, MatchesOnnxRuntimeWithin1e5Relative) {
   const auto c = compile_model("seed_cnn_gru_f32");
   validate::ValidateOptions vo;
-  vo.valinput = vo.valoutput = test::model_dir("seed_cnn_gru_f32");
+  vo.valinput = vo.valoutput = {test::model_dir("seed_cnn_gru_f32")};
   const auto r = validate_with(c, "gcc", vo);
   // relative to the output's magnitude (outputs are ~0.1..0.4)
   const double rel = r.outputs[0].metrics.max_abs / 0.1;

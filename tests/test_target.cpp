@@ -154,8 +154,8 @@ int test_validate(const fs::path& work) {
   opt.optimization = Optimization::Balanced;  // the command line's default, as the run above
   const pipeline::Compiled c = pipeline::compile(opt);
   validate::ValidateOptions vo;
-  vo.valinput = kModelDir;
-  vo.valoutput = kModelDir;
+  vo.valinput = {kModelDir};
+  vo.valoutput = {kModelDir};
   vo.mode = "target";
   setenv("EDGEGEN_TARGET_SAMPLES_PER_FW", "2", 1);
   validate::TargetReport tr;
@@ -193,7 +193,7 @@ int test_example(const fs::path& work) {
   opt.model = kModelDir + "/model.onnx";
   const pipeline::Compiled c = pipeline::compile(opt);
   validate::ValidateOptions vo;
-  vo.valinput = kModelDir + "/test_data_set_1";
+  vo.valinput = {kModelDir + "/test_data_set_1"};
   const auto samples = validate::make_inputs(c, vo);
   const auto bytes = validate::network_input_bytes(c, samples);
   {

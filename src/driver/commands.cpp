@@ -24,6 +24,8 @@
 #include "validate/target_runner.h"
 #include "validate/validation_firmware.h"
 #include "validate/validate.h"
+#include "validate/val_io.h"
+#include "util/progress.h"
 
 namespace eg::driver {
 namespace fs = std::filesystem;
@@ -324,12 +326,20 @@ int cmd_validate(const CliOptions& o) {
                        std::string(c.options.target.series) + " is a " +
                        std::string(toolchain::core_name(c.options.target.core)) + " (use --device qemu)");
   const bool board = target && (device.kind == Kind::Serial || device.kind == Kind::Tcp);
+  vo.classifier = o.st.classifier;
+  // --full: the host harness writes every layer's outputs (with --mode target: a note, main.cpp)
+  if (o.st.full && !target) vo.layers_dump = (fs::path(ws.path()) / "layers.bin").string();
+  util::ProgressLine progress("edgegen: validate", o.st.verbosity > 0);
+  if (progress.active())
+    vo.progress = [&progress](const std::string& phase, size_t done, size_t total) { progress.show(phase, done, total); };
+  if (vo.progress) vo.progress("building the generated C", 0, 1);
   validate::TargetReport tr;
   validate::BoardReport br;
   auto runner = board    ? validate::board_runner(c, device, &br)
                 : target ? validate::target_runner(c, vo.workdir, &tr)
-                         : validate::host_runner(c, vo.workdir);
+                         : validate::host_runner(c, vo.workdir, vo.layers_dump);
   const auto r = validate::run_validate(c, vo, runner);
+  vo.progress = nullptr;
   std::string text = r.text();
   nlohmann::json j = r.json();
   if (board) {
@@ -339,10 +349,12 @@ int cmd_validate(const CliOptions& o) {
     text += "\n" + tr.text();
     j["target"] = tr.json();
   }
-  if (o.st.verbosity >= 1) std::cout << text;
   std::map<std::string, std::string> files = {
       {c.options.name + "_validate_report.txt", text},
-      {c.options.name + "_validate_report.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"}};
+      {c.options.name + "_validate_report.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"},
+      {c.options.name + "_val_io.npz", validate::val_io_npz(c, r)}};
+  progress.clear();  // before the report
+  if (o.st.verbosity >= 1) std::cout << text;
   write_files_atomically(o.compile.output, files, "validate");
   // --max-lsb / --min-cos: one line per output that misses them, exit code 1
   int missed = 0;

@@ -15,7 +15,8 @@ using pipeline::Options;
 
 struct CliOptions {
   Options compile;
-  std::string valinput, valoutput, mode = "host", format = "text";
+  std::vector<std::string> valinput, valoutput;  // validate -vi/-vo: one file, or one per input/output
+  std::string mode = "host", format = "text";
   std::string device;                // validate --mode target: qemu | m4bench | serial:PORT[:BAUD] | tcp:HOST:PORT
   bool validation_firmware = false;  // generate: also the validation firmware project
   size_t batches = 10;

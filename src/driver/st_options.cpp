@@ -74,13 +74,16 @@ void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd) {
   }
 }
 
-void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) {
+void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate, const std::string& mode) {
   if (!st.memory_pool.empty()) o.memory_regions = read_memory_pool(st.memory_pool);
   o.compression = st.compression;
   o.c_api = st.c_api == "legacy" ? emit::CApi::Legacy : emit::CApi::StAi;
-  if (validate) return;
-  o.app_buffers.inputs = st.no_inputs_allocation;
-  o.app_buffers.outputs = st.no_outputs_allocation;
+  // validate runs the application's I/O buffers in the host harness only (the firmwares read and
+  // write the network's own)
+  if (!validate || mode == "host") {
+    o.app_buffers.inputs = st.no_inputs_allocation;
+    o.app_buffers.outputs = st.no_outputs_allocation;
+  }
   auto type = [](const std::string& v) {
     return v == "float32" ? passes::IoType::Float32 : v == "int8" ? passes::IoType::Int8 : passes::IoType::UInt8;
   };
@@ -93,17 +96,13 @@ void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate) 
   for (const auto& v : st.outputs_ch_position) o.io.output_layouts.push_back(position(v));
 }
 
-std::vector<std::string> st_notes(const StOptions& st, bool validate) {
+std::vector<std::string> st_notes(const StOptions& st, bool validate, const std::string& mode) {
   std::vector<std::string> n;
   if (st.input_memory_alignment || st.output_memory_alignment)
     n.push_back("--input/output-memory-alignment: I/O buffers have the alignment STAI_<NAME>_IN_1_ALIGNMENT states");
-  if (validate && (!st.input_data_type.empty() || !st.output_data_type.empty() || !st.inputs_ch_position.empty() ||
-                   !st.outputs_ch_position.empty()))
-    n.push_back("--input/output-data-type, --inputs/outputs-ch-position: validate feeds and compares the model's own "
-                "I/O types and layout (generate applies them)");
-  if (validate && (st.no_inputs_allocation || st.no_outputs_allocation))
-    n.push_back("--no-inputs/outputs-allocation: validate runs the network with its I/O in the activations (generate "
-                "applies it)");
+  if (validate && mode != "host" && (st.no_inputs_allocation || st.no_outputs_allocation))
+    n.push_back("--no-inputs/outputs-allocation: validate --mode target runs the network with its I/O in the "
+                "activations (generate and host validate apply it)");
   if (st.split_weights) n.push_back("--split-weights: edgegen writes one const array per weight tensor anyway");
   if (st.fix_parametric_shapes)
     n.push_back("--fix-parametric-shapes: edgegen makes symbolic batch-like dimensions 1");
@@ -111,9 +110,11 @@ std::vector<std::string> st_notes(const StOptions& st, bool validate) {
     n.push_back("--no-onnx-optimizer/--use-onnx-simplifier: edgegen runs its own graph passes");
   if (!st.type.empty() && st.type != "onnx")
     n.push_back("--type " + st.type + ": edgegen recognizes the model from the file");
-  if (st.classifier || st.save_csv || st.full || !st.desc.empty())
-    n.push_back("--classifier/--save-csv/--full/--desc: validate reports per-output metrics (cos, l2r, rmse, mae, "
-                "max error); --mode target runs the emulated core");
+  if (st.save_csv || !st.desc.empty())
+    n.push_back("--save-csv/--desc: validate saves <name>_val_io.npz (inputs, reference and generated outputs); "
+                "--mode target --device serial:PORT runs a board");
+  if (st.full && mode != "host")
+    n.push_back("--full: the per-layer comparison runs in --mode host (the generated C with the host compiler)");
   if (!st.st_neural_art.empty() || st.relocatable || st.binary || st.lib || st.dll || !st.address.empty() ||
       !st.copy_weights_at.empty() || !st.custom.empty() || st.prefetch_compressed_weights)
     n.push_back("NPU/relocatable/library options: edgegen writes plain C sources for the Cortex-M core (link them "

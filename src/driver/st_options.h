@@ -44,12 +44,13 @@ enum class StCommand { Analyze, Generate, Validate };
 // Registers ST's options on one subcommand.
 void add_st_options(CLI::App* sub, StOptions& st, StCommand cmd);
 
-// The ST options edgegen applies, into the compile options (validate keeps the model's own I/O
-// formats: it compares against the model). Reads --memory-pool's file (CompileError naming it).
-void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate);
+// The ST options edgegen applies, into the compile options (validate in --mode target keeps the
+// I/O in the activations). Reads --memory-pool's file (CompileError naming it).
+void apply_st_options(const StOptions& st, pipeline::Options& o, bool validate, const std::string& mode = "host");
 
 // One line per accepted option edgegen does not apply as ST does, saying what it does instead.
-std::vector<std::string> st_notes(const StOptions& st, bool validate);
+// mode: validate's --mode (host | target).
+std::vector<std::string> st_notes(const StOptions& st, bool validate, const std::string& mode = "host");
 
 // ST spells some long options with one dash (-vi, -vo): rewritten to --vi/--vo before parsing.
 std::vector<std::string> normalize_st_args(int argc, char** argv);

@@ -184,11 +184,19 @@ size_t max_rank(const ApiModel& m) {
   return r;
 }
 
-std::string source(const ApiModel& m) {
-  const std::string n = m.name, A = "AI_" + m.P, S = "STAI_" + m.P, f = "ai_" + n, L = n + "__legacy";
-  const size_t ni = std::max<size_t>(m.inputs.size(), 1), no = std::max<size_t>(m.outputs.size(), 1);
-  const size_t na = regions_of(m), rank = max_rank(m);
-  std::ostringstream c, tables, describe;
+struct Names {
+  std::string n, A, S, f, L;
+  size_t ni, no, na, rank;
+};
+Names names_of(const ApiModel& m) {
+  return {m.name, "AI_" + m.P, "STAI_" + m.P, "ai_" + m.name, m.name + "__legacy", std::max<size_t>(m.inputs.size(), 1),
+          std::max<size_t>(m.outputs.size(), 1), regions_of(m), max_rank(m)};
+}
+
+// the instance, its helpers and the descriptors it starts with
+void instance_source(std::ostringstream& c, const ApiModel& m) {
+  const auto& [n, A, S, f, L, ni, no, na, rank] = names_of(m);
+  std::ostringstream tables, describe;
   describe_io(tables, describe, m, "in", m.inputs);
   describe_io(tables, describe, m, "out", m.outputs);
   c << "/* " << n << "_legacy.c: ST's legacy client API (ai_" << n << "_*) over the st-ai functions of " << n
@@ -227,6 +235,11 @@ std::string source(const ApiModel& m) {
     << "  " << L << "_byte_buffer(&net->weights[0], net->weights_dims, " << A << "_DATA_WEIGHTS_SIZE, " << f
     << "_data_weights_get());\n"
     << "}\n\n";
+}
+
+// create, init, create_and_init, destroy, get_error
+void lifecycle_source(std::ostringstream& c, const ApiModel& m) {
+  const auto& [n, A, S, f, L, ni, no, na, rank] = names_of(m);
   // create / init / destroy
   c << "ai_error " << f << "_create(ai_handle *network, const ai_buffer *network_config) {\n"
     << "  " << L << " *net = &" << n << "__instance;\n  (void)network_config;\n"
@@ -275,6 +288,11 @@ std::string source(const ApiModel& m) {
     << "ai_error " << f << "_get_error(ai_handle network) {\n"
     << "  " << L << " *net = " << L << "_of(network);\n"
     << "  return net ? net->error : " << L << "_error(AI_ERROR_INVALID_HANDLE, AI_ERROR_CODE_NETWORK);\n}\n\n";
+}
+
+// get_report/get_info and the I/O descriptors
+void report_source(std::ostringstream& c, const ApiModel& m) {
+  const auto& [n, A, S, f, L, ni, no, na, rank] = names_of(m);
   // report
   c << "ai_bool " << f << "_get_report(ai_handle network, ai_network_report *report) {\n"
     << "  " << L << " *net = " << L << "_of(network);\n"
@@ -311,6 +329,11 @@ std::string source(const ApiModel& m) {
       << "    net = &" << n << "__instance;\n    if (!net->created) " << L << "_describe(net);\n  }\n"
       << "  if (n_buffer != NULL) *n_buffer = " << NUM << ";\n  return net->" << field << ";\n}\n\n";
   }
+}
+
+// run and forward
+void run_source(std::ostringstream& c, const ApiModel& m) {
+  const auto& [n, A, S, f, L, ni, no, na, rank] = names_of(m);
   // run: one st-ai run per batch item group; the buffers checked first (a failed st-ai call
   // would stay the context's error for good)
   auto check_io = [&](bool out) {
@@ -382,6 +405,11 @@ std::string source(const ApiModel& m) {
     << "ai_i32 " << f << "_forward(ai_handle network, const ai_buffer *input) {\n"
     << "  " << L << " *net = " << L << "_of(network);\n"
     << "  return " << f << "_run(network, input, net ? net->out : NULL);\n}\n\n";
+}
+
+// the data functions (ai_<name>_data_*)
+void data_source(std::ostringstream& c, const ApiModel& m) {
+  const auto& [n, A, S, f, L, ni, no, na, rank] = names_of(m);
   // data
   c << "ai_buffer " << f << "_data_activations_buffer_get(const ai_handle ptr) {\n"
     << "  ai_buffer b;\n  " << L << "_byte_buffer(&b, NULL, " << A << "_DATA_ACTIVATIONS_SIZE, ptr);\n  return b;\n}\n\n"
@@ -398,6 +426,11 @@ std::string source(const ApiModel& m) {
     << "  params->map_activations.flags = AI_FLAG_NONE;\n"
     << "  params->map_activations.size = " << A << "_DATA_ACTIVATIONS_COUNT;\n"
     << "  params->map_activations.buffer = net->activations;\n  return true;\n}\n";
+}
+
+std::string source(const ApiModel& m) {
+  std::ostringstream c;
+  for (auto* part : {instance_source, lifecycle_source, report_source, run_source, data_source}) part(c, m);
   return c.str();
 }
 

@@ -7,6 +7,13 @@
 namespace eg::ref {
 
 std::vector<Tensor> run(const Graph& model, const std::vector<Tensor>& inputs) {
+  const Graph g = run_graph(model, inputs);
+  std::vector<Tensor> out;
+  for (TensorId o : g.outputs) out.push_back(g.t(o));
+  return out;
+}
+
+Graph run_graph(const Graph& model, const std::vector<Tensor>& inputs) {
   Graph g = model;
   if (inputs.size() != g.inputs.size())
     fail(g.model_path, "reference run needs " + std::to_string(g.inputs.size()) + " input(s), got " +
@@ -29,9 +36,7 @@ std::vector<Tensor> run(const Graph& model, const std::vector<Tensor>& inputs) {
     ops::infer_node(g, n);
     ops::evaluate_node_into(g, n);
   }
-  std::vector<Tensor> out;
-  for (TensorId o : g.outputs) out.push_back(g.t(o));
-  return out;
+  return g;
 }
 
 }  // namespace eg::ref

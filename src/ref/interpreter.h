@@ -12,4 +12,7 @@ namespace eg::ref {
 // Returns one tensor per graph output.
 std::vector<Tensor> run(const Graph& model, const std::vector<Tensor>& inputs);
 
+// The same run, giving the whole evaluated graph: every tensor's value (validate --full).
+Graph run_graph(const Graph& model, const std::vector<Tensor>& inputs);
+
 }  // namespace eg::ref

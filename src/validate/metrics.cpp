@@ -41,16 +41,29 @@ Metrics compute_metrics(const std::vector<double>& ref, const std::vector<double
     m.bitexact = static_cast<double>(exact) / static_cast<double>(n);
   }
   if (classifier && per_sample > 1) {
-    size_t agree = 0, samples = n / per_sample;
-    for (size_t s = 0; s < samples; ++s) {
-      auto rb = ref.begin() + static_cast<long>(s * per_sample), ob = out.begin() + static_cast<long>(s * per_sample);
-      auto ri = std::max_element(rb, rb + static_cast<long>(per_sample)) - rb;
-      auto oi = std::max_element(ob, ob + static_cast<long>(per_sample)) - ob;
-      agree += ri == oi;
-    }
+    const auto cm = confusion_matrix(ref, out, per_sample);
+    size_t agree = 0, samples = 0;
+    for (size_t i = 0; i < cm.size(); ++i)
+      for (size_t j = 0; j < cm[i].size(); ++j) {
+        samples += cm[i][j];
+        if (i == j) agree += cm[i][j];
+      }
     if (samples) m.acc = static_cast<double>(agree) / static_cast<double>(samples);
   }
   return m;
+}
+
+std::vector<std::vector<size_t>> confusion_matrix(const std::vector<double>& ref, const std::vector<double>& out,
+                                                  size_t per_sample) {
+  std::vector<std::vector<size_t>> cm(per_sample, std::vector<size_t>(per_sample, 0));
+  const size_t samples = per_sample ? std::min(ref.size(), out.size()) / per_sample : 0;
+  for (size_t s = 0; s < samples; ++s) {
+    const auto rb = ref.begin() + static_cast<long>(s * per_sample), ob = out.begin() + static_cast<long>(s * per_sample);
+    const auto ri = std::max_element(rb, rb + static_cast<long>(per_sample)) - rb;
+    const auto oi = std::max_element(ob, ob + static_cast<long>(per_sample)) - ob;
+    ++cm[static_cast<size_t>(ri)][static_cast<size_t>(oi)];
+  }
+  return cm;
 }
 
 }  // namespace eg::validate

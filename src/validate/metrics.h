@@ -1,6 +1,7 @@
 // Error metrics between a reference and a generated output, as the ST report
 // prints them.
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -22,5 +23,9 @@ struct Metrics {
 // scale > 0: quantized output with that step (for LSB figures).
 Metrics compute_metrics(const std::vector<double>& ref, const std::vector<double>& out, size_t per_sample,
                         bool classifier, double scale);
+
+// Class scores (per_sample values per sample): counts[reference argmax][output argmax].
+std::vector<std::vector<size_t>> confusion_matrix(const std::vector<double>& ref, const std::vector<double>& out,
+                                                  size_t per_sample);
 
 }  // namespace eg::validate

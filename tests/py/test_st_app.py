@@ -93,7 +93,7 @@ def includes(sources, inc):
 def host(sources, inc, work, app_c="app.c", passed="st-ai app: PASS"):
     """The application (tests/st_app/APP_C) with every generated source: gcc and clang as C, g++ as C++."""
     c_files = [p for f, p in sorted(sources.items()) if f.endswith(".c")]
-    app = [os.path.join(APP, app_c), os.path.join(APP, "host_main.c")]
+    app = [os.path.join(APP, app_c), os.path.join(APP, "app_checks.c"), os.path.join(APP, "host_main.c")]
     ran = []
     for cc in ("gcc", "clang"):
         if not shutil.which(cc):
@@ -104,7 +104,7 @@ def host(sources, inc, work, app_c="app.c", passed="st-ai app: PASS"):
         ran.append((cc + " C", exe))
     if shutil.which("g++"):
         objs = []
-        for p in c_files + [os.path.join(APP, "host_main.c")]:
+        for p in c_files + [os.path.join(APP, "host_main.c"), os.path.join(APP, "app_checks.c")]:
             o = os.path.join(work, "cxx_" + os.path.basename(os.path.dirname(p)) + "_" + os.path.basename(p) + ".o")
             r = T.run(["gcc", "-std=c99", "-O2", "-c"] + WARN + includes(sources, inc) + [p, "-o", o], timeout=300)
             T.check(r.returncode == 0, "gcc %s: %s" % (p, r.stderr.decode()[-2000:]))
@@ -135,7 +135,8 @@ def cortex_m4(sources, inc, work, app_c="app.c", passed="st-ai app: PASS"):
            "--defsym=__egfw_ram_origin=0x20000000,--defsym=__egfw_ram_size=0x20000,--defsym=__egfw_min_stack=0x2000")
     r = T.run(["arm-none-eabi-gcc"] + cpu + ["-std=c99", "-O2", "-ffunction-sections", "-fdata-sections"] + WARN +
               includes(sources, inc) + ["-I" + FIRMWARE] + c_files +
-              [os.path.join(APP, app_c), os.path.join(APP, "fw_main.c"), os.path.join(FIRMWARE, "startup.c"),
+              [os.path.join(APP, app_c), os.path.join(APP, "app_checks.c"), os.path.join(APP, "fw_main.c"),
+               os.path.join(FIRMWARE, "startup.c"),
                os.path.join(FIRMWARE, "semihost.c"), "-nostartfiles", "--specs=nano.specs", "-T",
                os.path.join(FIRMWARE, "link.ld"), "-Wl,--gc-sections", mem, "-Wl,--start-group", "-lc", "-lm", "-lgcc",
                "-Wl,--end-group", "-o", elf], timeout=600)

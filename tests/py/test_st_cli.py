@@ -21,6 +21,8 @@ def main():
     pool = os.path.join(work, "pool.json")
     open(pool, "w").write('{"memory": {"mempools": [{"name": "ram", "size": "128KB"}]}}')
     out = os.path.join(work, "out")
+    csv = os.path.join(work, "x.csv")
+    open(csv, "w").write("x0,x1,x2,x3\n0.5,-1,2,0.25\n1,1,-1,0\n")
 
     # (command line after `stedgeai`, expected exit code, note substring or None, files expected in out)
     base = ["-m", model, "--target", "stm32f4", "-o", out]
@@ -38,12 +40,12 @@ def main():
         (gen + ["--allocate-inputs", "--allocate-outputs"], 0, None, ["network.c"]),
         (gen + ["--no-inputs-allocation"], 0, None, ["network.c"]),
         (gen + ["--no-outputs-allocation"], 0, None, ["network.c"]),
-        (val + ["--no-inputs-allocation"], 0, "--no-inputs/outputs-allocation", ["network_validate_report.txt"]),
+        (val + ["--no-inputs-allocation"], 0, None, ["network_validate_report.txt"]),
         (gen + ["--input-memory-alignment", "16", "--output-memory-alignment", "16"], 0, "alignment", ["network.c"]),
         # a float model has no quantization parameters for uint8 I/O; float32 is its own type
         (gen + ["--input-data-type", "uint8"], 2, None, []),
         (gen + ["--output-data-type", "float32"], 0, None, ["network.c"]),
-        (val + ["--input-data-type", "float32"], 0, "--input/output-data-type", ["network_validate_report.txt"]),
+        (val + ["--input-data-type", "float32"], 0, None, ["network_validate_report.txt"]),
         (gen + ["--input-data-type", "int16"], 2, None, []),
         (gen + ["--inputs-ch-position", "chlast"], 0, None, ["network.c"]),  # rank 2: no channel axis to move
         (gen + ["--outputs-ch-position", "chfirst"], 0, None, ["network.c"]),
@@ -74,10 +76,12 @@ def main():
         (gen + ["--prefetch-compressed-weights"], 0, "NPU", ["network.c"]),
         (ana, 0, None, ["network_analyze_report.txt", "network_analyze_report.json"]),
         (ana + ["--no-report"], 0, None, []),
-        (val, 0, None, ["network_validate_report.txt"]),
-        (val + ["--classifier"], 0, "--classifier", ["network_validate_report.txt"]),
+        (val, 0, None, ["network_validate_report.txt", "network_val_io.npz"]),
+        (val + ["--classifier"], 0, None, ["network_validate_report.txt"]),
         (val + ["--save-csv"], 0, "--save-csv", ["network_validate_report.txt"]),
-        (val + ["--full"], 0, "--full", ["network_validate_report.txt"]),
+        (val + ["--full"], 0, None, ["network_validate_report.txt"]),
+        (val + ["-vi", csv], 0, None, ["network_val_io.npz"]),
+        (val + ["-vi", csv, csv], 2, None, []),  # one input: one file
         (val + ["--mode", "host"], 0, None, ["network_validate_report.txt"]),
         (val + ["-b", "-5"], 2, None, []),
         (["supported-ops"], 0, None, []),

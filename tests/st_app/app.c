@@ -16,30 +16,10 @@ static STAI_ALIGNED(STAI_KWS_ACTIVATION_1_ALIGNMENT) uint8_t kws_act[STAI_KWS_AC
 static STAI_ALIGNED(STAI_NETWORK_WEIGHT_1_ALIGNMENT) uint8_t seed_weights_ram[STAI_NETWORK_WEIGHTS_SIZE_BYTES];
 static STAI_ALIGNED(STAI_NETWORK_IN_1_ALIGNMENT) uint8_t seed_own_input[STAI_NETWORK_IN_1_SIZE_BYTES];
 
-static int failures;
-
-static void expect(int ok, const char *what) {
-  if (!ok) {
-    app_print("FAIL ");
-    app_print(what);
-    app_print("\n");
-    ++failures;
-  }
-}
-
-/* round half to even, as QuantizeLinear */
-static int32_t round_even(float x) {
-  float f = (float)(int32_t)x;
-  float r = x - f;
-  if (x < 0.0f && r != 0.0f) { f -= 1.0f; r = x - f; }
-  if (r > 0.5f || (r == 0.5f && ((int32_t)f & 1))) f += 1.0f;
-  return (int32_t)f;
-}
-
 static void quantize(const stai_tensor *t, const float *x, uint8_t *q, stai_size n) {
   stai_size i;
   for (i = 0; i < n; ++i) {
-    int32_t v = round_even(x[i] / t->scale.data[0]) + t->zeropoint.data[0];
+    int32_t v = app_round_even(x[i] / t->scale.data[0]) + t->zeropoint.data[0];
     if (v < -128) v = -128;
     if (v > 127) v = 127;
     q[i] = (uint8_t)(int8_t)v;
@@ -105,83 +85,83 @@ int app_main(void) {
   stai_size n = 0;
   events ev = {0, 0, -1, 1, 1};
 
-  expect(stai_runtime_init() == STAI_SUCCESS, "stai_runtime_init");
-  expect(stai_runtime_get_info(&rt) == STAI_SUCCESS && rt.api_version.major == 1, "stai_runtime_get_info");
+  app_expect(stai_runtime_init() == STAI_SUCCESS, "stai_runtime_init");
+  app_expect(stai_runtime_get_info(&rt) == STAI_SUCCESS && rt.api_version.major == 1, "stai_runtime_get_info");
 
   /* both networks set up before either runs: nothing is shared between them */
-  expect(stai_network_get_context_size() == STAI_NETWORK_CONTEXT_SIZE, "get_context_size");
-  expect(stai_network_init(seed_ctx) == STAI_SUCCESS, "seed init");
-  expect(stai_kws_init(kws_ctx) == STAI_SUCCESS, "kws init");
+  app_expect(stai_network_get_context_size() == STAI_NETWORK_CONTEXT_SIZE, "get_context_size");
+  app_expect(stai_network_init(seed_ctx) == STAI_SUCCESS, "seed init");
+  app_expect(stai_kws_init(kws_ctx) == STAI_SUCCESS, "kws init");
   act[0] = seed_act;
-  expect(stai_network_set_activations(seed_ctx, act, STAI_NETWORK_ACTIVATIONS_NUM) == STAI_SUCCESS, "seed activations");
+  app_expect(stai_network_set_activations(seed_ctx, act, STAI_NETWORK_ACTIVATIONS_NUM) == STAI_SUCCESS, "seed activations");
   act[0] = kws_act;
-  expect(stai_kws_set_activations(kws_ctx, act, STAI_KWS_ACTIVATIONS_NUM) == STAI_SUCCESS, "kws activations");
-  expect(stai_network_get_info(seed_ctx, &seed_info) == STAI_SUCCESS, "seed get_info");
-  expect(stai_kws_get_info(kws_ctx, &kws_info) == STAI_SUCCESS, "kws get_info");
+  app_expect(stai_kws_set_activations(kws_ctx, act, STAI_KWS_ACTIVATIONS_NUM) == STAI_SUCCESS, "kws activations");
+  app_expect(stai_network_get_info(seed_ctx, &seed_info) == STAI_SUCCESS, "seed get_info");
+  app_expect(stai_kws_get_info(kws_ctx, &kws_info) == STAI_SUCCESS, "kws get_info");
 
   /* the info agrees with the header macros */
-  expect(seed_info.n_inputs == STAI_NETWORK_IN_NUM && seed_info.n_outputs == STAI_NETWORK_OUT_NUM, "info I/O count");
-  expect(seed_info.inputs[0].size_bytes == STAI_NETWORK_IN_1_SIZE_BYTES, "info input bytes");
-  expect(seed_info.inputs[0].format == STAI_NETWORK_IN_1_FORMAT, "info input format");
-  expect(STAI_FORMAT_GET_BITS(seed_info.inputs[0].format) == 8 && STAI_FORMAT_GET_TYPE(seed_info.inputs[0].format) == STAI_FORMAT_TYPE_Q, "format fields");
-  expect(seed_info.n_nodes == STAI_NETWORK_NODES_NUM && seed_info.n_macc == STAI_NETWORK_MACC_NUM, "info nodes/macc");
-  expect(seed_info.n_states == STAI_NETWORK_STATES_NUM && seed_info.n_activations == STAI_NETWORK_ACTIVATIONS_NUM, "info buffers");
-  expect(seed_info.activations[0].size_bytes == STAI_NETWORK_ACTIVATIONS_SIZE_BYTES, "info activations");
-  expect(seed_info.weights[0].size_bytes == STAI_NETWORK_WEIGHTS_SIZE_BYTES, "info weights");
-  expect(seed_info.inputs[0].scale.size == 1 && seed_info.inputs[0].scale.data[0] == STAI_NETWORK_IN_1_SCALE, "info scale");
-  expect((STAI_NETWORK_FLAGS & STAI_FLAG_INPUTS) != 0 && (STAI_NETWORK_IN_1_FLAGS & STAI_FLAG_HAS_BATCH) != 0, "flags");
-  expect(STAI_KWS_IN_1_BATCH == 1 && STAI_KWS_IN_1_CHANNEL * STAI_KWS_IN_1_HEIGHT * STAI_KWS_IN_1_WIDTH == STAI_KWS_IN_1_SIZE, "kws dims");
+  app_expect(seed_info.n_inputs == STAI_NETWORK_IN_NUM && seed_info.n_outputs == STAI_NETWORK_OUT_NUM, "info I/O count");
+  app_expect(seed_info.inputs[0].size_bytes == STAI_NETWORK_IN_1_SIZE_BYTES, "info input bytes");
+  app_expect(seed_info.inputs[0].format == STAI_NETWORK_IN_1_FORMAT, "info input format");
+  app_expect(STAI_FORMAT_GET_BITS(seed_info.inputs[0].format) == 8 && STAI_FORMAT_GET_TYPE(seed_info.inputs[0].format) == STAI_FORMAT_TYPE_Q, "format fields");
+  app_expect(seed_info.n_nodes == STAI_NETWORK_NODES_NUM && seed_info.n_macc == STAI_NETWORK_MACC_NUM, "info nodes/macc");
+  app_expect(seed_info.n_states == STAI_NETWORK_STATES_NUM && seed_info.n_activations == STAI_NETWORK_ACTIVATIONS_NUM, "info buffers");
+  app_expect(seed_info.activations[0].size_bytes == STAI_NETWORK_ACTIVATIONS_SIZE_BYTES, "info activations");
+  app_expect(seed_info.weights[0].size_bytes == STAI_NETWORK_WEIGHTS_SIZE_BYTES, "info weights");
+  app_expect(seed_info.inputs[0].scale.size == 1 && seed_info.inputs[0].scale.data[0] == STAI_NETWORK_IN_1_SCALE, "info scale");
+  app_expect((STAI_NETWORK_FLAGS & STAI_FLAG_INPUTS) != 0 && (STAI_NETWORK_IN_1_FLAGS & STAI_FLAG_HAS_BATCH) != 0, "flags");
+  app_expect(STAI_KWS_IN_1_BATCH == 1 && STAI_KWS_IN_1_CHANNEL * STAI_KWS_IN_1_HEIGHT * STAI_KWS_IN_1_WIDTH == STAI_KWS_IN_1_SIZE, "kws dims");
   {
     stai_size k, elems = 1;
     for (k = 0; k < kws_info.inputs[0].shape.size; ++k) elems *= (stai_size)kws_info.inputs[0].shape.data[k];
-    expect(elems == STAI_KWS_IN_1_SIZE, "kws info shape");
+    app_expect(elems == STAI_KWS_IN_1_SIZE, "kws info shape");
   }
 
   /* the reference outputs, interleaved */
-  expect(run_seed(seed_ctx, &seed_info), "seed output");
-  expect(run_kws(kws_ctx, &kws_info), "kws output");
-  expect(run_seed(seed_ctx, &seed_info), "seed output again");
+  app_expect(run_seed(seed_ctx, &seed_info), "seed output");
+  app_expect(run_kws(kws_ctx, &kws_info), "kws output");
+  app_expect(run_seed(seed_ctx, &seed_info), "seed output again");
 
   /* a callback sees every node, in order, before and after it runs */
-  expect(stai_kws_set_callback(kws_ctx, on_event, &ev) == STAI_SUCCESS, "set_callback");
-  expect(run_kws(kws_ctx, &kws_info), "kws output with callback");
-  expect(ev.starts == STAI_KWS_NODES_NUM && ev.stops == STAI_KWS_NODES_NUM && ev.in_order, "callback events");
-  expect(ev.buffers_match && kws_details.n_nodes == STAI_KWS_NODES_NUM, "events match network_details.h");
-  expect(ev.stops > 0 && ev.last_node == STAI_KWS_NODES_NUM - 1, "last node");
-  expect(stai_kws_set_callback(kws_ctx, NULL, NULL) == STAI_SUCCESS, "clear callback");
-  expect(run_kws(kws_ctx, &kws_info) && ev.starts == STAI_KWS_NODES_NUM, "no events once cleared");
+  app_expect(stai_kws_set_callback(kws_ctx, on_event, &ev) == STAI_SUCCESS, "set_callback");
+  app_expect(run_kws(kws_ctx, &kws_info), "kws output with callback");
+  app_expect(ev.starts == STAI_KWS_NODES_NUM && ev.stops == STAI_KWS_NODES_NUM && ev.in_order, "callback events");
+  app_expect(ev.buffers_match && kws_details.n_nodes == STAI_KWS_NODES_NUM, "events match network_details.h");
+  app_expect(ev.stops > 0 && ev.last_node == STAI_KWS_NODES_NUM - 1, "last node");
+  app_expect(stai_kws_set_callback(kws_ctx, NULL, NULL) == STAI_SUCCESS, "clear callback");
+  app_expect(run_kws(kws_ctx, &kws_info) && ev.starts == STAI_KWS_NODES_NUM, "no events once cleared");
 
   /* weights moved to RAM: the network reads them there */
-  expect(stai_network_get_weights(seed_ctx, w, &n) == STAI_SUCCESS && n == STAI_NETWORK_WEIGHTS_NUM, "get_weights");
+  app_expect(stai_network_get_weights(seed_ctx, w, &n) == STAI_SUCCESS && n == STAI_NETWORK_WEIGHTS_NUM, "get_weights");
   memcpy(seed_weights_ram, w[0], STAI_NETWORK_WEIGHTS_SIZE_BYTES);
   ptrs[0] = seed_weights_ram;
-  expect(stai_network_set_weights(seed_ctx, ptrs, 1) == STAI_SUCCESS, "set_weights");
-  expect(run_seed(seed_ctx, &seed_info), "seed output, weights in RAM");
+  app_expect(stai_network_set_weights(seed_ctx, ptrs, 1) == STAI_SUCCESS, "set_weights");
+  app_expect(run_seed(seed_ctx, &seed_info), "seed output, weights in RAM");
   memset(seed_weights_ram, 0, sizeof seed_weights_ram);
-  expect(!run_seed(seed_ctx, &seed_info), "zeroed RAM weights change the output");
-  expect(stai_network_set_weights(seed_ctx, w, 1) == STAI_SUCCESS, "flash weights back");
-  expect(run_seed(seed_ctx, &seed_info), "seed output, flash weights");
+  app_expect(!run_seed(seed_ctx, &seed_info), "zeroed RAM weights change the output");
+  app_expect(stai_network_set_weights(seed_ctx, w, 1) == STAI_SUCCESS, "flash weights back");
+  app_expect(run_seed(seed_ctx, &seed_info), "seed output, flash weights");
 
   /* the application's own input buffer */
   ptrs[0] = seed_own_input;
-  expect(stai_network_set_inputs(seed_ctx, ptrs, 1) == STAI_SUCCESS, "set_inputs");
-  expect(run_seed(seed_ctx, &seed_info), "seed output, own input buffer");
+  app_expect(stai_network_set_inputs(seed_ctx, ptrs, 1) == STAI_SUCCESS, "set_inputs");
+  app_expect(run_seed(seed_ctx, &seed_info), "seed output, own input buffer");
 
   /* no states: get_states says 0 */
   n = 99;
-  expect(stai_network_get_states(seed_ctx, ptrs, &n) == STAI_SUCCESS && n == STAI_NETWORK_STATES_NUM && n == 0, "get_states");
+  app_expect(stai_network_get_states(seed_ctx, ptrs, &n) == STAI_SUCCESS && n == STAI_NETWORK_STATES_NUM && n == 0, "get_states");
   n = 0;
-  expect(stai_network_get_activations(seed_ctx, ptrs, &n) == STAI_SUCCESS && n == 1 && ptrs[0] == seed_act, "get_activations");
+  app_expect(stai_network_get_activations(seed_ctx, ptrs, &n) == STAI_SUCCESS && n == 1 && ptrs[0] == seed_act, "get_activations");
 
   /* the first error sticks */
-  expect(stai_kws_set_inputs(kws_ctx, ptrs, 7) == STAI_ERROR_NETWORK_INVALID_IN_NUM, "bad input count");
-  expect(stai_kws_get_error(kws_ctx) == STAI_ERROR_NETWORK_INVALID_IN_NUM, "get_error");
-  expect(stai_kws_run(kws_ctx, STAI_MODE_SYNC) == STAI_ERROR_NETWORK_INVALID_IN_NUM, "error sticks");
-  expect(stai_network_get_error(seed_ctx) == STAI_SUCCESS, "the other network is not affected");
+  app_expect(stai_kws_set_inputs(kws_ctx, ptrs, 7) == STAI_ERROR_NETWORK_INVALID_IN_NUM, "bad input count");
+  app_expect(stai_kws_get_error(kws_ctx) == STAI_ERROR_NETWORK_INVALID_IN_NUM, "get_error");
+  app_expect(stai_kws_run(kws_ctx, STAI_MODE_SYNC) == STAI_ERROR_NETWORK_INVALID_IN_NUM, "error sticks");
+  app_expect(stai_network_get_error(seed_ctx) == STAI_SUCCESS, "the other network is not affected");
 
-  expect(stai_network_deinit(seed_ctx) == STAI_SUCCESS && stai_kws_deinit(kws_ctx) == STAI_SUCCESS, "deinit");
-  expect(stai_network_run(seed_ctx, STAI_MODE_SYNC) == STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE, "no run after deinit");
-  expect(stai_runtime_deinit() == STAI_SUCCESS, "stai_runtime_deinit");
-  app_print(failures == 0 ? "st-ai app: PASS\n" : "st-ai app: FAILED\n");
-  return failures;
+  app_expect(stai_network_deinit(seed_ctx) == STAI_SUCCESS && stai_kws_deinit(kws_ctx) == STAI_SUCCESS, "deinit");
+  app_expect(stai_network_run(seed_ctx, STAI_MODE_SYNC) == STAI_ERROR_NETWORK_INVALID_CONTEXT_HANDLE, "no run after deinit");
+  app_expect(stai_runtime_deinit() == STAI_SUCCESS, "stai_runtime_deinit");
+  app_print(app_failures() == 0 ? "st-ai app: PASS\n" : "st-ai app: FAILED\n");
+  return app_failures();
 }

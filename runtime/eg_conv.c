@@ -135,6 +135,8 @@ static inline int32_t eg_smmla(int32_t a, int32_t b, int32_t c) {
 #define EG_MAT_STATE_BYTES 60
 /* flags bit (eg_mat_state.flags) of TFLite's requantization */
 #define EG_MAT_TFLITE 1024
+/* flags bit of ONNX Runtime's float chain (p->ort): the asm leaves the accumulators to eg_mat_ort_tile */
+#define EG_MAT_ORT 2048
 
 /* One accumulator's requantization on the matrix paths, r = -1 - shift, h =
  * eg_mat_round(2 out_zp + 1, r, mode): ONNX's SMMLA with the output zero point
@@ -162,6 +164,81 @@ static int eg_conv_mat_ok(const eg_conv_s8_params *p) {
     if (m <= 0 || s > -2 || s < -23 || (m & ((1 << r) - 1)) == 0) return 0;
   }
   return 1;
+}
+
+/* ---- ONNX Runtime's float chain on the matrix paths (p->ort) ---------------
+ * The requantization is the SMMLA form above; hw = eg_smmla(acc, mult, h),
+ * t = hw << (32 - r) is the exact value's distance past a rounding tie in
+ * 2^-32 output steps (less the low word SMMLA drops, < 2^(32 - r)). An output
+ * whose |t| lies within eg_mat_tie_window of a tie goes to eg_conv_ort_requant
+ * (the reference's own test and recomputation), so the result is the
+ * reference's; the window takes eg_ort_near_tie's bound with asum <= 128 *
+ * sum |x - in_zp| + |bias| (any weight |w| <= 128), so it flags every output
+ * that test flags. */
+
+/* sum of |v| over the int16 lanes of n word pairs of a tile column, stride words apart */
+static uint32_t eg_mat_col_abs(const uint32_t *c, int32_t n, int32_t stride) {
+  uint32_t s = 0;
+  for (; n > 0; --n, c += stride) {
+    const int32_t a = (int16_t)(c[0] & 0xFFFFu), b = (int32_t)c[0] >> 16;
+    const int32_t d = (int16_t)(c[1] & 0xFFFFu), e = (int32_t)c[1] >> 16;
+    s += (uint32_t)(a < 0 ? -a : a) + (uint32_t)(b < 0 ? -b : b) + (uint32_t)(d < 0 ? -d : d) + (uint32_t)(e < 0 ? -e : e);
+  }
+  return s;
+}
+
+/* The largest |t| (see above) at which an output with sum of |terms| <= asum
+ * may round the other way in the float chain: eg_ort_near_tie's bound in
+ * 2^-32 steps plus the dropped low word; 0xFFFFFFFF when any output may. */
+static uint32_t eg_mat_tie_window(uint64_t asum, int32_t mult, int32_t r, uint32_t steps) {
+  uint64_t w;
+  if (asum > 0xFFFFFFFFu || steps >= (1u << 21)) return 0xFFFFFFFFu;
+  w = ((asum * (uint32_t)mult) >> 24) + 1u;
+  w *= steps;
+  w += (w >> 3) + 2u * asum + 4u; /* 2 asum >= 2 |acc| */
+  w = (w >> r) + 1u + ((uint64_t)1 << (32 - r));
+  return w >= 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)w;
+}
+
+/* 1 when hw (eg_smmla's result, r = -1 - shift) may be a near tie for window win */
+static inline int eg_mat_near_tie(int32_t hw, int32_t r, uint32_t win) {
+  const uint32_t t = (uint32_t)hw << (32 - r);
+  return (t ^ (uint32_t)((int32_t)t >> 31)) <= win;
+}
+
+/* Output channel oc of the output pixel at o (out: the layer's output) through
+ * eg_conv_ort_requant; the output zero point added. */
+EG_NOINLINE static int32_t eg_mat_ort_pixel(const eg_conv_s8_params *p, const int8_t *in, const int8_t *out,
+                                            const int8_t *o, int32_t oc, int32_t acc) {
+  const int32_t pix = (int32_t)((o - out) / p->out_c), hw = p->out_h * p->out_w, q = pix % hw;
+  return eg_conv_ort_requant(p, in + (pix / hw) * p->in_h * p->in_w * p->in_c, q / p->out_w, q % p->out_w, oc, acc) +
+         p->out_zp;
+}
+
+/* The tile's outputs from its accumulators (accs: 3 per channel, pixel by
+ * pixel; col: the tile column of `groups` groups; os: the 3 pixels' outputs). */
+EG_NOINLINE static void eg_mat_ort_tile(const eg_conv_s8_params *p, const int8_t *in, const int8_t *out,
+                                        const uint32_t *col, int32_t groups, const int32_t *accs, int8_t *const *os) {
+  const int32_t M = p->out_c, K = p->k_h * p->k_w * p->in_c, z21 = 2 * p->out_zp + 1;
+  const uint32_t steps = (uint32_t)K + (uint32_t)K / 64u + 8u;
+  uint64_t sx = 0;
+  int32_t oc, s;
+  for (s = 0; s < 3; ++s) {
+    const uint64_t v = eg_mat_col_abs(col + 2 * s, groups, 6);
+    sx = v > sx ? v : sx;
+  }
+  sx *= 128u;
+  for (oc = 0; oc < M; ++oc, accs += 3) {
+    const int32_t m = p->mult[oc], r = -1 - p->shift[oc], h = eg_mat_round(z21, r, EG_RQ_ONNX), b = p->bias[oc];
+    const uint32_t win = eg_mat_tie_window(sx + (uint32_t)(b < 0 ? -(int64_t)b : b), m, r, steps);
+    for (s = 0; s < 3; ++s) {
+      const int32_t hw = eg_smmla(accs[s], m, h);
+      const int32_t v = eg_clamp_i32(eg_mat_near_tie(hw, r, win) ? eg_mat_ort_pixel(p, in, out, os[s], oc, accs[s])
+                                                                   : hw >> r,
+                                     p->act_min, p->act_max);
+      os[s][oc] = p->out_table ? p->out_table[v + 128] : (int8_t)v;
+    }
+  }
 }
 
 /* n >= 1 bytes: words (the last one overlapping), or bytes when n < 4 (no
@@ -327,7 +404,7 @@ EG_NOINLINE static void eg_conv_widen1(const int8_t *x, uint32_t *col, int32_t K
   "orr " EG_XB ", " EG_XB ", #0x40000000\n"                                                         \
   "smlal " EG_XB ", " EG_PW ", \\x, " EG_W1H "\n"                                                   \
   "add " EG_PW ", " EG_PW ", " EG_W0H "\n"                                                          \
-  "ldr " EG_XB ", [" EG_PX ", #16]\n"                                                               \
+  "ldrsh " EG_XB ", [" EG_PX ", #26]\n" /* z21 (the flags' high half) */                            \
   "asr \\x, " EG_PW ", " EG_XA "\n"                                                                 \
   "add \\x, \\x, " EG_XB ", asr #1\n"                                                               \
   ".endm\n"                                                                                         \
@@ -378,10 +455,11 @@ typedef struct {
   const int8_t *pw;          /* 0: weights of the next pair */
   const int32_t *bias, *mult; /* 4, 8 */
   const int8_t *shift;       /* 12 */
-  int32_t z21;               /* 16: 2 out_zp + 1 */
+  int32_t *accs;             /* 16: EG_MAT_ORT: the tile's accumulators, 3 per channel */
   const uint32_t *col;       /* 20: the column (the state is at col + 6 * Kq words) */
   int32_t flags;             /* 24: bits 0-1 groups skipped at the loop entry, 4 the tail word,
-                                16 no full group, 256 act clamp, 512 out table (no act clamp) */
+                                16 no full group, 256 act clamp, 512 out table (no act clamp),
+                                EG_MAT_TFLITE, EG_MAT_ORT; high half: z21 = 2 out_zp + 1 */
   int32_t lo, hi;            /* 28, 32 */
   int32_t oc, left;          /* 36, 40: next channel, channels left */
   int8_t *o0, *o1, *o2;      /* 44, 48, 52: the 3 pixels' outputs of channel oc */
@@ -426,7 +504,7 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ldr " EG_W1 ", [" EG_PX ", #36]\n"
       "ldr " EG_W0 ", [" EG_PX ", #8]\n"
       "ldr " EG_W1H ", [" EG_PX ", #12]\n"
-      "ldr " EG_W0H ", [" EG_PX ", #16]\n"
+      "ldrsh " EG_W0H ", [" EG_PX ", #26]\n" /* z21: the flags' high half */
       "ldr " EG_XB ", [" EG_PX ", #24]\n"
       "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n"
       "add " EG_W1 ", " EG_W1H ", " EG_W1 "\n"
@@ -434,6 +512,8 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ldrsb " EG_XA ", [" EG_W1 "]\n"
       "tst " EG_XB ", #1024\n" /* EG_MAT_TFLITE: TFLite's requantization (out of line) */
       "bne 50f\n"
+      "tst " EG_XB ", #2048\n" /* EG_MAT_ORT: the accumulators to the state's buffer (out of line) */
+      "bne 60f\n"
       "lsls " EG_XB ", " EG_XB ", #23\n" /* N: act clamp (bit 8), C: out table (bit 9); kept through the requantization */
       "eg_mat_rq3 " EG_A0 ", " EG_A1 ", " EG_A2 "\n"
       "ldr " EG_W1H ", [" EG_W0 ", #4]\n"
@@ -495,6 +575,22 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
       "ldr " EG_XB ", [" EG_PX ", #24]\n"
       "lsls " EG_XB ", " EG_XB ", #23\n"
       "b 15b\n"
+      "60:\n" /* ONNX Runtime's chain: the pair's 6 accumulators to accs + 3 oc (requantized in C), next pair */
+      "ldr " EG_W0 ", [" EG_PX ", #16]\n"
+      "ldr " EG_W1 ", [" EG_PX ", #36]\n"
+      "add " EG_W1 ", " EG_W1 ", " EG_W1 ", lsl #1\n"
+      "add " EG_W0 ", " EG_W0 ", " EG_W1 ", lsl #2\n"
+      "stmia " EG_W0 ", {r0, r1, r2, r3, r4, r5}\n"
+      "ldr " EG_W1H ", [" EG_PX ", #40]\n"
+      "subs " EG_W1H ", " EG_W1H ", #1\n"
+      "beq 17f\n"
+      "ldr " EG_XA ", [" EG_PX ", #36]\n"
+      "add " EG_XA ", " EG_XA ", #2\n"
+      "str " EG_XA ", [" EG_PX ", #36]\n"
+      "subs " EG_W1H ", " EG_W1H ", #1\n"
+      "str " EG_W1H ", [" EG_PX ", #40]\n"
+      "bne 10b\n"
+      "b 17f\n"
       "17:\n"
       "pop {r0, r7}\n" EG_MAT_UNDEFS
       : "+r"(r0)
@@ -507,7 +603,7 @@ EG_NOINLINE static void eg_conv_mat_pairs(eg_mat_state *st) {
 /* All output channels of the 3 pixels in the tile column (the asm block's
  * work, in C); o0, o1, o2: their outputs. */
 static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, int32_t Kw, int8_t *o0, int8_t *o1,
-                             int8_t *o2, int32_t mode) {
+                             int8_t *o2, int32_t mode, int32_t *accs) {
   const int32_t lo = p->act_min, hi = p->act_max, z21 = 2 * p->out_zp + 1;
   const int full = lo <= -128 && hi >= 127;
   const int8_t *t = p->out_table ? p->out_table + 128 : 0;
@@ -540,6 +636,11 @@ static void eg_conv_mat_tile(const eg_conv_s8_params *p, const uint32_t *col, in
       a2 = __smlad(px[5], w0h, __smlad(px[4], w0, a2));
       b2 = __smlad(px[5], w1h, __smlad(px[4], w1, b2));
       px += 6;
+    }
+    if (accs) { /* ONNX Runtime's chain: eg_mat_ort_tile requantizes */
+      accs[3 * oc] = a0, accs[3 * oc + 1] = a1, accs[3 * oc + 2] = a2;
+      accs[3 * oc + 3] = b0, accs[3 * oc + 4] = b1, accs[3 * oc + 5] = b2;
+      continue;
     }
     r = -1 - p->shift[oc];
     h = eg_mat_round(z21, r, mode);
@@ -741,18 +842,25 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   int8_t *os[3];
   eg_conv_im2col g;
   int done = 0;
+  /* ONNX Runtime's chain: 3 accumulators per channel after the rest of the scratch (EG_CONV_S8_ORT_SCRATCH_BYTES) */
+  const int allin = p->k_h == 1 && (p->dil_w == 1 || p->k_w == 1) && p->pad_top == 0 && p->pad_left == 0 &&
+                    (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w + p->k_w <= p->in_w;
+  int32_t *const accs = mode == EG_RQ_ONNX && p->ort
+                            ? (int32_t *)((int8_t *)(col + 6 * Kq) + EG_MAT_STATE_BYTES + (allin ? 0 : 4 * Kq))
+                            : 0;
 #if EG_MAT_ASM
   eg_mat_state *const ms = (eg_mat_state *)(col + 6 * Kq); /* the gathered rows follow it */
   ms->bias = p->bias;
   ms->mult = p->mult;
   ms->shift = p->shift;
-  ms->z21 = 2 * p->out_zp + 1;
   ms->col = col;
   ms->lo = p->act_min;
   ms->hi = p->act_max;
   ms->table = p->out_table ? p->out_table + 128 : 0;
   ms->flags = (-(Kw >> 2) & 3) | (Kw & 2 ? 4 : 0) | (ms->lo <= -128 && ms->hi >= 127 ? 0 : 256) | (Kw < 4 ? 16 : 0) |
-              (p->out_table && ms->lo <= -128 && ms->hi >= 127 ? 512 : 0) | (mode == EG_RQ_TFLITE ? EG_MAT_TFLITE : 0);
+              (p->out_table && ms->lo <= -128 && ms->hi >= 127 ? 512 : 0) | (mode == EG_RQ_TFLITE ? EG_MAT_TFLITE : 0) |
+              (accs ? EG_MAT_ORT : 0) | (int32_t)((uint32_t)(2 * p->out_zp + 1) << 16);
+  ms->accs = accs;
 #else
   (void)mode;
 #endif
@@ -779,8 +887,7 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   g.ystep = p->dil_h * p->in_w * p->in_c;
   g.img = p->in_h * p->in_w * p->in_c;
   g.contig = p->dil_w == 1 || p->k_w == 1;
-  g.allin = p->k_h == 1 && g.contig && p->pad_top == 0 && p->pad_left == 0 &&
-            (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w + p->k_w <= p->in_w;
+  g.allin = allin;
   g.lin = p->k_h == 1 && p->k_w == 1 && p->stride_h == 1 && p->stride_w == 1 && p->pad_top == 0 &&
           p->pad_left == 0 && p->out_h == p->in_h && p->out_w == p->in_w && p->in_c >= 4;
   g.lin_x = in;
@@ -801,8 +908,9 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
 
     eg_conv_mat_pairs(ms);
 #else
-    eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2], mode);
+    eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2], mode, accs);
 #endif
+    if (accs) eg_mat_ort_tile(p, in, out, col, (Kw >> 2) + (Kw & 2 ? 1 : 0), accs, os);
   }
 }
 
@@ -844,6 +952,8 @@ static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, c
           c[0] = __sxtab16(off2, v);
           c[1] = eg_sxtab16_ror8(off2, v);
         }
+        /* ONNX Runtime's chain: the pixel's bound on sum |terms| but the bias (eg_mat_tie_window) */
+        const uint64_t sx = mode == EG_RQ_ONNX && p->ort ? 128u * (uint64_t)eg_mat_col_abs(col, Kq, 2) : 0;
         for (oc = 0; oc < M; oc += 2) {
           const uint32_t *xc = col;
           int32_t a0 = p->bias[oc], a1 = oc + 1 < M ? p->bias[oc + 1] : 0, a[2];
@@ -865,7 +975,15 @@ static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, c
           a[1] = a1;
           for (j = 0; j < 2 && oc + j < M; ++j) {
             const int32_t r = -1 - p->shift[oc + j], z21 = 2 * p->out_zp + 1, h = eg_mat_round(z21, r, mode);
-            const int32_t v = eg_clamp_i32(eg_mat_rq(a[j], p->mult[oc + j], h, r, z21, mode), p->act_min, p->act_max);
+            int32_t v = eg_mat_rq(a[j], p->mult[oc + j], h, r, z21, mode);
+            if (mode == EG_RQ_ONNX && p->ort) {
+              const int32_t bj = p->bias[oc + j];
+              const uint32_t steps = (uint32_t)K + (uint32_t)K / 64u + 8u;
+              if (eg_mat_near_tie(eg_smmla(a[j], p->mult[oc + j], h), r,
+                                  eg_mat_tie_window(sx + (uint32_t)(bj < 0 ? -(int64_t)bj : bj), p->mult[oc + j], r, steps)))
+                v = eg_conv_ort_requant(p, inb, oy, ox, oc + j, a[j]) + p->out_zp;
+            }
+            v = eg_clamp_i32(v, p->act_min, p->act_max);
             *out++ = p->out_table ? p->out_table[v + 128] : (int8_t)v;
           }
         }

@@ -53,6 +53,11 @@ static inline int32_t eg_conv_w_index(int32_t K, int32_t oc, int32_t k) {
 #define EG_CONV_S8_SCRATCH_BYTES(groups, k_h, k_w, in_c) \
   ((groups) == 1 ? 7 * (((int32_t)(k_h) * (int32_t)(k_w) * (int32_t)(in_c) + 3) & ~3) + 60 : 0)
 
+/* Bytes the matrix path (eg_conv_s8_mat) needs after EG_CONV_S8_SCRATCH_BYTES
+ * (or its contiguous form) when p->ort is given: the tile's accumulators, 3
+ * per channel, out_c rounded up to even. */
+#define EG_CONV_S8_ORT_SCRATCH_BYTES(out_c) (12 * (((int32_t)(out_c) + 1) & ~1))
+
 /* eg_conv_s8_mat_small: one int16 column and one gathered byte row (3 x K
  * rounded up to 4 bytes). */
 #define EG_CONV_S8_SMALL_SCRATCH_BYTES(k_h, k_w, in_c) \

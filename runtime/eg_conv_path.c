@@ -51,7 +51,9 @@ eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_f
   return EG_CONV_S8_PATH_REF;
 }
 
-int eg_conv_s8_reads_ort(eg_conv_s8_path path, int dsp) { return !dsp || path == EG_CONV_S8_PATH_REF; }
+int eg_conv_s8_reads_ort(eg_conv_s8_path path, int dsp) {
+  return !dsp || path == EG_CONV_S8_PATH_REF || path == EG_CONV_S8_PATH_MAT || path == EG_CONV_S8_PATH_MAT_SMALL;
+}
 
 int32_t eg_conv_s8_scratch_bytes(eg_conv_s8_path path, const eg_conv_s8_params *p) {
   const int32_t kp = (p->k_h * p->k_w * p->in_c + 3) & ~3;
@@ -61,7 +63,8 @@ int32_t eg_conv_s8_scratch_bytes(eg_conv_s8_path path, const eg_conv_s8_params *
       /* no gathered row when every pixel's taps are contiguous in the input (read in place) */
       contiguous = p->k_h == 1 && (p->k_w == 1 || p->dil_w == 1) && p->pad_top == 0 && p->pad_left == 0 &&
                    (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w + p->k_w <= p->in_w;
-      return contiguous ? 6 * kp + 60 : EG_CONV_S8_SCRATCH_BYTES(p->groups, p->k_h, p->k_w, p->in_c);
+      return (contiguous ? 6 * kp + 60 : EG_CONV_S8_SCRATCH_BYTES(p->groups, p->k_h, p->k_w, p->in_c)) +
+             (p->ort ? EG_CONV_S8_ORT_SCRATCH_BYTES(p->out_c) : 0);
     case EG_CONV_S8_PATH_MAT_SMALL: return EG_CONV_S8_SMALL_SCRATCH_BYTES(p->k_h, p->k_w, p->in_c);
     case EG_CONV_S8_PATH_DW3: return EG_CONV_S8_DW3_SCRATCH_BYTES(p->out_h, p->out_w, p->stride_h, p->stride_w);
     default: return 0;

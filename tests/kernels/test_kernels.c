@@ -446,6 +446,92 @@ static int run_fc(int32_t batch, int32_t K, int32_t N, int use_bias) {
   return 0;
 }
 
+/* ONNX Runtime's float chain (eg_ort_chain) on the matrix paths: a conv whose
+ * chain matches its multipliers, each channel's bias set so that one output
+ * (a pixel picked per channel, any place in a tile of 3) lies within one
+ * accumulator step of a rounding tie, where the chain's float sum decides.
+ * eg_conv_s8_mat, _mat_small and eg_conv_s8 must give the reference's result
+ * (eg_conv_s8_ref with the chain); *flips counts the outputs where that
+ * differs from the exact rounding (the chain at work). */
+static float ws_buf[MAX_C + 1];
+static int run_ort_ties(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k, int32_t st, int32_t pad,
+                        int *flips) {
+  eg_conv_s8_params p;
+  eg_ort_chain o;
+  const int32_t K = k * k * in_c, Kw = (K + 1) & ~1, Mp = (out_c + 1) & ~1;
+  int32_t i, c, kk, n_in, n_out, npix;
+  memset(&p, 0, sizeof p);
+  p.batch = 1, p.in_h = in_h, p.in_w = in_w, p.in_c = in_c, p.out_c = out_c, p.k_h = p.k_w = k;
+  p.stride_h = p.stride_w = st, p.dil_h = p.dil_w = 1, p.pad_top = p.pad_left = pad, p.groups = 1;
+  p.out_h = (in_h + 2 * pad - k) / st + 1;
+  p.out_w = (in_w + 2 * pad - k) / st + 1;
+  if (p.out_h <= 0 || p.out_w <= 0) return 0;
+  npix = p.out_h * p.out_w;
+  n_in = in_h * in_w * in_c;
+  n_out = npix * out_c;
+  if (n_in > MAX_IN || out_c * K > MAX_W || n_out > MAX_OUT || out_c > MAX_C ||
+      EG_CONV_S8_SCRATCH_BYTES(1, k, k, in_c) + EG_CONV_S8_ORT_SCRATCH_BYTES(out_c) > (int32_t)sizeof scratch)
+    return 0;
+  p.in_zp = rnd() & 1 ? -128 : rr(-128, 127);
+  p.out_zp = rr(-20, 20);
+  p.act_min = rnd() % 4 ? -128 : rr(-128, 0);
+  p.act_max = 127;
+  for (i = 0; i < n_in; ++i) in_buf[i] = (int8_t)rr(-128, 127);
+  for (i = 0; i < out_c * K; ++i) w_buf[i] = (int8_t)rr(-127, 127);
+  o.op = EG_ORT_CONV;
+  o.x_scale = 0.0078125f;
+  o.y_scale = 0.05f + (float)rr(0, 1000) / 4096.0f;
+  o.w_scale = ws_buf;
+  o.b_scale = 0;
+  for (c = 0; c < Mp; ++c) {
+    const int32_t pc = rr(0, npix - 1), oy = pc / p.out_w, ox = pc % p.out_w;
+    const int32_t n = rr(-60, 60); /* the tie at n + 1/2 output steps */
+    int32_t acc = 0, ky, kx, ic;
+    double real;
+    mult_buf[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu)) | 1;
+    shift_buf[c] = (int8_t)rr(-16, -6);
+    real = (double)mult_buf[c] / 2147483648.0;
+    for (i = shift_buf[c]; i < 0; ++i) real *= 0.5;
+    ws_buf[c] = (float)(real * (double)o.y_scale / (double)o.x_scale);
+    for (ky = 0; ky < k && c < out_c; ++ky)
+      for (kx = 0; kx < k; ++kx)
+        for (ic = 0; ic < in_c; ++ic) {
+          const int32_t iy = oy * st - pad + ky, ix = ox * st - pad + kx;
+          if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w)
+            acc += ((int32_t)in_buf[(iy * in_w + ix) * in_c + ic] - p.in_zp) * w_buf[c * K + (ky * k + kx) * in_c + ic];
+        }
+    /* acc + bias just below or above (n + 1/2) / real */
+    bias_buf[c] = (int32_t)((n + 0.5) / real) - acc + rr(-1, 1);
+  }
+  for (c = 0; c < Mp; ++c)
+    for (kk = 0; kk < Kw; ++kk) p2_buf[eg_conv_w_index(K, c, kk)] = c < out_c && kk < K ? w_buf[c * K + kk] : 0;
+  p.weights = p2_buf;
+  p.w_layout = EG_CONV_W_P2;
+  p.bias = bias_buf;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.out_table = rnd() % 3 == 0 ? pick_table() : 0;
+  eg_conv_s8_ref(&p, in_buf, out_opt); /* the exact rounding */
+  p.ort = &o;
+  eg_conv_s8_ref(&p, in_buf, out_ref);
+  for (i = 0; i < n_out; ++i) *flips += out_ref[i] != out_opt[i];
+  for (kk = 0; kk < 3; ++kk) {
+    static const char *const name[3] = {"mat", "mat_small", "eg_conv_s8"};
+    memset(out_opt, 0x33, (size_t)n_out);
+    if (kk == 0) eg_conv_s8_mat(&p, in_buf, out_opt, scratch);
+    else if (kk == 1) eg_conv_s8_mat_small(&p, in_buf, out_opt, scratch);
+    else eg_conv_s8(&p, in_buf, out_opt, scratch);
+    if (memcmp(out_ref, out_opt, (size_t)n_out) != 0) {
+      for (i = 0; i < n_out && out_ref[i] == out_opt[i]; ++i) {
+      }
+      PRINT("ort near-tie %s MISMATCH in %dx%dx%d out_c %d k %d s %d pad %d: [%d] ref %d opt %d\n", name[kk], (int)in_h,
+            (int)in_w, (int)in_c, (int)out_c, (int)k, (int)st, (int)pad, (int)i, (int)out_ref[i], (int)out_opt[i]);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int main(void) {
   int fails = 0, n = 0, i;
   static const int32_t fixed[][16] = {
@@ -519,6 +605,21 @@ int main(void) {
       const int32_t C = rnd() & 1 ? 4 * rr(1, 6) : rr(1, 13);
       fails += run_dw3(rr(1, 2), rr(1, 15), rr(1, 15), C, rr(1, 2), rr(1, 2), rr(0, 3), rr(0, 3), rr(0, 3), rr(0, 3),
                        (int)(rnd() % 3), rnd() % 4 != 0);
+    }
+  }
+  { /* ONNX Runtime's chain: constructed near ties on the matrix paths */
+    int flips = 0, ort_cases = 0;
+    fails += run_ort_ties(6, 6, 16, 16, 3, 1, 1, &flips), ++ort_cases;
+    fails += run_ort_ties(5, 7, 64, 33, 1, 1, 0, &flips), ++ort_cases;
+    fails += run_ort_ties(9, 9, 3, 8, 3, 2, 1, &flips), ++ort_cases;
+    for (i = 0; i < 40; ++i, ++ort_cases)
+      fails += run_ort_ties(rr(1, 9), rr(1, 9), rnd() & 1 ? 4 * rr(1, 16) : rr(1, 40), rr(1, 40), rr(1, 3), rr(1, 2),
+                            rr(0, 1), &flips);
+    n += ort_cases;
+    PRINT("ort near ties: %d cases, %d outputs where the float chain rounds the other way\n", ort_cases, flips);
+    if (flips < 10) {
+      PRINT("ort near ties: too few constructed near ties (%d)\n", flips);
+      ++fails;
     }
   }
   fails += run_fc(1, 640, 16, 1);

@@ -92,9 +92,34 @@ static inline int64_t eg_fc_round(int32_t shift, int32_t mode) {
 static inline int32_t eg_fc_requant(int32_t acc, int32_t mult, int64_t rnd, int32_t rshift, int32_t mode) {
   return mode == EG_RQ_TFLITE ? eg_requantize_tfl_hi(acc, mult, rnd, rshift) : eg_requantize_hi(acc, mult, rnd, rshift);
 }
-static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p, int32_t mode) {
+/* ONNX Runtime's chain (p->ort) on the DSP paths: 128 * sum |x - in_zp| of row x (or 0 without a chain),
+ * with |bias| a bound on the sum of |terms| of any of its outputs */
+static uint64_t eg_fc_row_abs(const eg_fc_s8_params *p, const int8_t *x, int32_t mode) {
+  uint64_t s = 0;
+  int32_t i;
+  if (mode != EG_RQ_ONNX || !p->ort) return 0;
+  for (i = 0; i < p->in_features; ++i) {
+    const int32_t d = (int32_t)x[i] - p->in_zp;
+    s += (uint32_t)(d < 0 ? -d : d);
+  }
+  return 128u * s;
+}
+/* An output of row b (x, sx = eg_fc_row_abs) on the DSP paths with the chain: the exact rounding unless
+ * eg_ort_near_tie flags it with the row's bound, then eg_fc_ort_requant's own test and recomputation. */
+EG_NOINLINE static int32_t eg_fc_dsp_ort(const eg_fc_s8_params *p, const int8_t *x, int32_t b, int32_t o, int32_t acc,
+                                         uint64_t sx) {
+  const int32_t bias = p->bias ? p->bias[o] : 0;
+  const uint64_t a = sx + (uint32_t)(bias < 0 ? -(int64_t)bias : bias);
+  if (!eg_ort_near_tie(acc, a > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)a, p->in_features, p->mult[o], p->shift[o]))
+    return eg_requantize(acc, p->mult[o], p->shift[o]);
+  return eg_fc_ort_requant(p, x, b, o, acc);
+}
+static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p, int32_t mode, const int8_t *x,
+                               int32_t b, uint64_t sx) {
   const int32_t s = p->shift[o];
-  acc = eg_fc_requant(acc, p->mult[o], eg_fc_round(s, mode), -1 - s, mode) + p->out_zp;
+  acc = (mode == EG_RQ_ONNX && p->ort ? eg_fc_dsp_ort(p, x, b, o, acc, sx)
+                                       : eg_fc_requant(acc, p->mult[o], eg_fc_round(s, mode), -1 - s, mode)) +
+        p->out_zp;
   acc = acc < p->act_min ? p->act_min : acc;
   acc = acc > p->act_max ? p->act_max : acc;
   return (int8_t)acc;
@@ -178,6 +203,7 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
   int32_t b, o, k, r;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
+    const uint64_t sx = eg_fc_row_abs(p, x, mode);
     for (o = 0; o + 4 <= N; o += 4) {
       const int8_t *w = p->weights + o * K, *xp = x, *xend = x + K4;
       int32_t a[4];
@@ -210,7 +236,9 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
         const int32_t sh = shift[o + r], rs = -1 - sh;
         const int64_t rnd = mode == EG_RQ_TFLITE ? eg_requant_round_tfl(sh)
                             : sh == -1 ? (int64_t)0x80000000u : (int64_t)((uint64_t)(1u << (rs - 1)) << 32);
-        int32_t v = eg_fc_requant(a[r], mult[o + r], rnd, rs, mode) + ozp;
+        int32_t v = (mode == EG_RQ_ONNX && p->ort ? eg_fc_dsp_ort(p, x, b, o + r, a[r], sx)
+                                                  : eg_fc_requant(a[r], mult[o + r], rnd, rs, mode)) +
+                    ozp;
         v = v < lo ? lo : v;
         v = v > hi ? hi : v;
         out[r] = (int8_t)v;
@@ -226,7 +254,7 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
         a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
-      *out++ = eg_fc_out(a0, o, p, mode);
+      *out++ = eg_fc_out(a0, o, p, mode, x, b, sx);
     }
   }
 }
@@ -236,6 +264,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
   int32_t b, o, k;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
+    const uint64_t sx = eg_fc_row_abs(p, x, mode);
     for (o = 0; o + 4 <= N; o += 4) {
       const int8_t *w0 = p->weights + o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
       const int8_t *xp = x, *xend = x + K4;
@@ -309,10 +338,10 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
         a2 += xv * w2[k];
         a3 += xv * w3[k];
       }
-      out[0] = eg_fc_out(a0, o, p, mode);
-      out[1] = eg_fc_out(a1, o + 1, p, mode);
-      out[2] = eg_fc_out(a2, o + 2, p, mode);
-      out[3] = eg_fc_out(a3, o + 3, p, mode);
+      out[0] = eg_fc_out(a0, o, p, mode, x, b, sx);
+      out[1] = eg_fc_out(a1, o + 1, p, mode, x, b, sx);
+      out[2] = eg_fc_out(a2, o + 2, p, mode, x, b, sx);
+      out[3] = eg_fc_out(a3, o + 3, p, mode, x, b, sx);
       out += 4;
     }
     for (; o < N; ++o) {
@@ -324,7 +353,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
         a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
-      *out++ = eg_fc_out(a0, o, p, mode);
+      *out++ = eg_fc_out(a0, o, p, mode, x, b, sx);
     }
   }
 }
@@ -333,7 +362,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return;
+  if (!p->ort && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
 #endif
   int32_t o, ok = p->bias_zp != 0;
   for (o = 0; ok && o < p->out_features; ++o) ok = eg_requant_fast_ok(p->mult[o], p->shift[o]);
@@ -352,7 +381,7 @@ void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return;
+  if (!p->ort && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
 #endif
   eg_fc_s8_dsp(p, in, out, EG_RQ_ONNX);
 #else
@@ -363,7 +392,7 @@ void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return;
+  if (!p->ort && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
 #endif
   eg_fc_s8_dsp_i4(p, in, out, EG_RQ_ONNX);
 #else

@@ -532,6 +532,66 @@ static int run_ort_ties(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c,
   return 0;
 }
 
+/* The same for a fully connected layer (Gemm with transB, batch rows): row 0's
+ * outputs set within one step of a tie; eg_fc_s8 / _fast / _i4 against the
+ * reference with the chain. */
+static int run_fc_ort_ties(int32_t batch, int32_t K, int32_t N, int *flips) {
+  eg_fc_s8_params p;
+  eg_ort_chain o;
+  int32_t i, c, kk;
+  if (batch * K > MAX_IN || K * N > MAX_W || batch * N > MAX_OUT || N > MAX_C) return 0;
+  memset(&p, 0, sizeof p);
+  p.batch = batch, p.in_features = K, p.out_features = N;
+  p.in_zp = rnd() & 1 ? -128 : rr(-128, 127);
+  p.out_zp = rr(-20, 20);
+  p.act_min = -128, p.act_max = 127;
+  for (i = 0; i < batch * K; ++i) in_buf[i] = (int8_t)rr(-128, 127);
+  for (i = 0; i < K * N; ++i) w_buf[i] = (int8_t)rr(-127, 127);
+  o.op = rnd() & 1 ? EG_ORT_GEMM_TB : EG_ORT_GEMM_NT;
+  o.x_scale = 0.0078125f;
+  o.y_scale = 0.05f + (float)rr(0, 1000) / 4096.0f;
+  o.w_scale = ws_buf;
+  o.b_scale = 0;
+  for (c = 0; c < N; ++c) {
+    const int32_t row = rr(0, batch - 1), n = rr(-60, 60);
+    int32_t acc = 0;
+    double real;
+    mult_buf[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu)) | 1;
+    shift_buf[c] = (int8_t)rr(-16, -6);
+    real = (double)mult_buf[c] / 2147483648.0;
+    for (i = shift_buf[c]; i < 0; ++i) real *= 0.5;
+    ws_buf[c] = (float)(real * (double)o.y_scale / (double)o.x_scale);
+    for (i = 0; i < K; ++i) acc += ((int32_t)in_buf[row * K + i] - p.in_zp) * w_buf[c * K + i];
+    bias_buf[c] = (int32_t)((n + 0.5) / real) - acc + rr(-1, 1);
+    bzp_buf[c] = bias_buf[c];
+    for (i = 0; i < K; ++i) bzp_buf[c] -= p.in_zp * w_buf[c * K + i];
+  }
+  p.weights = w_buf;
+  p.bias = bias_buf;
+  p.mult = mult_buf;
+  p.shift = shift_buf;
+  p.bias_zp = bzp_buf;
+  eg_fc_s8_ref(&p, in_buf, out_opt);
+  p.ort = &o;
+  eg_fc_s8_ref(&p, in_buf, out_ref);
+  for (i = 0; i < batch * N; ++i) *flips += out_ref[i] != out_opt[i];
+  for (c = 0; c < N; ++c)
+    for (i = 0; i < K; ++i) dw_buf[eg_fc_w_index(K, N, c, i)] = w_buf[c * K + i];
+  for (kk = 0; kk < 3; ++kk) {
+    memset(out_opt, 0x33, (size_t)(batch * N));
+    p.weights = kk == 2 ? dw_buf : w_buf;
+    p.w_layout = kk == 2 ? EG_FC_W_I4 : 0;
+    if (kk == 0) eg_fc_s8(&p, in_buf, out_opt);
+    else if (kk == 1) eg_fc_s8_fast(&p, in_buf, out_opt);
+    else eg_fc_s8_i4(&p, in_buf, out_opt);
+    if (memcmp(out_ref, out_opt, (size_t)(batch * N)) != 0) {
+      PRINT("fc ort near-tie MISMATCH (%d) batch %d K %d N %d\n", (int)kk, (int)batch, (int)K, (int)N);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 int main(void) {
   int fails = 0, n = 0, i;
   static const int32_t fixed[][16] = {
@@ -615,6 +675,7 @@ int main(void) {
     for (i = 0; i < 40; ++i, ++ort_cases)
       fails += run_ort_ties(rr(1, 9), rr(1, 9), rnd() & 1 ? 4 * rr(1, 16) : rr(1, 40), rr(1, 40), rr(1, 3), rr(1, 2),
                             rr(0, 1), &flips);
+    for (i = 0; i < 20; ++i, ++ort_cases) fails += run_fc_ort_ties(rr(1, 4), rr(8, 400), rr(1, 40), &flips);
     n += ort_cases;
     PRINT("ort near ties: %d cases, %d outputs where the float chain rounds the other way\n", ort_cases, flips);
     if (flips < 10) {

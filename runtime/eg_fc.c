@@ -92,32 +92,13 @@ static inline int64_t eg_fc_round(int32_t shift, int32_t mode) {
 static inline int32_t eg_fc_requant(int32_t acc, int32_t mult, int64_t rnd, int32_t rshift, int32_t mode) {
   return mode == EG_RQ_TFLITE ? eg_requantize_tfl_hi(acc, mult, rnd, rshift) : eg_requantize_hi(acc, mult, rnd, rshift);
 }
-/* ONNX Runtime's chain (p->ort) on the DSP paths: 128 * sum |x - in_zp| of row x (or 0 without a chain),
- * with |bias| a bound on the sum of |terms| of any of its outputs */
-static uint64_t eg_fc_row_abs(const eg_fc_s8_params *p, const int8_t *x, int32_t mode) {
-  uint64_t s = 0;
-  int32_t i;
-  if (mode != EG_RQ_ONNX || !p->ort) return 0;
-  for (i = 0; i < p->in_features; ++i) {
-    const int32_t d = (int32_t)x[i] - p->in_zp;
-    s += (uint32_t)(d < 0 ? -d : d);
-  }
-  return 128u * s;
-}
-/* An output of row b (x, sx = eg_fc_row_abs) on the DSP paths with the chain: the exact rounding unless
- * eg_ort_near_tie flags it with the row's bound, then eg_fc_ort_requant's own test and recomputation. */
-EG_NOINLINE static int32_t eg_fc_dsp_ort(const eg_fc_s8_params *p, const int8_t *x, int32_t b, int32_t o, int32_t acc,
-                                         uint64_t sx) {
-  const int32_t bias = p->bias ? p->bias[o] : 0;
-  const uint64_t a = sx + (uint32_t)(bias < 0 ? -(int64_t)bias : bias);
-  if (!eg_ort_near_tie(acc, a > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)a, p->in_features, p->mult[o], p->shift[o]))
-    return eg_requantize(acc, p->mult[o], p->shift[o]);
-  return eg_fc_ort_requant(p, x, b, o, acc);
-}
+/* ONNX Runtime's chain (p->ort) on the DSP paths: each output through eg_fc_ort_requant (the reference's
+ * test, then its recomputation for the near ties) */
+#define EG_RQ_PLAIN (-1) /* eg_fc_out's mode: ONNX's rounding without the chain's test */
 static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p, int32_t mode, const int8_t *x,
-                               int32_t b, uint64_t sx) {
+                               int32_t b) {
   const int32_t s = p->shift[o];
-  acc = (mode == EG_RQ_ONNX && p->ort ? eg_fc_dsp_ort(p, x, b, o, acc, sx)
+  acc = (mode == EG_RQ_ONNX && p->ort ? eg_fc_ort_requant(p, x, b, o, acc)
                                        : eg_fc_requant(acc, p->mult[o], eg_fc_round(s, mode), -1 - s, mode)) +
         p->out_zp;
   acc = acc < p->act_min ? p->act_min : acc;
@@ -203,7 +184,6 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
   int32_t b, o, k, r;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
-    const uint64_t sx = eg_fc_row_abs(p, x, mode);
     for (o = 0; o + 4 <= N; o += 4) {
       const int8_t *w = p->weights + o * K, *xp = x, *xend = x + K4;
       int32_t a[4];
@@ -236,7 +216,7 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
         const int32_t sh = shift[o + r], rs = -1 - sh;
         const int64_t rnd = mode == EG_RQ_TFLITE ? eg_requant_round_tfl(sh)
                             : sh == -1 ? (int64_t)0x80000000u : (int64_t)((uint64_t)(1u << (rs - 1)) << 32);
-        int32_t v = (mode == EG_RQ_ONNX && p->ort ? eg_fc_dsp_ort(p, x, b, o + r, a[r], sx)
+        int32_t v = (mode == EG_RQ_ONNX && p->ort ? eg_fc_ort_requant(p, x, b, o + r, a[r])
                                                   : eg_fc_requant(a[r], mult[o + r], rnd, rs, mode)) +
                     ozp;
         v = v < lo ? lo : v;
@@ -254,7 +234,28 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
         a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
-      *out++ = eg_fc_out(a0, o, p, mode, x, b, sx);
+      *out++ = eg_fc_out(a0, o, p, mode, x, b);
+    }
+  }
+}
+
+/* eg_fc_s8_dsp with ONNX Runtime's chain: one output at a time (the 4-row asm block has no
+ * register to spare for the test's call) */
+EG_NOINLINE static void eg_fc_s8_dsp_ort(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
+  const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features;
+  int32_t b, o, k;
+  for (b = 0; b < p->batch; ++b) {
+    const int8_t *x = in + b * K;
+    for (o = 0; o < N; ++o) {
+      const int8_t *w0 = p->weights + o * K;
+      int32_t a0 = p->bias_zp[o];
+      for (k = 0; k < K4; k += 4) {
+        const uint32_t u = eg_ld32(x + k), v = eg_ld32(w0 + k);
+        a0 = __smlad(__sxtb16(u), __sxtb16(v), a0);
+        a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
+      }
+      for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
+      *out++ = eg_fc_out(a0, o, p, EG_RQ_ONNX, x, b);
     }
   }
 }
@@ -262,9 +263,12 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
 static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features;
   int32_t b, o, k;
+  if (mode == EG_RQ_ONNX && p->ort) {
+    eg_fc_s8_dsp_ort(p, in, out);
+    return;
+  }
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
-    const uint64_t sx = eg_fc_row_abs(p, x, mode);
     for (o = 0; o + 4 <= N; o += 4) {
       const int8_t *w0 = p->weights + o * K, *w1 = w0 + K, *w2 = w1 + K, *w3 = w2 + K;
       const int8_t *xp = x, *xend = x + K4;
@@ -338,10 +342,10 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
         a2 += xv * w2[k];
         a3 += xv * w3[k];
       }
-      out[0] = eg_fc_out(a0, o, p, mode, x, b, sx);
-      out[1] = eg_fc_out(a1, o + 1, p, mode, x, b, sx);
-      out[2] = eg_fc_out(a2, o + 2, p, mode, x, b, sx);
-      out[3] = eg_fc_out(a3, o + 3, p, mode, x, b, sx);
+      out[0] = eg_fc_out(a0, o, p, mode == EG_RQ_ONNX ? EG_RQ_PLAIN : mode, x, b);
+      out[1] = eg_fc_out(a1, o + 1, p, mode == EG_RQ_ONNX ? EG_RQ_PLAIN : mode, x, b);
+      out[2] = eg_fc_out(a2, o + 2, p, mode == EG_RQ_ONNX ? EG_RQ_PLAIN : mode, x, b);
+      out[3] = eg_fc_out(a3, o + 3, p, mode == EG_RQ_ONNX ? EG_RQ_PLAIN : mode, x, b);
       out += 4;
     }
     for (; o < N; ++o) {
@@ -353,7 +357,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
         a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
       }
       for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
-      *out++ = eg_fc_out(a0, o, p, mode, x, b, sx);
+      *out++ = eg_fc_out(a0, o, p, mode == EG_RQ_ONNX ? EG_RQ_PLAIN : mode, x, b);
     }
   }
 }

@@ -13,8 +13,8 @@ static int32_t eg_conv_w(const eg_conv_s8_params *p, int32_t K, int32_t oc, int3
  * float chain gives it where the exact value is near a rounding tie
  * (eg_ort_exact.h): the taps in ONNX's order (channel, row, column), padding
  * included as zeros. */
-EG_NOINLINE static int32_t eg_conv_ort_requant(const eg_conv_s8_params *p, const int8_t *inb, int32_t oy, int32_t ox,
-                                               int32_t oc, int32_t acc) {
+EG_NOINLINE int32_t eg_conv_s8_ort_requant(const eg_conv_s8_params *p, const int8_t *inb, int32_t oy, int32_t ox,
+                                          int32_t oc, int32_t acc) {
   const eg_ort_chain *o = p->ort;
   const int32_t cin_g = p->in_c / p->groups, g = oc / (p->out_c / p->groups), K = p->k_h * p->k_w * cin_g;
   const int32_t b = p->bias ? p->bias[oc] : 0;
@@ -75,7 +75,7 @@ static void eg_conv_s8_loop(const eg_conv_s8_params *p, const int8_t *in, int8_t
             }
           }
           acc = mode == EG_RQ_TFLITE ? eg_requantize_tfl(acc, p->mult[oc], p->shift[oc])
-                : p->ort               ? eg_conv_ort_requant(p, inb, oy, ox, oc, acc)
+                : p->ort               ? eg_conv_s8_ort_requant(p, inb, oy, ox, oc, acc)
                                        : eg_requantize(acc, p->mult[oc], p->shift[oc]);
           acc = eg_clamp_i32(acc + p->out_zp, p->act_min, p->act_max);
           *out++ = p->out_table ? p->out_table[acc + 128] : (int8_t)acc;
@@ -170,7 +170,7 @@ static int eg_conv_mat_ok(const eg_conv_s8_params *p) {
  * The requantization is the SMMLA form above; hw = eg_smmla(acc, mult, h),
  * t = hw << (32 - r) is the exact value's distance past a rounding tie in
  * 2^-32 output steps (less the low word SMMLA drops, < 2^(32 - r)). An output
- * whose |t| lies within eg_mat_tie_window of a tie goes to eg_conv_ort_requant
+ * whose |t| lies within eg_mat_tie_window of a tie goes to eg_conv_s8_ort_requant
  * (the reference's own test and recomputation), so the result is the
  * reference's; the window takes eg_ort_near_tie's bound with asum <= 128 *
  * sum |x - in_zp| + |bias| (any weight |w| <= 128), so it flags every output
@@ -190,12 +190,11 @@ static uint32_t eg_mat_col_abs(const uint32_t *c, int32_t n, int32_t stride) {
 /* The largest |t| (see above) at which an output with sum of |terms| <= asum
  * may round the other way in the float chain: eg_ort_near_tie's bound in
  * 2^-32 steps plus the dropped low word; 0xFFFFFFFF when any output may. */
-static uint32_t eg_mat_tie_window(uint64_t asum, int32_t mult, int32_t r, uint32_t steps) {
+static uint32_t eg_mat_tie_window(uint64_t asum, int32_t mult, int32_t r, int32_t K) {
   uint64_t w;
-  if (asum > 0xFFFFFFFFu || steps >= (1u << 21)) return 0xFFFFFFFFu;
-  w = ((asum * (uint32_t)mult) >> 24) + 1u;
-  w *= steps;
-  w += (w >> 3) + 2u * asum + 4u; /* 2 asum >= 2 |acc| */
+  if (asum > 0xFFFFFFFFu) return 0xFFFFFFFFu;
+  w = eg_ort_tie_window((uint32_t)asum, K, mult, -1 - r);
+  if (w == UINT64_MAX) return 0xFFFFFFFFu;
   w = (w >> r) + 1u + ((uint64_t)1 << (32 - r));
   return w >= 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)w;
 }
@@ -207,11 +206,11 @@ static inline int eg_mat_near_tie(int32_t hw, int32_t r, uint32_t win) {
 }
 
 /* Output channel oc of the output pixel at o (out: the layer's output) through
- * eg_conv_ort_requant; the output zero point added. */
+ * eg_conv_s8_ort_requant; the output zero point added. */
 EG_NOINLINE static int32_t eg_mat_ort_pixel(const eg_conv_s8_params *p, const int8_t *in, const int8_t *out,
                                             const int8_t *o, int32_t oc, int32_t acc) {
   const int32_t pix = (int32_t)((o - out) / p->out_c), hw = p->out_h * p->out_w, q = pix % hw;
-  return eg_conv_ort_requant(p, in + (pix / hw) * p->in_h * p->in_w * p->in_c, q / p->out_w, q % p->out_w, oc, acc) +
+  return eg_conv_s8_ort_requant(p, in + (pix / hw) * p->in_h * p->in_w * p->in_c, q / p->out_w, q % p->out_w, oc, acc) +
          p->out_zp;
 }
 
@@ -220,7 +219,6 @@ EG_NOINLINE static int32_t eg_mat_ort_pixel(const eg_conv_s8_params *p, const in
 EG_NOINLINE static void eg_mat_ort_tile(const eg_conv_s8_params *p, const int8_t *in, const int8_t *out,
                                         const uint32_t *col, int32_t groups, const int32_t *accs, int8_t *const *os) {
   const int32_t M = p->out_c, K = p->k_h * p->k_w * p->in_c, z21 = 2 * p->out_zp + 1;
-  const uint32_t steps = (uint32_t)K + (uint32_t)K / 64u + 8u;
   uint64_t sx = 0;
   int32_t oc, s;
   for (s = 0; s < 3; ++s) {
@@ -230,7 +228,7 @@ EG_NOINLINE static void eg_mat_ort_tile(const eg_conv_s8_params *p, const int8_t
   sx *= 128u;
   for (oc = 0; oc < M; ++oc, accs += 3) {
     const int32_t m = p->mult[oc], r = -1 - p->shift[oc], h = eg_mat_round(z21, r, EG_RQ_ONNX), b = p->bias[oc];
-    const uint32_t win = eg_mat_tie_window(sx + (uint32_t)(b < 0 ? -(int64_t)b : b), m, r, steps);
+    const uint32_t win = eg_mat_tie_window(sx + (uint32_t)(b < 0 ? -(int64_t)b : b), m, r, K);
     for (s = 0; s < 3; ++s) {
       const int32_t hw = eg_smmla(accs[s], m, h);
       const int32_t v = eg_clamp_i32(eg_mat_near_tie(hw, r, win) ? eg_mat_ort_pixel(p, in, out, os[s], oc, accs[s])
@@ -978,10 +976,9 @@ static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, c
             int32_t v = eg_mat_rq(a[j], p->mult[oc + j], h, r, z21, mode);
             if (mode == EG_RQ_ONNX && p->ort) {
               const int32_t bj = p->bias[oc + j];
-              const uint32_t steps = (uint32_t)K + (uint32_t)K / 64u + 8u;
               if (eg_mat_near_tie(eg_smmla(a[j], p->mult[oc + j], h), r,
-                                  eg_mat_tie_window(sx + (uint32_t)(bj < 0 ? -(int64_t)bj : bj), p->mult[oc + j], r, steps)))
-                v = eg_conv_ort_requant(p, inb, oy, ox, oc + j, a[j]) + p->out_zp;
+                                  eg_mat_tie_window(sx + (uint32_t)(bj < 0 ? -(int64_t)bj : bj), p->mult[oc + j], r, K)))
+                v = eg_conv_s8_ort_requant(p, inb, oy, ox, oc + j, a[j]) + p->out_zp;
             }
             v = eg_clamp_i32(v, p->act_min, p->act_max);
             *out++ = p->out_table ? p->out_table[v + 128] : (int8_t)v;

@@ -87,6 +87,12 @@ void eg_conv_s8_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *
  * [-31, -2] (eg_conv_s8_mat_requant_ok_tfl), exact for any multiplier. */
 void eg_conv_s8_tfl_mat(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
 void eg_conv_s8_tfl_mat_small(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch);
+/* Output (oy, ox, oc) of image inb requantized from its exact acc (bias
+ * included) as the reference does with p->ort: the exact rounding, or ONNX
+ * Runtime's float chain where acc lies near a tie (eg_ort_exact.h). For the
+ * DSP paths' near ties. */
+int32_t eg_conv_s8_ort_requant(const eg_conv_s8_params *p, const int8_t *inb, int32_t oy, int32_t ox, int32_t oc,
+                               int32_t acc);
 /* The portable reference (plain loops). */
 void eg_conv_s8_ref(const eg_conv_s8_params *p, const int8_t *in, int8_t *out);
 /* The reference with TFLite's requantization (eg_requantize_tfl: TFLite Micro's

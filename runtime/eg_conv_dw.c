@@ -117,19 +117,31 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
             );                                                                                                 \
   } while (0)
 #else
-#define EG_DW_ROW3(x, w, C)         \
+#define EG_DW_ROW3 EG_DW_ROW3_C
+#define EG_DW_3X3 EG_DW_3X3_C
+#endif
+/* The C versions (also the chain's loop, EG_RQ_ORT, which needs registers the asm takes) */
+#define EG_DW_ROW3_C(x, w, C)       \
   do {                              \
     EG_DW_TAP((x), (w));            \
     EG_DW_TAP((x) + (C), (w) + (C)); \
     EG_DW_TAP((x) + 2 * (C), (w) + 2 * (C)); \
   } while (0)
-#define EG_DW_3X3(X_, W_, C_, YS2_)                                    \
+#define EG_DW_3X3_C(X_, W_, C_, YS2_)                                  \
   do {                                                                 \
     int32_t r_;                                                        \
     for (r_ = 0; r_ < 3; ++r_)                                         \
-      EG_DW_ROW3((X_) + r_ * ((YS2_) + 2 * (C_)), (W_) + r_ * 3 * (C_), (C_)); \
+      EG_DW_ROW3_C((X_) + r_ * ((YS2_) + 2 * (C_)), (W_) + r_ * 3 * (C_), (C_)); \
   } while (0)
-#endif
+/* eg_conv_s8_dw_loop's mode for ONNX Runtime's chain (p->ort): ONNX's rounding, each output
+ * tested against its channel's window (eg_ort_tie_window for any input), near ties through
+ * eg_conv_s8_ort_requant */
+#define EG_RQ_ORT 2
+/* one output of channel c + j: the requantized acc a (mult m, rs1 s) */
+#define EG_DW_RQ(a, j, m, s)                                                                            \
+  (mode == EG_RQ_ORT && eg_ort_tie_close((a), (m), p->shift[c + (j)], win[j])                          \
+       ? eg_conv_s8_ort_requant(p, inb, oy, ox, c + (j), (a))                                          \
+       : eg_rq((a), (m), (s), mode == EG_RQ_TFLITE ? EG_RQ_TFLITE : EG_RQ_ONNX))
 #define EG_DW_TAP(xp, wp)                                           \
   do {                                                              \
     const uint32_t xv_ = eg_ld32(xp), wv_ = eg_ld32(wp);            \
@@ -158,9 +170,12 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
           if (EG_DW_NC == 4) { \
             const int8_t *x = inb + (iy0 * in_w + ix0) * C + c, *w = dww + c; \
             if (full9 && ka == 0 && kb == 3 && ky0 == 0 && ky1 == 3) { \
-              EG_DW_3X3(x, w, C, ys - 2 * C); \
+              if (mode == EG_RQ_ORT) EG_DW_3X3_C(x, w, C, ys - 2 * C); \
+              else EG_DW_3X3(x, w, C, ys - 2 * C); \
             } else if (row3 && ka == 0 && kb == 3) { \
-              for (ky = ky0; ky < ky1; ++ky) EG_DW_ROW3(x + ky * ys, w + ky * 3 * C, C); \
+              for (ky = ky0; ky < ky1; ++ky) \
+                if (mode == EG_RQ_ORT) EG_DW_ROW3_C(x + ky * ys, w + ky * 3 * C, C); \
+                else EG_DW_ROW3(x + ky * ys, w + ky * 3 * C, C); \
             } else { \
               for (ky = ky0; ky < ky1; ++ky) \
                 for (kx = ka; kx < kb; ++kx) EG_DW_TAP(x + ky * ys + kx * xs, w + (ky * kw + kx) * C); \
@@ -178,10 +193,10 @@ static inline int8_t eg_dw_clamp(int32_t v, int32_t lo, int32_t hi) {
             if (EG_DW_NC > 1) a1 += t[1]; \
             if (EG_DW_NC > 2) a2 += t[2]; \
           } \
-          o[0] = eg_dw_clamp(eg_rq(a0, m0, s0, mode) + zp, lo, hi); \
-          if (EG_DW_NC > 1) o[1] = eg_dw_clamp(eg_rq(a1, m1, s1, mode) + zp, lo, hi); \
-          if (EG_DW_NC > 2) o[2] = eg_dw_clamp(eg_rq(a2, m2, s2, mode) + zp, lo, hi); \
-          if (EG_DW_NC > 3) o[3] = eg_dw_clamp(eg_rq(a3, m3, s3, mode) + zp, lo, hi); \
+          o[0] = eg_dw_clamp(EG_DW_RQ(a0, 0, m0, s0) + zp, lo, hi); \
+          if (EG_DW_NC > 1) o[1] = eg_dw_clamp(EG_DW_RQ(a1, 1, m1, s1) + zp, lo, hi); \
+          if (EG_DW_NC > 2) o[2] = eg_dw_clamp(EG_DW_RQ(a2, 2, m2, s2) + zp, lo, hi); \
+          if (EG_DW_NC > 3) o[3] = eg_dw_clamp(EG_DW_RQ(a3, 3, m3, s3) + zp, lo, hi); \
         } \
       } \
 
@@ -208,12 +223,17 @@ static EG_ALWAYS_INLINE void eg_conv_s8_dw_loop(const eg_conv_s8_params *p, cons
       const int32_t m1 = nc > 1 ? p->mult[c + 1] : 0, s1 = nc > 1 ? -2 - p->shift[c + 1] : 0;
       const int32_t m2 = nc > 2 ? p->mult[c + 2] : 0, s2 = nc > 2 ? -2 - p->shift[c + 2] : 0;
       const int32_t m3 = nc > 3 ? p->mult[c + 3] : 0, s3 = nc > 3 ? -2 - p->shift[c + 3] : 0;
-      int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, oy, ox;
+      int32_t b0 = 0, b1 = 0, b2 = 0, b3 = 0, oy, ox, j;
+      uint64_t win[4] = {0, 0, 0, 0};
       if (p->bias) {
         b0 = p->bias[c];
         b1 = nc > 1 ? p->bias[c + 1] : 0;
         b2 = nc > 2 ? p->bias[c + 2] : 0;
         b3 = nc > 3 ? p->bias[c + 3] : 0;
+      }
+      for (j = 0; mode == EG_RQ_ORT && j < nc; ++j) {
+        const int32_t bj = p->bias ? p->bias[c + j] : 0;
+        win[j] = eg_ort_tie_window(eg_ort_asum_bound(kh * kw, p->in_zp, bj), kh * kw, p->mult[c + j], p->shift[c + j]);
       }
       if (nc == 4) {
 #define EG_DW_NC 4
@@ -234,6 +254,11 @@ EG_NOINLINE static void eg_conv_s8_dw_dsp(const eg_conv_s8_params *p, const int8
 
 EG_NOINLINE static void eg_conv_s8_dw_dsp_tfl(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
   eg_conv_s8_dw_loop(p, in, out, EG_RQ_TFLITE);
+}
+
+/* ONNX Runtime's chain: every depthwise entry with p->ort (the 3x3 paths' asm has no room for the test) */
+EG_NOINLINE static void eg_conv_s8_dw_dsp_ort(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
+  eg_conv_s8_dw_loop(p, in, out, EG_RQ_ORT);
 }
 #endif
 
@@ -1290,13 +1315,17 @@ static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
 
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
+  if (p->ort) {
+    eg_conv_s8_dw_dsp_ort(p, in, out);
+  } else {
 #if EG_USE_MVE
-  if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
+    if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
 #endif
-  if (eg_dwd_ok(p))
-    eg_conv_s8_dwd(p, in, out);
-  else
-    eg_conv_s8_dw_dsp(p, in, out);
+    if (eg_dwd_ok(p))
+      eg_conv_s8_dwd(p, in, out);
+    else
+      eg_conv_s8_dw_dsp(p, in, out);
+  }
   if (p->out_table) eg_dw_table(p, out);
 #else
   eg_conv_s8_ref(p, in, out);
@@ -1305,6 +1334,11 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
+  if (p->ort) { /* ONNX Runtime's chain: the depthwise loop with the near-tie test */
+    if (eg_conv_dw_requant_ok(p)) eg_conv_s8_dw(p, in, out);
+    else eg_conv_s8_ref(p, in, out);
+    return;
+  }
 #if EG_USE_MVE
   if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
 #endif

@@ -32,6 +32,17 @@ int eg_ort_near_tie(int32_t acc, uint32_t asum, int32_t K, int32_t mult, int32_t
   return d <= w || d >= mask + 1u - w;
 }
 
+uint64_t eg_ort_tie_window(uint32_t asum, int32_t K, int32_t mult, int32_t shift) {
+  const int32_t total = 31 - shift;
+  const uint64_t steps = (uint64_t)K + (uint64_t)K / 64u + 8u;
+  uint64_t w;
+  if (total > 62 || steps >= ((uint64_t)1 << 21)) return UINT64_MAX;
+  w = (((uint64_t)asum * (uint32_t)(mult < 0 ? 0 : mult)) >> 24) + 1u;
+  w *= steps;
+  w += (w >> 3) + 2u * (uint64_t)asum + 4u; /* 2 asum >= 2 |acc| */
+  return w >= ((uint64_t)1 << (total - 1)) ? UINT64_MAX : w;
+}
+
 uint32_t eg_ort_asum_bound(int32_t K, int32_t in_zp, int32_t bias) {
   const uint32_t dmax = 128u + (uint32_t)(in_zp < 0 ? -(int64_t)in_zp : in_zp);
   const uint32_t babs = (uint32_t)(bias < 0 ? -(int64_t)bias : bias);

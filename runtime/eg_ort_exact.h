@@ -33,6 +33,19 @@ typedef struct {
  * on terms of at most asum) plus the Q31 multiplier's own error. */
 int eg_ort_near_tie(int32_t acc, uint32_t asum, int32_t K, int32_t mult, int32_t shift);
 
+/* eg_ort_near_tie as a window: for every acc with |acc| <= asum and sum of
+ * |terms| <= asum, eg_ort_near_tie flags acc only when the distance of acc *
+ * mult / 2^(31 - shift) from a .5 tie is at most the result in units of
+ * 2^(shift - 31) (UINT64_MAX: at any distance). For shift in [-31, -1]. */
+uint64_t eg_ort_tie_window(uint32_t asum, int32_t K, int32_t mult, int32_t shift);
+/* 1 when acc * mult / 2^(31 - shift) lies within w (eg_ort_tie_window) of a .5 tie */
+static inline int eg_ort_tie_close(int32_t acc, int32_t mult, int32_t shift, uint64_t w) {
+  const int32_t total = 31 - shift;
+  const uint64_t mask = ((uint64_t)1 << total) - 1u;
+  const uint64_t d = ((uint64_t)((int64_t)acc * mult) + ((uint64_t)1 << (total - 1))) & mask;
+  return d <= w || d >= mask + 1u - w;
+}
+
 /* The largest asum of an output of K taps for any input (|x - in_zp| <= 128 +
  * |in_zp|, |w| <= 128) and bias: eg_ort_near_tie with it is the cheap first test. */
 uint32_t eg_ort_asum_bound(int32_t K, int32_t in_zp, int32_t bias);

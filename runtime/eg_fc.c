@@ -106,6 +106,18 @@ static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p,
   return (int8_t)acc;
 }
 
+/* acc + x . w over K inputs, one row (SMLAD on 4 inputs a step) */
+static inline int32_t eg_fc_dot(const int8_t *x, const int8_t *w, int32_t K, int32_t acc) {
+  int32_t k;
+  for (k = 0; k + 4 <= K; k += 4) {
+    const uint32_t u = eg_ld32(x + k), v = eg_ld32(w + k);
+    acc = __smlad(__sxtb16(u), __sxtb16(v), acc);
+    acc = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), acc);
+  }
+  for (; k < K; ++k) acc += (int32_t)x[k] * w[k];
+  return acc;
+}
+
 /* EG_FC_W_I4 layout: 4 rows x 4 inputs are 16 consecutive bytes, so one
  * pointer walks all four rows and every load of an iteration is pipelined. */
 #if defined(__ARM_FEATURE_DSP) && defined(__GNUC__) && !defined(EG_DSP_EMULATION)
@@ -226,14 +238,7 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
       out += 4;
     }
     for (; o < N; ++o) {
-      const int8_t *w0 = p->weights + o * K;
-      int32_t a0 = p->bias_zp[o];
-      for (k = 0; k < K4; k += 4) {
-        const uint32_t u = eg_ld32(x + k), v = eg_ld32(w0 + k);
-        a0 = __smlad(__sxtb16(u), __sxtb16(v), a0);
-        a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
-      }
-      for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
+      const int32_t a0 = eg_fc_dot(x, p->weights + o * K, K, p->bias_zp[o]);
       *out++ = eg_fc_out(a0, o, p, mode, x, b);
     }
   }
@@ -242,19 +247,12 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
 /* eg_fc_s8_dsp with ONNX Runtime's chain: one output at a time (the 4-row asm block has no
  * register to spare for the test's call) */
 EG_NOINLINE static void eg_fc_s8_dsp_ort(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
-  const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features;
-  int32_t b, o, k;
+  const int32_t K = p->in_features, N = p->out_features;
+  int32_t b, o;
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
     for (o = 0; o < N; ++o) {
-      const int8_t *w0 = p->weights + o * K;
-      int32_t a0 = p->bias_zp[o];
-      for (k = 0; k < K4; k += 4) {
-        const uint32_t u = eg_ld32(x + k), v = eg_ld32(w0 + k);
-        a0 = __smlad(__sxtb16(u), __sxtb16(v), a0);
-        a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
-      }
-      for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
+      const int32_t a0 = eg_fc_dot(x, p->weights + o * K, K, p->bias_zp[o]);
       *out++ = eg_fc_out(a0, o, p, EG_RQ_ONNX, x, b);
     }
   }
@@ -349,14 +347,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
       out += 4;
     }
     for (; o < N; ++o) {
-      const int8_t *w0 = p->weights + o * K;
-      int32_t a0 = p->bias_zp[o];
-      for (k = 0; k < K4; k += 4) {
-        const uint32_t u = eg_ld32(x + k), v = eg_ld32(w0 + k);
-        a0 = __smlad(__sxtb16(u), __sxtb16(v), a0);
-        a0 = __smlad(eg_sxtb16_ror8(u), eg_sxtb16_ror8(v), a0);
-      }
-      for (; k < K; ++k) a0 += (int32_t)x[k] * w0[k];
+      const int32_t a0 = eg_fc_dot(x, p->weights + o * K, K, p->bias_zp[o]);
       *out++ = eg_fc_out(a0, o, p, mode == EG_RQ_ONNX ? EG_RQ_PLAIN : mode, x, b);
     }
   }

@@ -49,9 +49,10 @@ eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_f
 /* Bytes of scratch of `path` for this layer (0 for the paths without). */
 int32_t eg_conv_s8_scratch_bytes(eg_conv_s8_path path, const eg_conv_s8_params *p);
 /* 1 when `path`, run by a core with (dsp 1) or without the DSP extension, reads the layer's ONNX
- * Runtime float chain (eg_conv_s8_params.ort, eg_ort_exact.h): every path does now (the reference
- * loops and the DSP loops test near ties and recompute them in ORT's order), so every int8 ONNX
- * layer carries it; the one place a path that rounds without it would say so.
+ * Runtime float chain (eg_conv_s8_params.ort, eg_ort_exact.h): the reference loops recompute
+ * near-tie outputs in ORT's order; the DSP loops can (given the chain they test near ties too) but
+ * are not given it yet (their test costs too much), so a DSP target's layer on them carries no
+ * chain (its float scales cost flash for nothing) and rounds the exact value.
  * EG_CONV_S8_PATH_POINTWISE_FC stands for eg_fc's DSP entries (_fast, _i4), REF for its loop. */
 int eg_conv_s8_reads_ort(eg_conv_s8_path path, int dsp);
 /* A layer of fewer MACs is small (eg_conv_s8_facts.small_network). */

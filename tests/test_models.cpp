@@ -50,10 +50,10 @@ INSTANTIATE_TEST_SUITE_P(Shared, ModelVsOrt,
                                            "ic_resnet8_qdq", "ic_resnet8_f32", "har_cnn_lstm_qdq",
                                            "har_cnn_lstm_f32"));
 
-// ONNX Runtime's float chain (eg_ort_chain: the layer's float scales, in flash) is emitted where the
-// kernel the target runs reads it (eg_conv_s8_reads_ort): every path does (the DSP loops test near
-// ties too), so every int8 Conv/Gemm of the host's and of a DSP target's C carries one.
-TEST(OrtChain, OnEveryInt8LayerOfEveryTarget) {
+// ONNX Runtime's float chain (eg_ort_chain: the layer's float scales, in flash) is emitted only where
+// the kernel the target runs reads it (eg_conv_s8_reads_ort): every int8 Conv/Gemm of the host's C,
+// only the reference loops' layers of a DSP target's C.
+TEST(OrtChain, OnlyWhereTheTargetsKernelReadsIt) {
   auto count = [](const std::string& text, const std::regex& re) {
     return static_cast<size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
   };
@@ -67,8 +67,8 @@ TEST(OrtChain, OnEveryInt8LayerOfEveryTarget) {
       const std::string& net = c.code.files.at("network.c");
       const size_t layers = count(net, call), chains = count(net, chain);
       ASSERT_GT(layers, 0u) << name;
-      EXPECT_EQ(chains, layers) << name << " " << series;
-      if (series != "host") EXPECT_LT(count(net, ref), layers) << name << ": no DSP path chosen";
+      EXPECT_EQ(chains, series == "host" ? layers : count(net, ref)) << name << " " << series;
+      if (series != "host") EXPECT_LT(chains, layers) << name << ": no DSP path chosen";
     }
   }
 }

@@ -18,7 +18,7 @@ std::string ort_op(const Node& n);
 // Declares the layer's eg_ort_chain (weights n.inputs[1], bias n.inputs[2] if any, input n.inputs[0])
 // with output scale y_scale and returns its address for the params' `ort` field; "0" (no chain, no
 // float scales in flash) when the kernel `path` does not read it on the target's cores
-// (eg_conv_s8_reads_ort: every path reads it today).
+// (eg_conv_s8_reads_ort: not yet the DSP paths).
 std::string emit_ort_chain(EmitContext& ctx, const Graph& g, const Node& n, const std::string& id, int64_t out_c,
                            float y_scale, eg_conv_s8_path path);
 

@@ -123,6 +123,11 @@ static inline int32_t eg_requantize_fast(int32_t acc, int32_t mult, int32_t shif
 /* Requantization rounding of a kernel entry point: ONNX's (eg_requantize) or
  * TFLite's (eg_requantize_tfl). */
 #define EG_RQ_ONNX 0
+/* 1: the DSP paths read a layer's ONNX Runtime chain (p->ort) and test near ties (exact to ORT, but
+ * 4-5x their cycles today); 0 (default): they round the exact value and their chain code is left out. */
+#ifndef EG_DSP_ORT
+#define EG_DSP_ORT 0
+#endif
 #define EG_RQ_TFLITE 1
 
 /* ---- TFLite's requantization (TensorFlow Lite Micro's reference kernels) ----

@@ -176,6 +176,7 @@ static int eg_conv_mat_ok(const eg_conv_s8_params *p) {
  * sum |x - in_zp| + |bias| (any weight |w| <= 128), so it flags every output
  * that test flags. */
 
+#if EG_DSP_ORT
 /* sum of |v| over the int16 lanes of n word pairs of a tile column, stride words apart */
 static uint32_t eg_mat_col_abs(const uint32_t *c, int32_t n, int32_t stride) {
   uint32_t s = 0;
@@ -238,6 +239,8 @@ EG_NOINLINE static void eg_mat_ort_tile(const eg_conv_s8_params *p, const int8_t
     }
   }
 }
+
+#endif
 
 /* n >= 1 bytes: words (the last one overlapping), or bytes when n < 4 (no
  * byte loop: GCC would call memcpy / memset). */
@@ -843,7 +846,7 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
   /* ONNX Runtime's chain: 3 accumulators per channel after the rest of the scratch (EG_CONV_S8_ORT_SCRATCH_BYTES) */
   const int allin = p->k_h == 1 && (p->dil_w == 1 || p->k_w == 1) && p->pad_top == 0 && p->pad_left == 0 &&
                     (p->out_h - 1) * p->stride_h < p->in_h && (p->out_w - 1) * p->stride_w + p->k_w <= p->in_w;
-  int32_t *const accs = mode == EG_RQ_ONNX && p->ort
+  int32_t *const accs = EG_DSP_ORT && mode == EG_RQ_ONNX && p->ort
                             ? (int32_t *)((int8_t *)(col + 6 * Kq) + EG_MAT_STATE_BYTES + (allin ? 0 : 4 * Kq))
                             : 0;
 #if EG_MAT_ASM
@@ -908,7 +911,9 @@ EG_NOINLINE static void eg_conv_s8_matrix(const eg_conv_s8_params *p, const int8
 #else
     eg_conv_mat_tile(p, col, Kw, os[0], os[1], os[2], mode, accs);
 #endif
+#if EG_DSP_ORT
     if (accs) eg_mat_ort_tile(p, in, out, col, (Kw >> 2) + (Kw & 2 ? 1 : 0), accs, os);
+#endif
   }
 }
 
@@ -951,7 +956,9 @@ static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, c
           c[1] = eg_sxtab16_ror8(off2, v);
         }
         /* ONNX Runtime's chain: the pixel's bound on sum |terms| but the bias (eg_mat_tie_window) */
+#if EG_DSP_ORT
         const uint64_t sx = mode == EG_RQ_ONNX && p->ort ? 128u * (uint64_t)eg_mat_col_abs(col, Kq, 2) : 0;
+#endif
         for (oc = 0; oc < M; oc += 2) {
           const uint32_t *xc = col;
           int32_t a0 = p->bias[oc], a1 = oc + 1 < M ? p->bias[oc + 1] : 0, a[2];
@@ -974,12 +981,14 @@ static EG_ALWAYS_INLINE void eg_conv_s8_small_loop(const eg_conv_s8_params *p, c
           for (j = 0; j < 2 && oc + j < M; ++j) {
             const int32_t r = -1 - p->shift[oc + j], z21 = 2 * p->out_zp + 1, h = eg_mat_round(z21, r, mode);
             int32_t v = eg_mat_rq(a[j], p->mult[oc + j], h, r, z21, mode);
+#if EG_DSP_ORT
             if (mode == EG_RQ_ONNX && p->ort) {
               const int32_t bj = p->bias[oc + j];
               if (eg_mat_near_tie(eg_smmla(a[j], p->mult[oc + j], h), r,
                                   eg_mat_tie_window(sx + (uint32_t)(bj < 0 ? -(int64_t)bj : bj), p->mult[oc + j], r, K)))
                 v = eg_conv_s8_ort_requant(p, inb, oy, ox, oc + j, a[j]) + p->out_zp;
             }
+#endif
             v = eg_clamp_i32(v, p->act_min, p->act_max);
             *out++ = p->out_table ? p->out_table[v + 128] : (int8_t)v;
           }

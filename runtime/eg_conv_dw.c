@@ -256,10 +256,12 @@ EG_NOINLINE static void eg_conv_s8_dw_dsp_tfl(const eg_conv_s8_params *p, const 
   eg_conv_s8_dw_loop(p, in, out, EG_RQ_TFLITE);
 }
 
+#if EG_DSP_ORT
 /* ONNX Runtime's chain: every depthwise entry with p->ort (the 3x3 paths' asm has no room for the test) */
 EG_NOINLINE static void eg_conv_s8_dw_dsp_ort(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
   eg_conv_s8_dw_loop(p, in, out, EG_RQ_ORT);
 }
+#endif
 #endif
 
 #if EG_USE_DSP
@@ -1315,8 +1317,10 @@ static void eg_dw_table(const eg_conv_s8_params *p, int8_t *out) {
 
 void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
-  if (p->ort) {
+  if (EG_DSP_ORT && p->ort) {
+#if EG_DSP_ORT
     eg_conv_s8_dw_dsp_ort(p, in, out);
+#endif
   } else {
 #if EG_USE_MVE
     if (eg_conv_s8_mve_dw(p, in, out, EG_RQ_ONNX)) return;
@@ -1334,7 +1338,7 @@ void eg_conv_s8_dw(const eg_conv_s8_params *p, const int8_t *in, int8_t *out) {
 
 void eg_conv_s8_dw3(const eg_conv_s8_params *p, const int8_t *in, int8_t *out, void *scratch) {
 #if EG_USE_DSP
-  if (p->ort) { /* ONNX Runtime's chain: the depthwise loop with the near-tie test */
+  if (EG_DSP_ORT && p->ort) { /* ONNX Runtime's chain: the depthwise loop with the near-tie test */
     if (eg_conv_dw_requant_ok(p)) eg_conv_s8_dw(p, in, out);
     else eg_conv_s8_ref(p, in, out);
     return;

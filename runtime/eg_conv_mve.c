@@ -25,7 +25,7 @@ static const uint32_t eg_mve_pair[4] = {0, 1, 0, 1};
 static int eg_mve_mat_ok(const eg_conv_s8_params *p, const void *scratch) {
   int32_t c;
   /* ONNX Runtime's chain (p->ort): the DSP matrix path's near-tie test, not here */
-  if (p->groups != 1 || p->w_layout != EG_CONV_W_P2 || !scratch || ((uintptr_t)p->weights & 3) != 0 || p->ort)
+  if (p->groups != 1 || p->w_layout != EG_CONV_W_P2 || !scratch || ((uintptr_t)p->weights & 3) != 0 || (EG_DSP_ORT && p->ort))
     return 0;
   for (c = 0; c < p->out_c; ++c)
     if (p->mult[c] < 0 || p->shift[c] > -2 || p->shift[c] < -31) return 0;

@@ -52,8 +52,9 @@ eg_conv_s8_path eg_conv_s8_choose(const eg_conv_s8_params *p, const eg_conv_s8_f
 }
 
 int eg_conv_s8_reads_ort(eg_conv_s8_path path, int dsp) {
-  /* The DSP paths test near ties when given the chain (matrix: eg_mat_ort_tile, depthwise: the
-   * EG_RQ_ORT loop, FC: eg_fc_out), but at 4-5x their cycles today (bench/README.md): not given it yet. */
+  /* The DSP paths test near ties when given the chain and built with EG_DSP_ORT (matrix:
+   * eg_mat_ort_tile, depthwise: the EG_RQ_ORT loop, FC: eg_fc_out), but at 4-5x their cycles today
+   * (bench/README.md): not given it yet (then the planner must add EG_CONV_S8_ORT_SCRATCH_BYTES). */
   return !dsp || path == EG_CONV_S8_PATH_REF;
 }
 

@@ -98,7 +98,7 @@ static inline int32_t eg_fc_requant(int32_t acc, int32_t mult, int64_t rnd, int3
 static inline int8_t eg_fc_out(int32_t acc, int32_t o, const eg_fc_s8_params *p, int32_t mode, const int8_t *x,
                                int32_t b) {
   const int32_t s = p->shift[o];
-  acc = (mode == EG_RQ_ONNX && p->ort ? eg_fc_ort_requant(p, x, b, o, acc)
+  acc = (EG_DSP_ORT && mode == EG_RQ_ONNX && p->ort ? eg_fc_ort_requant(p, x, b, o, acc)
                                        : eg_fc_requant(acc, p->mult[o], eg_fc_round(s, mode), -1 - s, mode)) +
         p->out_zp;
   acc = acc < p->act_min ? p->act_min : acc;
@@ -228,7 +228,7 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
         const int32_t sh = shift[o + r], rs = -1 - sh;
         const int64_t rnd = mode == EG_RQ_TFLITE ? eg_requant_round_tfl(sh)
                             : sh == -1 ? (int64_t)0x80000000u : (int64_t)((uint64_t)(1u << (rs - 1)) << 32);
-        int32_t v = (mode == EG_RQ_ONNX && p->ort ? eg_fc_ort_requant(p, x, b, o + r, a[r])
+        int32_t v = (EG_DSP_ORT && mode == EG_RQ_ONNX && p->ort ? eg_fc_ort_requant(p, x, b, o + r, a[r])
                                                   : eg_fc_requant(a[r], mult[o + r], rnd, rs, mode)) +
                     ozp;
         v = v < lo ? lo : v;
@@ -244,6 +244,7 @@ static void eg_fc_s8_dsp_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *
   }
 }
 
+#if EG_DSP_ORT
 /* eg_fc_s8_dsp with ONNX Runtime's chain: one output at a time (the 4-row asm block has no
  * register to spare for the test's call) */
 EG_NOINLINE static void eg_fc_s8_dsp_ort(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
@@ -257,14 +258,17 @@ EG_NOINLINE static void eg_fc_s8_dsp_ort(const eg_fc_s8_params *p, const int8_t 
     }
   }
 }
+#endif
 
 static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out, int32_t mode) {
   const int32_t K = p->in_features, K4 = K & ~3, N = p->out_features;
   int32_t b, o, k;
+#if EG_DSP_ORT
   if (mode == EG_RQ_ONNX && p->ort) {
     eg_fc_s8_dsp_ort(p, in, out);
     return;
   }
+#endif
   for (b = 0; b < p->batch; ++b) {
     const int8_t *x = in + b * K;
     for (o = 0; o + 4 <= N; o += 4) {
@@ -357,7 +361,7 @@ static void eg_fc_s8_dsp(const eg_fc_s8_params *p, const int8_t *in, int8_t *out
 void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (!p->ort && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
+  if (!(EG_DSP_ORT && p->ort) && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
 #endif
   int32_t o, ok = p->bias_zp != 0;
   for (o = 0; ok && o < p->out_features; ++o) ok = eg_requant_fast_ok(p->mult[o], p->shift[o]);
@@ -376,7 +380,7 @@ void eg_fc_s8(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (!p->ort && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
+  if (!(EG_DSP_ORT && p->ort) && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
 #endif
   eg_fc_s8_dsp(p, in, out, EG_RQ_ONNX);
 #else
@@ -387,7 +391,7 @@ void eg_fc_s8_fast(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 void eg_fc_s8_i4(const eg_fc_s8_params *p, const int8_t *in, int8_t *out) {
 #if EG_USE_DSP
 #if EG_USE_MVE
-  if (!p->ort && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
+  if (!(EG_DSP_ORT && p->ort) && eg_fc_s8_mve(p, in, out, EG_RQ_ONNX)) return; /* the chain: the DSP path */
 #endif
   eg_fc_s8_dsp_i4(p, in, out, EG_RQ_ONNX);
 #else

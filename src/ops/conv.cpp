@@ -469,11 +469,8 @@ size_t scratch_conv(const Graph& g, const Node& n) {
   if (g.t(n.inputs[0]).dtype != DType::I8 || !is_nhwc(n)) return 0;
   const ConvDims d = conv_dims(g, n);
   const ConvRequant rq = conv_requant(g, n, d);
-  eg_conv_s8_params p = path_params(d, rq);
-  const eg_conv_s8_path path = conv_path(g, n, d, rq, true);
-  static const eg_ort_chain any_chain{};  // only its presence counts: the layer carries the chain (emit_ort_chain)
-  if (eg_conv_s8_reads_ort(path, g.dsp_kernels ? 1 : 0)) p.ort = &any_chain;
-  return static_cast<size_t>(eg_conv_s8_scratch_bytes(path, &p));
+  const eg_conv_s8_params p = path_params(d, rq);
+  return static_cast<size_t>(eg_conv_s8_scratch_bytes(conv_path(g, n, d, rq, true), &p));
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ MEM="-Wl,--defsym=__egfw_flash_origin=0x10000000,--defsym=__egfw_flash_size=0x80
 MEM="$MEM,--defsym=__egfw_ram_origin=0x30000000,--defsym=__egfw_ram_size=0x80000,--defsym=__egfw_min_stack=0x4000,--defsym=end=__bss_end__"
 for opt in -O2 -Os; do
   elf="$OUT/test_kernels_m55$opt.elf"
-  arm-none-eabi-gcc -mcpu=cortex-m55 -mthumb -mfloat-abi=hard $opt -std=c99 -Wall -Wextra -Werror -DEG_EGFW \
+  arm-none-eabi-gcc -mcpu=cortex-m55 -mthumb -mfloat-abi=hard $opt -std=c99 -Wall -Wextra -Werror -DEG_EGFW -DEG_DSP_ORT=1 \
     -I"$RT" -I"$ROOT/firmware" -ffunction-sections -fdata-sections -nostartfiles --specs=nano.specs \
     -T "$ROOT/firmware/link.ld" -Wl,--gc-sections $MEM -o "$elf" "$ROOT/tests/kernels/test_kernels.c" \
     "$RT/eg_conv.c" "$RT/eg_conv_dw.c" "$RT/eg_conv_mve.c" "$RT/eg_conv_dw_mve.c" "$RT/eg_lut.c" "$RT/eg_fc.c" "$RT/eg_fc_mve.c" \

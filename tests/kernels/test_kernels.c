@@ -454,6 +454,17 @@ static int run_fc(int32_t batch, int32_t K, int32_t N, int use_bias) {
  * (eg_conv_s8_ref with the chain); *flips counts the outputs where that
  * differs from the exact rounding (the chain at work). */
 static float ws_buf[MAX_C + 1];
+/* Channel c's random odd multiplier and shift, its chain weight scale to match; the real multiplier */
+static double ort_channel(int32_t c, const eg_ort_chain *o) {
+  double real;
+  int32_t i;
+  mult_buf[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu)) | 1;
+  shift_buf[c] = (int8_t)rr(-16, -6);
+  real = (double)mult_buf[c] / 2147483648.0;
+  for (i = shift_buf[c]; i < 0; ++i) real *= 0.5;
+  ws_buf[c] = (float)(real * (double)o->y_scale / (double)o->x_scale);
+  return real;
+}
 static int run_ort_ties(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c, int32_t k, int32_t st, int32_t pad,
                         int dw, int *flips) {
   eg_conv_s8_params p;
@@ -489,11 +500,7 @@ static int run_ort_ties(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_c,
     const int32_t n = rr(-60, 60); /* the tie at n + 1/2 output steps */
     int32_t acc = 0, ky, kx, ic;
     double real;
-    mult_buf[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu)) | 1;
-    shift_buf[c] = (int8_t)rr(-16, -6);
-    real = (double)mult_buf[c] / 2147483648.0;
-    for (i = shift_buf[c]; i < 0; ++i) real *= 0.5;
-    ws_buf[c] = (float)(real * (double)o.y_scale / (double)o.x_scale);
+    real = ort_channel(c, &o);
     for (ky = 0; ky < k && c < out_c; ++ky)
       for (kx = 0; kx < k; ++kx)
         for (ic = 0; ic < cin_g; ++ic) {
@@ -570,11 +577,7 @@ static int run_fc_ort_ties(int32_t batch, int32_t K, int32_t N, int *flips) {
     const int32_t row = rr(0, batch - 1), n = rr(-60, 60);
     int32_t acc = 0;
     double real;
-    mult_buf[c] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu)) | 1;
-    shift_buf[c] = (int8_t)rr(-16, -6);
-    real = (double)mult_buf[c] / 2147483648.0;
-    for (i = shift_buf[c]; i < 0; ++i) real *= 0.5;
-    ws_buf[c] = (float)(real * (double)o.y_scale / (double)o.x_scale);
+    real = ort_channel(c, &o);
     for (i = 0; i < K; ++i) acc += ((int32_t)in_buf[row * K + i] - p.in_zp) * w_buf[c * K + i];
     bias_buf[c] = (int32_t)((n + 0.5) / real) - acc + rr(-1, 1);
     bzp_buf[c] = bias_buf[c];

@@ -361,8 +361,9 @@ class TargetSession {
     std::string defs = " " + opt_ + " -std=c99 -I. -include egv_prof.h -DEGV_PAD=" + std::to_string(pad);
     if (stub) defs += " -DEGV_STUB";
     if (twice) defs += " -DEGV_TWICE";
-    std::string files = " " + quote(main_c.filename().string());  // first: the padding in main shifts the network's code
-    for (const auto& s : sources_) files += " " + quote(s);
+    if (!compile_objects(b)) return elf.string();
+    // main first: the padding in main shifts the network's code
+    const std::string files = " " + quote(main_c.filename().string()) + objects_;
     std::string cmd = "cd " + quote(dir_) + " && ";
     if (machine_->m4bench) {
       cmd += quote(m4run_) + " build -o " + quote(elf.string()) + " --no-run " + cflags_ + defs + files;
@@ -391,6 +392,32 @@ class TargetSession {
       b->status = BuildStatus::Failed;
     }
     return elf.string();
+  }
+
+  // The network's and the runtime's units are the same in every firmware of the session (only
+  // main_<tag>.c differs: its samples, the code padding, the stub): they are compiled once, with the
+  // flags the firmware build gives them (m4run build's own for m4bench: its core, -O2 -g, sections,
+  // -Wall, its folder; then ours, so the code is the same), and every firmware links the objects.
+  bool compile_objects(Build* b) {
+    if (!objects_.empty()) return true;
+    const std::string defs = " " + opt_ + " -std=c99 -I. -include egv_prof.h";
+    std::string cmd = "cd " + quote(dir_) + " && arm-none-eabi-gcc ";
+    if (machine_->m4bench)
+      cmd += "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -g -ffunction-sections -fdata-sections -Wall -I" +
+             quote(fs::weakly_canonical(m4run_).parent_path().string()) + " " + cflags_ + defs;
+    else
+      cmd += cflags_ + defs + " -ffunction-sections -fdata-sections --specs=nano.specs";
+    std::string objects;
+    for (const auto& s : sources_) {
+      cmd += " " + quote(s);
+      objects += " " + quote(s.substr(0, s.size() - 2) + ".o");
+    }
+    if (run_command(cmd + " -c", &b->log) != 0) {
+      b->status = BuildStatus::Failed;
+      return false;
+    }
+    objects_ = objects;
+    return true;
   }
 
   Run execute(const std::string& elf, size_t fw, size_t count) {
@@ -511,6 +538,7 @@ class TargetSession {
   const Machine* machine_ = nullptr;
   std::string dir_, m4run_, opt_, cflags_, plugin_;
   std::vector<std::string> sources_;
+  std::string objects_;  // " a.o b.o ..." once compile_objects ran
   std::vector<size_t> in_bytes_, out_bytes_;
   bool profile_layers_ = true;
 };

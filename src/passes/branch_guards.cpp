@@ -2,6 +2,7 @@
 // example) join the branch's guard when that cannot change a result: every reader of their
 // outputs runs under the same guard (consumer rule), or every input comes from the branch and
 // every reader is under the guard or is the Where that selects the branch (producer rule).
+#include "ir/tensor_uses.h"
 #include "ops/control_flow.h"
 #include "passes/passes.h"
 
@@ -22,6 +23,7 @@ void branch_guards(Graph& g, PassLog& log) {
   int joined = 0;
   for (bool changed = true; changed;) {
     changed = false;
+    const TensorUses uses(g);  // the pass only adds guards: the graph's structure stays
     for (size_t k = 0; k < g.nodes.size(); ++k) {
       Node& n = g.nodes[k];
       if (!ops::guard_of(n).empty() || n.outputs.empty()) continue;
@@ -38,7 +40,7 @@ void branch_guards(Graph& g, PassLog& log) {
       for (TensorId i : n.inputs) {
         if (i == kNoTensor || g.t(i).is_const) continue;
         any_input = true;
-        const int p = g.producer(i);
+        const int p = uses.producer(i);
         const auto gl = p < 0 ? std::vector<std::string>{} : ops::guard_of(g.nodes[static_cast<size_t>(p)]);
         if (gl.empty() || (!in_guard.empty() && gl != in_guard)) from_branch = false;
         if (in_guard.empty()) in_guard = gl;
@@ -47,7 +49,7 @@ void branch_guards(Graph& g, PassLog& log) {
       for (TensorId o : n.outputs) {
         if (o == kNoTensor) continue;
         if (g.is_graph_output(o)) ok = false;
-        for (int c : g.consumers(o)) {
+        for (int c : uses.consumers(o)) {
           any_reader = true;
           const Node& r = g.nodes[static_cast<size_t>(c)];
           if (agree(ops::guard_of(r))) continue;

@@ -273,6 +273,15 @@ TEST(Report, LinkedSizesCountOnlyWhatTheNetworkCalls) {
     EXPECT_LE(flash, 12 * 1024) << opt;
     EXPECT_LE(ram, 800) << opt;
   }
+  // --name renames the network's objects; the link still starts from its API (was: unlinked sizes)
+  auto o = options("seed_cnn_gru_qdq");
+  o.name = "kws";
+  Compiled c = eg::pipeline::compile(o);
+  const fs::path ws = fs::temp_directory_path() / ("edgegen-test-report-name" + std::to_string(::getpid()));
+  eg::driver::measure_sections(c, ws.string());
+  fs::remove_all(ws);
+  EXPECT_NE(c.sections_toolchain.find("linked with --gc-sections"), std::string::npos) << c.sections_toolchain;
+  for (const auto& m : c.sections) EXPECT_NE(m.module, "eg_conv_dw.o");
 }
 
 TEST(Report, FloatModel) {

@@ -220,13 +220,14 @@ SectionTable parse_size_output(const fs::path& file) {
 // Links the objects with --gc-sections (the network's API functions as roots, library calls left
 // unresolved) and removes from `table` what the linker drops, as in a firmware. False when the
 // link could not be made (the objects' full sizes stay).
-bool drop_unlinked_sections(SectionTable& table, const std::vector<std::string>& objects, const SizeTools& t,
-                            const fs::path& dir) {
-  if (!t.cross() || !table.count("network.o") || toolchain::find_tool("arm-none-eabi-nm").empty()) return false;
+// `api_objects`: the network's st-ai and (--c-api legacy) ai_* objects, named after --name.
+bool drop_unlinked_sections(SectionTable& table, const std::vector<std::string>& objects,
+                            const std::vector<std::string>& api_objects, const SizeTools& t, const fs::path& dir) {
+  if (!t.cross() || !table.count(api_objects.front()) || toolchain::find_tool("arm-none-eabi-nm").empty()) return false;
   std::string roots, cmd;
-  for (const char* api : {"network.o", "network_legacy.o"}) {  // the st-ai and (--c-api legacy) ai_* functions
+  for (const std::string& api : api_objects) {
     if (!table.count(api)) continue;
-    cmd = "cd " + quote(dir.string()) + " && arm-none-eabi-nm -g --defined-only " + api + " >nm.txt 2>&1";
+    cmd = "cd " + quote(dir.string()) + " && arm-none-eabi-nm -g --defined-only " + quote(api) + " >nm.txt 2>&1";
     if (!run(cmd)) continue;
     std::ifstream in(dir / "nm.txt");
     std::string addr, type, sym;
@@ -319,7 +320,8 @@ void measure_sections(Compiled& c, const std::string& workdir) {
     return;
   }
   SectionTable table = parse_size_output(dir / "size.txt");
-  const bool linked = drop_unlinked_sections(table, compiled, t, dir);
+  const std::string network_o = c.options.name + ".o";
+  const bool linked = drop_unlinked_sections(table, compiled, {network_o, c.options.name + "_legacy.o"}, t, dir);
   for (const auto& [obj, secs] : table) {
     SectionSizes z;
     z.module = obj;
@@ -339,7 +341,7 @@ void measure_sections(Compiled& c, const std::string& workdir) {
       return;
     }
     const SectionSizes& z = it->second;
-    if (z.text + z.rodata + z.data + z.bss == 0 && o != "network.o") continue;  // dropped by the linker
+    if (z.text + z.rodata + z.data + z.bss == 0 && o != network_o) continue;  // dropped by the linker
     c.sections.push_back(z);
   }
 }

@@ -25,13 +25,16 @@ std::string tensor_size_problem(const Tensor& t, int64_t max_bytes) {
     if (d > kMaxDim)
       return "tensor '" + t.name + "' has a dimension above 2^31-1 (" + std::to_string(d) + ")";
   }
+  // An empty tensor is measured as if its zero axes were 1: ops build per-axis tables as long as
+  // its other axes, so [0, 2e9, 2e9] must not pass because it holds no element.
   int64_t bytes = static_cast<int64_t>(std::max<size_t>(dtype_size(t.dtype), 1));
   for (int64_t d : t.shape)
-    if (__builtin_mul_overflow(bytes, d, &bytes))
+    if (__builtin_mul_overflow(bytes, std::max<int64_t>(d, 1), &bytes))
       return "tensor '" + t.name + "' (" + shape_str(t.shape) + ") has a size that overflows 64 bits";
+  const bool empty = std::find(t.shape.begin(), t.shape.end(), 0) != t.shape.end();
   if (bytes > max_bytes)
     return "tensor '" + t.name + "' (" + shape_str(t.shape) + ", " + std::string(dtype_name(t.dtype)) + ") would take " +
-           std::to_string(bytes) + " bytes, above the limit of " + std::to_string(max_bytes) +
+           std::to_string(bytes) + " bytes" + (empty ? " with its empty axes as 1" : "") + ", above the limit of " + std::to_string(max_bytes) +
            " (--max-tensor-bytes raises it)";
   return "";
 }

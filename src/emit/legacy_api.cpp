@@ -336,7 +336,7 @@ void run_source(std::ostringstream& c, const ApiModel& m) {
   const auto& [n, A, S, f, L, ni, no, na, rank] = names_of(m);
   // run: one st-ai run per batch item group; the buffers checked first (a failed st-ai call
   // would stay the context's error for good)
-  auto check_io = [&](bool out) {
+  auto check_io = [&, A = A, L = L](bool out) {  // bindings copied: clang 14 cannot capture them
     const auto& ts = out ? m.outputs : m.inputs;
     if (ts.empty()) return std::string();
     const std::string arr = out ? "output" : "input", field = out ? "out" : "in";
